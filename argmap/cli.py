@@ -1,0 +1,171 @@
+"""The `argmap` command line: parses arguments, calls :mod:`argmap.commands`.
+
+Exit status: 0 success, 1 invalid input or failed output, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .problems import ArgmapError, CaseError, Problem, display_path, format_problems
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CASE_ARGUMENT = click.argument(
+    "case", required=False, default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+
+
+def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
+    if not warnings:
+        return
+    if full:
+        click.echo(format_problems(warnings), err=True)
+    else:
+        count = len(warnings)
+        click.echo(f"argmap: {count} warning{'s' if count != 1 else ''}; "
+                   "`argmap check` lists them", err=True)
+
+
+def handles_errors(command: F) -> F:
+    """Turn argmap's errors into messages and exit status 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CaseError as err:
+            click.echo(format_problems(err.problems), err=True)
+            sys.exit(1)
+        except ArgmapError as err:
+            click.echo(f"argmap: error: {err}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .render.engine import find_engine
+
+    try:
+        engine = find_engine().describe()
+    except ArgmapError as err:
+        engine = f"none ({err})"
+    click.echo(f"argmap {__version__}\nGraphviz engine: {engine}")
+    ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and the Graphviz engine in use, then exit.")
+def main() -> None:
+    """argmap: weigh competing hypotheses against quoted evidence.
+
+    A case is a folder with hypotheses/*.yaml and evidence/*.yaml; CASE defaults
+    to the current folder.
+    """
+
+
+@main.command()
+@CASE_ARGUMENT
+@handles_errors
+def check(case: Path) -> None:
+    """Validate every file of the case; list errors and warnings with file and line."""
+    from .commands import check as run
+
+    loaded, warnings = run(case)
+    _report_warnings(warnings, full=True)
+    leaves = len(loaded.leaves)
+    click.echo(
+        f"{display_path(case)}: ok: {len(loaded.hypotheses)} hypotheses ({leaves} rated), "
+        f"{len(loaded.evidence)} evidence items, {len(loaded.sources)} "
+        f"source{'s' if len(loaded.sources) != 1 else ''}, {len(loaded.arguments)} arguments"
+    )
+
+
+@main.command()
+@CASE_ARGUMENT
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@handles_errors
+def score(case: Path, fmt: str) -> None:
+    """Rank the hypotheses by PARC (weighted) inconsistency; list diagnostic evidence."""
+    from .commands import score as run
+
+    text, warnings = run(case, fmt)
+    _report_warnings(warnings, full=False)
+    click.echo(text, nl=False)
+
+
+@main.command()
+@CASE_ARGUMENT
+@click.option("--kind", type=click.Choice(["evidence", "arguments"]), default="evidence",
+              show_default=True, help="Evidence map or argument map.")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default="svg",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (DOT and SVG go to standard output without it).")
+@handles_errors
+def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
+    """Draw the evidence map or the argument map with Graphviz."""
+    if fmt == "png" and output is None:
+        raise click.UsageError("PNG needs an output file: add -o FILE.png")
+    from .commands import diagram as run
+
+    data, warnings = run(case, kind, fmt)
+    _report_warnings(warnings, full=False)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(output, data)
+    click.echo(display_path(output))
+
+
+@main.command()
+@CASE_ARGUMENT
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("build/report.html"), show_default=True, help="HTML file to write.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of templates overriding the built-in partials.")
+@handles_errors
+def report(case: Path, output: Path, templates: Path | None) -> None:
+    """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources."""
+    from .commands import report as run
+    from .output import write_atomic
+
+    html, warnings = run(case, templates)
+    _report_warnings(warnings, full=False)
+    write_atomic(output, html)
+    click.echo(display_path(output))
+
+
+@main.command()
+@click.argument("part", type=click.Choice(["hypotheses", "evidence"]), default="hypotheses")
+def schema(part: str) -> None:
+    """Print the JSON Schema of a hypotheses or evidence file (for editors)."""
+    from .commands import schema as run
+
+    click.echo(run(part), nl=False)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@handles_errors
+def init(folder: Path) -> None:
+    """Create a small valid case in FOLDER to start from."""
+    from .commands import scaffold
+
+    for path in scaffold(folder):
+        click.echo(display_path(path))

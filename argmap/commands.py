@@ -1,0 +1,151 @@
+"""What each CLI command does, apart from parsing its arguments.
+
+Heavy modules (numpy, Graphviz, Jinja2) are imported inside the functions
+that need them, so `argmap --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .problems import ArgmapError, Problem
+
+if TYPE_CHECKING:
+    from .load import LoadResult
+    from .model import Case
+    from .scoring import Scores
+
+__all__ = ["check", "diagram", "report", "schema", "score", "scaffold"]
+
+
+def load(folder: Path) -> LoadResult:
+    from .load import load_case
+
+    return load_case(folder)
+
+
+def check(folder: Path) -> tuple[Case, list[Problem]]:
+    """Validate a case; returns it with its warnings (raises CaseError on errors)."""
+    result = load(folder)
+    return result.case, result.warnings
+
+
+def _scores(case: Case) -> Scores:
+    from .scoring import score_case
+
+    return score_case(case)
+
+
+def score(folder: Path, fmt: str) -> tuple[str, list[Problem]]:
+    """The scores as a table or JSON text."""
+    from .scoring import scores_json
+
+    result = load(folder)
+    scores = _scores(result.case)
+    document = scores_json(result.case, scores)
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n", result.warnings
+    return _score_table(result.case, document), result.warnings
+
+
+def _score_table(case: Case, document: dict) -> str:
+    from .scoring import significant
+
+    rows = [("rank", "hypothesis", "inconsistency", "weighted")]
+    for h in document["hypotheses"]:
+        title = h["title"] + (f"  (in {h['parent']})" if h["parent"] else "")
+        rows.append((str(h["rank"]), title, f"{h['inconsistency']:g}",
+                     f"{significant(h['weighted_inconsistency'], 4):g}"))
+    widths = [max(len(row[k]) for row in rows) for k in range(4)]
+    lines = [f"{case.title}", f"{case.question}", ""]
+    for index, row in enumerate(rows):
+        lines.append(f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  "
+                     f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip())
+        if index == 0:
+            lines.append("-" * len(lines[-1]))
+    top = [e for e in document["evidence"][:5] if e["diagnosticity"] > 0]
+    if top:
+        lines += ["", "most diagnostic evidence:"]
+        lines += [f"  {e['diagnosticity']:>6g}  {e['id']}" for e in top]
+    return "\n".join(lines) + "\n"
+
+
+def diagram_source(case: Case, kind: str, max_evidence: int | None = None) -> str:
+    from .render.dot import argument_map, evidence_map
+
+    if kind == "arguments":
+        return argument_map(case)
+    return evidence_map(case, _scores(case), max_evidence=max_evidence)
+
+
+def diagram(folder: Path, kind: str, fmt: str) -> tuple[bytes, list[Problem]]:
+    """A diagram as DOT, SVG or PNG bytes."""
+    result = load(folder)
+    source = diagram_source(result.case, kind)
+    if fmt == "dot":
+        return source.encode("utf-8"), result.warnings
+    from .render.engine import layout
+
+    return layout(source, fmt), result.warnings
+
+
+REPORT_MAX_EVIDENCE_IN_MAP = 40
+
+
+def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Problem]]:
+    """The HTML report as text."""
+    from .render.dot import argument_map, evidence_map
+    from .render.engine import find_engine, layout
+    from .render.html import render_report, report_context
+
+    result = load(folder)
+    case = result.case
+    scores = _scores(case)
+    engine = find_engine()
+    evidence_svg = layout(
+        evidence_map(case, scores, max_evidence=REPORT_MAX_EVIDENCE_IN_MAP), "svg", engine)
+    argument_svg = layout(argument_map(case), "svg", engine)
+    context = report_context(case, scores, evidence_svg, argument_svg,
+                             warnings=len(result.warnings))
+    try:
+        return render_report(context, templates), result.warnings
+    except Exception as err:  # a user template's mistake must not become a traceback
+        from jinja2 import TemplateError
+
+        if isinstance(err, TemplateError):
+            where = f" ({err.filename}:{err.lineno})" if getattr(err, "lineno", None) else ""
+            raise ArgmapError(f"report template error{where}: {err}") from None
+        raise
+
+
+def schema(part: str) -> str:
+    """JSON Schema of a hypotheses or evidence file."""
+    from .model import EvidenceFile, HypothesesFile
+
+    model = HypothesesFile if part == "hypotheses" else EvidenceFile
+    document = model.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = f"argmap {part} file"
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def scaffold(folder: Path) -> list[Path]:
+    """Write a small valid case into ``folder`` (which must be empty or absent)."""
+    from .scaffold import FILES
+
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ArgmapError(f"{folder} exists and is not empty; choose a new folder")
+    written = []
+    for relative, text in FILES.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    for part in ("hypotheses", "evidence"):
+        path = folder / "schema" / f"{part}.schema.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(schema(part), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,627 @@
+"""Loading a case folder: files → validated :class:`~argmap.model.Case`.
+
+Every problem is collected, located at a file and line, and raised together as
+one :class:`~argmap.problems.CaseError`; warnings come back with the case.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .model import (
+    CASE_KEYS,
+    Case,
+    Evidence,
+    EvidenceFile,
+    HypothesesFile,
+    QuoteSpan,
+    Source,
+)
+from .problems import CaseError, Problem
+from .quotes import SourceText
+from .yamlfile import Loc, YamlDocument, read_yaml
+
+__all__ = ["LoadResult", "case_files", "load_case"]
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadResult:
+    case: Case
+    warnings: list[Problem]
+
+
+def case_files(folder: Path, part: str) -> list[Path]:
+    """The YAML files directly in ``folder/part``, in file-name order."""
+    directory = folder / part
+    if not directory.is_dir():
+        return []
+    return sorted(
+        (p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()),
+        key=lambda p: p.name,
+    )
+
+
+# --- turning pydantic's errors into located, readable problems -------------------------
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The candidate types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class whose field the last element of ``loc`` names."""
+    current: Any = model
+    for part in loc[:-1]:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            if isinstance(part, int):
+                continue
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        candidates = _unwrap(info.annotation)
+        current = candidates[0]
+        origin = typing.get_origin(current)
+        if origin in (tuple, list):
+            current = typing.get_args(current)[0]
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _field_name(doc: YamlDocument, loc: Loc) -> str:
+    """A readable path: `evidence[fuel-protests].ratings.knb-coup`."""
+    parts: list[str] = []
+    data: Any = doc.data
+    for part in loc:
+        if isinstance(part, int) and isinstance(data, list):
+            item = data[part] if part < len(data) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [
+                f"{parts[-1] if parts else ''}[{ident if isinstance(ident, str) else part}]"
+            ]
+            data = item
+        else:
+            parts.append(str(part))
+            data = data.get(part) if isinstance(data, dict) else None
+    return ".".join(parts)
+
+
+def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
+    """Message and hint for one pydantic error."""
+    kind = error["type"]
+    name = str(loc[-1]) if loc else "file"
+    value = error.get("input")
+    if kind == "missing":
+        return f"'{name}' is required", f"add '{name}:' with a value"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        allowed = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown key '{name}'", hint + f"allowed keys here: {', '.join(allowed)}"
+    if value is None:
+        return "empty value", f"give '{name}' a value, or remove the key if it is optional"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{value}' is not a valid id",
+            "ids are slugs: lowercase letters, digits and '-', starting with a letter or digit",
+        )
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        if name == "format":
+            return f"unsupported format '{value}'", "this version of argmap reads format 1"
+        return f"'{value}' is not allowed", f"use one of {expected}"
+    if kind == "string_type":
+        return f"expected text, found a {_shape(value)}", "write a single value here"
+    if kind in ("tuple_type", "list_type"):
+        return (
+            f"expected a list, found {_shape(value)}",
+            "write one '- item' per line under the key",
+        )
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return (
+            f"expected a mapping, found {_shape(value)}",
+            "write 'key: value' lines indented under this one",
+        )
+    if kind == "value_error":
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if "source and quote" in message or "needs a source" in message:
+            return message, "give both 'source:' (a source id) and 'quote:' (its verbatim text)"
+        if "exactly one of supports" in message:
+            return message, "an argument supports, attacks or undercuts one target"
+        if "empty" in message:
+            return "empty value", f"give '{name}' a value"
+        return message, "correct the value"
+    return str(error["msg"]), "correct the value"
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"
+
+
+_MODEL_FOR_PART = {"hypotheses": HypothesesFile, "evidence": EvidenceFile}
+
+
+def _validate(doc: YamlDocument, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc: Loc = tuple(p for p in error["loc"] if p != "[key]")
+            message, hint = _hint_for(error, model, loc)
+            problems.append(
+                Problem("error", doc.path, doc.line_of(loc), _field_name(doc, loc), message, hint)
+            )
+        return None, problems
+
+
+# --- cross-file checks ---------------------------------------------------------------
+
+
+@dataclass
+class _Origin:
+    doc: YamlDocument
+    loc: Loc
+
+    def line(self, *more: str | int) -> int:
+        return self.doc.line_of(self.loc + more)
+
+    def field(self, *more: str | int) -> str:
+        return _field_name(self.doc, self.loc + more)
+
+
+@dataclass
+class _Checker:
+    """Collects problems while cross-checking the merged case."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, severity: str, origin: _Origin, more: Sequence[str | int], message: str, hint: str
+    ) -> None:
+        self.problems.append(
+            Problem(
+                severity,  # type: ignore[arg-type]
+                origin.doc.path,
+                origin.line(*more),
+                origin.field(*more),
+                message,
+                hint,
+            )
+        )
+
+    def error(self, origin: _Origin, more: Sequence[str | int], message: str, hint: str) -> None:
+        self.add("error", origin, more, message, hint)
+
+    def warning(self, origin: _Origin, more: Sequence[str | int], message: str, hint: str) -> None:
+        self.add("warning", origin, more, message, hint)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _find_cycle(graph: dict[str, Sequence[str]]) -> list[str] | None:
+    """A cycle in a directed graph, as the list of its nodes, or None."""
+    state: dict[str, int] = {}
+    for root in graph:
+        if state.get(root):
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            successors = graph.get(node, ())
+            if index < len(successors):
+                stack.append((node, index + 1))
+                nxt = successors[index]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :] + [nxt]
+                if not state.get(nxt) and nxt in graph:
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
+
+
+def _digest(folder: Path, files: list[Path], extra: Iterable[Path]) -> str:
+    hasher = hashlib.sha256()
+    for path in [*files, *sorted(set(extra))]:
+        try:
+            name = path.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            name = path.name
+        hasher.update(name.encode() + b"\0")
+        hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def load_case(folder: Path | str) -> LoadResult:
+    """Read, validate and cross-check the case in ``folder``.
+
+    Raises :class:`CaseError` with every problem found when the case is invalid.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CaseError(
+            [
+                Problem(
+                    "error",
+                    folder,
+                    1,
+                    "",
+                    "no such case folder",
+                    "give the folder that holds hypotheses/ and evidence/",
+                )
+            ]
+        )
+    hyp_files = case_files(folder, "hypotheses")
+    ev_files = case_files(folder, "evidence")
+    if not hyp_files:
+        raise CaseError(
+            [
+                Problem(
+                    "error",
+                    folder / "hypotheses",
+                    1,
+                    "",
+                    "no hypotheses/*.yaml files in the case",
+                    "create hypotheses/case.yaml with title, question and hypotheses "
+                    "(`argmap init DIR` scaffolds a case)",
+                )
+            ]
+        )
+
+    problems: list[Problem] = []
+    parsed: list[tuple[YamlDocument, BaseModel]] = []
+    for part, paths in (("hypotheses", hyp_files), ("evidence", ev_files)):
+        for path in paths:
+            try:
+                doc = read_yaml(path)
+            except CaseError as err:
+                problems.extend(err.problems)
+                continue
+            model, found = _validate(doc, _MODEL_FOR_PART[part])
+            problems.extend(found)
+            if model is not None:
+                parsed.append((doc, model))
+    if problems:
+        # Cross-references would only repeat what the broken files hide.
+        raise CaseError(problems)
+    return _assemble(folder, parsed, hyp_files + ev_files)
+
+
+def _assemble(
+    folder: Path, parsed: list[tuple[YamlDocument, BaseModel]], files: list[Path]
+) -> LoadResult:
+    check = _Checker()
+    origins: dict[str, _Origin] = {}
+    kinds: dict[str, str] = {}
+    hypotheses, statements, arguments, sources, evidence = [], [], [], [], []
+    case_values: dict[str, str | None] = {}
+    case_doc: YamlDocument | None = None
+
+    for doc, model in parsed:
+        if isinstance(model, HypothesesFile):
+            present = [key for key in CASE_KEYS if getattr(model, key) is not None]
+            if present:
+                if case_doc is not None:
+                    check.error(
+                        _Origin(doc, ()),
+                        [present[0]],
+                        f"case keys ({', '.join(present)}) are also in {case_doc.path.name}",
+                        "keep title, question, notes and format in one hypotheses file",
+                    )
+                else:
+                    case_doc = doc
+                    case_values = {key: getattr(model, key) for key in CASE_KEYS}
+            groups = (
+                ("hypothesis", "hypotheses", hypotheses),
+                ("statement", "statements", statements),
+                ("argument", "arguments", arguments),
+            )
+        else:
+            assert isinstance(model, EvidenceFile)
+            groups = (("source", "sources", sources), ("evidence item", "evidence", evidence))
+        for kind, key, bucket in groups:
+            for index, item in enumerate(getattr(model, key)):
+                origin = _Origin(doc, (key, index))
+                if item.id in origins:
+                    first = origins[item.id]
+                    check.error(
+                        origin,
+                        ["id"],
+                        f"id '{item.id}' is already used by the {kinds[item.id]} at "
+                        f"{first.doc.path.name}:{first.line('id')}",
+                        "ids are unique across hypotheses, statements, arguments, "
+                        "sources and evidence; rename one",
+                    )
+                    continue
+                origins[item.id] = origin
+                kinds[item.id] = kind
+                bucket.append(item)
+
+    first_hyp = parsed[0][0]
+    if case_doc is None:
+        check.error(
+            _Origin(first_hyp, ()),
+            [],
+            "no file holds the case's title and question",
+            "add 'title:' and 'question:' to one hypotheses file",
+        )
+    else:
+        for key in ("title", "question"):
+            if not case_values.get(key):
+                check.error(
+                    _Origin(case_doc, ()),
+                    [],
+                    f"'{key}' is required",
+                    f"add '{key}:' next to the other case keys",
+                )
+
+    ids_of = lambda *wanted: {i for i, k in kinds.items() if k in wanted}  # noqa: E731
+    hyp_ids = ids_of("hypothesis")
+
+    # Hypotheses: parents exist and form no cycle.
+    for h in hypotheses:
+        if h.parent is not None and h.parent not in hyp_ids:
+            what = f"is a {kinds[h.parent]}" if h.parent in kinds else "is not a hypothesis"
+            check.error(
+                origins[h.id],
+                ["parent"],
+                f"parent '{h.parent}' {what}",
+                _suggest(h.parent, hyp_ids) + "name the id of another hypothesis",
+            )
+    parent_graph = {h.id: [h.parent] if h.parent in hyp_ids else [] for h in hypotheses}
+    cycle = _find_cycle(parent_graph)  # type: ignore[arg-type]
+    if cycle:
+        check.error(
+            origins[cycle[0]],
+            ["parent"],
+            f"parents form a cycle: {' → '.join(cycle)}",
+            "a hypothesis cannot be its own ancestor; remove one 'parent:'",
+        )
+    has_children = {h.parent for h in hypotheses if h.parent}
+
+    # Statements: contrary / contradicts name statements.
+    statement_ids = ids_of("statement")
+    for s in statements:
+        for key in ("contrary", "contradicts"):
+            for index, other in enumerate(getattr(s, key)):
+                if other not in statement_ids:
+                    check.error(
+                        origins[s.id],
+                        [key, index],
+                        f"'{other}' is not a statement",
+                        _suggest(other, statement_ids) + f"{key} lists statement ids",
+                    )
+
+    # Arguments: premises and targets exist; premise chains form no cycle.
+    premise_ids = ids_of("evidence item", "statement", "argument")
+    target_ids = ids_of("hypothesis", "statement", "evidence item", "argument")
+    argument_ids = ids_of("argument")
+    for a in arguments:
+        for index, premise in enumerate(a.premises):
+            if premise not in premise_ids:
+                what = f"is a {kinds[premise]}" if premise in kinds else "is not defined"
+                check.error(
+                    origins[a.id],
+                    ["premises", index],
+                    f"premise '{premise}' {what}",
+                    _suggest(premise, premise_ids)
+                    + "premises are ids of evidence items, statements or arguments",
+                )
+        allowed = argument_ids if a.relation == "undercuts" else target_ids
+        if a.target not in allowed:
+            what = f"is a {kinds[a.target]}" if a.target in kinds else "is not defined"
+            hint = (
+                "'undercuts' names an argument whose inference it denies"
+                if a.relation == "undercuts"
+                else "name a hypothesis, statement, evidence item or argument"
+            )
+            check.error(
+                origins[a.id],
+                [a.relation],
+                f"target '{a.target}' {what}",
+                _suggest(a.target, allowed) + hint,
+            )
+    premise_graph = {a.id: [p for p in a.premises if p in argument_ids] for a in arguments}
+    cycle = _find_cycle(premise_graph)
+    if cycle:
+        check.error(
+            origins[cycle[0]],
+            ["premises"],
+            f"premises form a cycle: {' → '.join(cycle)}",
+            "an argument cannot rest, directly or through others, on itself",
+        )
+
+    # Sources: files exist inside the case and read as UTF-8.
+    quoted_sources = {e.source for e in evidence if e.source}
+    texts: dict[str, SourceText] = {}
+    source_files: list[Path] = []
+    case_root = folder.resolve()
+    for s in sources:
+        if s.file is None:
+            if s.id in quoted_sources:
+                check.error(
+                    origins[s.id],
+                    [],
+                    f"source '{s.id}' is quoted but has no 'file'",
+                    "add 'file:' with the path of its text, relative to this YAML file",
+                )
+            continue
+        text = _read_source(check, origins[s.id], s, case_root)
+        if text is not None:
+            texts[s.id] = SourceText(text)
+            source_files.append(origins[s.id].doc.path.parent / s.file)
+
+    # Evidence: sources, ratings, rationale, quotes.
+    source_ids = ids_of("source")
+    leaf_ids = [h.id for h in hypotheses if h.id not in has_children]
+    spans: dict[str, QuoteSpan] = {}
+    for e in evidence:
+        origin = origins[e.id]
+        if e.source is not None and e.source not in source_ids:
+            what = f"is a {kinds[e.source]}" if e.source in kinds else "is not defined"
+            check.error(
+                origin,
+                ["source"],
+                f"source '{e.source}' {what}",
+                _suggest(e.source, source_ids) + "name a source listed under 'sources:'",
+            )
+        for key in ("ratings", "rationale"):
+            for hid in getattr(e, key):
+                if hid in has_children:
+                    check.error(
+                        origin,
+                        [key, hid],
+                        f"'{hid}' has sub-hypotheses and is not rated itself",
+                        f"rate its children instead: {', '.join(_children(hypotheses, hid))}",
+                    )
+                elif hid not in hyp_ids:
+                    check.error(
+                        origin,
+                        [key, hid],
+                        f"'{hid}' is not a hypothesis",
+                        _suggest(hid, leaf_ids) + "keys are ids of leaf hypotheses",
+                    )
+        if e.quote is not None and e.source in texts:
+            span = _locate_quote(check, origin, e, texts[e.source])
+            if span:
+                spans[e.id] = span
+
+    # Warnings: unrated cells, idle items.
+    used = {p for a in arguments for p in a.premises} | {a.target for a in arguments}
+    for e in evidence:
+        missing = [hid for hid in leaf_ids if hid not in e.ratings]
+        if missing:
+            check.warning(
+                origins[e.id],
+                ["ratings"],
+                f"unrated against {', '.join(missing)}",
+                "rate every leaf hypothesis (use NA where it does not apply); "
+                "unrated cells are not neutral",
+            )
+        informative = any(r not in ("N", "NA") for r in e.ratings.values())
+        if not informative and e.id not in used:
+            check.warning(
+                origins[e.id],
+                [],
+                "no rating other than N/NA and no argument uses it",
+                "rate it where it bears on a hypothesis, use it in an argument, "
+                "or drop it (non-diagnostic evidence)",
+            )
+
+    errors = [p for p in check.problems if p.severity == "error"]
+    if errors:
+        raise CaseError(check.problems)
+    assert case_doc is not None
+    case = Case(
+        title=str(case_values["title"]),
+        question=str(case_values["question"]),
+        notes=case_values.get("notes"),
+        hypotheses=tuple(hypotheses),
+        statements=tuple(statements),
+        arguments=tuple(arguments),
+        sources=tuple(sources),
+        evidence=tuple(evidence),
+        source_texts={sid: t.text for sid, t in texts.items()},
+        quote_spans=spans,
+        digest=_digest(folder, files, source_files),
+    )
+    return LoadResult(case, sorted(check.problems, key=lambda p: p.sort_key))
+
+
+def _children(hypotheses: list[Any], parent: str) -> list[str]:
+    return [h.id for h in hypotheses if h.parent == parent]
+
+
+def _read_source(check: _Checker, origin: _Origin, source: Source, case_root: Path) -> str | None:
+    assert source.file is not None
+    path = origin.doc.path.parent / source.file
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        resolved = path
+    if not resolved.is_relative_to(case_root):
+        check.error(
+            origin,
+            ["file"],
+            f"'{source.file}' lies outside the case folder",
+            "copy the source text into the case (e.g. evidence/sources/) and point to it",
+        )
+        return None
+    if not resolved.is_file():
+        check.error(
+            origin,
+            ["file"],
+            f"source file '{source.file}' not found",
+            f"paths are relative to {origin.doc.path.name}'s folder; check the spelling",
+        )
+        return None
+    raw = resolved.read_bytes()
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        check.error(
+            origin,
+            ["file"],
+            f"'{source.file}' is not UTF-8 text (line {line})",
+            "save the source as UTF-8",
+        )
+        return None
+
+
+def _locate_quote(
+    check: _Checker, origin: _Origin, e: Evidence, text: SourceText
+) -> QuoteSpan | None:
+    assert e.quote is not None and e.source is not None
+    match = text.find(e.quote)
+    if match is None:
+        close = text.closest(e.quote)
+        hint = (
+            f'the closest passage in the source reads: "{close}"'
+            if close
+            else "copy the passage verbatim from the source; quotes must be one contiguous span"
+        )
+        check.error(origin, ["quote"], f"quote not found in source '{e.source}'", hint)
+        return None
+    if match.occurrences > 1:
+        check.warning(
+            origin,
+            ["quote"],
+            f"quote occurs more than once in '{e.source}'; the first occurrence is used",
+            "lengthen the quote so it points at one passage",
+        )
+    return QuoteSpan(e.source, match.start, match.end, text.paragraph_of(match.start))

@@ -1,0 +1,357 @@
+"""The case model: what an analyst writes in a case folder, validated.
+
+The file models (:class:`HypothesesFile`, :class:`EvidenceFile`) are the public
+contract of the case format; their field docstrings become the JSON Schema
+descriptions editors show. :class:`Case` is the merged, cross-checked whole that
+scoring and rendering work on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "SLUG_PATTERN",
+    "Argument",
+    "Case",
+    "Evidence",
+    "EvidenceFile",
+    "Hypothesis",
+    "HypothesesFile",
+    "QuoteSpan",
+    "Rating",
+    "Source",
+    "Statement",
+]
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Rating = Literal["CC", "C", "N", "I", "II", "NA"]
+"""ACH ratings: CC very consistent … II very inconsistent, NA not applicable."""
+RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
+RATING_NAMES: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+Level = Literal["high", "medium", "low"]
+EvidenceKind = Literal["fact", "claim", "assumption", "absence"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+RELIABILITY_NAMES: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ].+)?)?)?$")
+
+
+def _iso_date(value: str) -> str:
+    if not _ISO_DATE.match(value):
+        raise ValueError("must be an ISO 8601 date such as 2022-01-05, 2022-01 or 2022")
+    try:
+        if len(value) == 4:
+            date(int(value), 1, 1)
+        elif len(value) == 7:
+            date(int(value[:4]), int(value[5:7]), 1)
+        elif len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value)
+    except ValueError as err:
+        raise ValueError(f"is not a valid date ({err})") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_absent(cls, data: Any) -> Any:
+        # An empty YAML value (`key:`) reads as None: absent for optional keys,
+        # and left in place for required ones so the error says it is empty.
+        if isinstance(data, dict) and None in data.values():
+            fields = cls.model_fields
+            return {
+                key: value
+                for key, value in data.items()
+                if value is not None or key not in fields or fields[key].is_required()
+            }
+        return data
+
+
+class Hypothesis(_Strict):
+    """A competing explanation. Leaves are rated; a parent groups its children."""
+
+    id: Slug
+    """Unique slug (`[a-z0-9][a-z0-9-]*`) across the whole case."""
+    title: Text
+    """Short name shown in the matrix header and diagrams."""
+    statement: Text
+    """The hypothesis as one full sentence: what would be true."""
+    description: Text | None = None
+    """Longer explanation, scope, what it excludes."""
+    tags: tuple[Text, ...] = ()
+    """Free labels for filtering."""
+    indicators: tuple[Text, ...] = ()
+    """Future events or findings that would confirm or refute this hypothesis."""
+    parent: Slug | None = None
+    """Id of the hypothesis this one refines; only leaves are rated."""
+
+
+class Statement(_Strict):
+    """A free-standing claim used in the argument map."""
+
+    id: Slug
+    """Unique slug across the whole case."""
+    text: Text
+    """The claim in one sentence."""
+    contrary: tuple[Slug, ...] = ()
+    """Statements that cannot both be true with this one (both may be false)."""
+    contradicts: tuple[Slug, ...] = ()
+    """Statements that are the negation of this one (exactly one is true)."""
+
+
+class Argument(_Strict):
+    """An inference from premises to a claim that supports, attacks or undercuts a target."""
+
+    id: Slug
+    """Unique slug across the whole case."""
+    claim: Text
+    """The conclusion in words."""
+    premises: tuple[Slug, ...] = ()
+    """Ids of evidence items, statements or arguments the inference starts from."""
+    supports: Slug | None = None
+    """Id of the hypothesis, statement, evidence item or argument this argument supports."""
+    attacks: Slug | None = None
+    """Id of the hypothesis, statement, evidence item or argument this argument attacks."""
+    undercuts: Slug | None = None
+    """Id of the argument whose inference this argument undercuts."""
+    rationale: Text | None = None
+    """Why the inference holds, and where it is weak."""
+
+    @model_validator(mode="after")
+    def _one_relation(self) -> Argument:
+        given = [name for name in ("supports", "attacks", "undercuts") if getattr(self, name)]
+        if len(given) != 1:
+            found = " and ".join(given) if given else "none"
+            raise ValueError(f"needs exactly one of supports, attacks or undercuts (found {found})")
+        return self
+
+    @property
+    def relation(self) -> Literal["supports", "attacks", "undercuts"]:
+        """Which of the three relations this argument has."""
+        if self.supports:
+            return "supports"
+        return "attacks" if self.attacks else "undercuts"
+
+    @property
+    def target(self) -> str:
+        """The id this argument supports, attacks or undercuts."""
+        return self.supports or self.attacks or self.undercuts or ""
+
+
+class Source(_Strict):
+    """A document evidence is quoted from."""
+
+    id: Slug
+    """Unique slug across the whole case."""
+    title: Text
+    """The document's title."""
+    author: Text | None = None
+    """Who wrote the document, if it says."""
+    published: IsoDate | None = None
+    """Publication date (ISO 8601), if known."""
+    url: Text | None = None
+    """Where the document was found."""
+    reliability: Reliability | None = None
+    """Admiralty source reliability: A completely reliable … E unreliable, F cannot be judged."""
+    file: Text | None = None
+    """UTF-8 text of the document, relative to this YAML file, inside the case folder."""
+
+
+class Evidence(_Strict):
+    """An item of evidence, quoted from a source and rated against each leaf hypothesis."""
+
+    id: Slug
+    """Unique slug across the whole case."""
+    summary: Text
+    """The point of the item in one line."""
+    kind: EvidenceKind = "fact"
+    """fact, claim (someone says so), assumption (a judgement) or absence (of the expected)."""
+    source: Slug | None = None
+    """Id of the source quoted; required with `quote` unless the kind is assumption."""
+    quote: Text | None = None
+    """A verbatim, contiguous passage of the source that carries the point."""
+    originator: Text | None = None
+    """Who the information comes from (a named official, say), as distinct from the document."""
+    credibility: Level = "medium"
+    """How far the item is to be believed: high, medium or low."""
+    relevance: Level = "medium"
+    """How much the item bears on the question: high, medium or low."""
+    date: IsoDate | None = None
+    """When the reported event happened (ISO 8601)."""
+    tags: tuple[Text, ...] = ()
+    """Free labels for filtering."""
+    ratings: dict[Slug, Rating] = Field(default_factory=dict)
+    """Leaf hypothesis id → CC, C, N, I, II or NA."""
+    rationale: dict[Slug, Text] = Field(default_factory=dict)
+    """Leaf hypothesis id → why the rating is what it is."""
+
+    @model_validator(mode="after")
+    def _quote_with_source(self) -> Evidence:
+        if (self.source is None) != (self.quote is None):
+            missing = "quote" if self.quote is None else "source"
+            raise ValueError(f"source and quote go together: {missing} is missing")
+        if self.source is None and self.kind != "assumption":
+            raise ValueError(
+                f"a {self.kind} needs a source and a quote (only an assumption may have neither)"
+            )
+        return self
+
+
+class HypothesesFile(_Strict):
+    """A file under `hypotheses/`. Exactly one such file carries the case keys."""
+
+    title: Text | None = None
+    """The case's title (case key)."""
+    question: Text | None = None
+    """The question the hypotheses answer (case key)."""
+    notes: Text | None = None
+    """The analyst's notes on the case: conclusion, what it hinges on, confidence (case key)."""
+    format: Literal["1"] | None = None
+    """Version of the case format; only 1 exists (case key)."""
+    hypotheses: tuple[Hypothesis, ...] = ()
+    """Competing hypotheses; mutually exclusive leaves, ideally with a catch-all."""
+    statements: tuple[Statement, ...] = ()
+    """Free-standing claims for the argument map."""
+    arguments: tuple[Argument, ...] = ()
+    """Inferences that support, attack or undercut."""
+
+
+class EvidenceFile(_Strict):
+    """A file under `evidence/`."""
+
+    sources: tuple[Source, ...] = ()
+    """Documents the evidence is quoted from."""
+    evidence: tuple[Evidence, ...] = ()
+    """Evidence items with their ratings."""
+
+
+CASE_KEYS = ("title", "question", "notes", "format")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """Where a quote stands in its source text."""
+
+    source: str
+    start: int
+    """Offset in code points into the original text."""
+    end: int
+    """End offset, exclusive."""
+    paragraph: int
+    """Blank-line-separated block number, from 1 (the title counts)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: every reference resolved, every quote located."""
+
+    title: str
+    question: str
+    notes: str | None
+    hypotheses: tuple[Hypothesis, ...]
+    statements: tuple[Statement, ...]
+    arguments: tuple[Argument, ...]
+    sources: tuple[Source, ...]
+    evidence: tuple[Evidence, ...]
+    source_texts: dict[str, str] = field(default_factory=dict)
+    """Source id → its full text, for sources with a file."""
+    quote_spans: dict[str, QuoteSpan] = field(default_factory=dict)
+    """Evidence id → where its quote stands."""
+    digest: str = ""
+    """SHA-256 of the input files (names and bytes), identifying this version of the case."""
+
+    @cached_property
+    def hypothesis_by_id(self) -> dict[str, Hypothesis]:
+        return {h.id: h for h in self.hypotheses}
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Hypothesis id → ids of its direct children, in file order."""
+        result: dict[str, list[str]] = {h.id: [] for h in self.hypotheses}
+        for h in self.hypotheses:
+            if h.parent is not None:
+                result[h.parent].append(h.id)
+        return {key: tuple(value) for key, value in result.items()}
+
+    def _walk(self, ids: tuple[str, ...], depth: int) -> Iterator[tuple[Hypothesis, int]]:
+        for hid in ids:
+            yield self.hypothesis_by_id[hid], depth
+            yield from self._walk(self.children[hid], depth + 1)
+
+    @cached_property
+    def hypotheses_in_order(self) -> tuple[tuple[Hypothesis, int], ...]:
+        """Every hypothesis with its depth, children right after their parent."""
+        roots = tuple(h.id for h in self.hypotheses if h.parent is None)
+        return tuple(self._walk(roots, 0))
+
+    @cached_property
+    def leaves(self) -> tuple[Hypothesis, ...]:
+        """The rated hypotheses, children grouped under their parent's position."""
+        return tuple(h for h, _ in self.hypotheses_in_order if not self.children[h.id])
+
+    @cached_property
+    def groups(self) -> tuple[Hypothesis, ...]:
+        """The hypotheses that have children."""
+        return tuple(h for h, _ in self.hypotheses_in_order if self.children[h.id])
+
+    @cached_property
+    def evidence_by_id(self) -> dict[str, Evidence]:
+        return {e.id: e for e in self.evidence}
+
+    @cached_property
+    def source_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    def top_of(self, hypothesis_id: str) -> str:
+        """The top-level ancestor of a hypothesis (itself when it has no parent)."""
+        h = self.hypothesis_by_id[hypothesis_id]
+        while h.parent is not None:
+            h = self.hypothesis_by_id[h.parent]
+        return h.id
+
+    def leaves_under(self, hypothesis_id: str) -> tuple[str, ...]:
+        """Ids of the leaves at or below a hypothesis."""
+        kids = self.children[hypothesis_id]
+        if not kids:
+            return (hypothesis_id,)
+        return tuple(leaf for kid in kids for leaf in self.leaves_under(kid))

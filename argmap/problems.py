@@ -1,0 +1,79 @@
+"""Problems found in a case, and the one error type argmap raises for bad input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["ArgmapError", "CaseError", "Problem", "display_path", "format_problems"]
+
+Severity = Literal["error", "warning"]
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user would type it: relative to the current folder where possible."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive on Windows
+        return text
+    return rel if not rel.startswith(".." + os.sep + "..") else text
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in the case, located at a file and line."""
+
+    severity: Severity
+    file: Path
+    line: int
+    field: str
+    message: str
+    hint: str
+
+    def format(self) -> str:
+        """`FILE:LINE: error: FIELD: MESSAGE` and an indented hint line."""
+        where = f"{display_path(self.file)}:{self.line}"
+        head = f"{where}: {self.severity}: {self.field + ': ' if self.field else ''}{self.message}"
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        return (str(self.file), self.line, 0 if self.severity == "error" else 1)
+
+
+class ArgmapError(Exception):
+    """A problem outside the case: Graphviz failing, an unwritable output."""
+
+
+class CaseError(ArgmapError):
+    """The case is invalid; carries every problem found (warnings included)."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: p.sort_key)
+        errors = sum(p.severity == "error" for p in self.problems)
+        super().__init__(f"{errors} error{'s' if errors != 1 else ''} in the case")
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def count_line(problems: list[Problem]) -> str:
+    """One line counting errors and warnings, e.g. `2 errors, 1 warning`."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = len({p.file for p in problems})
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+def format_problems(problems: list[Problem]) -> str:
+    """Every problem, then the count line."""
+    lines = [p.format() for p in problems]
+    lines.append(count_line(problems))
+    return "\n".join(lines)

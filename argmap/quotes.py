@@ -1,0 +1,162 @@
+"""Finding a quote in its source text, forgiving only typography.
+
+Both sides are normalised the same way: NFC; every run of Unicode whitespace
+becomes one space, trimmed at both ends; curly and prime quotes become straight
+ones; hyphen and dash variants become '-'. Matching is case-sensitive. Offsets
+are mapped back to code points in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+__all__ = ["SourceText", "normalise"]
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+_SPACE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+
+
+def normalise(text: str) -> str:
+    """The matching form of a text.
+
+    >>> normalise("  it\u2019s \u2013 a\u00a0 \u201cquote\u201d\\n")
+    'it\\'s - a "quote"'
+    """
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
+    """NFC of ``text`` and, per output character, the offset it came from."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, list(range(len(text)))
+    out: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    # Composition stays within a starter and the combining marks after it.
+    for index in range(1, len(text) + 1):
+        if index == len(text) or unicodedata.combining(text[index]) == 0:
+            piece = unicodedata.normalize("NFC", text[start:index])
+            out.append(piece)
+            offsets.extend([start] * len(piece))
+            start = index
+    return "".join(out), offsets
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    occurrences: int
+
+
+class SourceText:
+    """A source document prepared for quote lookups."""
+
+    def __init__(self, text: str):
+        self.text = text
+        nfc, nfc_offsets = _nfc_with_offsets(text)
+        folded = nfc.translate(_FOLD)
+        # Collapse whitespace, remembering where each kept run starts in both texts.
+        pieces: list[str] = []
+        self._norm_starts: list[int] = []
+        self._nfc_starts: list[int] = []
+        position = 0
+        norm_length = 0
+        for space in _SPACE.finditer(folded):
+            if space.start() > position:
+                self._norm_starts.append(norm_length)
+                self._nfc_starts.append(position)
+                pieces.append(folded[position : space.start()])
+                norm_length += space.start() - position
+            pieces.append(" ")
+            norm_length += 1
+            position = space.end()
+        if position < len(folded):
+            self._norm_starts.append(norm_length)
+            self._nfc_starts.append(position)
+            pieces.append(folded[position:])
+        self.normalised = "".join(pieces)
+        self._nfc_offsets = nfc_offsets
+
+    def _original_offset(self, norm_index: int) -> int:
+        """Original offset of the (non-space) character at ``norm_index``."""
+        run = bisect_right(self._norm_starts, norm_index) - 1
+        nfc_index = self._nfc_starts[run] + (norm_index - self._norm_starts[run])
+        return self._nfc_offsets[nfc_index]
+
+    def find(self, quote: str) -> Match | None:
+        """First occurrence of ``quote`` (normalised), with the number of occurrences."""
+        needle = normalise(quote)
+        if not needle:
+            return None
+        first = self.normalised.find(needle)
+        if first < 0:
+            return None
+        second = self.normalised.find(needle, first + 1)
+        start = self._original_offset(first)
+        last = self._original_offset(first + len(needle) - 1)
+        # The last character may be one NFC character standing for several original ones.
+        end = last + 1
+        while end < len(self.text) and unicodedata.combining(self.text[end]):
+            end += 1
+        return Match(start, end, 1 if second < 0 else 2)
+
+    @cached_property
+    def paragraph_starts(self) -> list[int]:
+        """Offsets where paragraphs (blank-line-separated blocks) begin."""
+        lead = len(self.text) - len(self.text.lstrip())
+        return [lead] + [
+            m.end() for m in _BLANK_LINE.finditer(self.text) if m.end() < len(self.text)
+        ]
+
+    def paragraph_of(self, offset: int) -> int:
+        """1-based number of the paragraph holding ``offset``."""
+        return max(1, bisect_right(self.paragraph_starts, offset))
+
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """(start, end) of every paragraph, end exclusive and trailing space trimmed."""
+        starts = self.paragraph_starts
+        spans = []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
+            end = start + len(self.text[start:end].rstrip())
+            spans.append((start, end))
+        return spans
+
+    def closest(self, quote: str, context: int = 60) -> str | None:
+        """The source passage sharing the longest run with ``quote``, for hints."""
+        from difflib import SequenceMatcher
+
+        needle = normalise(quote)
+        haystack = self.normalised
+        if not needle or len(haystack) > 2_000_000 or len(needle) > 5_000:
+            return None
+        match = SequenceMatcher(None, haystack, needle, autojunk=False).find_longest_match(
+            0, len(haystack), 0, len(needle)
+        )
+        if match.size < max(8, len(needle) // 4):
+            return None
+        begin = max(0, match.a - match.b)
+        passage = haystack[begin : begin + len(needle) + context // 2]
+        return passage.strip()

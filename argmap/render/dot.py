@@ -1,0 +1,273 @@
+"""DOT source for the evidence map and the argument map.
+
+Pure functions: a case (and its scores) in, DOT text out; no binary is needed.
+User text reaches DOT only through :func:`_html_label` (HTML-escaped, inside an
+HTML-like label) or :func:`_text` (Graphviz-escaped, quoted by the library).
+Support and contradiction differ in colour *and* line style and arrowhead, so
+the maps read in greyscale.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable
+
+import graphviz
+
+from ..model import Case, Evidence, Hypothesis
+from ..scoring import Scores
+
+__all__ = ["EDGE_STYLES", "argument_map", "evidence_map"]
+
+FONT = "Helvetica,Arial,sans-serif"
+INK = "#1f2933"
+MUTED = "#52606d"
+
+EDGE_STYLES: dict[str, dict[str, str]] = {
+    "support": {"color": "#1a7f37", "style": "solid", "arrowhead": "normal"},
+    "contradiction": {"color": "#b42318", "style": "dashed", "arrowhead": "tee"},
+    "premise": {"color": "#7b8794", "style": "solid", "arrowhead": "empty", "arrowsize": "0.7"},
+    "attack": {"color": "#b42318", "style": "dashed", "arrowhead": "tee"},
+    "undercut": {"color": "#c2410c", "style": "dotted", "arrowhead": "tee", "penwidth": "2"},
+    "contrary": {
+        "color": "#6b21a8",
+        "style": "dashed",
+        "dir": "both",
+        "arrowhead": "odiamond",
+        "arrowtail": "odiamond",
+    },
+    "contradictory": {
+        "color": "#b42318",
+        "style": "bold",
+        "dir": "both",
+        "arrowhead": "tee",
+        "arrowtail": "tee",
+    },
+}
+"""Edge attributes per relation; the report's legend is drawn from the same table."""
+
+KIND_FILL = {"fact": "#ffffff", "claim": "#fff8e1", "assumption": "#f1f3f5", "absence": "#f3e8ff"}
+HYPOTHESIS_FILL = "#dbeafe"
+ARGUMENT_FILL = "#fef3c7"
+STATEMENT_FILL = "#ffffff"
+
+
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    lines = textwrap.wrap(" ".join(text.split()), width=width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" .,;:") + " …"
+    return lines
+
+
+def _html_label(
+    main: str, small: str | None = None, *, bold: bool = False, width: int = 28, max_lines: int = 5
+) -> str:
+    """An HTML-like label from user text, every piece escaped."""
+    rows = [html.escape(line, quote=False) for line in _wrap(main, width, max_lines)]
+    body = "<BR/>".join(rows)
+    if bold:
+        body = f"<B>{body}</B>"
+    if small:
+        body += (
+            f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{html.escape(small, quote=False)}</FONT>'
+        )
+    return f"<{body}>"
+
+
+def _text(value: str) -> str:
+    """A plain attribute value (tooltips): backslashes and '<…>' lose their DOT meaning."""
+    return graphviz.escape(" ".join(value.split()))
+
+
+def _graph(name: str, title: str) -> graphviz.Digraph:
+    graph = graphviz.Digraph(name=name)
+    graph.attr(
+        id=name,
+        rankdir="LR",
+        newrank="true",
+        nodesep="0.18",
+        ranksep="1.1",
+        splines="true",
+        fontname=FONT,
+        fontsize="11",
+        bgcolor="white",
+        pad="0.2",
+        tooltip=_text(title),
+    )
+    graph.attr("node", fontname=FONT, fontsize="10", color=INK, fontcolor=INK, penwidth="1")
+    graph.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.8")
+    return graph
+
+
+def _hypothesis_node(graph: graphviz.Digraph, prefix: str, h: Hypothesis, *, leaf: bool) -> None:
+    graph.node(
+        h.id,
+        _html_label(h.title, h.id, bold=True, width=24),
+        shape="box",
+        style="rounded,filled" + ("" if leaf else ",bold"),
+        fillcolor=HYPOTHESIS_FILL,
+        penwidth="1.4",
+        margin="0.15,0.08",
+        tooltip=_text(h.statement),
+        href=f"#hyp-{h.id}",
+        id=f"{prefix}-{h.id}",
+    )
+
+
+def _hypotheses(graph: graphviz.Digraph, prefix: str, case: Case) -> None:
+    """Hypothesis nodes, each parent a cluster holding its children."""
+
+    def place(target: graphviz.Digraph, hid: str) -> None:
+        h = case.hypothesis_by_id[hid]
+        kids = case.children[hid]
+        if not kids:
+            _hypothesis_node(target, prefix, h, leaf=True)
+            return
+        with target.subgraph(name=f"cluster_{hid}") as cluster:
+            cluster.attr(
+                label=_html_label(h.title, f"{h.id} (group)", bold=True, width=40),
+                style="rounded,dashed",
+                color="#3b82f6",
+                fontcolor=INK,
+                tooltip=_text(h.statement),
+                href=f"#hyp-{h.id}",
+                id=f"{prefix}-{h.id}",
+            )
+            for kid in kids:
+                place(cluster, kid)
+
+    for h, depth in case.hypotheses_in_order:
+        if depth == 0:
+            place(graph, h.id)
+
+
+def _evidence_node(graph: graphviz.Digraph, prefix: str, e: Evidence) -> None:
+    style = "filled" + (",dashed" if e.credibility == "low" else "")
+    small = e.id if e.kind == "fact" else f"{e.id} · {e.kind}"
+    graph.node(
+        e.id,
+        _html_label(e.summary, small),
+        shape="note",
+        style=style,
+        fillcolor=KIND_FILL[e.kind],
+        margin="0.1,0.05",
+        tooltip=_text(e.quote or e.summary),
+        href=f"#ev-{e.id}",
+        id=f"{prefix}-{e.id}",
+    )
+
+
+def _edge_width(strong: bool, weight: float) -> str:
+    return f"{(2.4 if strong else 1.1) * weight:.2f}"
+
+
+def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) -> str:
+    """Evidence items pointing at the hypotheses they bear on.
+
+    C/CC draw a support edge, I/II a contradiction edge, heavier for CC/II and
+    for weightier items; N and NA draw none. With ``max_evidence``, only the most
+    diagnostic items are drawn.
+    """
+    graph = _graph("evidence_map", case.title)
+    order = scores.evidence_order
+    if max_evidence is not None:
+        order = order[:max_evidence]
+    items = [case.evidence[i] for i in sorted(order)]
+    _hypotheses(graph, "em", case)
+    with graph.subgraph(name="evidence") as cluster:
+        for e in items:
+            _evidence_node(cluster, "em", e)
+    weights = dict(zip(scores.matrix.evidence_ids, scores.matrix.weight.tolist(), strict=True))
+    for e in items:
+        for hid, rating in e.ratings.items():
+            if rating in ("C", "CC"):
+                style = EDGE_STYLES["support"]
+            elif rating in ("I", "II"):
+                style = EDGE_STYLES["contradiction"]
+            else:
+                continue
+            why = e.rationale.get(hid)
+            graph.edge(
+                e.id,
+                hid,
+                id=f"em-{e.id}__{hid}",
+                penwidth=_edge_width(len(rating) == 2, weights[e.id]),
+                tooltip=_text(f"{e.id} → {hid}: {rating}" + (f" — {why}" if why else "")),
+                **style,
+            )
+    return graph.source
+
+
+def _used_evidence(case: Case) -> list[Evidence]:
+    used = {p for a in case.arguments for p in a.premises} | {a.target for a in case.arguments}
+    return [e for e in case.evidence if e.id in used]
+
+
+def argument_map(case: Case) -> str:
+    """Statements, arguments, evidence and hypotheses with the five relation kinds."""
+    graph = _graph("argument_map", case.title)
+    _hypotheses(graph, "am", case)
+    for s in case.statements:
+        graph.node(
+            s.id,
+            _html_label(s.text, s.id),
+            shape="box",
+            style="filled",
+            fillcolor=STATEMENT_FILL,
+            tooltip=_text(s.text),
+            href=f"#st-{s.id}",
+            id=f"am-{s.id}",
+        )
+    for a in case.arguments:
+        graph.node(
+            a.id,
+            _html_label(a.claim, a.id),
+            shape="box",
+            style="rounded,filled",
+            fillcolor=ARGUMENT_FILL,
+            tooltip=_text(a.rationale or a.claim),
+            href=f"#arg-{a.id}",
+            id=f"am-{a.id}",
+        )
+    for e in _used_evidence(case):
+        _evidence_node(graph, "am", e)
+    for a in case.arguments:
+        for premise in a.premises:
+            graph.edge(
+                premise,
+                a.id,
+                id=f"am-premise-{premise}__{a.id}",
+                tooltip=_text(f"{premise} is a premise of {a.id}"),
+                **EDGE_STYLES["premise"],
+            )
+        relation = {"supports": "support", "attacks": "attack", "undercuts": "undercut"}[a.relation]
+        graph.edge(
+            a.id,
+            a.target,
+            id=f"am-{a.relation}-{a.id}__{a.target}",
+            tooltip=_text(f"{a.id} {a.relation} {a.target}"),
+            **EDGE_STYLES[relation],
+        )
+    for kind, key in (("contrary", "contrary"), ("contradictory", "contradicts")):
+        for left, right in _pairs(
+            (s.id, other) for s in case.statements for other in getattr(s, key)
+        ):
+            graph.edge(
+                left,
+                right,
+                id=f"am-{kind}-{left}__{right}",
+                tooltip=_text(f"{left} and {right} are {kind}"),
+                constraint="false",
+                **EDGE_STYLES[kind],
+            )
+    return graph.source
+
+
+def _pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Symmetric relations once per unordered pair, in first-mention order."""
+    seen: dict[frozenset[str], tuple[str, str]] = {}
+    for left, right in pairs:
+        seen.setdefault(frozenset((left, right)), (left, right))
+    return list(seen.values())

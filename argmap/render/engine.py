@@ -1,0 +1,96 @@
+"""The one seam to a Graphviz layout program.
+
+A real system ``dot`` is used when present; otherwise the ``graphviz-pure``
+binary that pip installs with argmap, so diagrams work after ``pip install``
+alone. ``ARGMAP_DOT=system|pure|PATH`` overrides the choice.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..problems import ArgmapError
+
+__all__ = ["Engine", "find_engine", "layout"]
+
+PURE_NAME = "graphviz-pure"
+FORMATS = ("svg", "png")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A Graphviz layout program."""
+
+    kind: str
+    """'system', 'pure' or 'custom'."""
+    path: str
+
+    def describe(self) -> str:
+        names = {"system": "system Graphviz dot", "pure": "graphviz-pure (pip)", "custom": "dot"}
+        return f"{names[self.kind]} at {self.path}"
+
+
+def _pure_binary() -> str | None:
+    # The venv's scripts folder holds it even when the venv is not activated.
+    candidate = Path(sysconfig.get_path("scripts")) / PURE_NAME
+    if candidate.is_file() and os.access(candidate, os.X_OK):
+        return str(candidate)
+    return shutil.which(PURE_NAME)
+
+
+def find_engine() -> Engine:
+    """The engine to use, honouring ``ARGMAP_DOT``."""
+    choice = os.environ.get("ARGMAP_DOT", "").strip()
+    if choice in ("", "system"):
+        system = shutil.which("dot")
+        if system:
+            return Engine("system", system)
+        if choice == "system":
+            raise ArgmapError(
+                "ARGMAP_DOT=system but no 'dot' program is on PATH; "
+                "install Graphviz or unset ARGMAP_DOT"
+            )
+    if choice in ("", "pure"):
+        pure = _pure_binary()
+        if pure:
+            return Engine("pure", pure)
+        raise ArgmapError(
+            "no Graphviz engine found: neither 'dot' nor 'graphviz-pure' is "
+            "installed; reinstall argmap with pip, or install Graphviz"
+        )
+    path = shutil.which(choice) or choice
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise ArgmapError(
+            f"ARGMAP_DOT={choice!r} is not an executable program; use "
+            "'system', 'pure' or the path of a dot binary"
+        )
+    return Engine("custom", path)
+
+
+def layout(dot_source: str, fmt: str, engine: Engine | None = None) -> bytes:
+    """Lay out DOT source into SVG or PNG bytes."""
+    if fmt not in FORMATS:
+        raise ArgmapError(f"unsupported diagram format {fmt!r}")
+    engine = engine or find_engine()
+    try:
+        result = subprocess.run(
+            [engine.path, f"-T{fmt}"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ArgmapError(f"Graphviz ({engine.describe()}) failed to run: {err}") from None
+    if result.returncode != 0 or not result.stdout:
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ArgmapError(
+            f"Graphviz ({engine.describe()}) failed with status {result.returncode}"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    return result.stdout

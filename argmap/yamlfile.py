@@ -1,0 +1,184 @@
+"""Strict YAML reading with positions.
+
+Case files are read with the C-accelerated composer: the node tree it builds
+already carries line marks, so validation pays nothing for positions until an
+error has to be located. Every scalar stays a string (YAML's failsafe schema),
+an empty plain value becomes ``None``, and the things that make YAML surprising
+are refused: duplicate keys, anchors and aliases, tab indentation, several
+documents, empty files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import CaseError, Problem
+
+__all__ = ["YamlDocument", "read_yaml"]
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its plain data and the node tree that locates it."""
+
+    path: Path
+    data: Any
+    root: yaml.Node
+
+    def line_of(self, loc: Loc) -> int:
+        """The 1-based line of the key or item at ``loc``.
+
+        Where the path runs out (a missing key), the line of the deepest
+        existing mapping or item is given.
+        """
+        node = self.root
+        line = node.start_mark.line + 1
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == part:
+                        line = key.start_mark.line + 1
+                        node = value
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return line
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+
+def _problem(path: Path, line: int, message: str, hint: str) -> CaseError:
+    return CaseError([Problem("error", path, line, "", message, hint)])
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise _problem(
+            path,
+            line,
+            "binary file (contains NUL bytes), not YAML text",
+            "case folders hold YAML text files only; move other files elsewhere",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise _problem(
+            path,
+            line,
+            f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
+            "save the file as UTF-8 in your editor",
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _refuse_anchors(path: Path, text: str) -> None:
+    # Only files that contain '&' or '*' can hold anchors or aliases; scan their events.
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _problem(
+                path,
+                event.start_mark.line + 1,
+                f"YAML anchors and aliases are not allowed (found '{event.anchor}')",
+                "write the value out in full; quote it if it starts with '&' or '*'",
+            )
+
+
+def _to_data(path: Path, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.value == "" and node.style is None:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(path, item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _problem(
+                    path,
+                    line,
+                    "a key must be plain text",
+                    "write the key as a single word followed by a colon",
+                )
+            key = key_node.value
+            if key in result:
+                raise _problem(
+                    path,
+                    line,
+                    f"duplicate key '{key}' (first on line {lines[key]})",
+                    "remove one of the two, or merge their values",
+                )
+            lines[key] = line
+            result[key] = _to_data(path, value_node)
+        return result
+    raise _problem(path, node.start_mark.line + 1, "unsupported YAML node", "")
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Read one case file strictly; raises :class:`CaseError` naming file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise _problem(
+            path, 1, f"cannot read file: {err.strerror}", "check the file exists and is readable"
+        ) from None
+    text = _decode(path, raw)
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        raise _problem(
+            path,
+            line,
+            "tab used for indentation",
+            "YAML indents with spaces only; replace the tab with spaces",
+        )
+    try:
+        if "&" in text or "*" in text:
+            _refuse_anchors(path, text)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        what = err.problem or "malformed YAML"
+        raise _problem(
+            path,
+            line,
+            f"malformed YAML: {what}"
+            + (f" ({err.context})" if err.context and err.context != what else ""),
+            "check indentation and quoting on this line and the one before; "
+            "quote text that contains ': ' or starts with a special character",
+        ) from None
+    except yaml.YAMLError as err:
+        raise _problem(path, 1, f"malformed YAML: {err}", "check the file's syntax") from None
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
+        raise _problem(path, 1, "empty file", "add content, or delete the file")
+    if not isinstance(root, yaml.MappingNode):
+        raise _problem(
+            path,
+            root.start_mark.line + 1,
+            "the file must be a mapping of keys to values",
+            "start the file with a key such as 'hypotheses:' or 'evidence:'",
+        )
+    return YamlDocument(path, _to_data(path, root), root)

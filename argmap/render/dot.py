@@ -152,7 +152,7 @@ def _evidence_node(graph: graphviz.Digraph, prefix: str, e: Evidence) -> None:
         shape="note",
         style=style,
         fillcolor=KIND_FILL[e.kind],
-        margin="0.1,0.05",
+        margin="0.16,0.07",
         tooltip=_text(e.quote or e.summary),
         href=f"#ev-{e.id}",
         id=f"{prefix}-{e.id}",

@@ -1,0 +1,90 @@
+"""Shared fixtures: small cases written into temporary folders, and the CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+SOURCE_TEXT = """\
+Harbour report
+
+The fire started shortly after 23:00 on 3 March. Witnesses saw two men leave the
+yard in a van.
+
+The alarm system had been switched off at 22:10. Inspectors had flagged the wiring
+as outdated a year earlier.
+"""
+
+HYPOTHESES = """\
+title: Warehouse fire
+question: What caused the fire?
+hypotheses:
+  - id: accident
+    title: Accident
+    statement: The fire was an accident.
+  - id: arson
+    title: Arson
+    statement: Someone set the fire.
+  - id: other
+    title: Other
+    statement: Something else.
+"""
+
+EVIDENCE = """\
+sources:
+  - id: report
+    title: Harbour report
+    file: sources/report.txt
+evidence:
+  - id: van
+    summary: Two men left in a van.
+    source: report
+    quote: Witnesses saw two men leave the yard in a van.
+    ratings: {accident: I, arson: C, other: N}
+  - id: alarm
+    summary: The alarm was switched off.
+    source: report
+    quote: The alarm system had been switched off at 22:10.
+    credibility: high
+    ratings: {accident: II, arson: CC, other: N}
+"""
+
+WriteCase = Callable[..., Path]
+
+
+def write_case_files(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` into ``folder`` (text is dedented)."""
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def write_case(tmp_path: Path) -> WriteCase:
+    """Write a case; any file can be replaced, added, or removed (pass None)."""
+
+    def write(files: dict[str, str | None] | None = None, *, name: str = "case") -> Path:
+        base: dict[str, str | None] = {
+            "hypotheses/case.yaml": HYPOTHESES,
+            "evidence/evidence.yaml": EVIDENCE,
+            "evidence/sources/report.txt": SOURCE_TEXT,
+        }
+        base.update(files or {})
+        folder = tmp_path / name
+        return write_case_files(folder, {k: v for k, v in base.items() if v is not None})
+
+    return write
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

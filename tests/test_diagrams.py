@@ -1,0 +1,240 @@
+"""DOT output (golden files), escaping, and rendering through both Graphviz engines."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from argmap.cli import main
+from argmap.load import load_case
+from argmap.problems import ArgmapError
+from argmap.render import engine
+from argmap.render.dot import argument_map, evidence_map
+from argmap.scoring import score_case
+
+GOLDEN = Path(__file__).parent / "golden"
+
+ARGUMENTS = """\
+title: Warehouse fire
+question: What caused the fire?
+hypotheses:
+  - {id: accident, title: Accident, statement: The fire was an accident.}
+  - {id: crime, title: Crime, statement: Someone caused the fire.}
+  - {id: arson, title: Arson, statement: Someone set the fire., parent: crime}
+  - {id: fraud, title: Insurance fraud, statement: The owner burned it for money., parent: crime}
+  - {id: other, title: Other, statement: Something else.}
+statements:
+  - id: planned
+    text: The fire was planned.
+    contradicts: [unplanned]
+  - id: unplanned
+    text: Nobody planned the fire.
+  - id: owner-broke
+    text: The owner was broke.
+    contrary: [owner-rich]
+  - id: owner-rich
+    text: The owner was rich.
+arguments:
+  - id: alarm-off
+    claim: The alarm was switched off on purpose.
+    premises: [alarm]
+    supports: planned
+  - id: maintenance
+    claim: The alarm was off for maintenance.
+    undercuts: alarm-off
+  - id: van-seen
+    claim: Men fleeing in a van point to a crime.
+    premises: [van, planned]
+    attacks: accident
+"""
+
+EVIDENCE = """\
+sources:
+  - id: report
+    title: Harbour report
+    file: sources/report.txt
+evidence:
+  - id: van
+    summary: Two men left in a van.
+    source: report
+    quote: Witnesses saw two men leave the yard in a van.
+    credibility: low
+    ratings: {accident: I, arson: C, fraud: C, other: N}
+  - id: alarm
+    summary: The alarm was switched off.
+    source: report
+    quote: The alarm system had been switched off at 22:10.
+    credibility: high
+    ratings: {accident: II, arson: CC, fraud: C, other: NA}
+"""
+
+
+@pytest.fixture
+def case(write_case):
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    return load_case(folder).case
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ARGMAP_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"differs from {path}"
+
+
+def test_evidence_map_golden(case):
+    _golden("evidence_map.dot", evidence_map(case, score_case(case)))
+
+
+def test_argument_map_golden(case):
+    _golden("argument_map.dot", argument_map(case))
+
+
+def test_evidence_map_edges_follow_ratings(case):
+    dot = evidence_map(case, score_case(case))
+    # Support and contradiction differ in colour, line style and arrowhead.
+    assert '"alarm" -> arson [arrowhead=normal color="#1a7f37"' in dot.replace("alarm ->", '"alarm" ->')
+    assert "van -> accident [arrowhead=tee" in dot
+    assert "style=dashed" in dot.split("van -> accident")[1].splitlines()[0]
+    assert "-> other" not in dot  # N and NA draw no edge
+    # CC is heavier than C from the same item; low credibility is drawn dashed.
+    width = {line.split("->")[1].split()[0]: float(line.split("penwidth=")[1].split()[0])
+             for line in dot.splitlines() if line.strip().startswith("alarm ->")}
+    assert width["arson"] > width["fraud"]
+    van_node = next(line for line in dot.splitlines() if line.strip().startswith("van ["))
+    assert 'style="filled,dashed"' in van_node
+
+
+def test_evidence_map_puts_children_in_their_parents_cluster(case):
+    dot = evidence_map(case, score_case(case))
+    cluster = dot.split("subgraph cluster_crime {")[1].split("}")[0]
+    assert "arson [" in cluster and "fraud [" in cluster
+    assert "accident [" not in cluster
+
+
+def test_evidence_map_can_keep_only_the_most_diagnostic(case):
+    dot = evidence_map(case, score_case(case), max_evidence=1)
+    assert "alarm [" in dot and "van [" not in dot
+
+
+def test_argument_map_has_all_five_relations(case):
+    dot = argument_map(case)
+    assert "alarm -> \"alarm-off\"" in dot  # premise
+    assert "\"alarm-off\" -> planned" in dot and "#1a7f37" in dot  # support
+    assert "\"van-seen\" -> accident" in dot  # attack
+    assert "maintenance -> \"alarm-off\"" in dot and "style=dotted" in dot  # undercut
+    assert dot.count("planned -> unplanned") == 1  # contradictory, drawn once
+    assert "\"owner-broke\" -> \"owner-rich\"" in dot and "odiamond" in dot  # contrary
+
+
+HOSTILE = '<script>alert("x")</script> </textarea> "quoted" {{ jinja }} back\\slash <b>'
+
+
+def _hostile_case(write_case):
+    hypotheses = ARGUMENTS.replace("title: Accident", f"title: {_yaml(HOSTILE)}")
+    evidence = EVIDENCE.replace("summary: Two men left in a van.", f"summary: {_yaml(HOSTILE)}")
+    folder = write_case({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": evidence})
+    return load_case(folder).case
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_hostile_text_stays_text_in_dot_and_svg(write_case, kind, monkeypatch):
+    if kind == "system" and not shutil.which("dot"):
+        pytest.skip("no system Graphviz here (CI installs it)")
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    case = _hostile_case(write_case)
+    for dot in (evidence_map(case, score_case(case)), argument_map(case)):
+        svg = engine.layout(dot, "svg")
+        root = ET.fromstring(svg)  # well-formed XML: nothing injected
+        texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert "<script>" in texts  # shown as text …
+        assert not list(root.iter("{http://www.w3.org/2000/svg}script"))  # … never as markup
+        assert "back\\slash" in texts
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, kind, monkeypatch):
+    if kind == "system" and not shutil.which("dot"):
+        pytest.skip("no system Graphviz here (CI installs it)")
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    result = runner.invoke(main, ["diagram", str(folder)])
+    assert result.exit_code == 0, result.output
+    svg = ET.fromstring(result.stdout)
+    ids = {el.get("id") for el in svg.iter()}
+    assert {"em-alarm", "em-arson", "em-alarm__arson"} <= ids
+    png = tmp_path / "out" / "map.png"
+    result = runner.invoke(main, ["diagram", str(folder), "--kind", "arguments",
+                                  "--format", "png", "-o", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_diagram_dot_to_stdout_and_png_needs_output(write_case, runner):
+    folder = write_case()
+    result = runner.invoke(main, ["diagram", str(folder), "--format", "dot"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("digraph evidence_map {")
+    result = runner.invoke(main, ["diagram", str(folder), "--format", "png"])
+    assert result.exit_code == 2
+    assert "PNG needs an output file" in result.stderr
+
+
+def test_engine_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARGMAP_DOT", "pure")
+    assert engine.find_engine().kind == "pure"
+    monkeypatch.setenv("ARGMAP_DOT", str(tmp_path / "missing-dot"))
+    with pytest.raises(ArgmapError, match="is not an executable program"):
+        engine.find_engine()
+    fake = tmp_path / "fake-dot"
+    fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("ARGMAP_DOT", str(fake))
+    assert engine.find_engine().kind == "custom"
+    with pytest.raises(ArgmapError, match="failed with status 3: Error: syntax error"):
+        engine.layout("digraph {}", "svg")
+
+
+def test_system_engine_missing_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("ARGMAP_DOT", "system")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ArgmapError, match="no 'dot' program is on PATH"):
+        engine.find_engine()
+
+
+def test_default_engine_falls_back_to_pure(monkeypatch):
+    monkeypatch.delenv("ARGMAP_DOT", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    found = engine.find_engine()
+    assert found.kind == "pure" and found.path.endswith("graphviz-pure")
+
+
+def test_version_names_the_engine(runner, monkeypatch):
+    monkeypatch.setenv("ARGMAP_DOT", "pure")
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert "Graphviz engine: graphviz-pure" in result.stdout
+
+
+def test_graphviz_failure_is_reported_without_traceback(write_case, runner, tmp_path,
+                                                        monkeypatch):
+    fake = tmp_path / "broken-dot"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("ARGMAP_DOT", str(fake))
+    result = runner.invoke(main, ["diagram", str(write_case()), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("argmap: error: Graphviz")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.svg").exists()

@@ -1,0 +1,214 @@
+"""The HTML report, parsed: content, links, escaping, determinism, atomic output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from argmap.cli import main
+
+from .conftest import REPO
+from .test_diagrams import ARGUMENTS, EVIDENCE, HOSTILE, _yaml
+
+
+@pytest.fixture
+def report_of(write_case, runner, tmp_path):
+    def render(files=None, *extra: str) -> tuple[str, BeautifulSoup]:
+        base = {"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE}
+        base.update(files or {})
+        folder = write_case(base)
+        out = tmp_path / "out" / "report.html"
+        result = runner.invoke(main, ["report", str(folder), "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        html = out.read_text(encoding="utf-8")
+        return html, BeautifulSoup(html, "html.parser")
+
+    return render
+
+
+def test_report_shows_question_ranking_and_matrix(report_of):
+    _, soup = report_of()
+    assert soup.find("h1").get_text() == "Warehouse fire"
+    assert soup.select_one(".question").get_text() == "What caused the fire?"
+    ranking = [row.find_all("td") for row in soup.select("table.ranking tbody tr")]
+    assert [(cells[0].get_text(), cells[1].a.get_text()) for cells in ranking] == [
+        ("1", "Arson"), ("1", "Insurance fraud"), ("1", "Other"), ("4", "Accident")]
+    matrix = soup.find("table", id="matrix-table")
+    headers = [th.get_text(strip=True) for th in matrix.select("thead tr:last-child th.hcol")]
+    assert headers == ["Accident", "Arson", "Insurance fraud", "Other"]
+    group = matrix.select_one("tr.group-row th.group")
+    assert group.get_text() == "Crime" and group["colspan"] == "2"
+    rows = matrix.select("tbody tr")
+    assert [r["id"] for r in rows] == ["row-alarm", "row-van"]  # most diagnostic first
+    cells = rows[0].select("td.cell")
+    assert [c["class"][1] for c in cells] == ["r-II", "r-CC", "r-C", "r-NA"]
+    assert [c.find("span", attrs={"aria-hidden": "true"}).get_text() for c in cells] == [
+        "−−", "++", "+", "n/a"]
+    assert float(rows[0]["data-diagnosticity"]) > float(rows[1]["data-diagnosticity"])
+
+
+def test_rationale_is_on_the_cell(report_of):
+    evidence = EVIDENCE.replace(
+        "    ratings: {accident: II, arson: CC, fraud: C, other: NA}",
+        "    ratings: {accident: II, arson: CC, fraud: C, other: NA}\n"
+        "    rationale: {accident: Accidents do not switch alarms off.}")
+    _, soup = report_of({"evidence/evidence.yaml": evidence})
+    cell = soup.select_one("#row-alarm td.cell")
+    assert cell["title"] == "very inconsistent: Accidents do not switch alarms off."
+    assert cell["tabindex"] == "0"
+
+
+def test_evidence_quotes_link_to_highlighted_passages(report_of):
+    _, soup = report_of()
+    item = soup.find(id="ev-alarm")
+    assert item.blockquote.get_text() == "The alarm system had been switched off at 22:10."
+    link = item.select_one("p.cite a")
+    assert link["href"] == "#q-alarm" and "¶3" in link.get_text()
+    anchor = soup.find(id="q-alarm")
+    assert anchor["href"] == "#ev-alarm"
+    marks = [m for m in soup.find_all("mark") if "alarm" in m["data-evidence"].split()]
+    assert "".join(m.get_text() for m in marks) == "The alarm system had been switched off at 22:10."
+    paragraphs = soup.select("#src-report .para")
+    assert [("uncited" in p["class"]) for p in paragraphs] == [True, False, False]
+
+
+def test_both_diagrams_are_inline_svg_linked_to_rows(report_of):
+    _, soup = report_of()
+    for figure_id in ("evidence-map", "argument-map"):
+        svg = soup.find(id=figure_id).find("svg")
+        assert svg is not None
+    links = {a.get("xlink:href") or a.get("href") for a in soup.find(id="evidence-map").find_all("a")}
+    assert "#ev-alarm" in links and "#hyp-arson" in links
+    for target in ("ev-alarm", "hyp-arson", "arg-alarm-off", "st-planned"):
+        assert soup.find(id=target) is not None
+    ids = [el["id"] for el in soup.find_all(attrs={"id": True})]
+    assert len(ids) == len(set(ids)), "element ids must be unique"
+
+
+def test_report_is_self_contained(report_of):
+    html, soup = report_of()
+    assert not soup.find_all("link")
+    assert not [s for s in soup.find_all("script") if s.get("src")]
+    assert not soup.find_all("img")
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
+
+
+def test_report_is_byte_identical_and_has_no_absolute_paths(write_case, runner, tmp_path):
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    outputs = []
+    for name in ("a.html", "b.html"):
+        result = runner.invoke(main, ["report", str(folder), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+    assert str(tmp_path).encode() not in outputs[0]
+    soup = BeautifulSoup(outputs[0], "html.parser")
+    assert soup.find("meta", attrs={"name": "argmap-input-digest"})["content"].startswith("sha256:")
+
+
+def test_digest_changes_with_the_input(write_case, runner, tmp_path):
+    digests = []
+    for index, title in enumerate(("Warehouse fire", "Warehouse blaze")):
+        folder = write_case({"hypotheses/case.yaml": ARGUMENTS.replace("Warehouse fire", title),
+                             "evidence/evidence.yaml": EVIDENCE}, name=f"c{index}")
+        out = tmp_path / f"{index}.html"
+        assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+        soup = BeautifulSoup(out.read_text(), "html.parser")
+        digests.append(soup.find("meta", attrs={"name": "argmap-input-digest"})["content"])
+    assert digests[0] != digests[1]
+
+
+def test_hostile_text_renders_as_text(report_of):
+    hypotheses = ARGUMENTS.replace("title: Accident", f"title: {_yaml(HOSTILE)}")
+    evidence = EVIDENCE.replace("summary: Two men left in a van.", f"summary: {_yaml(HOSTILE)}")
+    evidence = evidence.replace(
+        "    ratings: {accident: I, arson: C, fraud: C, other: N}",
+        "    ratings: {accident: I, arson: C, fraud: C, other: N}\n"
+        f"    rationale: {{accident: {_yaml(HOSTILE)}}}")
+    html, soup = report_of({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": evidence})
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and "alert" not in scripts[0].get_text()
+    assert not soup.find_all("textarea") and not soup.find_all("b")
+    assert soup.select_one("#ev-van h3").get_text().startswith(HOSTILE)
+    assert soup.select_one("#row-van td.cell")["title"].endswith(HOSTILE)
+    assert "{{ jinja }}" in soup.select_one("#hyp-accident h3").get_text()
+
+
+def test_default_output_is_build_report_html(write_case, runner, tmp_path, monkeypatch):
+    folder = write_case()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["report", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(Path("build") / "report.html")
+    assert (tmp_path / "build" / "report.html").is_file()
+
+
+def test_invalid_case_leaves_previous_report_intact(write_case, runner, tmp_path):
+    folder = write_case({"evidence/evidence.yaml": EVIDENCE.replace("ratings:", "ratingz:")})
+    out = tmp_path / "report.html"
+    out.write_text("previous")
+    result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "unknown key 'ratingz'" in result.stderr
+    assert out.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_unwritable_output_is_a_clear_error(write_case, runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(main, ["report", str(write_case()), "-o", str(blocker / "r.html")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("argmap: error: cannot write")
+    assert "Traceback" not in result.output
+
+
+def test_user_templates_override_a_partial(report_of, tmp_path):
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "_banner.html").write_text(
+        '<div class="classification">UNCLASSIFIED // {{ ctx.title }}</div>\n')
+    _, soup = report_of(None, "--templates", str(custom))
+    assert soup.select_one(".classification").get_text() == "UNCLASSIFIED // Warehouse fire"
+    assert soup.find(id="matrix-table") is not None  # the rest still from the package
+
+
+def test_broken_user_template_is_a_clear_error(write_case, runner, tmp_path):
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "_banner.html").write_text("{{ ctx.no_such_field }}\n")
+    result = runner.invoke(main, ["report", str(write_case()), "-o", str(tmp_path / "r.html"),
+                                  "--templates", str(custom)])
+    assert result.exit_code == 1
+    assert "report template error" in result.stderr and "no_such_field" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_templates_ship_inside_the_wheel(tmp_path):
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(wheel_dir), str(REPO)],
+        check=True, capture_output=True,
+    )
+    wheel = next(wheel_dir.glob("argmap-*.whl"))
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(site)
+    assert "argmap/templates/report.html" in names
+    assert "argmap/templates/_matrix.html" in names
+    # Imported from the unpacked wheel, argmap finds its templates inside itself.
+    probe = ("from argmap.render.html import template_dirs; import argmap; "
+             "print(argmap.__file__); print(template_dirs()[0])")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True,
+                         capture_output=True, text=True, env={"PYTHONPATH": str(site)}).stdout
+    module_file, templates = out.splitlines()
+    assert module_file.startswith(str(site))
+    assert templates == str(site / "argmap" / "templates")

@@ -19,7 +19,9 @@ from .problems import ArgmapError, CaseError, Problem, display_path, format_prob
 F = TypeVar("F", bound=Callable[..., Any])
 
 CASE_ARGUMENT = click.argument(
-    "case", required=False, default=".",
+    "case",
+    required=False,
+    default=".",
     type=click.Path(file_okay=False, path_type=Path),
 )
 
@@ -31,8 +33,10 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
         click.echo(format_problems(warnings), err=True)
     else:
         count = len(warnings)
-        click.echo(f"argmap: {count} warning{'s' if count != 1 else ''}; "
-                   "`argmap check` lists them", err=True)
+        click.echo(
+            f"argmap: {count} warning{'s' if count != 1 else ''}; `argmap check` lists them",
+            err=True,
+        )
 
 
 def handles_errors(command: F) -> F:
@@ -66,8 +70,14 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
-              help="Show the version and the Graphviz engine in use, then exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version and the Graphviz engine in use, then exit.",
+)
 def main() -> None:
     """argmap: weigh competing hypotheses against quoted evidence.
 
@@ -95,8 +105,14 @@ def check(case: Path) -> None:
 
 @main.command()
 @CASE_ARGUMENT
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @handles_errors
 def score(case: Path, fmt: str) -> None:
     """Rank the hypotheses by PARC (weighted) inconsistency; list diagnostic evidence."""
@@ -109,12 +125,27 @@ def score(case: Path, fmt: str) -> None:
 
 @main.command()
 @CASE_ARGUMENT
-@click.option("--kind", type=click.Choice(["evidence", "arguments"]), default="evidence",
-              show_default=True, help="Evidence map or argument map.")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "dot"]), default="svg",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (DOT and SVG go to standard output without it).")
+@click.option(
+    "--kind",
+    type=click.Choice(["evidence", "arguments"]),
+    default="evidence",
+    show_default=True,
+    help="Evidence map or argument map.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["svg", "png", "dot"]),
+    default="svg",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (DOT and SVG go to standard output without it).",
+)
 @handles_errors
 def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     """Draw the evidence map or the argument map with Graphviz."""
@@ -135,10 +166,19 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @CASE_ARGUMENT
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("build/report.html"), show_default=True, help="HTML file to write.")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Folder of templates overriding the built-in partials.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("build/report.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of templates overriding the built-in partials.",
+)
 @handles_errors
 def report(case: Path, output: Path, templates: Path | None) -> None:
     """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources."""

@@ -56,13 +56,21 @@ def _score_table(case: Case, document: dict) -> str:
     rows = [("rank", "hypothesis", "inconsistency", "weighted")]
     for h in document["hypotheses"]:
         title = h["title"] + (f"  (in {h['parent']})" if h["parent"] else "")
-        rows.append((str(h["rank"]), title, f"{h['inconsistency']:g}",
-                     f"{significant(h['weighted_inconsistency'], 4):g}"))
+        rows.append(
+            (
+                str(h["rank"]),
+                title,
+                f"{h['inconsistency']:g}",
+                f"{significant(h['weighted_inconsistency'], 4):g}",
+            )
+        )
     widths = [max(len(row[k]) for row in rows) for k in range(4)]
     lines = [f"{case.title}", f"{case.question}", ""]
     for index, row in enumerate(rows):
-        lines.append(f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  "
-                     f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip())
+        lines.append(
+            f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  "
+            f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip()
+        )
         if index == 0:
             lines.append("-" * len(lines[-1]))
     top = [e for e in document["evidence"][:5] if e["diagnosticity"] > 0]
@@ -96,7 +104,9 @@ REPORT_MAX_EVIDENCE_IN_MAP = 40
 
 def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Problem]]:
     """The HTML report as text."""
-    from .render.dot import argument_map, evidence_map
+    from jinja2 import TemplateError
+
+    from .render.dot import argument_map, drawn_evidence, evidence_map
     from .render.engine import find_engine, layout
     from .render.html import render_report, report_context
 
@@ -104,20 +114,24 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
     case = result.case
     scores = _scores(case)
     engine = find_engine()
-    evidence_svg = layout(
-        evidence_map(case, scores, max_evidence=REPORT_MAX_EVIDENCE_IN_MAP), "svg", engine)
+    limit = REPORT_MAX_EVIDENCE_IN_MAP
+    evidence_svg = layout(evidence_map(case, scores, max_evidence=limit), "svg", engine)
     argument_svg = layout(argument_map(case), "svg", engine)
-    context = report_context(case, scores, evidence_svg, argument_svg,
-                             warnings=len(result.warnings))
+    context = report_context(
+        case,
+        scores,
+        evidence_svg,
+        argument_svg,
+        warnings=len(result.warnings),
+        evidence_map_shown=len(drawn_evidence(case, scores, limit)),
+        evidence_map_limit=limit,
+    )
     try:
         return render_report(context, templates), result.warnings
-    except Exception as err:  # a user template's mistake must not become a traceback
-        from jinja2 import TemplateError
-
-        if isinstance(err, TemplateError):
-            where = f" ({err.filename}:{err.lineno})" if getattr(err, "lineno", None) else ""
-            raise ArgmapError(f"report template error{where}: {err}") from None
-        raise
+    except TemplateError as err:  # a user template's mistake must not become a traceback
+        line = getattr(err, "lineno", None)
+        where = f" ({getattr(err, 'filename', None) or 'template'}:{line})" if line else ""
+        raise ArgmapError(f"report template error{where}: {err}") from None
 
 
 def schema(part: str) -> str:

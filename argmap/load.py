@@ -69,9 +69,9 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The model class whose field the last element of ``loc`` names."""
     current: Any = model
     for part in loc[:-1]:
+        if isinstance(part, int):  # an item of a list: its model is already current
+            continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            if isinstance(part, int):
-                continue
             return None
         info = current.model_fields.get(str(part))
         if info is None:
@@ -151,6 +151,8 @@ def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
             return message, "an argument supports, attacks or undercuts one target"
         if "empty" in message:
             return "empty value", f"give '{name}' a value"
+        if "date" in message:
+            return f"'{value}' {message}", "write a date as 2022-01-05, 2022-01 or 2022"
         return message, "correct the value"
     return str(error["msg"]), "correct the value"
 
@@ -220,6 +222,11 @@ class _Checker:
 
     def warning(self, origin: _Origin, more: Sequence[str | int], message: str, hint: str) -> None:
         self.add("warning", origin, more, message, hint)
+
+
+def _a(kind: str) -> str:
+    """The kind with its article: 'a statement', 'an evidence item'."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -331,6 +338,10 @@ def _assemble(
     case_values: dict[str, str | None] = {}
     case_doc: YamlDocument | None = None
 
+    def name(doc: YamlDocument) -> str:
+        # Another file named in a message: relative to the case folder, as in the layout.
+        return doc.path.relative_to(folder).as_posix()
+
     for doc, model in parsed:
         if isinstance(model, HypothesesFile):
             present = [key for key in CASE_KEYS if getattr(model, key) is not None]
@@ -339,7 +350,7 @@ def _assemble(
                     check.error(
                         _Origin(doc, ()),
                         [present[0]],
-                        f"case keys ({', '.join(present)}) are also in {case_doc.path.name}",
+                        f"case keys ({', '.join(present)}) are also in {name(case_doc)}",
                         "keep title, question, notes and format in one hypotheses file",
                     )
                 else:
@@ -362,7 +373,7 @@ def _assemble(
                         origin,
                         ["id"],
                         f"id '{item.id}' is already used by the {kinds[item.id]} at "
-                        f"{first.doc.path.name}:{first.line('id')}",
+                        f"{name(first.doc)}:{first.line('id')}",
                         "ids are unique across hypotheses, statements, arguments, "
                         "sources and evidence; rename one",
                     )
@@ -381,7 +392,16 @@ def _assemble(
         )
     else:
         for key in ("title", "question"):
-            if not case_values.get(key):
+            if case_values.get(key) is not None:
+                continue
+            if key in case_doc.data:  # written as `title:` with nothing after it
+                check.error(
+                    _Origin(case_doc, ()),
+                    [key],
+                    "empty value",
+                    f"give '{key}' a value",
+                )
+            else:
                 check.error(
                     _Origin(case_doc, ()),
                     [],
@@ -395,7 +415,7 @@ def _assemble(
     # Hypotheses: parents exist and form no cycle.
     for h in hypotheses:
         if h.parent is not None and h.parent not in hyp_ids:
-            what = f"is a {kinds[h.parent]}" if h.parent in kinds else "is not a hypothesis"
+            what = f"is {_a(kinds[h.parent])}" if h.parent in kinds else "is not a hypothesis"
             check.error(
                 origins[h.id],
                 ["parent"],
@@ -433,7 +453,7 @@ def _assemble(
     for a in arguments:
         for index, premise in enumerate(a.premises):
             if premise not in premise_ids:
-                what = f"is a {kinds[premise]}" if premise in kinds else "is not defined"
+                what = f"is {_a(kinds[premise])}" if premise in kinds else "is not defined"
                 check.error(
                     origins[a.id],
                     ["premises", index],
@@ -443,7 +463,7 @@ def _assemble(
                 )
         allowed = argument_ids if a.relation == "undercuts" else target_ids
         if a.target not in allowed:
-            what = f"is a {kinds[a.target]}" if a.target in kinds else "is not defined"
+            what = f"is {_a(kinds[a.target])}" if a.target in kinds else "is not defined"
             hint = (
                 "'undercuts' names an argument whose inference it denies"
                 if a.relation == "undercuts"
@@ -492,7 +512,7 @@ def _assemble(
     for e in evidence:
         origin = origins[e.id]
         if e.source is not None and e.source not in source_ids:
-            what = f"is a {kinds[e.source]}" if e.source in kinds else "is not defined"
+            what = f"is {_a(kinds[e.source])}" if e.source in kinds else "is not defined"
             check.error(
                 origin,
                 ["source"],
@@ -589,7 +609,16 @@ def _read_source(check: _Checker, origin: _Origin, source: Source, case_root: Pa
             f"paths are relative to {origin.doc.path.name}'s folder; check the spelling",
         )
         return None
-    raw = resolved.read_bytes()
+    try:
+        raw = resolved.read_bytes()
+    except OSError as err:
+        check.error(
+            origin,
+            ["file"],
+            f"cannot read source file '{source.file}': {err.strerror}",
+            "check the file is readable",
+        )
+        return None
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:

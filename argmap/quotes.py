@@ -46,21 +46,37 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
 
 
-def _nfc_with_offsets(text: str) -> tuple[str, list[int]]:
-    """NFC of ``text`` and, per output character, the offset it came from."""
+def _composes(before: str, char: str) -> bool:
+    """Whether NFC merges ``char`` into the text before it."""
+    nfc = unicodedata.normalize
+    return nfc("NFC", before + char) != nfc("NFC", before) + nfc("NFC", char)
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """NFC of ``text`` and, per output character, the span of the original it came from."""
     if unicodedata.is_normalized("NFC", text):
-        return text, list(range(len(text)))
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[str] = []
-    offsets: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     start = 0
-    # Composition stays within a starter and the combining marks after it.
+    # Composition stays within a piece: a starter and what follows it. A new piece
+    # begins at a starter that does not compose with the piece before it (Hangul
+    # jamo and some Indic vowel signs compose although they are starters; nothing
+    # below U+0300 composes with what precedes it).
     for index in range(1, len(text) + 1):
-        if index == len(text) or unicodedata.combining(text[index]) == 0:
-            piece = unicodedata.normalize("NFC", text[start:index])
-            out.append(piece)
-            offsets.extend([start] * len(piece))
-            start = index
-    return "".join(out), offsets
+        if index < len(text):
+            char = text[index]
+            if unicodedata.combining(char):
+                continue
+            if char >= "\u0300" and _composes(text[start:index], char):
+                continue
+        piece = unicodedata.normalize("NFC", text[start:index])
+        out.append(piece)
+        starts.extend([start] * len(piece))
+        ends.extend([index] * len(piece))
+        start = index
+    return "".join(out), starts, ends
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ class SourceText:
 
     def __init__(self, text: str):
         self.text = text
-        nfc, nfc_offsets = _nfc_with_offsets(text)
+        nfc, nfc_starts, nfc_ends = _nfc_with_offsets(text)
         folded = nfc.translate(_FOLD)
         # Collapse whitespace, remembering where each kept run starts in both texts.
         pieces: list[str] = []
@@ -97,13 +113,13 @@ class SourceText:
             self._nfc_starts.append(position)
             pieces.append(folded[position:])
         self.normalised = "".join(pieces)
-        self._nfc_offsets = nfc_offsets
+        self._orig_starts = nfc_starts
+        self._orig_ends = nfc_ends
 
-    def _original_offset(self, norm_index: int) -> int:
-        """Original offset of the (non-space) character at ``norm_index``."""
+    def _nfc_index(self, norm_index: int) -> int:
+        """Index into the NFC text of the (non-space) character at ``norm_index``."""
         run = bisect_right(self._norm_starts, norm_index) - 1
-        nfc_index = self._nfc_starts[run] + (norm_index - self._norm_starts[run])
-        return self._nfc_offsets[nfc_index]
+        return self._nfc_starts[run] + (norm_index - self._norm_starts[run])
 
     def find(self, quote: str) -> Match | None:
         """First occurrence of ``quote`` (normalised), with the number of occurrences."""
@@ -114,10 +130,9 @@ class SourceText:
         if first < 0:
             return None
         second = self.normalised.find(needle, first + 1)
-        start = self._original_offset(first)
-        last = self._original_offset(first + len(needle) - 1)
+        start = self._orig_starts[self._nfc_index(first)]
         # The last character may be one NFC character standing for several original ones.
-        end = last + 1
+        end = self._orig_ends[self._nfc_index(first + len(needle) - 1)]
         while end < len(self.text) and unicodedata.combining(self.text[end]):
             end += 1
         return Match(start, end, 1 if second < 0 else 2)
@@ -127,7 +142,7 @@ class SourceText:
         """Offsets where paragraphs (blank-line-separated blocks) begin."""
         lead = len(self.text) - len(self.text.lstrip())
         return [lead] + [
-            m.end() for m in _BLANK_LINE.finditer(self.text) if m.end() < len(self.text)
+            m.end() for m in _BLANK_LINE.finditer(self.text) if lead < m.end() < len(self.text)
         ]
 
     def paragraph_of(self, offset: int) -> int:

@@ -45,7 +45,7 @@ class YamlDocument:
         existing mapping or item is given.
         """
         node = self.root
-        line = node.start_mark.line + 1
+        line = 1  # file-level problems point at the file's start
         for part in loc:
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
@@ -105,7 +105,9 @@ def _refuse_anchors(path: Path, text: str) -> None:
 
 def _to_data(path: Path, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        if node.value == "" and node.style is None:
+        # A plain empty scalar (`key:`): the C composer marks plain style as '',
+        # the pure-Python one as None; quoted '' and "" stay empty strings.
+        if node.value == "" and not node.style:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
@@ -161,6 +163,13 @@ def read_yaml(path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
+        if "single document" in (err.context or ""):
+            raise _problem(
+                path,
+                line,
+                "several YAML documents in one file (a second '---' starts another)",
+                "keep one document per file: remove the '---' line, or split the file",
+            ) from None
         what = err.problem or "malformed YAML"
         raise _problem(
             path,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -88,3 +90,12 @@ def write_case(tmp_path: Path) -> WriteCase:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def need_system_dot() -> None:
+    """Skip without a system Graphviz, visibly; in CI (which installs it) fail instead."""
+    if shutil.which("dot"):
+        return
+    if os.environ.get("ARGMAP_REQUIRE_ALL_ENGINES"):
+        pytest.fail("system Graphviz 'dot' is missing but ARGMAP_REQUIRE_ALL_ENGINES is set")
+    pytest.skip("no system Graphviz here (CI installs it)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from argmap.problems import ArgmapError
 from argmap.render import engine
 from argmap.render.dot import argument_map, evidence_map
 from argmap.scoring import score_case
+
+from .conftest import need_system_dot
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -50,6 +52,10 @@ arguments:
     claim: Men fleeing in a van point to a crime.
     premises: [van, planned]
     attacks: accident
+  - id: motive
+    claim: A broke owner had a motive for a crime.
+    premises: [owner-broke]
+    supports: crime
 """
 
 EVIDENCE = """\
@@ -95,19 +101,54 @@ def test_argument_map_golden(case):
     _golden("argument_map.dot", argument_map(case))
 
 
+def _edge_attrs(dot: str, edge_id: str) -> dict[str, str]:
+    line = next(line for line in dot.splitlines() if f'id="{edge_id}"' in line)
+    attrs = line[line.index("[") + 1 : line.rindex("]")]
+    return dict(re.findall(r'(\w+)=("[^"]*"|\S+)', attrs))
+
+
 def test_evidence_map_edges_follow_ratings(case):
     dot = evidence_map(case, score_case(case))
+    support = _edge_attrs(dot, "em-alarm__arson")
+    contradiction = _edge_attrs(dot, "em-van__accident")
     # Support and contradiction differ in colour, line style and arrowhead.
-    assert '"alarm" -> arson [arrowhead=normal color="#1a7f37"' in dot.replace("alarm ->", '"alarm" ->')
-    assert "van -> accident [arrowhead=tee" in dot
-    assert "style=dashed" in dot.split("van -> accident")[1].splitlines()[0]
-    assert "-> other" not in dot  # N and NA draw no edge
+    assert support["color"] != contradiction["color"]
+    assert (support["style"], contradiction["style"]) == ("solid", "dashed")
+    heads = {
+        support.get("arrowtail", support.get("arrowhead")),
+        contradiction.get("arrowtail", contradiction.get("arrowhead")),
+    }
+    assert heads == {"normal", "tee"}
+    assert "__other" not in dot  # N and NA draw no edge
     # CC is heavier than C from the same item; low credibility is drawn dashed.
-    width = {line.split("->")[1].split()[0]: float(line.split("penwidth=")[1].split()[0])
-             for line in dot.splitlines() if line.strip().startswith("alarm ->")}
-    assert width["arson"] > width["fraud"]
+    assert float(support["penwidth"]) > float(_edge_attrs(dot, "em-alarm__fraud")["penwidth"])
     van_node = next(line for line in dot.splitlines() if line.strip().startswith("van ["))
     assert 'style="filled,dashed"' in van_node
+
+
+def test_items_with_inconsistency_stand_right_of_the_hypotheses(write_case):
+    evidence = EVIDENCE.replace(
+        "ratings: {accident: I, arson: C, fraud: C, other: N}",
+        "ratings: {accident: C, arson: C, fraud: N, other: N}",
+    )
+    case = load_case(
+        write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": evidence})
+    ).case
+    dot = evidence_map(case, score_case(case))
+    assert "van -> accident" in dot  # consistent only: drawn item → hypothesis
+    assert "arson -> alarm" in dot and _edge_attrs(dot, "em-alarm__arson")["dir"] == "back"
+
+
+def test_items_without_edges_are_not_drawn(write_case):
+    evidence = EVIDENCE.replace(
+        "ratings: {accident: I, arson: C, fraud: C, other: N}",
+        "ratings: {accident: N, arson: NA, fraud: N, other: N}",
+    )
+    case = load_case(
+        write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": evidence})
+    ).case
+    dot = evidence_map(case, score_case(case))
+    assert "van [" not in dot and "alarm [" in dot
 
 
 def test_evidence_map_puts_children_in_their_parents_cluster(case):
@@ -122,14 +163,22 @@ def test_evidence_map_can_keep_only_the_most_diagnostic(case):
     assert "alarm [" in dot and "van [" not in dot
 
 
+def test_an_argument_on_a_parent_points_at_a_node_in_its_cluster(case):
+    dot = argument_map(case)
+    cluster = dot.split("subgraph cluster_crime {")[1].split("}")[0]
+    assert "crime [" in cluster  # the group itself is a node an edge can end on
+    assert "motive -> crime" in dot
+    assert "crime [" not in evidence_map(case, score_case(case))  # no edges there: label only
+
+
 def test_argument_map_has_all_five_relations(case):
     dot = argument_map(case)
-    assert "alarm -> \"alarm-off\"" in dot  # premise
-    assert "\"alarm-off\" -> planned" in dot and "#1a7f37" in dot  # support
-    assert "\"van-seen\" -> accident" in dot  # attack
-    assert "maintenance -> \"alarm-off\"" in dot and "style=dotted" in dot  # undercut
+    assert 'alarm -> "alarm-off"' in dot  # premise
+    assert '"alarm-off" -> planned' in dot and "#1a7f37" in dot  # support
+    assert '"van-seen" -> accident' in dot  # attack
+    assert 'maintenance -> "alarm-off"' in dot and "style=dotted" in dot  # undercut
     assert dot.count("planned -> unplanned") == 1  # contradictory, drawn once
-    assert "\"owner-broke\" -> \"owner-rich\"" in dot and "odiamond" in dot  # contrary
+    assert '"owner-broke" -> "owner-rich"' in dot and "odiamond" in dot  # contrary
 
 
 HOSTILE = '<script>alert("x")</script> </textarea> "quoted" {{ jinja }} back\\slash <b>'
@@ -149,8 +198,8 @@ def _yaml(text: str) -> str:
 @pytest.mark.graphviz
 @pytest.mark.parametrize("kind", ["system", "pure"])
 def test_hostile_text_stays_text_in_dot_and_svg(write_case, kind, monkeypatch):
-    if kind == "system" and not shutil.which("dot"):
-        pytest.skip("no system Graphviz here (CI installs it)")
+    if kind == "system":
+        need_system_dot()
     monkeypatch.setenv("ARGMAP_DOT", kind)
     case = _hostile_case(write_case)
     for dot in (evidence_map(case, score_case(case)), argument_map(case)):
@@ -165,8 +214,8 @@ def test_hostile_text_stays_text_in_dot_and_svg(write_case, kind, monkeypatch):
 @pytest.mark.graphviz
 @pytest.mark.parametrize("kind", ["system", "pure"])
 def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, kind, monkeypatch):
-    if kind == "system" and not shutil.which("dot"):
-        pytest.skip("no system Graphviz here (CI installs it)")
+    if kind == "system":
+        need_system_dot()
     monkeypatch.setenv("ARGMAP_DOT", kind)
     folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
     result = runner.invoke(main, ["diagram", str(folder)])
@@ -175,8 +224,9 @@ def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, kind, 
     ids = {el.get("id") for el in svg.iter()}
     assert {"em-alarm", "em-arson", "em-alarm__arson"} <= ids
     png = tmp_path / "out" / "map.png"
-    result = runner.invoke(main, ["diagram", str(folder), "--kind", "arguments",
-                                  "--format", "png", "-o", str(png)])
+    result = runner.invoke(
+        main, ["diagram", str(folder), "--kind", "arguments", "--format", "png", "-o", str(png)]
+    )
     assert result.exit_code == 0, result.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -227,8 +277,7 @@ def test_version_names_the_engine(runner, monkeypatch):
     assert "Graphviz engine: graphviz-pure" in result.stdout
 
 
-def test_graphviz_failure_is_reported_without_traceback(write_case, runner, tmp_path,
-                                                        monkeypatch):
+def test_graphviz_failure_is_reported_without_traceback(write_case, runner, tmp_path, monkeypatch):
     fake = tmp_path / "broken-dot"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)

@@ -37,7 +37,11 @@ def test_report_shows_question_ranking_and_matrix(report_of):
     assert soup.select_one(".question").get_text() == "What caused the fire?"
     ranking = [row.find_all("td") for row in soup.select("table.ranking tbody tr")]
     assert [(cells[0].get_text(), cells[1].a.get_text()) for cells in ranking] == [
-        ("1", "Arson"), ("1", "Insurance fraud"), ("1", "Other"), ("4", "Accident")]
+        ("1", "Arson"),
+        ("1", "Insurance fraud"),
+        ("1", "Other"),
+        ("4", "Accident"),
+    ]
     matrix = soup.find("table", id="matrix-table")
     headers = [th.get_text(strip=True) for th in matrix.select("thead tr:last-child th.hcol")]
     assert headers == ["Accident", "Arson", "Insurance fraud", "Other"]
@@ -48,7 +52,11 @@ def test_report_shows_question_ranking_and_matrix(report_of):
     cells = rows[0].select("td.cell")
     assert [c["class"][1] for c in cells] == ["r-II", "r-CC", "r-C", "r-NA"]
     assert [c.find("span", attrs={"aria-hidden": "true"}).get_text() for c in cells] == [
-        "−−", "++", "+", "n/a"]
+        "−−",
+        "++",
+        "+",
+        "n/a",
+    ]
     assert float(rows[0]["data-diagnosticity"]) > float(rows[1]["data-diagnosticity"])
 
 
@@ -56,7 +64,8 @@ def test_rationale_is_on_the_cell(report_of):
     evidence = EVIDENCE.replace(
         "    ratings: {accident: II, arson: CC, fraud: C, other: NA}",
         "    ratings: {accident: II, arson: CC, fraud: C, other: NA}\n"
-        "    rationale: {accident: Accidents do not switch alarms off.}")
+        "    rationale: {accident: Accidents do not switch alarms off.}",
+    )
     _, soup = report_of({"evidence/evidence.yaml": evidence})
     cell = soup.select_one("#row-alarm td.cell")
     assert cell["title"] == "very inconsistent: Accidents do not switch alarms off."
@@ -72,7 +81,9 @@ def test_evidence_quotes_link_to_highlighted_passages(report_of):
     anchor = soup.find(id="q-alarm")
     assert anchor["href"] == "#ev-alarm"
     marks = [m for m in soup.find_all("mark") if "alarm" in m["data-evidence"].split()]
-    assert "".join(m.get_text() for m in marks) == "The alarm system had been switched off at 22:10."
+    assert (
+        "".join(m.get_text() for m in marks) == "The alarm system had been switched off at 22:10."
+    )
     paragraphs = soup.select("#src-report .para")
     assert [("uncited" in p["class"]) for p in paragraphs] == [True, False, False]
 
@@ -82,7 +93,9 @@ def test_both_diagrams_are_inline_svg_linked_to_rows(report_of):
     for figure_id in ("evidence-map", "argument-map"):
         svg = soup.find(id=figure_id).find("svg")
         assert svg is not None
-    links = {a.get("xlink:href") or a.get("href") for a in soup.find(id="evidence-map").find_all("a")}
+    links = {
+        a.get("xlink:href") or a.get("href") for a in soup.find(id="evidence-map").find_all("a")
+    }
     assert "#ev-alarm" in links and "#hyp-arson" in links
     for target in ("ev-alarm", "hyp-arson", "arg-alarm-off", "st-planned"):
         assert soup.find(id=target) is not None
@@ -115,8 +128,13 @@ def test_report_is_byte_identical_and_has_no_absolute_paths(write_case, runner, 
 def test_digest_changes_with_the_input(write_case, runner, tmp_path):
     digests = []
     for index, title in enumerate(("Warehouse fire", "Warehouse blaze")):
-        folder = write_case({"hypotheses/case.yaml": ARGUMENTS.replace("Warehouse fire", title),
-                             "evidence/evidence.yaml": EVIDENCE}, name=f"c{index}")
+        folder = write_case(
+            {
+                "hypotheses/case.yaml": ARGUMENTS.replace("Warehouse fire", title),
+                "evidence/evidence.yaml": EVIDENCE,
+            },
+            name=f"c{index}",
+        )
         out = tmp_path / f"{index}.html"
         assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
         soup = BeautifulSoup(out.read_text(), "html.parser")
@@ -130,7 +148,8 @@ def test_hostile_text_renders_as_text(report_of):
     evidence = evidence.replace(
         "    ratings: {accident: I, arson: C, fraud: C, other: N}",
         "    ratings: {accident: I, arson: C, fraud: C, other: N}\n"
-        f"    rationale: {{accident: {_yaml(HOSTILE)}}}")
+        f"    rationale: {{accident: {_yaml(HOSTILE)}}}",
+    )
     html, soup = report_of({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": evidence})
     scripts = soup.find_all("script")
     assert len(scripts) == 1 and "alert" not in scripts[0].get_text()
@@ -173,7 +192,8 @@ def test_user_templates_override_a_partial(report_of, tmp_path):
     custom = tmp_path / "templates"
     custom.mkdir()
     (custom / "_banner.html").write_text(
-        '<div class="classification">UNCLASSIFIED // {{ ctx.title }}</div>\n')
+        '<div class="classification">UNCLASSIFIED // {{ ctx.title }}</div>\n'
+    )
     _, soup = report_of(None, "--templates", str(custom))
     assert soup.select_one(".classification").get_text() == "UNCLASSIFIED // Warehouse fire"
     assert soup.find(id="matrix-table") is not None  # the rest still from the package
@@ -183,8 +203,10 @@ def test_broken_user_template_is_a_clear_error(write_case, runner, tmp_path):
     custom = tmp_path / "templates"
     custom.mkdir()
     (custom / "_banner.html").write_text("{{ ctx.no_such_field }}\n")
-    result = runner.invoke(main, ["report", str(write_case()), "-o", str(tmp_path / "r.html"),
-                                  "--templates", str(custom)])
+    result = runner.invoke(
+        main,
+        ["report", str(write_case()), "-o", str(tmp_path / "r.html"), "--templates", str(custom)],
+    )
     assert result.exit_code == 1
     assert "report template error" in result.stderr and "no_such_field" in result.stderr
     assert not (tmp_path / "r.html").exists()
@@ -193,9 +215,20 @@ def test_broken_user_template_is_a_clear_error(write_case, runner, tmp_path):
 def test_templates_ship_inside_the_wheel(tmp_path):
     wheel_dir = tmp_path / "wheel"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(wheel_dir), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(wheel_dir.glob("argmap-*.whl"))
     site = tmp_path / "site"
@@ -205,10 +238,18 @@ def test_templates_ship_inside_the_wheel(tmp_path):
     assert "argmap/templates/report.html" in names
     assert "argmap/templates/_matrix.html" in names
     # Imported from the unpacked wheel, argmap finds its templates inside itself.
-    probe = ("from argmap.render.html import template_dirs; import argmap; "
-             "print(argmap.__file__); print(template_dirs()[0])")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True,
-                         capture_output=True, text=True, env={"PYTHONPATH": str(site)}).stdout
+    probe = (
+        "from argmap.render.html import template_dirs; import argmap; "
+        "print(argmap.__file__); print(template_dirs()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site)},
+    ).stdout
     module_file, templates = out.splitlines()
     assert module_file.startswith(str(site))
     assert templates == str(site / "argmap" / "templates")

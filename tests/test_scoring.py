@@ -49,8 +49,13 @@ evidence:
 
 @pytest.fixture
 def scored(write_case):
-    folder = write_case({"hypotheses/case.yaml": THREE, "evidence/evidence.yaml": MATRIX,
-                         "evidence/sources/report.txt": None})
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": THREE,
+            "evidence/evidence.yaml": MATRIX,
+            "evidence/sources/report.txt": None,
+        }
+    )
     case = load_case(folder).case
     return case, score_case(case)
 
@@ -80,7 +85,11 @@ def test_diagnosticity_is_weighted_spread_without_na(scored):
     # e4: NA left out, C and C → 0.
     assert scores.diagnosticity.tolist() == pytest.approx([6.0, math.sqrt(2), 3.0, 0.0])
     assert [scores.matrix.evidence_ids[i] for i in scores.evidence_order] == [
-        "e1", "e3", "e2", "e4"]
+        "e1",
+        "e3",
+        "e2",
+        "e4",
+    ]
 
 
 def test_scores_within_tolerance_share_a_rank_and_list_by_id(write_case):
@@ -94,12 +103,20 @@ evidence:
   - {id: c, summary: C., kind: assumption, ratings: {zeta: N, alpha: N, h3: II}}
   - {id: d, summary: D., kind: assumption, ratings: {zeta: N, alpha: N, h3: I}}
 """
-    folder = write_case({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": evidence,
-                         "evidence/sources/report.txt": None})
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": hypotheses,
+            "evidence/evidence.yaml": evidence,
+            "evidence/sources/report.txt": None,
+        }
+    )
     case = load_case(folder).case
     document = scores_json(case, score_case(case))
     assert [(h["id"], h["rank"]) for h in document["hypotheses"]] == [
-        ("alpha", 1), ("zeta", 1), ("h3", 3)]
+        ("alpha", 1),
+        ("zeta", 1),
+        ("h3", 3),
+    ]
 
 
 def test_unrated_cells_score_as_zero_but_are_not_neutral_ratings(write_case):
@@ -107,8 +124,13 @@ def test_unrated_cells_score_as_zero_but_are_not_neutral_ratings(write_case):
 evidence:
   - {id: a, summary: A., kind: assumption, ratings: {h1: I}}
 """
-    folder = write_case({"hypotheses/case.yaml": THREE, "evidence/evidence.yaml": evidence,
-                         "evidence/sources/report.txt": None})
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": THREE,
+            "evidence/evidence.yaml": evidence,
+            "evidence/sources/report.txt": None,
+        }
+    )
     result = load_case(folder)
     scores = score_case(result.case)
     assert scores.inconsistency.tolist() == [-1.0, 0.0, 0.0]
@@ -131,8 +153,13 @@ hypotheses:
 evidence:
   - {id: a, summary: A., kind: assumption, ratings: {palace: I, army: C, other: II}}
 """
-    folder = write_case({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": evidence,
-                         "evidence/sources/report.txt": None})
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": hypotheses,
+            "evidence/evidence.yaml": evidence,
+            "evidence/sources/report.txt": None,
+        }
+    )
     case = load_case(folder).case
     document = scores_json(case, score_case(case))
     assert [h["id"] for h in document["hypotheses"]] == ["army", "palace", "other"]
@@ -141,14 +168,24 @@ evidence:
 
 
 def test_score_json_via_cli_rounds_to_six_significant_digits(scored, runner, write_case):
-    folder = write_case({"hypotheses/case.yaml": THREE, "evidence/evidence.yaml": MATRIX,
-                         "evidence/sources/report.txt": None}, name="cli")
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": THREE,
+            "evidence/evidence.yaml": MATRIX,
+            "evidence/sources/report.txt": None,
+        },
+        name="cli",
+    )
     result = runner.invoke(main, ["score", str(folder), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["hypotheses"][0] == {
-        "id": "h2", "title": "Two", "parent": None, "rank": 1,
-        "inconsistency": -1.0, "weighted_inconsistency": -0.707107,
+        "id": "h2",
+        "title": "Two",
+        "parent": None,
+        "rank": 1,
+        "inconsistency": -1.0,
+        "weighted_inconsistency": -0.707107,
     }
     assert document["hypotheses"][1]["weighted_inconsistency"] == -3.41421
     assert document["evidence"][0] == {"id": "e1", "diagnosticity": 6.0}
@@ -156,8 +193,13 @@ def test_score_json_via_cli_rounds_to_six_significant_digits(scored, runner, wri
 
 
 def test_score_table_via_cli(write_case, runner):
-    folder = write_case({"hypotheses/case.yaml": THREE, "evidence/evidence.yaml": MATRIX,
-                         "evidence/sources/report.txt": None})
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": THREE,
+            "evidence/evidence.yaml": MATRIX,
+            "evidence/sources/report.txt": None,
+        }
+    )
     result = runner.invoke(main, ["score", str(folder)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -166,10 +208,16 @@ def test_score_table_via_cli(write_case, runner):
     assert "e1" in result.stdout.split("most diagnostic evidence:")[1]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (-3.414213562373095, -3.41421), (0.7071067811865476, 0.707107), (-0.0, 0.0),
-    (123456789.0, 123457000.0), (0.0, 0.0),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (-3.414213562373095, -3.41421),
+        (0.7071067811865476, 0.707107),
+        (-0.0, 0.0),
+        (123456789.0, 123457000.0),
+        (0.0, 0.0),
+    ],
+)
 def test_significant_digits(value, expected):
     result = significant(value)
     assert result == expected

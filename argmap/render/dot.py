@@ -18,7 +18,7 @@ import graphviz
 from ..model import Case, Evidence, Hypothesis
 from ..scoring import Scores
 
-__all__ = ["EDGE_STYLES", "argument_map", "evidence_map"]
+__all__ = ["EDGE_STYLES", "argument_map", "drawn_evidence", "evidence_map"]
 
 FONT = "Helvetica,Arial,sans-serif"
 INK = "#1f2933"
@@ -116,8 +116,14 @@ def _hypothesis_node(graph: graphviz.Digraph, prefix: str, h: Hypothesis, *, lea
     )
 
 
-def _hypotheses(graph: graphviz.Digraph, prefix: str, case: Case) -> None:
-    """Hypothesis nodes, each parent a cluster holding its children."""
+def _hypotheses(
+    graph: graphviz.Digraph, prefix: str, case: Case, parent_nodes: frozenset[str] = frozenset()
+) -> None:
+    """Hypothesis nodes, each parent a cluster holding its children.
+
+    Parents in ``parent_nodes`` (those an edge points at) also get a node of
+    their own inside their cluster, since an edge cannot end on a cluster.
+    """
 
     def place(target: graphviz.Digraph, hid: str) -> None:
         h = case.hypothesis_by_id[hid]
@@ -126,15 +132,20 @@ def _hypotheses(graph: graphviz.Digraph, prefix: str, case: Case) -> None:
             _hypothesis_node(target, prefix, h, leaf=True)
             return
         with target.subgraph(name=f"cluster_{hid}") as cluster:
+            as_node = hid in parent_nodes
             cluster.attr(
-                label=_html_label(h.title, f"{h.id} (group)", bold=True, width=40),
+                label=""
+                if as_node
+                else _html_label(h.title, f"{h.id} (group)", bold=True, width=40),
                 style="rounded,dashed",
                 color="#3b82f6",
                 fontcolor=INK,
                 tooltip=_text(h.statement),
                 href=f"#hyp-{h.id}",
-                id=f"{prefix}-{h.id}",
+                id=f"{prefix}-cluster-{h.id}",
             )
+            if as_node:
+                _hypothesis_node(cluster, prefix, h, leaf=False)
             for kid in kids:
                 place(cluster, kid)
 
@@ -163,35 +174,49 @@ def _edge_width(strong: bool, weight: float) -> str:
     return f"{(2.4 if strong else 1.1) * weight:.2f}"
 
 
+def drawn_evidence(case: Case, scores: Scores, max_evidence: int | None = None) -> list[Evidence]:
+    """Items the evidence map draws: those with a C, CC, I or II rating, most diagnostic first."""
+    drawn = [
+        case.evidence[i]
+        for i in scores.evidence_order
+        if any(r not in ("N", "NA") for r in case.evidence[i].ratings.values())
+    ]
+    return drawn if max_evidence is None else drawn[:max_evidence]
+
+
 def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) -> str:
     """Evidence items pointing at the hypotheses they bear on.
 
     C/CC draw a support edge, I/II a contradiction edge, heavier for CC/II and
-    for weightier items; N and NA draw none. With ``max_evidence``, only the most
-    diagnostic items are drawn.
+    for weightier items; N and NA draw none, and items with no edge are left
+    out. Items with any inconsistency stand right of the hypotheses, the others
+    left, so the map reads as the case for and against. With ``max_evidence``,
+    only the most diagnostic items are drawn.
     """
     graph = _graph("evidence_map", case.title)
-    order = scores.evidence_order
-    if max_evidence is not None:
-        order = order[:max_evidence]
-    items = [case.evidence[i] for i in sorted(order)]
     _hypotheses(graph, "em", case)
-    with graph.subgraph(name="evidence") as cluster:
-        for e in items:
-            _evidence_node(cluster, "em", e)
+    drawn = {e.id for e in drawn_evidence(case, scores, max_evidence)}
+    items = [e for e in case.evidence if e.id in drawn]
+    against = {e.id for e in items if any(r in ("I", "II") for r in e.ratings.values())}
+    for e in items:
+        _evidence_node(graph, "em", e)
     weights = dict(zip(scores.matrix.evidence_ids, scores.matrix.weight.tolist(), strict=True))
     for e in items:
         for hid, rating in e.ratings.items():
             if rating in ("C", "CC"):
-                style = EDGE_STYLES["support"]
+                style = dict(EDGE_STYLES["support"])
             elif rating in ("I", "II"):
-                style = EDGE_STYLES["contradiction"]
+                style = dict(EDGE_STYLES["contradiction"])
             else:
                 continue
             why = e.rationale.get(hid)
+            ends = (e.id, hid)
+            if e.id in against:
+                # Drawn from the hypothesis backwards, so the item is laid out on its right.
+                ends = (hid, e.id)
+                style.update(dir="back", arrowtail=style.pop("arrowhead"))
             graph.edge(
-                e.id,
-                hid,
+                *ends,
                 id=f"em-{e.id}__{hid}",
                 penwidth=_edge_width(len(rating) == 2, weights[e.id]),
                 tooltip=_text(f"{e.id} → {hid}: {rating}" + (f" — {why}" if why else "")),
@@ -208,7 +233,8 @@ def _used_evidence(case: Case) -> list[Evidence]:
 def argument_map(case: Case) -> str:
     """Statements, arguments, evidence and hypotheses with the five relation kinds."""
     graph = _graph("argument_map", case.title)
-    _hypotheses(graph, "am", case)
+    targeted = frozenset(a.target for a in case.arguments if case.children.get(a.target))
+    _hypotheses(graph, "am", case, targeted)
     for s in case.statements:
         graph.node(
             s.id,

@@ -169,7 +169,8 @@ class ReportContext:
 
     title: str
     question: str
-    notes: str | None
+    notes_paragraphs: tuple[str, ...]
+    """The analyst's notes, split at blank lines (at line breaks when it has none)."""
     version: str
     digest: str
     hypotheses: tuple[HypothesisRow, ...]
@@ -187,6 +188,10 @@ class ReportContext:
     sources: tuple[SourceView, ...]
     evidence_svg: Markup
     argument_svg: Markup
+    evidence_map_shown: int
+    """How many items the evidence map draws (the rest have no C/I rating or were cut)."""
+    evidence_map_limit: int | None
+    """The most items the evidence map draws, if limited."""
     legend: tuple[LegendEntry, ...]
     caveats: tuple[str, ...]
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
@@ -232,10 +237,15 @@ def _source_view(case: Case, source_id: str) -> SourceView:
         cited = any(seg.evidence for seg in segments)
         paragraphs.append(Paragraph(number, tuple(segments), cited))
     return SourceView(
-        id=source.id, title=source.title, author=source.author, published=source.published,
-        url=source.url, reliability=source.reliability,
+        id=source.id,
+        title=source.title,
+        author=source.author,
+        published=source.published,
+        url=source.url,
+        reliability=source.reliability,
         reliability_name=RELIABILITY_NAMES.get(source.reliability or ""),
-        paragraphs=tuple(paragraphs), cited_paragraphs=sum(p.cited for p in paragraphs),
+        paragraphs=tuple(paragraphs),
+        cited_paragraphs=sum(p.cited for p in paragraphs),
     )
 
 
@@ -250,8 +260,24 @@ LEGEND = (
 _DASH = {"solid": "", "dashed": "6 4", "dotted": "2 3", "bold": ""}
 
 
-def report_context(case: Case, scores: Scores, evidence_svg: bytes | str,
-                   argument_svg: bytes | str, warnings: int = 0) -> ReportContext:
+def _paragraphs(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    parts = re.split(r"\n\s*\n", text.strip())
+    if len(parts) == 1:
+        parts = text.strip().split("\n")
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def report_context(
+    case: Case,
+    scores: Scores,
+    evidence_svg: bytes | str,
+    argument_svg: bytes | str,
+    warnings: int = 0,
+    evidence_map_shown: int | None = None,
+    evidence_map_limit: int | None = None,
+) -> ReportContext:
     """Build the report's context from a validated case and its scores."""
     m = scores.matrix
     column = {hid: j for j, hid in enumerate(m.hypothesis_ids)}
@@ -263,20 +289,35 @@ def report_context(case: Case, scores: Scores, evidence_svg: bytes | str,
     for h, depth in case.hypotheses_in_order:
         j = column.get(h.id)
         leaves = case.leaves_under(h.id)
-        rows.append(HypothesisRow(
-            id=h.id, title=h.title, statement=h.statement, description=h.description,
-            parent=h.parent, depth=depth, is_leaf=j is not None,
-            rank=scores.rank[j] if j is not None else None,
-            inconsistency=float(scores.inconsistency[j]) if j is not None else None,
-            weighted_inconsistency=(
-                float(scores.weighted_inconsistency[j]) if j is not None else None),
-            indicators=h.indicators, tags=h.tags,
-            supporting=tuple(e.id for e in case.evidence
-                             if any(e.ratings.get(x) in ("C", "CC") for x in leaves)),
-            contradicting=tuple(e.id for e in case.evidence
-                                if any(e.ratings.get(x) in ("I", "II") for x in leaves)),
-            arguments=tuple(args_on.get(h.id, ())),
-        ))
+        rows.append(
+            HypothesisRow(
+                id=h.id,
+                title=h.title,
+                statement=h.statement,
+                description=h.description,
+                parent=h.parent,
+                depth=depth,
+                is_leaf=j is not None,
+                rank=scores.rank[j] if j is not None else None,
+                inconsistency=float(scores.inconsistency[j]) if j is not None else None,
+                weighted_inconsistency=(
+                    float(scores.weighted_inconsistency[j]) if j is not None else None
+                ),
+                indicators=h.indicators,
+                tags=h.tags,
+                supporting=tuple(
+                    e.id
+                    for e in case.evidence
+                    if any(e.ratings.get(x) in ("C", "CC") for x in leaves)
+                ),
+                contradicting=tuple(
+                    e.id
+                    for e in case.evidence
+                    if any(e.ratings.get(x) in ("I", "II") for x in leaves)
+                ),
+                arguments=tuple(args_on.get(h.id, ())),
+            )
+        )
     by_id = {r.id: r for r in rows}
     ranking = tuple(by_id[m.hypothesis_ids[j]] for j in scores.order)
     columns = tuple(by_id[hid] for hid in m.hypothesis_ids)
@@ -295,19 +336,35 @@ def report_context(case: Case, scores: Scores, evidence_svg: bytes | str,
         e = case.evidence[i]
         span = case.quote_spans.get(e.id)
         cells = tuple(
-            Cell(hid, e.ratings.get(hid, ""), SYMBOLS[e.ratings.get(hid, "")],
-                 RATING_NAMES.get(e.ratings.get(hid, ""), "unrated"), e.rationale.get(hid))
+            Cell(
+                hid,
+                e.ratings.get(hid, ""),
+                SYMBOLS[e.ratings.get(hid, "")],
+                RATING_NAMES.get(e.ratings.get(hid, ""), "unrated"),
+                e.rationale.get(hid),
+            )
             for hid in m.hypothesis_ids
         )
-        evidence_rows.append(EvidenceRow(
-            id=e.id, position=i, summary=e.summary, kind=e.kind, quote=e.quote,
-            source_id=e.source,
-            source_title=case.source_by_id[e.source].title if e.source else None,
-            paragraph=span.paragraph if span else None, originator=e.originator,
-            credibility=e.credibility, relevance=e.relevance,
-            weight=PARC_WEIGHT[e.credibility] * PARC_WEIGHT[e.relevance],
-            diagnosticity=float(scores.diagnosticity[i]), date=e.date, tags=e.tags, cells=cells,
-        ))
+        evidence_rows.append(
+            EvidenceRow(
+                id=e.id,
+                position=i,
+                summary=e.summary,
+                kind=e.kind,
+                quote=e.quote,
+                source_id=e.source,
+                source_title=case.source_by_id[e.source].title if e.source else None,
+                paragraph=span.paragraph if span else None,
+                originator=e.originator,
+                credibility=e.credibility,
+                relevance=e.relevance,
+                weight=PARC_WEIGHT[e.credibility] * PARC_WEIGHT[e.relevance],
+                diagnosticity=float(scores.diagnosticity[i]),
+                date=e.date,
+                tags=e.tags,
+                cells=cells,
+            )
+        )
 
     kind_of = {h.id: "hypothesis" for h in case.hypotheses}
     kind_of.update({s.id: "statement" for s in case.statements})
@@ -315,35 +372,60 @@ def report_context(case: Case, scores: Scores, evidence_svg: bytes | str,
     kind_of.update({e.id: "evidence" for e in case.evidence})
     kind_of.update({s.id: "source" for s in case.sources})
     arguments = tuple(
-        ArgumentRow(a.id, a.claim, a.relation, a.target, kind_of[a.target],
-                    tuple((p, kind_of[p]) for p in a.premises), a.rationale)
+        ArgumentRow(
+            a.id,
+            a.claim,
+            a.relation,
+            a.target,
+            kind_of[a.target],
+            tuple((p, kind_of[p]) for p in a.premises),
+            a.rationale,
+        )
         for a in case.arguments
     )
 
     unrated = int((~m.rated).sum())
     caveats = []
     if unrated:
-        caveats.append(f"{unrated} cell{'s' if unrated != 1 else ''} of the matrix "
-                       f"{'are' if unrated != 1 else 'is'} unrated and count as neutral here.")
+        caveats.append(
+            f"{unrated} cell{'s' if unrated != 1 else ''} of the matrix "
+            f"{'are' if unrated != 1 else 'is'} unrated and count as neutral here."
+        )
     if len(case.sources) == 1:
-        caveats.append("Every item comes from a single source: the matrix weighs one "
-                       "document's account, not independent reporting.")
+        caveats.append(
+            "Every item comes from a single source: the matrix weighs one "
+            "document's account, not independent reporting."
+        )
     if warnings:
         caveats.append(f"argmap check reports {warnings} warning{'s' if warnings != 1 else ''}.")
 
     legend = tuple(
-        LegendEntry(name, meaning, EDGE_STYLES[name]["color"], _DASH[dash],
-                    EDGE_STYLES[name]["arrowhead"])
+        LegendEntry(
+            name, meaning, EDGE_STYLES[name]["color"], _DASH[dash], EDGE_STYLES[name]["arrowhead"]
+        )
         for name, meaning, dash in LEGEND
     )
     return ReportContext(
-        title=case.title, question=case.question, notes=case.notes, version=__version__,
-        digest=case.digest, hypotheses=tuple(rows), ranking=ranking, groups=tuple(groups),
-        columns=columns, evidence=tuple(evidence_rows),
-        statements=tuple((s.id, s.text) for s in case.statements), arguments=arguments,
+        title=case.title,
+        question=case.question,
+        notes_paragraphs=_paragraphs(case.notes),
+        version=__version__,
+        digest=case.digest,
+        hypotheses=tuple(rows),
+        ranking=ranking,
+        groups=tuple(groups),
+        columns=columns,
+        evidence=tuple(evidence_rows),
+        statements=tuple((s.id, s.text) for s in case.statements),
+        arguments=arguments,
         sources=tuple(_source_view(case, s.id) for s in case.sources if s.id in case.source_texts),
-        evidence_svg=_inline_svg(evidence_svg), argument_svg=_inline_svg(argument_svg),
-        legend=legend, caveats=tuple(caveats), kind_of=kind_of,
+        evidence_svg=_inline_svg(evidence_svg),
+        evidence_map_shown=len(case.evidence) if evidence_map_shown is None else evidence_map_shown,
+        evidence_map_limit=evidence_map_limit,
+        argument_svg=_inline_svg(argument_svg),
+        legend=legend,
+        caveats=tuple(caveats),
+        kind_of=kind_of,
     )
 
 

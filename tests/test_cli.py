@@ -1,0 +1,105 @@
+"""The command line: check output, schema, init, help, usage errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from argmap.cli import main
+from argmap.load import load_case
+from argmap.model import HypothesesFile
+
+
+def test_check_reports_ok_with_counts(write_case, runner):
+    result = runner.invoke(main, ["check", str(write_case())])
+    assert result.exit_code == 0, result.output
+    assert "ok: 3 hypotheses (3 rated), 2 evidence items, 1 source, 0 arguments" in result.stdout
+    assert result.stderr == ""
+
+
+def test_check_prints_problems_with_hint_and_count(write_case, runner, monkeypatch, tmp_path):
+    write_case(
+        {
+            "evidence/evidence.yaml": """\
+        sources:
+          - id: report
+            title: Harbour report
+            file: sources/report.txt
+        evidence:
+          - id: van
+            summary: Two men left in a van.
+            source: report
+            quote: Witnesses saw two men leave the yard in a van.
+            ratings: {accident: I, arzon: C, other: N}
+        """
+        }
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", "case"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "case/evidence/evidence.yaml:10: error: evidence[van].ratings.arzon: "
+        "'arzon' is not a hypothesis"
+    )
+    assert lines[1].startswith("  hint: did you mean 'arson'?")
+    assert lines[-1] == "1 error, 1 warning in 1 file"  # plus the unrated-cell warning
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_exit_2(runner):
+    assert runner.invoke(main, ["score", "--format", "xml"]).exit_code == 2
+    assert runner.invoke(main, ["no-such-command"]).exit_code == 2
+
+
+def test_missing_case_folder_is_exit_1(runner, tmp_path):
+    result = runner.invoke(main, ["check", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1
+    assert "no such case folder" in result.stderr
+
+
+def test_schema_describes_fields(runner):
+    result = runner.invoke(main, ["schema", "evidence"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    evidence = schema["$defs"]["Evidence"]
+    assert evidence["additionalProperties"] is False
+    assert "verbatim" in evidence["properties"]["quote"]["description"]
+    hypotheses = json.loads(runner.invoke(main, ["schema"]).stdout)
+    assert set(hypotheses["properties"]) == set(HypothesesFile.model_fields)
+
+
+def test_init_scaffolds_a_valid_case_and_refuses_a_full_folder(runner, tmp_path):
+    target = tmp_path / "new"
+    result = runner.invoke(main, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    loaded = load_case(target)
+    assert loaded.warnings == []
+    assert {h.id for h in loaded.case.leaves} == {"accident", "arson", "other"}
+    assert (target / "schema" / "evidence.schema.json").is_file()
+    again = runner.invoke(main, ["init", str(target)])
+    assert again.exit_code == 1
+    assert "exists and is not empty" in again.stderr
+
+
+def test_help_lists_every_command(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("check", "score", "diagram", "report", "schema", "init"):
+        assert f"  {command} " in result.stdout
+
+
+def test_help_does_not_import_heavy_modules():
+    probe = (
+        "import sys; from argmap.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('numpy', 'graphviz', 'jinja2', 'pydantic', 'yaml') "
+        "if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))"
+    )
+    out = (
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    assert out == "HEAVY:"

@@ -147,19 +147,10 @@ def schema(part: str) -> str:
 
 def scaffold(folder: Path) -> list[Path]:
     """Write a small valid case into ``folder`` (which must be empty or absent)."""
+    from .casewriter import write_new_case
     from .scaffold import FILES
 
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ArgmapError(f"{folder} exists and is not empty; choose a new folder")
-    written = []
-    for relative, text in FILES.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    files = dict(FILES)
     for part in ("hypotheses", "evidence"):
-        path = folder / "schema" / f"{part}.schema.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(schema(part), encoding="utf-8")
-        written.append(path)
-    return written
+        files[f"schema/{part}.schema.json"] = schema(part)
+    return write_new_case(folder, files)

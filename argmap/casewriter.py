@@ -1,0 +1,90 @@
+"""Writing a new case folder, for importers and `argmap init`.
+
+The folder appears whole or not at all: files are written into a temporary
+sibling folder, the result is validated with the normal loader, and only then
+renamed into place. An existing non-empty folder is never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import ArgmapError, CaseError, display_path
+
+__all__ = ["dump_yaml", "write_new_case"]
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, long text folded for reading, keys in the order given."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump_yaml(document: Mapping[str, Any], comment: str | None = None) -> str:
+    """YAML text for a case file: block style, Unicode kept, keys in the order given."""
+    text = yaml.dump(
+        dict(document),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
+    return head + text
+
+
+def refuse_existing(folder: Path) -> None:
+    """Raise unless ``folder`` is absent or an empty folder."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ArgmapError(f"{display_path(folder)} exists and is not empty; choose a new folder")
+
+
+def write_new_case(folder: Path, files: Mapping[str, str], *, validate: bool = True) -> list[Path]:
+    """Create ``folder`` holding ``files`` ({relative path: text}); returns the paths written.
+
+    With ``validate``, the written case must load without errors, else nothing is kept and
+    the :class:`CaseError` is raised with the problems.
+    """
+    refuse_existing(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if validate:
+            from .load import load_case
+
+            try:
+                load_case(staging)
+            except CaseError as err:
+                # Name the files as they were to be named, not by the staging folder.
+                raise CaseError(
+                    replace(p, file=folder / p.file.relative_to(staging))
+                    if p.file.is_relative_to(staging)
+                    else p
+                    for p in err.problems
+                ) from None
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [folder / relative for relative in files]

@@ -103,6 +103,25 @@ def check(case: Path) -> None:
     )
 
 
+def _likelihood(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
+    parsed = {}
+    for value in values:
+        rating, _, number = value.partition("=")
+        rating = rating.strip().upper()
+        if rating not in ("CC", "C", "N", "I", "II"):
+            raise click.BadParameter(f"{value!r}: use RATING=P with RATING one of CC C N I II")
+        try:
+            probability = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: {number!r} is not a number") from None
+        if not 0 < probability <= 1:
+            raise click.BadParameter(f"{value!r}: a likelihood lies in (0, 1]")
+        parsed[rating] = probability
+    return parsed
+
+
 @main.command()
 @CASE_ARGUMENT
 @click.option(
@@ -113,12 +132,28 @@ def check(case: Path) -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 1_000_000),
+    help="Monte Carlo draws (default 2000, or the case's scoring.draws).",
+)
+@click.option("--seed", type=click.IntRange(0), help="Monte Carlo seed.")
+@click.option(
+    "--likelihood",
+    "likelihoods",
+    multiple=True,
+    callback=_likelihood,
+    metavar="RATING=P",
+    help="P(E|H) for a rating, e.g. CC=0.95 (repeatable).",
+)
 @handles_errors
-def score(case: Path, fmt: str) -> None:
-    """Rank the hypotheses by PARC (weighted) inconsistency; list diagnostic evidence."""
+def score(
+    case: Path, fmt: str, draws: int | None, seed: int | None, likelihoods: dict[str, float]
+) -> None:
+    """Rank the hypotheses: PARC inconsistency, posteriors, robustness, confidence."""
     from .commands import score as run
 
-    text, warnings = run(case, fmt)
+    text, warnings = run(case, fmt, draws=draws, seed=seed, likelihoods=likelihoods)
     _report_warnings(warnings, full=False)
     click.echo(text, nl=False)
 

@@ -38,22 +38,55 @@ def _scores(case: Case) -> Scores:
     return score_case(case)
 
 
-def score(folder: Path, fmt: str) -> tuple[str, list[Problem]]:
+def score(
+    folder: Path,
+    fmt: str,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    likelihoods: dict[str, float] | None = None,
+) -> tuple[str, list[Problem]]:
     """The scores as a table or JSON text."""
-    from .scoring import scores_json
+    from .assess import assess, assessment_json
 
     result = load(folder)
-    scores = _scores(result.case)
-    document = scores_json(result.case, scores)
+    if likelihoods:
+        _check_likelihoods(result.case, likelihoods)
+    assessment = assess(
+        result.case, draws=draws, seed=seed, likelihoods=_merged(result.case, likelihoods)
+    )
+    document = assessment_json(assessment)
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n", result.warnings
     return _score_table(result.case, document), result.warnings
 
 
+def _merged(case: Case, likelihoods: dict[str, float] | None) -> dict[str, float] | None:
+    if not likelihoods:
+        return None
+    from .model import DEFAULT_LIKELIHOODS
+
+    base = case.scoring.merged_likelihoods() if case.scoring else dict(DEFAULT_LIKELIHOODS)
+    return {**base, **likelihoods}
+
+
+def _check_likelihoods(case: Case, likelihoods: dict[str, float]) -> None:
+    from pydantic import ValidationError
+
+    from .model import Scoring
+
+    try:
+        Scoring(likelihoods=_merged(case, likelihoods))  # type: ignore[arg-type]
+    except ValidationError as err:
+        message = err.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ArgmapError(f"--likelihood: {message}") from None
+
+
 def _score_table(case: Case, document: dict) -> str:
     from .scoring import significant
 
-    rows = [("rank", "hypothesis", "inconsistency", "weighted")]
+    header = ("rank", "hypothesis", "inconsistency", "weighted", "posterior", "P(top)", "")
+    rows = [header]
     for h in document["hypotheses"]:
         title = h["title"] + (f"  (in {h['parent']})" if h["parent"] else "")
         rows.append(
@@ -62,21 +95,37 @@ def _score_table(case: Case, document: dict) -> str:
                 title,
                 f"{h['inconsistency']:g}",
                 f"{significant(h['weighted_inconsistency'], 4):g}",
+                f"{h['posterior']:.1%}",
+                f"{h['p_top']:.0%}",
+                h["estimate"],
             )
         )
-    widths = [max(len(row[k]) for row in rows) for k in range(4)]
+    widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
+    align = "><>>>><"
     lines = [f"{case.title}", f"{case.question}", ""]
     for index, row in enumerate(rows):
-        lines.append(
-            f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  "
-            f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip()
-        )
+        cells = [f"{cell:{align[k]}{widths[k]}}" for k, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
         if index == 0:
             lines.append("-" * len(lines[-1]))
+    for group in document["groups"]:
+        lines.append(
+            f"   group {group['title']}: posterior {group['posterior']:.1%}, "
+            f"P(top) {group['p_top']:.0%} ({group['estimate']})"
+        )
+    confidence = document["confidence"]
+    lines += ["", f"confidence: {confidence['level']}"]
+    lines += [f"  - {reason}" for reason in confidence["reasons"]]
+    lines += ["", document["sensitivity"]["summary"]]
+    linchpins = [e["id"] for e in document["evidence"] if e["linchpin"]]
+    if linchpins:
+        lines.append(f"linchpins (removing one changes the top): {', '.join(linchpins)}")
     top = [e for e in document["evidence"][:5] if e["diagnosticity"] > 0]
     if top:
         lines += ["", "most diagnostic evidence:"]
-        lines += [f"  {e['diagnosticity']:>6g}  {e['id']}" for e in top]
+        lines += [f"  {e['diagnosticity']:>7.3g}  {e['id']}" for e in top]
+    if document["caveats"]:
+        lines += ["", "caveats:"] + [f"  - {c}" for c in document["caveats"]]
     return "\n".join(lines) + "\n"
 
 
@@ -106,20 +155,21 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
     """The HTML report as text."""
     from jinja2 import TemplateError
 
+    from .assess import assess
     from .render.dot import argument_map, drawn_evidence, evidence_map
     from .render.engine import find_engine, layout
     from .render.html import render_report, report_context
 
     result = load(folder)
     case = result.case
-    scores = _scores(case)
+    assessment = assess(case)
+    scores = assessment.scores
     engine = find_engine()
     limit = REPORT_MAX_EVIDENCE_IN_MAP
     evidence_svg = layout(evidence_map(case, scores, max_evidence=limit), "svg", engine)
     argument_svg = layout(argument_map(case), "svg", engine)
     context = report_context(
-        case,
-        scores,
+        assessment,
         evidence_svg,
         argument_svg,
         warnings=len(result.warnings),

@@ -109,7 +109,8 @@ def _field_name(doc: YamlDocument, loc: Loc) -> str:
 def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
     """Message and hint for one pydantic error."""
     kind = error["type"]
-    name = str(loc[-1]) if loc else "file"
+    # The key the value belongs to: `tags`, not the item number, for `tags[1]`.
+    name = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "file")
     value = error.get("input")
     if kind == "missing":
         return f"'{name}' is required", f"add '{name}:' with a value"
@@ -259,6 +260,21 @@ def _find_cycle(graph: dict[str, Sequence[str]]) -> list[str] | None:
                 state[node] = 2
                 path.pop()
     return None
+
+
+def _find_cycles(graph: dict[str, Sequence[str]]) -> list[list[str]]:
+    """Cycles in a directed graph, each found once: every node lies on at most one."""
+    cycles = []
+    remaining = {node: list(successors) for node, successors in graph.items()}
+    while (cycle := _find_cycle(remaining)) is not None:
+        cycles.append(cycle)
+        on_cycle = set(cycle)
+        remaining = {
+            node: [s for s in successors if s not in on_cycle]
+            for node, successors in remaining.items()
+            if node not in on_cycle
+        }
+    return cycles
 
 
 def _digest(folder: Path, files: list[Path], extra: Iterable[Path]) -> str:
@@ -423,15 +439,17 @@ def _assemble(
                 _suggest(h.parent, hyp_ids) + "name the id of another hypothesis",
             )
     parent_graph = {h.id: [h.parent] if h.parent in hyp_ids else [] for h in hypotheses}
-    cycle = _find_cycle(parent_graph)  # type: ignore[arg-type]
-    if cycle:
+    in_cycle: set[str] = set()
+    for cycle in _find_cycles(parent_graph):  # type: ignore[arg-type]
+        in_cycle.update(cycle)
         check.error(
             origins[cycle[0]],
             ["parent"],
             f"parents form a cycle: {' → '.join(cycle)}",
             "a hypothesis cannot be its own ancestor; remove one 'parent:'",
         )
-    has_children = {h.parent for h in hypotheses if h.parent}
+    # A cycle's members are not parents too: their ratings would only repeat the error.
+    has_children = {h.parent for h in hypotheses if h.parent and h.id not in in_cycle}
 
     # Statements: contrary / contradicts name statements.
     statement_ids = ids_of("statement")
@@ -476,8 +494,7 @@ def _assemble(
                 _suggest(a.target, allowed) + hint,
             )
     premise_graph = {a.id: [p for p in a.premises if p in argument_ids] for a in arguments}
-    cycle = _find_cycle(premise_graph)
-    if cycle:
+    for cycle in _find_cycles(premise_graph):
         check.error(
             origins[cycle[0]],
             ["premises"],
@@ -569,7 +586,8 @@ def _assemble(
     case = Case(
         title=str(case_values["title"]),
         question=str(case_values["question"]),
-        notes=case_values.get("notes"),
+        notes=case_values.get("notes"),  # type: ignore[arg-type]
+        scoring=case_values.get("scoring"),  # type: ignore[arg-type]
         hypotheses=tuple(hypotheses),
         statements=tuple(statements),
         arguments=tuple(arguments),

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "SLUG_PATTERN",
@@ -84,7 +84,19 @@ def _iso_date(value: str) -> str:
     return value
 
 
+def _probability(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100
+        except ValueError:
+            return value
+    return value
+
+
+DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
+
 Text = Annotated[str, AfterValidator(_not_blank)]
+Probability = Annotated[float, BeforeValidator(_probability), Field(gt=0, le=1)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 
@@ -124,6 +136,8 @@ class Hypothesis(_Strict):
     """Future events or findings that would confirm or refute this hypothesis."""
     parent: Slug | None = None
     """Id of the hypothesis this one refines; only leaves are rated."""
+    prior: Probability | None = None
+    """Prior probability, 0–1 or a percentage ('25%'); unset priors share what is left."""
 
 
 class Statement(_Strict):
@@ -224,6 +238,10 @@ class Evidence(_Strict):
     """Leaf hypothesis id → CC, C, N, I, II or NA."""
     rationale: dict[Slug, Text] = Field(default_factory=dict)
     """Leaf hypothesis id → why the rating is what it is."""
+    group: Text | None = None
+    """Label shared by items that are not independent confirmations (one report retold, say)."""
+    deceptive: Literal["no", "suspected"] = "no"
+    """'suspected' when the item may be planted or misleading: results show with and without it."""
 
     @model_validator(mode="after")
     def _quote_with_source(self) -> Evidence:
@@ -231,10 +249,37 @@ class Evidence(_Strict):
             missing = "quote" if self.quote is None else "source"
             raise ValueError(f"source and quote go together: {missing} is missing")
         if self.source is None and self.kind != "assumption":
+            article = "an" if self.kind == "absence" else "a"
             raise ValueError(
-                f"a {self.kind} needs a source and a quote (only an assumption may have neither)"
+                f"{article} {self.kind} needs a source and a quote "
+                "(only an assumption may have neither)"
             )
         return self
+
+
+class Scoring(_Strict):
+    """How ratings become probabilities (case key `scoring:`)."""
+
+    likelihoods: dict[Literal["CC", "C", "N", "I", "II"], Probability] = Field(default_factory=dict)
+    """P(E|H) per rating; unset ones keep the defaults CC 0.9, C 0.7, N 0.5, I 0.3, II 0.1."""
+    draws: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    """Monte Carlo draws (default 2,000)."""
+    seed: Annotated[int, Field(ge=0)] | None = None
+    """Monte Carlo seed, so the same case gives the same numbers."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scoring:
+        merged = {**DEFAULT_LIKELIHOODS, **self.likelihoods}
+        values = [merged[r] for r in ("CC", "C", "N", "I", "II")]
+        if any(a < b for a, b in zip(values, values[1:], strict=False)):
+            raise ValueError(
+                "likelihoods must not increase from CC to II "
+                f"(with defaults filled in: {', '.join(f'{r} {merged[r]:g}' for r in merged)})"
+            )
+        return self
+
+    def merged_likelihoods(self) -> dict[str, float]:
+        return {**DEFAULT_LIKELIHOODS, **self.likelihoods}
 
 
 class HypothesesFile(_Strict):
@@ -248,6 +293,8 @@ class HypothesesFile(_Strict):
     """The analyst's notes on the case: conclusion, what it hinges on, confidence (case key)."""
     format: Literal["1"] | None = None
     """Version of the case format; only 1 exists (case key)."""
+    scoring: Scoring | None = None
+    """How ratings become probabilities (case key)."""
     hypotheses: tuple[Hypothesis, ...] = ()
     """Competing hypotheses; mutually exclusive leaves, ideally with a catch-all."""
     statements: tuple[Statement, ...] = ()
@@ -265,7 +312,7 @@ class EvidenceFile(_Strict):
     """Evidence items with their ratings."""
 
 
-CASE_KEYS = ("title", "question", "notes", "format")
+CASE_KEYS = ("title", "question", "notes", "format", "scoring")
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +340,8 @@ class Case:
     arguments: tuple[Argument, ...]
     sources: tuple[Source, ...]
     evidence: tuple[Evidence, ...]
+    scoring: Scoring | None = None
+    """The case's `scoring:` settings, if any."""
     source_texts: dict[str, str] = field(default_factory=dict)
     """Source id → its full text, for sources with a file."""
     quote_spans: dict[str, QuoteSpan] = field(default_factory=dict)

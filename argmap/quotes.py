@@ -159,8 +159,13 @@ class SourceText:
             spans.append((start, end))
         return spans
 
-    def closest(self, quote: str, context: int = 60) -> str | None:
-        """The source passage sharing the longest run with ``quote``, for hints."""
+    def closest(self, quote: str, context: int = 12) -> str | None:
+        """The source passage that best lines up with ``quote``, for hints.
+
+        Aligned on the longest run the two share, trimmed to the stretch that
+        matches and widened to whole words; given as the original text (NFC, each
+        run of whitespace one space) so it can be copied into the quote.
+        """
         from difflib import SequenceMatcher
 
         needle = normalise(quote)
@@ -172,6 +177,25 @@ class SourceText:
         )
         if match.size < max(8, len(needle) // 4):
             return None
-        begin = max(0, match.a - match.b)
-        passage = haystack[begin : begin + len(needle) + context // 2]
-        return passage.strip()
+        low = max(0, match.a - match.b - context)
+        high = min(len(haystack), match.a - match.b + len(needle) + context)
+        blocks = [
+            block
+            for block in SequenceMatcher(
+                None, haystack[low:high], needle, autojunk=False
+            ).get_matching_blocks()
+            if block.size >= 3
+        ]
+        begin = low + blocks[0].a
+        end = low + blocks[-1].a + blocks[-1].size
+        while begin > 0 and haystack[begin - 1] != " ":
+            begin -= 1
+        while end < len(haystack) and haystack[end] != " ":
+            end += 1
+        while haystack[begin] == " ":
+            begin += 1
+        while haystack[end - 1] == " ":
+            end -= 1
+        first = self._orig_starts[self._nfc_index(begin)]
+        last = self._orig_ends[self._nfc_index(end - 1)]
+        return _SPACE.sub(" ", unicodedata.normalize("NFC", self.text[first:last]))

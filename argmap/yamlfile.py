@@ -147,22 +147,29 @@ def read_yaml(path: Path) -> YamlDocument:
             path, 1, f"cannot read file: {err.strerror}", "check the file exists and is readable"
         ) from None
     text = _decode(path, raw)
-    tab = _TAB_INDENT.search(text)
-    if tab:
-        line = text.count("\n", 0, tab.start()) + 1
-        raise _problem(
-            path,
-            line,
-            "tab used for indentation",
-            "YAML indents with spaces only; replace the tab with spaces",
-        )
     try:
         if "&" in text or "*" in text:
             _refuse_anchors(path, text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
+        problem_line = err.problem_mark.line + 1 if err.problem_mark else None
+        context_line = err.context_mark.line + 1 if err.context_mark else None
+        line = problem_line or context_line or 1
+        at_end = err.problem_mark is not None and err.problem_mark.index >= len(text.rstrip())
+        # A tab at the start of a line is content inside a block or quoted scalar,
+        # which parses; anywhere else the parser fails on or after it.
+        for tab in _TAB_INDENT.finditer(text):
+            tab_line = text.count("\n", 0, tab.start()) + 1
+            if tab_line <= line:
+                raise _problem(
+                    path,
+                    tab_line,
+                    "tab used for indentation",
+                    "YAML indents with spaces only; replace the tab with spaces",
+                ) from None
+            break
+        if context_line and at_end:
+            line = context_line  # an unclosed quote or bracket: point at where it opens
         if "single document" in (err.context or ""):
             raise _problem(
                 path,
@@ -171,11 +178,13 @@ def read_yaml(path: Path) -> YamlDocument:
                 "keep one document per file: remove the '---' line, or split the file",
             ) from None
         what = err.problem or "malformed YAML"
+        context = err.context if err.context and err.context != what else ""
+        if context and context_line and context_line != line:
+            context += f" started on line {context_line}"
         raise _problem(
             path,
             line,
-            f"malformed YAML: {what}"
-            + (f" ({err.context})" if err.context and err.context != what else ""),
+            f"malformed YAML: {what}" + (f" ({context})" if context else ""),
             "check indentation and quoting on this line and the one before; "
             "quote text that contains ': ' or starts with a special character",
         ) from None

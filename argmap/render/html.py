@@ -11,14 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
 from ..model import RATING_NAMES, RELIABILITY_NAMES, Case
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
 from ..quotes import SourceText
-from ..scoring import PARC_WEIGHT, Scores, significant
+from ..scoring import PARC_WEIGHT, significant
+from ..weighing import estimative_term
 from .dot import EDGE_STYLES
 
 __all__ = ["ReportContext", "render_report", "report_context", "template_dirs"]
@@ -79,6 +84,21 @@ class HypothesisRow:
     """Ids of items rated I or II against it."""
     arguments: tuple[str, ...]
     """Ids of arguments that support or attack it."""
+    prior: float
+    posterior: float
+    """P(H|E); for a group, the sum of its leaves."""
+    estimate: str
+    """The posterior in ICD 203 words."""
+    p_top: float
+    """Monte Carlo probability of being (or, for a group, holding) the top."""
+    low: float
+    """5th percentile of the posterior over plausible re-ratings."""
+    high: float
+    """95th percentile."""
+    posterior_if_independent: float | None
+    """The posterior without the dependence discount (leaves only)."""
+    posterior_without_deceptive: float | None
+    """The posterior without items suspected of deception (leaves, when there are any)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,12 @@ class EvidenceRow:
     relevance: str
     weight: float
     diagnosticity: float
+    likelihood_diagnosticity: float
+    """Spread of the item's log-likelihoods across leaves: 0 means it tells nothing."""
+    linchpin: bool
+    """Removing this item alone changes the top hypothesis."""
+    dependent: int
+    """How many items share its originator or group (1 when independent)."""
     date: str | None
     tags: tuple[str, ...]
     cells: tuple[Cell, ...]
@@ -194,6 +220,18 @@ class ReportContext:
     """The most items the evidence map draws, if limited."""
     legend: tuple[LegendEntry, ...]
     caveats: tuple[str, ...]
+    top: tuple[str, ...]
+    """Ids of the leaf (or tied leaves) with the highest posterior."""
+    confidence: str
+    """low, moderate or high."""
+    confidence_reasons: tuple[str, ...]
+    sensitivity: str
+    """The fewest rating changes that would change the top, in one sentence."""
+    linchpins: tuple[str, ...]
+    draws: int
+    seed: int
+    has_deceptive: bool
+    has_dependent: bool
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
     rating_names: dict[str, str] = field(default_factory=lambda: dict(RATING_NAMES))
     kind_of: dict[str, str] = field(default_factory=dict)
@@ -269,26 +307,26 @@ def _paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def report_context(
-    case: Case,
-    scores: Scores,
-    evidence_svg: bytes | str,
-    argument_svg: bytes | str,
-    warnings: int = 0,
-    evidence_map_shown: int | None = None,
-    evidence_map_limit: int | None = None,
-) -> ReportContext:
-    """Build the report's context from a validated case and its scores."""
-    m = scores.matrix
-    column = {hid: j for j, hid in enumerate(m.hypothesis_ids)}
+def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
+    case, scores, w, mc = a.case, a.scores, a.weighing, a.monte_carlo
+    column = {hid: j for j, hid in enumerate(scores.matrix.hypothesis_ids)}
     args_on: dict[str, list[str]] = {}
-    for a in case.arguments:
-        args_on.setdefault(a.target, []).append(a.id)
-
-    rows: list[HypothesisRow] = []
+    for arg in case.arguments:
+        args_on.setdefault(arg.target, []).append(arg.id)
+    group_posterior = w.group_posterior()
+    independent = w.independent_posterior
+    without = w.without_deceptive
+    rows = []
     for h, depth in case.hypotheses_in_order:
         j = column.get(h.id)
         leaves = case.leaves_under(h.id)
+        cols = [column[leaf] for leaf in leaves]
+        if j is not None:
+            posterior, p_top = float(w.posterior[j]), float(mc.p_top[j])
+            low, high = float(mc.low[j]), float(mc.high[j])
+        else:
+            posterior, p_top = group_posterior[h.id], mc.group_p_top[h.id]
+            low, high = mc.group_low[h.id], mc.group_high[h.id]
         rows.append(
             HypothesisRow(
                 id=h.id,
@@ -316,22 +354,24 @@ def report_context(
                     if any(e.ratings.get(x) in ("I", "II") for x in leaves)
                 ),
                 arguments=tuple(args_on.get(h.id, ())),
+                prior=float(w.data.prior[cols].sum()),
+                posterior=posterior,
+                estimate=estimative_term(posterior),
+                p_top=p_top,
+                low=low,
+                high=high,
+                posterior_if_independent=float(independent[j]) if j is not None else None,
+                posterior_without_deceptive=(
+                    float(without[j]) if without is not None and j is not None else None
+                ),
             )
         )
-    by_id = {r.id: r for r in rows}
-    ranking = tuple(by_id[m.hypothesis_ids[j]] for j in scores.order)
-    columns = tuple(by_id[hid] for hid in m.hypothesis_ids)
+    return rows
 
-    groups: list[tuple[str, str, int]] = []
-    for row in columns:
-        parent = row.parent or ""
-        title = case.hypothesis_by_id[parent].title if parent else ""
-        if groups and groups[-1][0] == parent:
-            groups[-1] = (parent, title, groups[-1][2] + 1)
-        else:
-            groups.append((parent, title, 1))
 
-    evidence_rows = []
+def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
+    case, scores, w = a.case, a.scores, a.weighing
+    rows = []
     for i in scores.evidence_order:
         e = case.evidence[i]
         span = case.quote_spans.get(e.id)
@@ -343,9 +383,9 @@ def report_context(
                 RATING_NAMES.get(e.ratings.get(hid, ""), "unrated"),
                 e.rationale.get(hid),
             )
-            for hid in m.hypothesis_ids
+            for hid in scores.matrix.hypothesis_ids
         )
-        evidence_rows.append(
+        rows.append(
             EvidenceRow(
                 id=e.id,
                 position=i,
@@ -360,11 +400,41 @@ def report_context(
                 relevance=e.relevance,
                 weight=PARC_WEIGHT[e.credibility] * PARC_WEIGHT[e.relevance],
                 diagnosticity=float(scores.diagnosticity[i]),
+                likelihood_diagnosticity=float(w.likelihood_diagnosticity[i]),
+                linchpin=bool(w.linchpins[i]),
+                dependent=int(w.data.group_size[i]),
                 date=e.date,
                 tags=e.tags,
                 cells=cells,
             )
         )
+    return rows
+
+
+def report_context(
+    assessment: Assessment,
+    evidence_svg: bytes | str,
+    argument_svg: bytes | str,
+    warnings: int = 0,
+    evidence_map_shown: int | None = None,
+    evidence_map_limit: int | None = None,
+) -> ReportContext:
+    """Build the report's context from an assessed case and its rendered diagrams."""
+    case, scores = assessment.case, assessment.scores
+    m = scores.matrix
+    rows = _hypothesis_rows(assessment)
+    by_id = {r.id: r for r in rows}
+    ranking = tuple(by_id[m.hypothesis_ids[j]] for j in scores.order)
+    columns = tuple(by_id[hid] for hid in m.hypothesis_ids)
+
+    groups: list[tuple[str, str, int]] = []
+    for row in columns:
+        parent = row.parent or ""
+        title = case.hypothesis_by_id[parent].title if parent else ""
+        if groups and groups[-1][0] == parent:
+            groups[-1] = (parent, title, groups[-1][2] + 1)
+        else:
+            groups.append((parent, title, 1))
 
     kind_of = {h.id: "hypothesis" for h in case.hypotheses}
     kind_of.update({s.id: "statement" for s in case.statements})
@@ -384,27 +454,16 @@ def report_context(
         for a in case.arguments
     )
 
-    unrated = int((~m.rated).sum())
-    caveats = []
-    if unrated:
-        caveats.append(
-            f"{unrated} cell{'s' if unrated != 1 else ''} of the matrix "
-            f"{'are' if unrated != 1 else 'is'} unrated and count as neutral here."
-        )
-    if len(case.sources) == 1:
-        caveats.append(
-            "Every item comes from a single source: the matrix weighs one "
-            "document's account, not independent reporting."
-        )
+    caveats = list(assessment.caveats)
     if warnings:
         caveats.append(f"argmap check reports {warnings} warning{'s' if warnings != 1 else ''}.")
-
     legend = tuple(
         LegendEntry(
             name, meaning, EDGE_STYLES[name]["color"], _DASH[dash], EDGE_STYLES[name]["arrowhead"]
         )
         for name, meaning, dash in LEGEND
     )
+    w = assessment.weighing
     return ReportContext(
         title=case.title,
         question=case.question,
@@ -415,7 +474,7 @@ def report_context(
         ranking=ranking,
         groups=tuple(groups),
         columns=columns,
-        evidence=tuple(evidence_rows),
+        evidence=tuple(_evidence_rows(assessment)),
         statements=tuple((s.id, s.text) for s in case.statements),
         arguments=arguments,
         sources=tuple(_source_view(case, s.id) for s in case.sources if s.id in case.source_texts),
@@ -425,6 +484,17 @@ def report_context(
         argument_svg=_inline_svg(argument_svg),
         legend=legend,
         caveats=tuple(caveats),
+        top=tuple(assessment.top_ids),
+        confidence=assessment.confidence.level,
+        confidence_reasons=assessment.confidence.reasons,
+        sensitivity=assessment.sensitivity_sentence(),
+        linchpins=tuple(
+            eid for eid, flag in zip(w.data.evidence_ids, w.linchpins, strict=True) if flag
+        ),
+        draws=assessment.monte_carlo.draws,
+        seed=assessment.monte_carlo.seed,
+        has_deceptive=bool(w.data.deceptive.any()),
+        has_dependent=bool((w.data.group_size > 1).any()),
         kind_of=kind_of,
     )
 

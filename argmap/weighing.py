@@ -1,0 +1,455 @@
+"""Weighing evidence beyond the inconsistency count.
+
+Posterior probabilities from ratings read as likelihoods, tempered by each
+item's credibility and relevance and discounted for dependent items; what the
+conclusion hinges on (leave-one-out linchpins, the fewest rating changes that
+would overturn it); Monte Carlo over plausible re-ratings; estimative language
+and a confidence level with its reasons. Everything runs on arrays.
+See docs/weighing.md for the formulas and the reasons for them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DEFAULT_LIKELIHOODS",
+    "ESTIMATIVE_TERMS",
+    "Change",
+    "MonteCarlo",
+    "Sensitivity",
+    "Weighing",
+    "WeighingInput",
+    "estimative_term",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+STEPS = ("II", "I", "N", "C", "CC")
+"""Ratings in ascending order; a one-step change moves one place along this scale."""
+CODE = {rating: index for index, rating in enumerate(STEPS)}
+NEUTRAL = CODE["N"]
+LEVELS = ("low", "medium", "high")
+LEVEL = {level: index for index, level in enumerate(LEVELS)}
+
+DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
+TEMPER_FACTOR = {"low": 0.5, "medium": 0.75, "high": 1.0}
+"""Credibility and relevance factors for tempering; their product w gives
+P′(E|H) = w·P(E|H) + (1 − w)·½."""
+
+CELL_STEP = 0.075
+"""Monte Carlo: probability that a rated cell moves one step up, and likewise down."""
+LEVEL_STEP = 0.15
+"""Monte Carlo: probability that credibility (and, separately, relevance) moves one level."""
+SEARCH_WIDTH = 64
+"""Smallest-change search: exact up to this many movable cells per pair of leaves."""
+DEFAULT_DRAWS = 2000
+DEFAULT_SEED = 20220105
+TIE = 1e-9
+
+ESTIMATIVE_TERMS: tuple[tuple[float, str], ...] = (
+    (0.05, "almost no chance"),
+    (0.20, "very unlikely"),
+    (0.45, "unlikely"),
+    (0.55, "roughly even chance"),
+    (0.80, "likely"),
+    (0.95, "very likely"),
+    (1.01, "almost certain"),
+)
+"""ICD 203 terms with the upper bound of each band (US Intelligence Community Directive 203)."""
+
+
+def estimative_term(probability: float) -> str:
+    """The ICD 203 phrase for a probability.
+
+    >>> estimative_term(0.03), estimative_term(0.5), estimative_term(0.9)
+    ('almost no chance', 'roughly even chance', 'very likely')
+    """
+    for upper, term in ESTIMATIVE_TERMS:
+        if probability < upper or (upper == 0.55 and probability <= upper):
+            return term
+    return ESTIMATIVE_TERMS[-1][1]
+
+
+def log_likelihood_table(likelihoods: Mapping[str, float]) -> FloatArray:
+    """log P′(E|H) indexed by [rating code, credibility level, relevance level]."""
+    table = np.empty((len(STEPS), len(LEVELS), len(LEVELS)))
+    for r, rating in enumerate(STEPS):
+        for c, cred in enumerate(LEVELS):
+            for v, rel in enumerate(LEVELS):
+                w = TEMPER_FACTOR[cred] * TEMPER_FACTOR[rel]
+                table[r, c, v] = math.log(w * likelihoods[rating] + (1 - w) * 0.5)
+    return table
+
+
+@dataclass(frozen=True)
+class WeighingInput:
+    """The case as arrays: rows are evidence items, columns leaf hypotheses."""
+
+    leaf_ids: tuple[str, ...]
+    evidence_ids: tuple[str, ...]
+    codes: npt.NDArray[np.int8]
+    """Rating code per cell (II=0 … CC=4); NA and unrated cells hold N."""
+    fixed: npt.NDArray[np.bool_]
+    """True for NA and unrated cells: they take the N likelihood and never move."""
+    credibility: npt.NDArray[np.int8]
+    """Level per item (low=0, medium=1, high=2)."""
+    relevance: npt.NDArray[np.int8]
+    dependence_group: tuple[str | None, ...]
+    """Per item, the originator or `group:` it shares with others (None when independent)."""
+    deceptive: npt.NDArray[np.bool_]
+    prior: FloatArray
+    """Prior probability per leaf, summing to 1."""
+    likelihoods: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_LIKELIHOODS))
+    source: tuple[str | None, ...] = ()
+    """Per item, the source it is quoted from."""
+
+    @cached_property
+    def group_size(self) -> npt.NDArray[np.int64]:
+        """How many items share each item's dependence group (1 when independent)."""
+        counts: dict[str, int] = {}
+        for key in self.dependence_group:
+            if key is not None:
+                counts[key] = counts.get(key, 0) + 1
+        return np.array(
+            [counts[key] if key is not None else 1 for key in self.dependence_group],
+            dtype=np.int64,
+        )
+
+    @cached_property
+    def discount(self) -> FloatArray:
+        """Each item's share of its log-likelihood: 1/k for k dependent items."""
+        return 1.0 / self.group_size.astype(float)
+
+    @cached_property
+    def table(self) -> FloatArray:
+        return log_likelihood_table(self.likelihoods)
+
+    @cached_property
+    def log_likelihood(self) -> FloatArray:
+        """log P′(E|H) per cell."""
+        return self.table[self.codes, self.credibility[:, None], self.relevance[:, None]]
+
+    def without(self, rows: npt.NDArray[np.bool_]) -> WeighingInput:
+        """The same case without the items where ``rows`` is True."""
+        keep = ~rows
+        return WeighingInput(
+            self.leaf_ids,
+            tuple(e for e, k in zip(self.evidence_ids, keep, strict=True) if k),
+            self.codes[keep],
+            self.fixed[keep],
+            self.credibility[keep],
+            self.relevance[keep],
+            tuple(g for g, k in zip(self.dependence_group, keep, strict=True) if k),
+            self.deceptive[keep],
+            self.prior,
+            self.likelihoods,
+            tuple(s for s, k in zip(self.source, keep, strict=True) if k) if self.source else (),
+        )
+
+
+def _softmax(log_weights: FloatArray) -> FloatArray:
+    shifted = log_weights - log_weights.max(axis=-1, keepdims=True)
+    weights = np.exp(shifted)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def top_mask(scores: FloatArray) -> npt.NDArray[np.bool_]:
+    """The leaves tied for the top (within a relative 1e-9), along the last axis."""
+    best = scores.max(axis=-1, keepdims=True)
+    return scores >= best - TIE * np.maximum(1.0, np.abs(best))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One single-step change of one rating."""
+
+    evidence: str
+    hypothesis: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The fewest single-step rating changes that change the top hypothesis."""
+
+    changes: tuple[Change, ...]
+    challenger: str
+    """The leaf that reaches (or ties) the top after the changes."""
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    draws: int
+    seed: int
+    p_top: FloatArray
+    """Per leaf: share of draws in which it is (or ties for) the top."""
+    low: FloatArray
+    """5th percentile of each leaf's posterior."""
+    high: FloatArray
+    """95th percentile of each leaf's posterior."""
+    group_p_top: dict[str, float]
+    group_low: dict[str, float]
+    group_high: dict[str, float]
+
+
+class Weighing:
+    """Posteriors, robustness and confidence for one case."""
+
+    def __init__(self, data: WeighingInput, groups: Mapping[str, Sequence[str]] | None = None):
+        self.data = data
+        self.groups = {gid: list(leaves) for gid, leaves in (groups or {}).items()}
+        self._column = {hid: j for j, hid in enumerate(data.leaf_ids)}
+
+    # --- posteriors ----------------------------------------------------------------------
+
+    def log_posterior(self, data: WeighingInput | None = None) -> FloatArray:
+        data = data or self.data
+        evidence = data.discount @ data.log_likelihood if len(data.evidence_ids) else 0.0
+        return np.log(data.prior) + evidence
+
+    @cached_property
+    def posterior(self) -> FloatArray:
+        """P(H|E) per leaf, summing to 1."""
+        return _softmax(self.log_posterior())
+
+    @cached_property
+    def independent_posterior(self) -> FloatArray:
+        """The posterior as if every item were independent (no dependence discount)."""
+        data = self.data
+        total = np.log(data.prior) + data.log_likelihood.sum(axis=0)
+        return _softmax(total)
+
+    @cached_property
+    def top(self) -> npt.NDArray[np.bool_]:
+        return top_mask(self.log_posterior())
+
+    @property
+    def top_ids(self) -> list[str]:
+        return [hid for hid, is_top in zip(self.data.leaf_ids, self.top, strict=True) if is_top]
+
+    def group_posterior(self, posterior: FloatArray | None = None) -> dict[str, float]:
+        posterior = self.posterior if posterior is None else posterior
+        return {
+            gid: float(sum(posterior[self._column[leaf]] for leaf in leaves))
+            for gid, leaves in self.groups.items()
+        }
+
+    @cached_property
+    def likelihood_diagnosticity(self) -> FloatArray:
+        """Spread of each item's log-likelihoods across leaves (natural log, discounted)."""
+        ll = self.data.log_likelihood
+        if not ll.size:
+            return np.zeros(len(self.data.evidence_ids))
+        return (ll.max(axis=1) - ll.min(axis=1)) * self.data.discount
+
+    @cached_property
+    def without_deceptive(self) -> FloatArray | None:
+        """The posterior with items suspected of deception removed (None when there are none)."""
+        if not self.data.deceptive.any():
+            return None
+        return _softmax(self.log_posterior(self.data.without(self.data.deceptive)))
+
+    # --- what the conclusion hinges on ---------------------------------------------------------
+
+    @cached_property
+    def removal_log_posteriors(self) -> FloatArray:
+        """Row e: the log posterior without item e (its group's discount adjusted)."""
+        data = self.data
+        ll = data.log_likelihood
+        total = self.log_posterior()
+        if not len(data.evidence_ids):
+            return np.empty((0, len(data.leaf_ids)))
+        keys = [g if g is not None else f"\0{i}" for i, g in enumerate(data.dependence_group)]
+        index = {key: n for n, key in enumerate(dict.fromkeys(keys))}
+        member = np.array([index[k] for k in keys])
+        group_sum = np.zeros((len(index), ll.shape[1]))
+        np.add.at(group_sum, member, ll)
+        k = data.group_size.astype(float)[:, None]
+        remaining = group_sum[member] - ll
+        adjusted = np.where(k > 1, remaining / np.maximum(k - 1, 1), 0.0)
+        return total - group_sum[member] / k + adjusted
+
+    @cached_property
+    def linchpins(self) -> npt.NDArray[np.bool_]:
+        """Per item: removing it changes the top hypothesis (or the set of tied tops)."""
+        if not len(self.data.evidence_ids):
+            return np.zeros(0, dtype=bool)
+        return (top_mask(self.removal_log_posteriors) != self.top).any(axis=1)
+
+    @cached_property
+    def removal_shift(self) -> FloatArray:
+        """Per item: change of the top leaf's posterior when the item is removed."""
+        if not len(self.data.evidence_ids):
+            return np.zeros(0)
+        j = int(np.argmax(self.posterior))
+        return _softmax(self.removal_log_posteriors)[:, j] - self.posterior[j]
+
+    def smallest_change(self, max_changes: int = 12) -> Sensitivity | None:
+        """The fewest single-step rating changes that change the top (None if none found).
+
+        For each challenger, a dynamic programme over the cells of the top's and the
+        challenger's columns finds the largest gain in log-posterior margin reachable
+        with k steps, for k = 1, 2, …; the smallest k that closes some margin wins.
+        """
+        data = self.data
+        if len(data.leaf_ids) < 2 or not len(data.evidence_ids):
+            return None
+        log_post = self.log_posterior()
+        top = np.flatnonzero(self.top)
+        if len(top) > 1:
+            # A tie breaks with any one step on one of the tied leaves' movable cells.
+            for j in top:
+                for i in np.flatnonzero(~data.fixed[:, j]):
+                    code = int(data.codes[i, j])
+                    new = code - 1 if code > 0 else code + 1
+                    change = Change(data.evidence_ids[i], data.leaf_ids[j], STEPS[code], STEPS[new])
+                    other = next(int(k) for k in top if k != j)
+                    return Sensitivity((change,), data.leaf_ids[other])
+            return None
+        t = int(top[0])
+        best: tuple[int, float, list[Change], int] | None = None
+        for h in range(len(data.leaf_ids)):
+            if h == t:
+                continue
+            margin = log_post[t] - log_post[h]
+            found = self._closing_steps(t, h, margin, max_changes)
+            if found is not None and (best is None or (len(found), margin) < best[:2]):
+                best = (len(found), margin, found, h)
+        return Sensitivity(tuple(best[2]), data.leaf_ids[best[3]]) if best else None
+
+    def _closing_steps(self, t: int, h: int, margin: float, budget: int) -> list[Change] | None:
+        data = self.data
+        # Candidate moves: lower the top's ratings, raise the challenger's. gains[n, s] is
+        # the margin gained by step s+1 of candidate n (0 where the scale ends).
+        rows_list, cols_list, dirs_list, gains_list = [], [], [], []
+        for j, direction in ((t, -1), (h, +1)):
+            rows = np.flatnonzero(~data.fixed[:, j])
+            codes = data.codes[rows, j].astype(np.int64)
+            c, v = data.credibility[rows], data.relevance[rows]
+            gains = np.zeros((len(rows), len(STEPS) - 1))
+            for s in range(len(STEPS) - 1):
+                before, after = codes + s * direction, codes + (s + 1) * direction
+                valid = (after >= 0) & (after < len(STEPS))
+                b, a = np.clip(before, 0, 4), np.clip(after, 0, 4)
+                step = np.abs(data.table[a, c, v] - data.table[b, c, v]) * data.discount[rows]
+                gains[:, s] = np.where(valid, step, 0.0)
+            rows_list.append(rows)
+            cols_list.append(np.full(len(rows), j))
+            dirs_list.append(np.full(len(rows), direction))
+            gains_list.append(gains)
+        rows = np.concatenate(rows_list)
+        if not len(rows):
+            return None
+        cols, dirs, gains = (
+            np.concatenate(cols_list),
+            np.concatenate(dirs_list),
+            np.vstack(gains_list),
+        )
+        cumulative = np.cumsum(gains, axis=1)
+        steps_available = (gains > 0).sum(axis=1)
+        # Exact over every candidate in small cases; in large ones, over the most promising.
+        average = np.where(gains > 0, cumulative / np.arange(1, gains.shape[1] + 1), 0).max(axis=1)
+        if len(rows) > SEARCH_WIDTH:
+            keep = np.argpartition(-average, SEARCH_WIDTH)[:SEARCH_WIDTH]
+            keep.sort()
+            rows, cols, dirs, cumulative = rows[keep], cols[keep], dirs[keep], cumulative[keep]
+            steps_available = steps_available[keep]
+        best = np.full(budget + 1, -np.inf)
+        best[0] = 0.0
+        choices = []
+        for n in range(len(rows)):
+            new = best.copy()
+            pick = np.zeros(budget + 1, dtype=np.int64)
+            for s in range(1, min(int(steps_available[n]), budget) + 1):
+                shifted = np.full(budget + 1, -np.inf)
+                shifted[s:] = best[: budget + 1 - s] + cumulative[n, s - 1]
+                better = shifted > new
+                new[better] = shifted[better]
+                pick[better] = s
+            best = new
+            choices.append(pick)
+        tolerance = TIE * max(1.0, abs(margin))
+        reachable = np.flatnonzero(best >= margin - tolerance)
+        if not len(reachable):
+            return None
+        k = int(reachable[0])
+        picked: list[list[Change]] = []
+        for n in range(len(rows) - 1, -1, -1):
+            steps = int(choices[n][k])
+            if steps:
+                i, j, direction = int(rows[n]), int(cols[n]), int(dirs[n])
+                code = int(data.codes[i, j])
+                picked.append(
+                    [
+                        Change(
+                            data.evidence_ids[i],
+                            data.leaf_ids[j],
+                            STEPS[code + s * direction],
+                            STEPS[code + (s + 1) * direction],
+                        )
+                        for s in range(steps)
+                    ]
+                )
+                k -= steps
+        return [change for group in reversed(picked) for change in group]
+
+    # --- Monte Carlo ---------------------------------------------------------------------------
+
+    def monte_carlo(
+        self, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, chunk_cells: int = 4_000_000
+    ) -> MonteCarlo:
+        """Re-rate the case ``draws`` times at random and see how the result holds.
+
+        Each rated cell moves one step up or down with probability 0.075 each way
+        (clipped at CC and II; NA and unrated cells stay); credibility and relevance
+        each move one level with probability 0.15, up or down alike (clipped).
+        """
+        data = self.data
+        n_items, n_leaves = data.codes.shape
+        rng = np.random.default_rng(seed)
+        p_top = np.zeros(n_leaves)
+        posteriors = np.empty((draws, n_leaves))
+        table = data.table.astype(np.float32)
+        log_prior = np.log(data.prior)
+        discount = data.discount.astype(np.float32)
+        movable = ~data.fixed
+        per_chunk = max(1, chunk_cells // max(1, n_items * n_leaves))
+        for start in range(0, draws, per_chunk):
+            size = min(per_chunk, draws - start)
+            u = rng.random((size, n_items, n_leaves), dtype=np.float32)
+            step = (u < CELL_STEP).astype(np.int8) - (u > 1 - CELL_STEP).astype(np.int8)
+            codes = np.clip(data.codes + step * movable, 0, len(STEPS) - 1)
+            cred = _jiggle(rng, data.credibility, size)
+            rel = _jiggle(rng, data.relevance, size)
+            ll = table[codes, cred[:, :, None], rel[:, :, None]]
+            log_post = np.einsum("deh,e->dh", ll, discount, dtype=np.float64) + log_prior
+            post = _softmax(log_post)
+            posteriors[start : start + size] = post
+            tops = top_mask(log_post)
+            p_top += (tops / tops.sum(axis=1, keepdims=True)).sum(axis=0)
+        p_top /= draws
+        low, high = np.percentile(posteriors, [5, 95], axis=0)
+        group_p, group_low, group_high = {}, {}, {}
+        for gid, leaves in self.groups.items():
+            cols = [self._column[leaf] for leaf in leaves]
+            group_p[gid] = float(p_top[cols].sum())
+            sums = posteriors[:, cols].sum(axis=1)
+            group_low[gid], group_high[gid] = (float(x) for x in np.percentile(sums, [5, 95]))
+        return MonteCarlo(draws, seed, p_top, low, high, group_p, group_low, group_high)
+
+
+def _jiggle(
+    rng: np.random.Generator, levels: npt.NDArray[np.int8], size: int
+) -> npt.NDArray[np.int8]:
+    u = rng.random((size, len(levels)), dtype=np.float32)
+    half = LEVEL_STEP / 2
+    step = (u < half).astype(np.int8) - (u > 1 - half).astype(np.int8)
+    return np.clip(levels + step, 0, len(LEVELS) - 1).astype(np.int8)

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .model import Case
+from .model import Case, is_catch_all
 from .priors import leaf_priors
 from .scoring import Scores, score_case, significant
 from .weighing import (
@@ -29,14 +29,7 @@ from .weighing import (
     estimative_term,
 )
 
-__all__ = ["Assessment", "assess", "is_catch_all", "weighing_input"]
-
-CATCH_ALL_IDS = frozenset({"other", "others", "catch-all", "none", "none-of-these"})
-
-
-def is_catch_all(hypothesis_id: str, tags: tuple[str, ...]) -> bool:
-    """A hypothesis standing for 'none of the above': id 'other' or tag 'catch-all'."""
-    return hypothesis_id in CATCH_ALL_IDS or "catch-all" in tags
+__all__ = ["Assessment", "assess", "weighing_input"]
 
 
 def weighing_input(case: Case, likelihoods: Mapping[str, float] | None = None) -> WeighingInput:

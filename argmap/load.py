@@ -25,7 +25,9 @@ from .model import (
     HypothesesFile,
     QuoteSpan,
     Source,
+    is_catch_all,
 )
+from .priors import leaf_priors
 from .problems import CaseError, Problem
 from .quotes import SourceText
 from .yamlfile import Loc, YamlDocument, read_yaml
@@ -134,6 +136,15 @@ def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return f"'{value}' is not allowed", f"use one of {expected}"
     if kind == "string_type":
         return f"expected text, found a {_shape(value)}", "write a single value here"
+    if kind in ("float_parsing", "float_type"):
+        return f"{_shape(value)} is not a number", "write a probability such as 0.25 or 25%"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{_shape(value)} is not a whole number", "write a whole number such as 2000"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = error.get("ctx", {})
+        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+        limits = " and ".join(f"{words.get(k, k)} {v}" for k, v in bound.items())
+        return f"'{value}' is out of range: it must be {limits}", "correct the value"
     if kind in ("tuple_type", "list_type"):
         return (
             f"expected a list, found {_shape(value)}",
@@ -557,7 +568,22 @@ def _assemble(
             if span:
                 spans[e.id] = span
 
-    # Warnings: unrated cells, idle items.
+    # Priors: given ones must fit the mass their level has.
+    if not any(p.severity == "error" and p.field.endswith("parent") for p in check.problems):
+        roots = [h.id for h in hypotheses if h.parent is None]
+        children = {hid: _children(hypotheses, hid) for hid in has_children}
+        _, prior_problems = leaf_priors(roots, children, {h.id: h.prior for h in hypotheses})
+        for problem in prior_problems:
+            check.error(origins[problem.hypothesis], ["prior"], problem.message, problem.hint)
+
+    # Warnings: no catch-all, unrated cells, idle items.
+    if hypotheses and not any(is_catch_all(h.id, h.tags) for h in hypotheses):
+        check.warning(
+            _Origin(origins[hypotheses[0].id].doc, ("hypotheses",)),
+            [],
+            "no catch-all hypothesis: the posteriors assume one of these is true",
+            "add a hypothesis with id 'other' (or tag 'catch-all') for 'none of the above'",
+        )
     used = {p for a in arguments for p in a.premises} | {a.target for a in arguments}
     for e in evidence:
         missing = [hid for hid in leaf_ids if hid not in e.ratings]

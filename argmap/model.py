@@ -312,6 +312,14 @@ class EvidenceFile(_Strict):
     """Evidence items with their ratings."""
 
 
+CATCH_ALL_IDS = frozenset({"other", "others", "catch-all", "none", "none-of-these"})
+
+
+def is_catch_all(hypothesis_id: str, tags: tuple[str, ...]) -> bool:
+    """A hypothesis standing for 'none of the above': id 'other' or tag 'catch-all'."""
+    return hypothesis_id in CATCH_ALL_IDS or "catch-all" in tags
+
+
 CASE_KEYS = ("title", "question", "notes", "format", "scoring")
 
 

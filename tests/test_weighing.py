@@ -393,3 +393,93 @@ def test_shipped_case_confidence_is_low_with_reasons():
     a = assess(load_case(REPO).case, draws=300)
     assert a.confidence.level == "low"
     assert any("single source" in reason for reason in a.confidence.reasons)
+
+
+PRIORS = """\
+title: Priors
+question: Which?
+hypotheses:
+  - id: coup
+    title: Coup
+    statement: A coup.
+  - id: palace
+    title: Palace
+    statement: Palace coup.
+    parent: coup
+    prior: {palace}
+  - id: army
+    title: Army
+    statement: Army coup.
+    parent: coup
+    prior: {army}
+  - id: other
+    title: Other
+    statement: Other.
+"""
+
+
+@pytest.mark.parametrize(
+    ("palace", "army", "line", "message"),
+    [
+        (
+            "0.3",
+            "0.3",
+            11,
+            "priors of palace, army sum to 0.6, more than the 0.5 available to the children of coup",
+        ),
+        (
+            "0.2",
+            "0.2",
+            11,
+            "priors of palace, army sum to 0.4, not the 0.5 available to the children of coup",
+        ),
+        ("0", "0.5", 11, "greater than 0"),
+        ("lots", "0.5", 11, "'lots'"),
+    ],
+)
+def test_prior_errors_name_file_and_line(write_case, palace, army, line, message):
+    from argmap.problems import CaseError
+
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": PRIORS.format(palace=palace, army=army),
+            "evidence/evidence.yaml": "evidence: []\n",
+            "evidence/sources/report.txt": None,
+        }
+    )
+    with pytest.raises(CaseError) as caught:
+        load_case(folder)
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.field.split(".")[-1]) == (line, "prior")
+    assert message in problem.message
+
+
+def test_priors_as_percentages(write_case):
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": PRIORS.format(palace="10%", army="40%"),
+            "evidence/evidence.yaml": "evidence: []\n",
+            "evidence/sources/report.txt": None,
+        }
+    )
+    case = load_case(folder).case
+    assert [h.prior for h in case.hypotheses] == [None, 0.1, 0.4, None]
+    assert assess(case, draws=10).weighing.data.prior.tolist() == pytest.approx([0.1, 0.4, 0.5])
+
+
+def test_missing_catch_all_is_a_warning_and_a_caveat(write_case):
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": TWO,
+            "evidence/evidence.yaml": """\
+evidence:
+  - {id: e, summary: E., kind: assumption, ratings: {a: C, b: I}}
+""",
+            "evidence/sources/report.txt": None,
+        }
+    )
+    result = load_case(folder)
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (3, "no catch-all hypothesis: the posteriors assume one of these is true")
+    ]
+    assert any("No catch-all hypothesis" in c for c in assess(result.case, draws=10).caveats)

@@ -244,3 +244,60 @@ def init(folder: Path) -> None:
 
     for path in scaffold(folder):
         click.echo(display_path(path))
+
+
+IMPORT_FORMATS = ["argdown", "aif", "carneades", "json", "xlsx", "csv"]
+EXPORT_FORMATS = ["argdown", "aif", "json", "markdown", "xlsx", "csv"]
+
+
+@main.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(IMPORT_FORMATS))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New case folder to create (refuses a non-empty one).",
+)
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Existing case to update in place (keeps a backup); xlsx and csv only.",
+)
+@click.option("--summary", is_flag=True, help="Print what the file holds as JSON; write nothing.")
+@handles_errors
+def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summary: bool) -> None:
+    """Create a case from another tool's FILE (or update one with --into)."""
+    from .commands import import_file
+
+    if sum(x is not None and x is not False for x in (output, into, summary or None)) != 1:
+        raise click.UsageError("give exactly one of -o CASE, --into CASE or --summary")
+    for line in import_file(fmt, file, output=output, into=into, summary=summary):
+        click.echo(line)
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
+@CASE_ARGUMENT
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (text formats go to standard output without it).",
+)
+@handles_errors
+def export(fmt: str, case: Path, output: Path | None) -> None:
+    """Write the case in another tool's FORMAT."""
+    from .commands import export_case
+
+    data, binary, warnings = export_case(fmt, case)
+    _report_warnings(warnings, full=False)
+    if output is None:
+        if binary:
+            raise click.UsageError(f"{fmt} is a binary format: add -o FILE")
+        click.echo(data if isinstance(data, str) else data.decode("utf-8"), nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(output, data)
+    click.echo(display_path(output))

@@ -204,3 +204,35 @@ def scaffold(folder: Path) -> list[Path]:
     for part in ("hypotheses", "evidence"):
         files[f"schema/{part}.schema.json"] = schema(part)
     return write_new_case(folder, files)
+
+
+def import_file(
+    fmt: str, file: Path, *, output: Path | None, into: Path | None, summary: bool
+) -> list[str]:
+    """Run an importer; returns the lines to print."""
+    from .io import importer
+
+    module = importer(fmt)
+    if summary:
+        if not hasattr(module, "summary"):
+            raise ArgmapError(f"--summary is not available for {fmt}")
+        return [json.dumps(module.summary(file), indent=2, ensure_ascii=False)]
+    if into is not None:
+        if not hasattr(module, "merge_into"):
+            raise ArgmapError(f"--into is not available for {fmt}; use -o NEW_CASE")
+        return list(module.merge_into(file, into))
+    assert output is not None
+    from .casewriter import write_new_case
+    from .problems import display_path
+
+    written = write_new_case(output, module.to_case_files(file))
+    return [display_path(path) for path in written]
+
+
+def export_case(fmt: str, folder: Path) -> tuple[str | bytes, bool, list[Problem]]:
+    """Run an exporter on a validated case."""
+    from .io import exporter
+
+    module = exporter(fmt)
+    result = load(folder)
+    return module.export(result.case), bool(getattr(module, "BINARY", False)), result.warnings

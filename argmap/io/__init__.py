@@ -1,0 +1,57 @@
+"""Interchange with other tools: one module per format.
+
+An importer module provides ``to_case_files(path) -> dict[str, str]``: the files of a new
+case folder ({relative path: text}), which the CLI writes whole or not at all; bad input
+raises :class:`~argmap.problems.ArgmapError` naming the line or node. It may also provide
+``summary(path) -> dict`` (for ``--summary``) and ``merge_into(path, case_folder) -> list[str]``
+(for ``--into``: edits an existing case in place, keeping a backup, and returns what changed).
+
+An exporter module provides ``export(case) -> str | bytes`` and ``BINARY: bool``.
+Modules are imported only when their format is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from ..problems import ArgmapError
+
+__all__ = ["EXPORTERS", "IMPORTERS", "exporter", "importer"]
+
+IMPORTERS: dict[str, str] = {
+    "argdown": "argmap.io.argdown",
+    "aif": "argmap.io.aif",
+    "carneades": "argmap.io.carneades",
+    "json": "argmap.io.jsondoc",
+    "xlsx": "argmap.io.xlsx",
+    "csv": "argmap.io.csvfile",
+}
+EXPORTERS: dict[str, str] = {
+    "argdown": "argmap.io.argdown",
+    "aif": "argmap.io.aif",
+    "json": "argmap.io.jsondoc",
+    "markdown": "argmap.io.markdown",
+    "xlsx": "argmap.io.xlsx",
+    "csv": "argmap.io.csvfile",
+}
+
+
+def _load(table: dict[str, str], name: str, what: str, needed: str) -> ModuleType:
+    try:
+        module = importlib.import_module(table[name])
+    except ModuleNotFoundError as err:
+        if err.name != table[name]:
+            raise
+        raise ArgmapError(f"{what} {name!r} is not supported yet") from None
+    if not hasattr(module, needed):
+        raise ArgmapError(f"{what} {name!r} is not supported")
+    return module
+
+
+def importer(name: str) -> ModuleType:
+    return _load(IMPORTERS, name, "import format", "to_case_files")
+
+
+def exporter(name: str) -> ModuleType:
+    return _load(EXPORTERS, name, "export format", "export")

@@ -315,14 +315,16 @@ class Weighing:
                     return Sensitivity((change,), data.leaf_ids[other])
             return None
         t = int(top[0])
+        budget = max_changes
         best: tuple[int, float, list[Change], int] | None = None
         for h in range(len(data.leaf_ids)):
             if h == t:
                 continue
             margin = log_post[t] - log_post[h]
-            found = self._closing_steps(t, h, margin, max_changes)
+            found = self._closing_steps(t, h, margin, budget)
             if found is not None and (best is None or (len(found), margin) < best[:2]):
                 best = (len(found), margin, found, h)
+                budget = len(found)  # no later challenger needs to search further
         return Sensitivity(tuple(best[2]), data.leaf_ids[best[3]]) if best else None
 
     def _closing_steps(self, t: int, h: int, margin: float, budget: int) -> list[Change] | None:
@@ -362,25 +364,28 @@ class Weighing:
             keep.sort()
             rows, cols, dirs, cumulative = rows[keep], cols[keep], dirs[keep], cumulative[keep]
             steps_available = steps_available[keep]
-        best = np.full(budget + 1, -np.inf)
-        best[0] = 0.0
+        # Knapsack over step counts, in plain Python: the arrays are tiny (budget ≤ 12).
+        gains_by_option = [
+            cumulative[n, : min(int(steps_available[n]), budget)].tolist() for n in range(len(rows))
+        ]
+        best = [0.0] + [-math.inf] * budget
         choices = []
-        for n in range(len(rows)):
-            new = best.copy()
-            pick = np.zeros(budget + 1, dtype=np.int64)
-            for s in range(1, min(int(steps_available[n]), budget) + 1):
-                shifted = np.full(budget + 1, -np.inf)
-                shifted[s:] = best[: budget + 1 - s] + cumulative[n, s - 1]
-                better = shifted > new
-                new[better] = shifted[better]
-                pick[better] = s
+        for gains in gains_by_option:
+            new = best[:]
+            pick = [0] * (budget + 1)
+            for s, gain in enumerate(gains, start=1):
+                for k in range(s, budget + 1):
+                    candidate = best[k - s] + gain
+                    if candidate > new[k]:
+                        new[k] = candidate
+                        pick[k] = s
             best = new
             choices.append(pick)
         tolerance = TIE * max(1.0, abs(margin))
-        reachable = np.flatnonzero(best >= margin - tolerance)
-        if not len(reachable):
+        reachable = [k for k, gain in enumerate(best) if gain >= margin - tolerance]
+        if not reachable:
             return None
-        k = int(reachable[0])
+        k = reachable[0]
         picked: list[list[Change]] = []
         for n in range(len(rows) - 1, -1, -1):
             steps = int(choices[n][k])
@@ -404,35 +409,76 @@ class Weighing:
     # --- Monte Carlo ---------------------------------------------------------------------------
 
     def monte_carlo(
-        self, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, chunk_cells: int = 4_000_000
+        self, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, chunk_trials: int = 8_000_000
     ) -> MonteCarlo:
         """Re-rate the case ``draws`` times at random and see how the result holds.
 
         Each rated cell moves one step up or down with probability 0.075 each way
         (clipped at CC and II; NA and unrated cells stay); credibility and relevance
         each move one level with probability 0.15, up or down alike (clipped).
+
+        Only what changes is computed: the unperturbed log-posterior is corrected by
+        the rows whose credibility or relevance moved and by the cells that moved,
+        found as a Bernoulli process (geometric gaps) over all draws × cells at once.
         """
         data = self.data
         n_items, n_leaves = data.codes.shape
         rng = np.random.default_rng(seed)
+        combos = len(LEVELS) ** 2
+        # table[code, combo]: log P′ for each rating and credibility × relevance combination.
+        table = data.table.reshape(len(STEPS), combos)
+        base_ll = data.log_likelihood
+        discount = data.discount
+        base = self.log_posterior()
+        # Each item's change of row (discounted) under every other combination, float32 to
+        # halve the memory traffic of the gathers below.
+        rows_by_combo = table[data.codes.astype(np.intp)].transpose(0, 2, 1)  # (E, combo, H)
+        row_delta = ((rows_by_combo - base_ll[:, None, :]) * discount[:, None, None]).astype(
+            np.float32
+        )
+        # Change of log P′ when a cell steps up (0) or down (1), 0 at the ends of the scale.
+        step = np.zeros((2, len(STEPS), combos))
+        step[0, :-1] = table[1:] - table[:-1]
+        step[1, 1:] = table[:-1] - table[1:]
+
+        own_combo = data.credibility.astype(np.intp) * len(LEVELS) + data.relevance
+        movable_rows, movable_cols = (a.astype(np.int32) for a in np.nonzero(~data.fixed))
+        # Per movable cell, direction and combination: its discounted change of log P′,
+        # flattened so that one gather finds it.
+        movable_codes = data.codes[movable_rows, movable_cols].astype(np.intp)
+        cell_step = (step[:, movable_codes, :] * discount[movable_rows][None, :, None]).transpose(
+            1, 0, 2
+        )
+        cell_step = np.ascontiguousarray(cell_step).ravel()  # [cell, direction, combo]
+        n_movable = len(movable_rows)
         p_top = np.zeros(n_leaves)
         posteriors = np.empty((draws, n_leaves))
-        table = data.table.astype(np.float32)
-        log_prior = np.log(data.prior)
-        discount = data.discount.astype(np.float32)
-        movable = ~data.fixed
-        per_chunk = max(1, chunk_cells // max(1, n_items * n_leaves))
+        per_chunk = max(1, chunk_trials // max(1, n_movable, n_items))
         for start in range(0, draws, per_chunk):
             size = min(per_chunk, draws - start)
-            u = rng.random((size, n_items, n_leaves), dtype=np.float32)
-            step = (u < CELL_STEP).astype(np.int8) - (u > 1 - CELL_STEP).astype(np.int8)
-            codes = np.clip(data.codes + step * movable, 0, len(STEPS) - 1)
-            cred = _jiggle(rng, data.credibility, size)
-            rel = _jiggle(rng, data.relevance, size)
-            ll = table[codes, cred[:, :, None], rel[:, :, None]]
-            log_post = np.einsum("deh,e->dh", ll, discount, dtype=np.float64) + log_prior
-            post = _softmax(log_post)
-            posteriors[start : start + size] = post
+            log_post = np.tile(base, (size, 1))
+            combo = _jiggle(rng, data.credibility, size) * np.int8(len(LEVELS)) + _jiggle(
+                rng, data.relevance, size
+            )
+            # Rows whose credibility or relevance moved: take their row under the new weights.
+            draw_of, row = np.nonzero(combo != own_combo)
+            if len(row):
+                delta_rows = row_delta[row, combo[draw_of, row]]
+                firsts = np.flatnonzero(np.r_[True, draw_of[1:] != draw_of[:-1]])
+                log_post[draw_of[firsts]] += np.add.reduceat(delta_rows, firsts, axis=0)
+            # Cells that moved a step, under the draw's own credibility and relevance.
+            where = _bernoulli_positions(rng, size * n_movable, 2 * CELL_STEP)
+            if len(where):
+                draw_of, cell = np.divmod(where, np.int32(n_movable))
+                bits = np.frombuffer(rng.bytes(len(where)), dtype=np.uint8) & 1
+                index = cell * np.int32(2 * combos) + bits * np.int32(combos)
+                index += combo.ravel()[draw_of * np.int32(n_items) + movable_rows[cell]]
+                log_post += np.bincount(
+                    draw_of * np.int32(n_leaves) + movable_cols[cell],
+                    weights=cell_step[index],
+                    minlength=size * n_leaves,
+                ).reshape(size, n_leaves)
+            posteriors[start : start + size] = _softmax(log_post)
             tops = top_mask(log_post)
             p_top += (tops / tops.sum(axis=1, keepdims=True)).sum(axis=0)
         p_top /= draws
@@ -444,6 +490,27 @@ class Weighing:
             sums = posteriors[:, cols].sum(axis=1)
             group_low[gid], group_high[gid] = (float(x) for x in np.percentile(sums, [5, 95]))
         return MonteCarlo(draws, seed, p_top, low, high, group_p, group_low, group_high)
+
+
+def _bernoulli_positions(
+    rng: np.random.Generator, trials: int, p: float
+) -> npt.NDArray[np.integer]:
+    """Indices of the successes among ``trials`` independent Bernoulli(p) trials."""
+    if trials <= 0:
+        return np.zeros(0, dtype=np.int64)
+    expected = trials * p
+    scale = 1.0 / math.log1p(-p)
+    parts, position = [], -1
+    while True:
+        # Geometric gaps by inversion: floor(log(1 − U) / log(1 − p)) + 1.
+        u = rng.random(int(expected + 6 * math.sqrt(expected) + 16), dtype=np.float32)
+        gaps = (np.log(np.float32(1) - u) * np.float32(scale)).astype(np.int32) + 1
+        found = np.cumsum(gaps, dtype=np.int64 if trials >= 2**31 - 2**24 else np.int32)
+        found += position
+        parts.append(found[: np.searchsorted(found, trials)])
+        if found[-1] >= trials:
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        position = int(found[-1])
 
 
 def _jiggle(

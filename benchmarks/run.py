@@ -1,0 +1,171 @@
+"""How argmap's cost grows with the case, as ratios against baselines measured in the same run.
+
+    python -m benchmarks.run                 # 5x50 and 20x1000
+    python -m benchmarks.run --large         # also 100x10000 (minutes)
+    python -m benchmarks.run --json out.json
+
+For each size, in a fresh subprocess (so peak memory is that size's own), the median of
+several runs of each stage: load+validate, score (PARC + posteriors + robustness + Monte
+Carlo at its default 2,000 draws), evidence diagram (DOT and layout), report (HTML, diagrams
+included). Baselines: a plain C-accelerated YAML parse of the same files (goals: load ≤ 2×,
+score < 1×), and for start-up, `argmap --help` against `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = [(5, 50), (20, 1000)]
+LARGE = (100, 10000)
+GOALS = {"load": ("yaml", 2.0), "score": ("yaml", 1.0)}
+
+
+def _median_time(action, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_size(hypotheses: int, evidence: int, runs: int) -> dict[str, float]:
+    """Time every stage on one synthetic case (run inside a subprocess)."""
+    import yaml
+
+    from argmap.assess import assess
+    from argmap.load import case_files, load_case
+    from argmap.render.dot import evidence_map
+    from argmap.render.engine import layout
+
+    from .generate import write
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write(Path(tmp) / "case", hypotheses, evidence)
+        files = case_files(folder, "hypotheses") + case_files(folder, "evidence")
+        texts = [f.read_text(encoding="utf-8") for f in files]
+        slow = evidence >= 10000
+        runs = 1 if slow else runs
+        result: dict[str, float] = {}
+        result["yaml"] = _median_time(
+            lambda: [yaml.load(t, Loader=yaml.CSafeLoader) for t in texts], runs
+        )
+        result["load"] = _median_time(lambda: load_case(folder), runs)
+        case = load_case(folder).case
+
+        def score() -> None:
+            a = assess(case)
+            _ = a.smallest_change, a.confidence
+
+        result["score"] = _median_time(score, runs)
+        scores = assess(case, draws=1).scores
+        result["diagram"] = _median_time(
+            lambda: layout(evidence_map(case, scores, max_evidence=40), "svg"), runs
+        )
+
+        def report() -> None:
+            from argmap.commands import report as run_report
+
+            run_report(folder)
+
+        result["report"] = _median_time(report, runs)
+        result["cells"] = float(hypotheses * evidence)
+        result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def _startup(runs: int) -> dict[str, float]:
+    def run(command: list[str]) -> float:
+        return _median_time(lambda: subprocess.run(command, capture_output=True, check=True), runs)
+
+    argmap = [str(Path(sys.executable).with_name("argmap"))]
+    return {
+        "python": run([sys.executable, "-c", "pass"]),
+        "help": run([*argmap, "--help"]),
+        "check": run([*argmap, "check", str(REPO)]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--large", action="store_true", help="also measure 100x10000")
+    parser.add_argument("--runs", type=int, default=5, help="runs per stage (median)")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:  # inside the per-size subprocess
+        h, e = (int(x) for x in args.one.split("x"))
+        print(json.dumps(measure_size(h, e, args.runs)))
+        return 0
+
+    sizes = SIZES + ([LARGE] if args.large else [])
+    results = {}
+    for h, e in sizes:
+        print(f"measuring {h}x{e} …", file=sys.stderr, flush=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.run", "--one", f"{h}x{e}", "--runs", str(args.runs)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        results[f"{h}x{e}"] = json.loads(out.splitlines()[-1])
+    startup = _startup(args.runs)
+
+    stages = ("yaml", "load", "score", "diagram", "report")
+    print(
+        f"{'size':>10} "
+        + " ".join(f"{s:>9}" for s in stages)
+        + f" {'load/yaml':>10} {'score/yaml':>11} {'peak MiB':>9}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:>10} "
+            + " ".join(f"{r[s]:>8.3f}s" for s in stages)
+            + f" {r['load'] / r['yaml']:>10.2f} {r['score'] / r['yaml']:>11.2f}"
+            f" {r['peak_mib']:>9.0f}"
+        )
+    names = list(results)
+    growth = {}
+    if len(names) >= 2:
+        a, b = results[names[-2]], results[names[-1]]
+        for s in stages:
+            growth[s] = math.log(b[s] / a[s]) / math.log(b["cells"] / a["cells"])
+        print(
+            f"growth exponent {names[-2]} → {names[-1]} (1 = linear in cells): "
+            + ", ".join(f"{s} {g:.2f}" for s, g in growth.items())
+        )
+    print(
+        f"start-up: python -c pass {startup['python'] * 1000:.0f} ms, argmap --help "
+        f"{startup['help'] * 1000:.0f} ms ({startup['help'] / startup['python']:.1f}×), "
+        f"argmap check (shipped case) {startup['check'] * 1000:.0f} ms"
+    )
+    verdicts = []
+    for name, r in results.items():
+        for stage, (base, goal) in GOALS.items():
+            ratio = r[stage] / r[base]
+            if name == "20x1000":
+                verdicts.append(
+                    f"{stage}/{base} at {name}: {ratio:.2f} (goal ≤ {goal})"
+                    + ("" if ratio <= goal else "  MISSED")
+                )
+    print("\n".join(verdicts))
+    if args.json:
+        args.json.write_text(
+            json.dumps({"sizes": results, "growth": growth, "startup": startup}, indent=2) + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

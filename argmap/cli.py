@@ -205,9 +205,12 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("build/report.html"),
-    show_default=True,
-    help="HTML file to write.",
+    help="File to write (default build/report.html, or build/report.pdf with --pdf).",
+)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Write a PDF instead of HTML (Chromium when installed, else WeasyPrint).",
 )
 @click.option(
     "--templates",
@@ -215,15 +218,24 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     help="Folder of templates overriding the built-in partials.",
 )
 @handles_errors
-def report(case: Path, output: Path, templates: Path | None) -> None:
+def report(case: Path, output: Path | None, pdf: bool, templates: Path | None) -> None:
     """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources."""
     from .commands import report as run
     from .output import write_atomic
 
     html, warnings = run(case, templates)
     _report_warnings(warnings, full=False)
-    write_atomic(output, html)
-    click.echo(display_path(output))
+    if pdf:
+        from .render.pdf import html_to_pdf
+
+        target = output or Path("build/report.pdf")
+        write_atomic(
+            target, html_to_pdf(html, notify=lambda m: click.echo(f"argmap: {m}", err=True))
+        )
+    else:
+        target = output or Path("build/report.html")
+        write_atomic(target, html)
+    click.echo(display_path(target))
 
 
 @main.command()
@@ -287,17 +299,49 @@ def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summar
 )
 @handles_errors
 def export(fmt: str, case: Path, output: Path | None) -> None:
-    """Write the case in another tool's FORMAT."""
-    from .commands import export_case
+    """Write the case in another tool's FORMAT.
 
-    data, binary, warnings = export_case(fmt, case)
-    _report_warnings(warnings, full=False)
+    With -o, markdown also writes its evidence map beside FILE.md as
+    FILE-evidence-map.svg, and links it.
+    """
     if output is None:
+        from .commands import export_case
+
+        data, binary, warnings = export_case(fmt, case)
+        _report_warnings(warnings, full=False)
         if binary:
             raise click.UsageError(f"{fmt} is a binary format: add -o FILE")
         click.echo(data if isinstance(data, str) else data.decode("utf-8"), nl=False)
         return
+    from .commands import export_case_files
     from .output import write_atomic
 
-    write_atomic(output, data)
-    click.echo(display_path(output))
+    files, warnings = export_case_files(fmt, case, output)
+    _report_warnings(warnings, full=False)
+    for path, payload in files.items():
+        write_atomic(path, payload)
+        click.echo(display_path(path))
+
+
+@main.command()
+@CASE_ARGUMENT
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@handles_errors
+def evaluate(case: Path, fmt: str) -> None:
+    """Label every hypothesis, statement, argument and evidence item in, out or undecided.
+
+    Grounded semantics with argument weights and proof standards (Carneades); JSON gives
+    {"labels": {id: label}, "reasons": {id: text}}. See docs/evaluation.md.
+    """
+    from .commands import evaluate as run
+
+    text, warnings = run(case, fmt)
+    _report_warnings(warnings, full=False)
+    click.echo(text, nl=False)

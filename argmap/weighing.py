@@ -292,6 +292,21 @@ class Weighing:
         j = int(np.argmax(self.posterior))
         return _softmax(self.removal_log_posteriors)[:, j] - self.posterior[j]
 
+    @cached_property
+    def reversal_shift(self) -> FloatArray:
+        """Per item: change of the top leaf's posterior when the item's ratings are reversed
+        (CC ↔ II, C ↔ I; N, NA and unrated cells stay) — the item read the other way."""
+        data = self.data
+        if not len(data.evidence_ids):
+            return np.zeros(0)
+        reversed_codes = np.where(data.fixed, data.codes, len(STEPS) - 1 - data.codes)
+        reversed_ll = data.table[reversed_codes, data.credibility[:, None], data.relevance[:, None]]
+        shifted = (
+            self.log_posterior() + (reversed_ll - data.log_likelihood) * data.discount[:, None]
+        )
+        j = int(np.argmax(self.posterior))
+        return _softmax(shifted)[:, j] - self.posterior[j]
+
     def smallest_change(self, max_changes: int = 12) -> Sensitivity | None:
         """The fewest single-step rating changes that change the top (None if none found).
 

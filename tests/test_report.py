@@ -68,7 +68,8 @@ def test_rationale_is_on_the_cell(report_of):
     )
     _, soup = report_of({"evidence/evidence.yaml": evidence})
     cell = soup.select_one("#row-alarm td.cell")
-    assert cell["title"] == "very inconsistent: Accidents do not switch alarms off."
+    assert cell.select_one(".tip").get_text() == "very inconsistent: Accidents do not switch alarms off."
+    assert cell["aria-label"] == "Accident: very inconsistent. Accidents do not switch alarms off."
     assert cell["tabindex"] == "0"
 
 
@@ -96,7 +97,7 @@ def test_both_diagrams_are_inline_svg_linked_to_rows(report_of):
     links = {
         a.get("xlink:href") or a.get("href") for a in soup.find(id="evidence-map").find_all("a")
     }
-    assert "#ev-alarm" in links and "#hyp-arson" in links
+    assert "#row-alarm" in links and "#hyp-arson" in links
     for target in ("ev-alarm", "hyp-arson", "arg-alarm-off", "st-planned"):
         assert soup.find(id=target) is not None
     ids = [el["id"] for el in soup.find_all(attrs={"id": True})]
@@ -155,7 +156,7 @@ def test_hostile_text_renders_as_text(report_of):
     assert len(scripts) == 1 and "alert" not in scripts[0].get_text()
     assert not soup.find_all("textarea") and not soup.find_all("b")
     assert soup.select_one("#ev-van h3").get_text().startswith(HOSTILE)
-    assert soup.select_one("#row-van td.cell")["title"].endswith(HOSTILE)
+    assert soup.select_one("#row-van td.cell .tip").get_text().endswith(HOSTILE)
     assert "{{ jinja }}" in soup.select_one("#hyp-accident h3").get_text()
 
 
@@ -253,3 +254,94 @@ def test_templates_ship_inside_the_wheel(tmp_path):
     module_file, templates = out.splitlines()
     assert module_file.startswith(str(site))
     assert templates == str(site / "argmap" / "templates")
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
+def test_pdf_report_is_reproducible_with_source_date_epoch(
+    write_case, runner, tmp_path, monkeypatch, engine
+):
+    import shutil
+
+    if engine == "chromium" and not shutil.which("chromium"):
+        from .test_browser import _chromium
+
+        _chromium()  # skips visibly, or fails where CI demands every engine
+    monkeypatch.setenv("ARGMAP_PDF", engine)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    outputs = []
+    for name in ("a.pdf", "b.pdf"):
+        result = runner.invoke(main, ["report", str(folder), "--pdf", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0].startswith(b"%PDF-")
+    assert outputs[0] == outputs[1]
+    assert b"20231114221320" in _pdf_bytes(outputs[0])  # the epoch as the PDF's date
+    assert not list(tmp_path.glob("*.html"))  # --pdf writes only the PDF
+
+
+def _pdf_bytes(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to search metadata in."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def test_pdf_default_path(write_case, runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["report", str(write_case()), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(Path("build") / "report.pdf")
+    assert (tmp_path / "build" / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "build" / "report.html").exists()
+
+
+def test_bad_pdf_settings_are_clear_errors(write_case, runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGMAP_PDF", "inkjet")
+    result = runner.invoke(
+        main, ["report", str(write_case()), "--pdf", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 1 and "ARGMAP_PDF='inkjet'" in result.stderr
+    monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = runner.invoke(
+        main, ["report", str(write_case(name="c2")), "--pdf", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_hostile_quote_is_found_and_rendered_as_text(write_case, runner, tmp_path):
+    source = "Hostile report\n\nThe leaflet said: " + HOSTILE + " and nothing more.\n"
+    evidence = (
+        EVIDENCE.replace("file: sources/report.txt", "file: sources/hostile.txt")
+        .replace(
+            "quote: Witnesses saw two men leave the yard in a van.", f"quote: {_yaml(HOSTILE)}"
+        )
+        .replace("quote: The alarm system had been switched off at 22:10.", "quote: Hostile report")
+    )
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": ARGUMENTS,
+            "evidence/evidence.yaml": evidence,
+            "evidence/sources/hostile.txt": source,
+        }
+    )
+    out = tmp_path / "r.html"
+    result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("#ev-van blockquote").get_text() == HOSTILE
+    marked = "".join(m.get_text() for m in soup.find_all("mark") if "van" in m["data-evidence"])
+    assert marked == HOSTILE
+    assert len(soup.find_all("script")) == 1 and not soup.find_all("textarea")
+    dot = runner.invoke(main, ["diagram", str(folder), "--format", "dot"])
+    assert dot.exit_code == 0 and dot.stdout.count("digraph") == 1

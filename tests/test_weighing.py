@@ -528,3 +528,18 @@ def test_monte_carlo_matches_a_plain_reference_implementation():
     # Independent streams: agreement within sampling error (sd ≤ 0.01 at these counts).
     assert np.abs(fast - reference).max() < 0.04
     assert fast.sum() == pytest.approx(1.0)
+
+
+def test_reversal_shift_matches_recomputing(write_case):
+    case = _case(write_case, THREE, """\
+evidence:
+  - {id: e1, summary: One., kind: assumption, credibility: high, ratings: {h1: CC, h2: I, h3: NA}}
+  - {id: e2, summary: Two., kind: assumption, ratings: {h1: N, h2: C, h3: II}}
+""")
+    w = assess(case, draws=10).weighing
+    reversed_codes = w.data.codes.copy()
+    reversed_codes[0] = [CODE["II"], CODE["C"], w.data.codes[0, 2]]
+    again = Weighing(replace(w.data, codes=reversed_codes))
+    top = int(np.argmax(w.posterior))
+    assert w.reversal_shift[0] == pytest.approx(again.posterior[top] - w.posterior[top])
+    assert w.reversal_shift[0] < 0 < w.posterior[top]

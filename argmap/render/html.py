@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -27,6 +28,10 @@ from ..weighing import estimative_term
 from .dot import EDGE_STYLES
 
 __all__ = ["ReportContext", "render_report", "report_context", "template_dirs"]
+
+MATRIX_MAX_ROWS = 2000
+"""The static matrix and evidence list show at most this many items, most diagnostic first."""
+TORNADO_ITEMS = 12
 
 SYMBOLS = {"CC": "++", "C": "+", "N": "0", "I": "−", "II": "−−", "NA": "n/a", "": "?"}
 """Rating symbols: the matrix never relies on colour alone."""
@@ -190,6 +195,32 @@ class LegendEntry:
 
 
 @dataclass(frozen=True)
+class ChartBar:
+    """One row of the posterior chart."""
+
+    id: str
+    title: str
+    posterior: float
+    low: float
+    high: float
+    p_top: float
+    is_top: bool
+    is_group: bool
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One item of the tornado chart: how the top's posterior moves without it, or reversed."""
+
+    id: str
+    summary: str
+    removed: float
+    """Change of the top hypothesis's posterior when the item is removed."""
+    reversed: float
+    """Change when the item's ratings are reversed (CC ↔ II, C ↔ I)."""
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything the report templates receive."""
 
@@ -232,6 +263,18 @@ class ReportContext:
     seed: int
     has_deceptive: bool
     has_dependent: bool
+    chart: tuple[ChartBar, ...]
+    """Leaves by posterior, then groups."""
+    tornado: tuple[TornadoBar, ...]
+    """The items that move the top's posterior most, largest first."""
+    tornado_top: str
+    """Title of the hypothesis whose posterior the tornado chart follows."""
+    tornado_base: float
+    evidence_total: int
+    """All items in the case; ``evidence`` holds at most MATRIX_MAX_ROWS of them."""
+    tags: tuple[str, ...]
+    """Every evidence tag, for the matrix filter."""
+    kinds: tuple[str, ...]
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
     rating_names: dict[str, str] = field(default_factory=lambda: dict(RATING_NAMES))
     kind_of: dict[str, str] = field(default_factory=dict)
@@ -372,7 +415,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
 def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
     case, scores, w = a.case, a.scores, a.weighing
     rows = []
-    for i in scores.evidence_order:
+    for i in scores.evidence_order[:MATRIX_MAX_ROWS]:
         e = case.evidence[i]
         span = case.quote_spans.get(e.id)
         cells = tuple(
@@ -464,6 +507,30 @@ def report_context(
         for name, meaning, dash in LEGEND
     )
     w = assessment.weighing
+    chart = [
+        ChartBar(
+            r.id, r.title, r.posterior, r.low, r.high, r.p_top, r.id in assessment.top_ids, False
+        )
+        for r in sorted(columns, key=lambda r: (-r.posterior, r.id))
+    ] + [
+        ChartBar(r.id, r.title, r.posterior, r.low, r.high, r.p_top, False, True)
+        for r in rows
+        if not r.is_leaf
+    ]
+    top_column = int(w.posterior.argmax()) if len(w.posterior) else 0
+    movement = np.maximum(np.abs(w.removal_shift), np.abs(w.reversal_shift))
+    strongest = [
+        int(i) for i in np.argsort(-movement, kind="stable")[:TORNADO_ITEMS] if movement[i] > 1e-4
+    ]
+    tornado = tuple(
+        TornadoBar(
+            case.evidence[i].id,
+            case.evidence[i].summary,
+            float(w.removal_shift[i]),
+            float(w.reversal_shift[i]),
+        )
+        for i in strongest
+    )
     return ReportContext(
         title=case.title,
         question=case.question,
@@ -495,6 +562,19 @@ def report_context(
         seed=assessment.monte_carlo.seed,
         has_deceptive=bool(w.data.deceptive.any()),
         has_dependent=bool((w.data.group_size > 1).any()),
+        chart=tuple(chart),
+        tornado=tornado,
+        tornado_top=case.hypothesis_by_id[w.data.leaf_ids[top_column]].title
+        if len(columns)
+        else "",
+        tornado_base=float(w.posterior[top_column]) if len(columns) else 0.0,
+        evidence_total=len(case.evidence),
+        tags=tuple(sorted({t for e in case.evidence for t in e.tags})),
+        kinds=tuple(
+            k
+            for k in ("fact", "claim", "assumption", "absence")
+            if any(e.kind == k for e in case.evidence)
+        ),
         kind_of=kind_of,
     )
 

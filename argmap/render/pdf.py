@@ -1,0 +1,135 @@
+"""The report as PDF: the system Chromium when present, WeasyPrint otherwise.
+
+Chromium prints the page as a browser would, quickly; WeasyPrint (a pip package)
+needs no browser, so `argmap report --pdf` works after `pip install` alone.
+`ARGMAP_PDF=chromium|weasyprint` chooses. With `SOURCE_DATE_EPOCH` set, the PDF's
+creation and modification dates come from it, so the same case gives the same
+bytes; without it, WeasyPrint writes no dates and Chromium the current time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..problems import ArgmapError
+
+__all__ = ["find_chromium", "html_to_pdf"]
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-extensions",
+    "--no-pdf-header-footer",
+)
+
+
+def find_chromium() -> str | None:
+    """The system Chromium (or Chrome), if installed."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _source_date() -> datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ArgmapError(f"SOURCE_DATE_EPOCH={value!r} is not a Unix time in seconds") from None
+
+
+def _printable(html: str) -> str:
+    # Folded sections (indicators) are opened: paper cannot be clicked.
+    return html.replace("<details>", "<details open>")
+
+
+def _chromium(html: str, binary: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="argmap-pdf-") as tmp:
+        page = Path(tmp) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        out = Path(tmp) / "report.pdf"
+        profile = Path(tmp) / "profile"
+        command = [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=180, check=False)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise ArgmapError(f"Chromium failed to print the report: {err}") from None
+        if not out.is_file() or out.stat().st_size == 0:
+            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ArgmapError(
+                "Chromium did not write the PDF" + (f": {detail[-1]}" if detail else "")
+            )
+        data = out.read_bytes()
+    stamp = _source_date()
+    if stamp is not None:
+        # Same-length replacement keeps every offset in the PDF's cross-reference table valid.
+        value = stamp.strftime("D:%Y%m%d%H%M%S+00'00'").encode()
+        data = re.sub(
+            rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)",
+            lambda m: b"/" + m.group(1) + b" (" + value + b")",
+            data,
+        )
+    return data
+
+
+def _weasyprint(html: str) -> bytes:
+    import logging
+
+    # WeasyPrint reports CSS it skips (screen-only effects) as warnings; the PDF is fine.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as err:
+        raise ArgmapError(
+            f"cannot write PDF: WeasyPrint is unavailable ({err}); install "
+            "Chromium or WeasyPrint's system libraries (pango)"
+        ) from None
+    stamp = _source_date()
+    if stamp is not None:
+        iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta = (
+            f'<meta name="dcterms.created" content="{iso}">'
+            f'<meta name="dcterms.modified" content="{iso}">'
+        )
+        html = html.replace("</head>", meta + "</head>", 1)
+    return HTML(string=html).write_pdf()
+
+
+def html_to_pdf(html: str, notify: Callable[[str], None] | None = None) -> bytes:
+    """Print a self-contained HTML report to PDF bytes."""
+    choice = os.environ.get("ARGMAP_PDF", "").strip().lower()
+    if choice not in ("", "chromium", "weasyprint"):
+        raise ArgmapError(f"ARGMAP_PDF={choice!r}: use 'chromium' or 'weasyprint'")
+    html = _printable(html)
+    binary = find_chromium() if choice in ("", "chromium") else None
+    if choice == "chromium" and binary is None:
+        raise ArgmapError("ARGMAP_PDF=chromium but no Chromium is installed")
+    if binary:
+        return _chromium(html, binary)
+    if notify:
+        notify("writing the PDF with WeasyPrint (no Chromium found); this takes a while")
+    return _weasyprint(html)

@@ -1,0 +1,216 @@
+"""The Kazakhstan report driven in a real browser: Playwright with the system Chromium.
+
+Screenshots go to test-output/ (desktop and narrow) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from argmap.cli import main
+
+from .conftest import REPO
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+OUTPUT = REPO / "test-output"
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("ARGMAP_REQUIRE_ALL_ENGINES"):
+        pytest.fail("Chromium is missing but ARGMAP_REQUIRE_ALL_ENGINES is set")
+    pytest.skip("no system Chromium here (CI installs it)")
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("browser") / "report.html"
+    result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Page:
+    """A page opened offline from a file URL, recording requests and console errors."""
+
+    def __init__(self, browser, url: str, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://") or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def row_ids(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "#matrix-table tbody tr:not(.hidden)", "rows => rows.map(r => r.id)"
+        )
+
+
+@pytest.fixture
+def page(browser, report_file):
+    opened = Page(browser, report_file.as_uri(), viewport={"width": 1300, "height": 900})
+    yield opened
+    assert opened.errors == [], "the console shows errors"
+    opened.context.close()
+
+
+def test_no_request_leaves_the_page(page):
+    page.page.wait_for_load_state("networkidle")
+    assert page.requests == []
+    assert page.page.title().startswith("Kazakhstan")
+
+
+def test_sorting_reorders_rows(page):
+    p = page.page
+    diagnostic_order = page.row_ids()
+    p.click("#matrix-table button[data-sort=position]")
+    case_order = page.row_ids()
+    assert case_order != diagnostic_order
+    positions = p.eval_on_selector_all(
+        "#matrix-table tbody tr", "rs => rs.map(r => +r.dataset.position)"
+    )
+    assert positions == sorted(positions)
+    p.click("#matrix-table button[data-sort=diagnosticity]")
+    values = p.eval_on_selector_all(
+        "#matrix-table tbody tr", "rs => rs.map(r => +r.dataset.diagnosticity)"
+    )
+    assert values == sorted(values, reverse=True)
+    assert page.row_ids() == diagnostic_order
+    p.select_option("#matrix-controls select[name=sort]", "date")
+    dates = p.eval_on_selector_all("#matrix-table tbody tr", "rs => rs.map(r => r.dataset.date)")
+    assert dates == sorted(dates)
+
+
+def test_filters_hide_rows(page):
+    p = page.page
+    total = len(page.row_ids())
+    p.select_option("#matrix-controls select[name=kind]", "claim")
+    shown = page.row_ids()
+    assert 0 < len(shown) < total
+    kinds = p.eval_on_selector_all(
+        "#matrix-table tbody tr:not(.hidden)", "rs => rs.map(r => r.dataset.kind)"
+    )
+    assert set(kinds) == {"claim"}
+    assert p.is_hidden(f"#{page.row_ids()[0]}") is False
+    assert f"Showing {len(shown)} of {total} rows" in p.inner_text("#matrix-controls output")
+    p.select_option("#matrix-controls select[name=kind]", "")
+    p.check("#matrix-controls input[name=diagnostic]")
+    diagnostic = p.eval_on_selector_all(
+        "#matrix-table tbody tr:not(.hidden)", "rs => rs.map(r => +r.dataset.diagnosticity)"
+    )
+    assert diagnostic and min(diagnostic) > 0 and len(diagnostic) < total
+    p.uncheck("#matrix-controls input[name=diagnostic]")
+    p.select_option("#matrix-controls select[name=tag]", "knb")
+    tagged = p.eval_on_selector_all(
+        "#matrix-table tbody tr:not(.hidden)", "rs => rs.map(r => r.dataset.tags)"
+    )
+    assert tagged and all("knb" in tags.split() for tags in tagged)
+
+
+def test_clicking_a_row_shows_and_highlights_its_passage(page):
+    p = page.page
+    row = p.locator("#matrix-table tbody tr").nth(2)
+    item = row.get_attribute("id").removeprefix("row-")
+    row.locator("td.date").click()
+    p.wait_for_function(f"location.hash === '#q-{item}'")
+    marks = p.locator(f"mark.active[data-evidence~='{item}']")
+    assert marks.count() >= 1
+    assert p.locator("mark.active").count() == marks.count()
+    box = marks.first.bounding_box()
+    viewport = p.viewport_size
+    assert box is not None and 0 <= box["y"] <= viewport["height"], "passage scrolled into view"
+
+
+def test_cell_focus_shows_its_rationale(page):
+    p = page.page
+    cell = p.locator("#matrix-table td.cell:has(.tip)").first
+    assert cell.locator(".tip").is_hidden()
+    cell.focus()
+    tip = cell.locator(".tip")
+    assert tip.is_visible()
+    assert ":" in tip.inner_text()
+
+
+def test_diagram_nodes_link_to_rows_and_zoom(page):
+    p = page.page
+    links = p.eval_on_selector_all(
+        "#evidence-map svg a",
+        "as => as.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))",
+    )
+    rows = [link for link in links if link and link.startswith("#row-")]
+    assert len(rows) >= 20
+    for link in rows:
+        assert p.locator(link).count() == 1, f"{link} has no row"
+    assert p.locator("#argument-map svg g.node").count() > 40
+    svg = p.locator("#evidence-map svg")
+    before = svg.bounding_box()["width"]
+    p.click("#evidence-map .zoom button[data-zoom=in]")
+    assert svg.bounding_box()["width"] > before * 1.2
+    p.click(f"#evidence-map svg a[*|href='{rows[0]}']")
+    p.wait_for_function(f"location.hash === '{rows[0]}'")
+
+
+def test_page_reads_without_javascript(browser, report_file):
+    opened = Page(browser, report_file.as_uri(), java_script_enabled=False)
+    p = opened.page
+    assert p.locator("#matrix-table tbody tr").count() == 47
+    assert p.is_hidden("#matrix-controls")
+    assert p.locator("#evidence-map svg").count() == 1
+    assert opened.requests == []
+    opened.context.close()
+
+
+@pytest.mark.parametrize(("name", "width"), [("desktop", 1300), ("narrow", 390)])
+def test_screenshots(browser, report_file, name, width):
+    opened = Page(browser, report_file.as_uri(), viewport={"width": width, "height": 900})
+    OUTPUT.mkdir(exist_ok=True)
+    target = OUTPUT / f"report-{name}.png"
+    opened.page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+    # Nothing on the narrow page may be wider than the screen but the scrollable parts.
+    overflow = opened.page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1
+    assert opened.errors == []
+    opened.context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -114,7 +115,7 @@ class Assessment:
                 f"{self.neutral_cells} cell{'s' if self.neutral_cells != 1 else ''} rated NA "
                 "or unrated take the neutral likelihood."
             )
-        if not self.has_catch_all:
+        if self.case.hypotheses and not self.has_catch_all:
             notes.append(
                 "No catch-all hypothesis ('other'): the posteriors assume one of the "
                 "listed hypotheses is true."
@@ -272,12 +273,12 @@ def assessment_json(a: Assessment) -> dict[str, object]:
     """The `argmap score --format json` document."""
     from .scoring import scores_json
 
-    document = scores_json(a.case, a.scores)
+    document: dict[str, Any] = scores_json(a.case, a.scores)
     w, mc = a.weighing, a.monte_carlo
     column = {hid: j for j, hid in enumerate(a.leaf_ids)}
     independent = w.independent_posterior
     without = w.without_deceptive
-    for entry in document["hypotheses"]:  # type: ignore[union-attr]
+    for entry in document["hypotheses"]:
         j = column[entry["id"]]
         entry.update(
             {
@@ -292,7 +293,7 @@ def assessment_json(a: Assessment) -> dict[str, object]:
         if without is not None:
             entry["posterior_without_deceptive"] = _r(without[j])
     group_posterior = w.group_posterior()
-    for entry in document["groups"]:  # type: ignore[union-attr]
+    for entry in document["groups"]:
         gid = entry["id"]
         entry.update(
             {
@@ -303,7 +304,7 @@ def assessment_json(a: Assessment) -> dict[str, object]:
             }
         )
     row = {eid: i for i, eid in enumerate(w.data.evidence_ids)}
-    for entry in document["evidence"]:  # type: ignore[union-attr]
+    for entry in document["evidence"]:
         i = row[entry["id"]]
         entry.update(
             {

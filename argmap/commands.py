@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .problems import ArgmapError, Problem
 
 if TYPE_CHECKING:
+    from .evaluate import Evaluation
     from .load import LoadResult
     from .model import Case
     from .scoring import Scores
@@ -103,6 +104,9 @@ def _score_table(case: Case, document: dict) -> str:
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     align = "><>>>><"
     lines = [f"{case.title}", f"{case.question}", ""]
+    if not document["hypotheses"]:
+        lines.append("The case has no hypotheses yet: add them under 'hypotheses:' to score it.")
+        return "\n".join(lines) + "\n"
     for index, row in enumerate(rows):
         cells = [f"{cell:{align[k]}{widths[k]}}" for k, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
@@ -236,3 +240,85 @@ def export_case(fmt: str, folder: Path) -> tuple[str | bytes, bool, list[Problem
     module = exporter(fmt)
     result = load(folder)
     return module.export(result.case), bool(getattr(module, "BINARY", False)), result.warnings
+
+
+def export_case_files(
+    fmt: str, folder: Path, target: Path
+) -> tuple[dict[Path, bytes], list[Problem]]:
+    """Run an exporter for an output file: ``{path: bytes}`` to write, ``target`` last.
+
+    An exporter that writes files beside its main output (Markdown's diagram) provides
+    ``export_files(case, target) -> dict[Path, bytes]``; the others give ``target`` alone.
+    """
+    from .io import exporter
+
+    module = exporter(fmt)
+    result = load(folder)
+    if hasattr(module, "export_files"):
+        files = dict(module.export_files(result.case, target))
+        files[target] = files.pop(target)  # the main file last: what it links exists first
+        return files, result.warnings
+    data = module.export(result.case)
+    return {target: data.encode("utf-8") if isinstance(data, str) else data}, result.warnings
+
+
+def evaluate(folder: Path, fmt: str) -> tuple[str, list[Problem]]:
+    """The argument map's labels as a table or JSON text (`argmap evaluate`)."""
+    from .evaluate import evaluate as run
+
+    result = load(folder)
+    evaluation = run(result.case)
+    if fmt == "json":
+        document = evaluation.to_json()
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n", result.warnings
+    return _evaluation_table(result.case, evaluation), result.warnings
+
+
+def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
+    from .model import STANDARD_NAMES
+
+    labels, reasons = evaluation.labels, evaluation.reasons
+    width = min(36, max((len(node) for node in labels), default=0))
+    lines = [case.title, case.question]
+
+    def row(node: str, text: str, depth: int = 0) -> str:
+        return f"  {labels[node]:<9}  {'  ' * depth + node:<{width}}  {text}"
+
+    lines += ["", "hypotheses"]
+    for h, depth in case.hypotheses_in_order:
+        verdict = evaluation.verdicts[h.id]
+        met = STANDARD_NAMES[verdict.strongest] if verdict.strongest else "none"
+        if verdict.strongest is None and verdict.met is None:
+            met = "not yet known"
+        lines.append(row(h.id, f"needs {STANDARD_NAMES[verdict.standard]}; meets {met}", depth))
+        lines.append(f"  {'':<9}  {'':<{width}}  {verdict.why}")
+    sections = (
+        ("statements", [s.id for s in case.statements]),
+        ("arguments", [a.id for a in case.arguments]),
+    )
+    for title, nodes in sections:
+        if nodes:
+            lines += ["", title] + [row(node, reasons[node]) for node in nodes]
+    if case.evidence:
+        given = [e.id for e in case.evidence if labels[e.id] == "in"]
+        lines += ["", f"evidence: {len(given)} of {len(case.evidence)} in (not attacked)"]
+        lines += [row(e.id, reasons[e.id]) for e in case.evidence if labels[e.id] != "in"]
+    counts = {
+        label: sum(v == label for v in labels.values()) for label in ("in", "out", "undecided")
+    }
+    lines += ["", f"{counts['in']} in, {counts['out']} out, {counts['undecided']} undecided."]
+    premises = {p for a in case.arguments for p in a.premises}
+    bare = [
+        s.id
+        for s in case.statements
+        if s.id in premises
+        and not s.assumed
+        and not any(a.supports == s.id for a in case.arguments)
+    ]
+    if bare:
+        lines.append(
+            f"note: {len(bare)} premise statement{'s are' if len(bare) != 1 else ' is'} neither "
+            f"assumed nor argued for, so out: {', '.join(bare)}. Mark a statement you take as "
+            "given with 'assumed: true'."
+        )
+    return "\n".join(lines) + "\n"

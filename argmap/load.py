@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from .model import (
     CASE_KEYS,
+    Argument,
     Case,
     Evidence,
     EvidenceFile,
     HypothesesFile,
+    Hypothesis,
     QuoteSpan,
     Source,
+    Statement,
     is_catch_all,
 )
 from .priors import leaf_priors
@@ -136,6 +139,8 @@ def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
         return f"'{value}' is not allowed", f"use one of {expected}"
     if kind == "string_type":
         return f"expected text, found a {_shape(value)}", "write a single value here"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{_shape(value)} is not true or false", f"write '{name}: true' or '{name}: false'"
     if kind in ("float_parsing", "float_type"):
         return f"{_shape(value)} is not a number", "write a probability such as 0.25 or 25%"
     if kind in ("int_parsing", "int_type", "int_from_float"):
@@ -177,7 +182,10 @@ def _shape(value: Any) -> str:
     return f"'{value}'"
 
 
-_MODEL_FOR_PART = {"hypotheses": HypothesesFile, "evidence": EvidenceFile}
+_MODEL_FOR_PART: dict[str, type[BaseModel]] = {
+    "hypotheses": HypothesesFile,
+    "evidence": EvidenceFile,
+}
 
 
 def _validate(doc: YamlDocument, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
@@ -246,7 +254,7 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'? " if close else ""
 
 
-def _find_cycle(graph: dict[str, Sequence[str]]) -> list[str] | None:
+def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A cycle in a directed graph, as the list of its nodes, or None."""
     state: dict[str, int] = {}
     for root in graph:
@@ -273,7 +281,7 @@ def _find_cycle(graph: dict[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
-def _find_cycles(graph: dict[str, Sequence[str]]) -> list[list[str]]:
+def _find_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
     """Cycles in a directed graph, each found once: every node lies on at most one."""
     cycles = []
     remaining = {node: list(successors) for node, successors in graph.items()}
@@ -361,7 +369,11 @@ def _assemble(
     check = _Checker()
     origins: dict[str, _Origin] = {}
     kinds: dict[str, str] = {}
-    hypotheses, statements, arguments, sources, evidence = [], [], [], [], []
+    hypotheses: list[Hypothesis] = []
+    statements: list[Statement] = []
+    arguments: list[Argument] = []
+    sources: list[Source] = []
+    evidence: list[Evidence] = []
     case_values: dict[str, str | None] = {}
     case_doc: YamlDocument | None = None
 
@@ -383,7 +395,7 @@ def _assemble(
                 else:
                     case_doc = doc
                     case_values = {key: getattr(model, key) for key in CASE_KEYS}
-            groups = (
+            groups: tuple[tuple[str, str, list[Any]], ...] = (
                 ("hypothesis", "hypotheses", hypotheses),
                 ("statement", "statements", statements),
                 ("argument", "arguments", arguments),
@@ -504,6 +516,7 @@ def _assemble(
                 f"target '{a.target}' {what}",
                 _suggest(a.target, allowed) + hint,
             )
+    _check_evaluation_fields(check, origins, statements, arguments)
     premise_graph = {a.id: [p for p in a.premises if p in argument_ids] for a in arguments}
     for cycle in _find_cycles(premise_graph):
         check.error(
@@ -518,20 +531,20 @@ def _assemble(
     texts: dict[str, SourceText] = {}
     source_files: list[Path] = []
     case_root = folder.resolve()
-    for s in sources:
-        if s.file is None:
-            if s.id in quoted_sources:
+    for source in sources:
+        if source.file is None:
+            if source.id in quoted_sources:
                 check.error(
-                    origins[s.id],
+                    origins[source.id],
                     [],
-                    f"source '{s.id}' is quoted but has no 'file'",
+                    f"source '{source.id}' is quoted but has no 'file'",
                     "add 'file:' with the path of its text, relative to this YAML file",
                 )
             continue
-        text = _read_source(check, origins[s.id], s, case_root)
+        text = _read_source(check, origins[source.id], source, case_root)
         if text is not None:
-            texts[s.id] = SourceText(text)
-            source_files.append(origins[s.id].doc.path.parent / s.file)
+            texts[source.id] = SourceText(text)
+            source_files.append(origins[source.id].doc.path.parent / source.file)
 
     # Evidence: sources, ratings, rationale, quotes.
     source_ids = ids_of("source")
@@ -614,6 +627,7 @@ def _assemble(
         question=str(case_values["question"]),
         notes=case_values.get("notes"),  # type: ignore[arg-type]
         scoring=case_values.get("scoring"),  # type: ignore[arg-type]
+        evaluation=case_values.get("evaluation"),  # type: ignore[arg-type]
         hypotheses=tuple(hypotheses),
         statements=tuple(statements),
         arguments=tuple(arguments),
@@ -624,6 +638,45 @@ def _assemble(
         digest=_digest(folder, files, source_files),
     )
     return LoadResult(case, sorted(check.problems, key=lambda p: p.sort_key))
+
+
+def _check_evaluation_fields(
+    check: _Checker, origins: dict[str, _Origin], statements: list[Any], arguments: list[Any]
+) -> None:
+    """Cross-checks of the fields the argument evaluation reads (docs/evaluation.md)."""
+    for s in statements:
+        for key in ("contrary", "contradicts"):
+            for index, other in enumerate(getattr(s, key)):
+                if other == s.id:
+                    check.error(
+                        origins[s.id],
+                        [key, index],
+                        f"'{s.id}' cannot "
+                        f"{'be contrary to' if key == 'contrary' else 'contradict'} itself",
+                        f"remove '{other}' from '{key}'",
+                    )
+        if s.assumed and s.standard is not None:
+            check.warning(
+                origins[s.id],
+                ["standard"],
+                "an assumed statement is in unless attacked: its standard is not used",
+                "remove 'standard:', or 'assumed: true' if its arguments must establish it",
+            )
+    for a in arguments:
+        if a.weighing != "linked" and not a.premises:
+            check.error(
+                origins[a.id],
+                ["weighing"],
+                f"'{a.weighing}' weighing needs premises",
+                "list the premises, or remove 'weighing:' (linked, the default)",
+            )
+        if a.weight is not None and a.relation == "undercuts":
+            check.warning(
+                origins[a.id],
+                ["weight"],
+                "an undercutter's weight is not used: it defeats its target when it is in",
+                "remove 'weight:'",
+            )
 
 
 def _children(hypotheses: list[Any], parent: str) -> list[str]:

@@ -23,12 +23,15 @@ __all__ = [
     "Case",
     "Evidence",
     "EvidenceFile",
+    "EvaluationSettings",
     "Hypothesis",
     "HypothesesFile",
     "QuoteSpan",
     "Rating",
     "Source",
+    "Standard",
     "Statement",
+    "Weighing",
 ]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -46,6 +49,22 @@ RATING_NAMES: dict[str, str] = {
 }
 
 Level = Literal["high", "medium", "low"]
+Standard = Literal["scintilla", "preponderance", "clear-and-convincing", "beyond-reasonable-doubt"]
+"""Proof standards, weakest first (Carneades): see docs/evaluation.md."""
+STANDARDS: tuple[Standard, ...] = (
+    "scintilla",
+    "preponderance",
+    "clear-and-convincing",
+    "beyond-reasonable-doubt",
+)
+STANDARD_NAMES: dict[str, str] = {
+    "scintilla": "scintilla of evidence",
+    "preponderance": "preponderance of the evidence",
+    "clear-and-convincing": "clear and convincing evidence",
+    "beyond-reasonable-doubt": "beyond reasonable doubt",
+}
+Weighing = Literal["linked", "convergent", "cumulative", "factorized"]
+"""How an argument's premises combine into its weight (Carneades' weighing functions)."""
 EvidenceKind = Literal["fact", "claim", "assumption", "absence"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 RELIABILITY_NAMES: dict[str, str] = {
@@ -99,6 +118,7 @@ Text = Annotated[str, AfterValidator(_not_blank)]
 Probability = Annotated[float, BeforeValidator(_probability), Field(gt=0, le=1)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Weight = Annotated[float, BeforeValidator(_probability), Field(ge=0, le=1)]
 
 
 class _Strict(BaseModel):
@@ -138,6 +158,8 @@ class Hypothesis(_Strict):
     """Id of the hypothesis this one refines; only leaves are rated."""
     prior: Probability | None = None
     """Prior probability, 0–1 or a percentage ('25%'); unset priors share what is left."""
+    standard: Standard | None = None
+    """Proof standard the argument map must meet to establish it (default: the case's)."""
 
 
 class Statement(_Strict):
@@ -151,6 +173,11 @@ class Statement(_Strict):
     """Statements that cannot both be true with this one (both may be false)."""
     contradicts: tuple[Slug, ...] = ()
     """Statements that are the negation of this one (exactly one is true)."""
+    assumed: bool = False
+    """true: taken as given, in unless an argument attacking it is in; false: in only when
+    its arguments establish it."""
+    standard: Standard | None = None
+    """Proof standard its arguments must meet to establish it (default: the case's)."""
 
 
 class Argument(_Strict):
@@ -170,6 +197,14 @@ class Argument(_Strict):
     """Id of the argument whose inference this argument undercuts."""
     rationale: Text | None = None
     """Why the inference holds, and where it is weak."""
+    weight: Weight | None = None
+    """How strongly the premises, when they hold, bear on the target: 0–1 (default: the
+    weakest evidence premise's credibility, high 1, medium 0.71, low 0.5; else 1)."""
+    weighing: Weighing = "linked"
+    """How the premises combine: linked (all must hold), convergent (one suffices),
+    cumulative (each adds its share) or factorized (share of all premises on the question)."""
+    scheme: Text | None = None
+    """The argumentation scheme it instantiates, for the reader (e.g. expert opinion)."""
 
     @model_validator(mode="after")
     def _one_relation(self) -> Argument:
@@ -269,7 +304,7 @@ class Scoring(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Scoring:
-        merged = {**DEFAULT_LIKELIHOODS, **self.likelihoods}
+        merged = self.merged_likelihoods()
         values = [merged[r] for r in ("CC", "C", "N", "I", "II")]
         if any(a < b for a, b in zip(values, values[1:], strict=False)):
             raise ValueError(
@@ -279,7 +314,22 @@ class Scoring(_Strict):
         return self
 
     def merged_likelihoods(self) -> dict[str, float]:
-        return {**DEFAULT_LIKELIHOODS, **self.likelihoods}
+        merged = dict(DEFAULT_LIKELIHOODS)
+        merged.update({str(rating): value for rating, value in self.likelihoods.items()})
+        return merged
+
+
+class EvaluationSettings(_Strict):
+    """How the argument map is evaluated (case key `evaluation:`); see docs/evaluation.md."""
+
+    standard: Standard = "preponderance"
+    """Proof standard for statements and hypotheses that name none."""
+    min_pro: Weight = 0.5
+    """Clear and convincing: the best argument for must weigh more than this."""
+    min_gap: Weight = 0.5
+    """Clear and convincing: and outweigh the best argument against by more than this."""
+    max_con: Weight = 0.3
+    """Beyond reasonable doubt: and the best argument against must weigh less than this."""
 
 
 class HypothesesFile(_Strict):
@@ -295,6 +345,8 @@ class HypothesesFile(_Strict):
     """Version of the case format; only 1 exists (case key)."""
     scoring: Scoring | None = None
     """How ratings become probabilities (case key)."""
+    evaluation: EvaluationSettings | None = None
+    """Proof standard and thresholds for evaluating the argument map (case key)."""
     hypotheses: tuple[Hypothesis, ...] = ()
     """Competing hypotheses; mutually exclusive leaves, ideally with a catch-all."""
     statements: tuple[Statement, ...] = ()
@@ -320,7 +372,7 @@ def is_catch_all(hypothesis_id: str, tags: tuple[str, ...]) -> bool:
     return hypothesis_id in CATCH_ALL_IDS or "catch-all" in tags
 
 
-CASE_KEYS = ("title", "question", "notes", "format", "scoring")
+CASE_KEYS = ("title", "question", "notes", "format", "scoring", "evaluation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +402,8 @@ class Case:
     evidence: tuple[Evidence, ...]
     scoring: Scoring | None = None
     """The case's `scoring:` settings, if any."""
+    evaluation: EvaluationSettings | None = None
+    """The case's `evaluation:` settings, if any."""
     source_texts: dict[str, str] = field(default_factory=dict)
     """Source id → its full text, for sources with a file."""
     quote_spans: dict[str, QuoteSpan] = field(default_factory=dict)

@@ -40,6 +40,8 @@ def leaf_priors(
     problems: list[PriorProblem] = []
 
     def share(ids: Sequence[str], mass: float, where: str) -> None:
+        if not ids:  # a case without hypotheses (an imported argument map) has none to share
+            return
         explicit = {i: given[i] for i in ids if given.get(i) is not None}
         fixed = sum(v for v in explicit.values() if v is not None)
         free = [i for i in ids if i not in explicit]

@@ -155,6 +155,8 @@ class WeighingInput:
 
 
 def _softmax(log_weights: FloatArray) -> FloatArray:
+    if log_weights.shape[-1] == 0:
+        return log_weights.copy()
     shifted = log_weights - log_weights.max(axis=-1, keepdims=True)
     weights = np.exp(shifted)
     return weights / weights.sum(axis=-1, keepdims=True)
@@ -162,6 +164,8 @@ def _softmax(log_weights: FloatArray) -> FloatArray:
 
 def top_mask(scores: FloatArray) -> npt.NDArray[np.bool_]:
     """The leaves tied for the top (within a relative 1e-9), along the last axis."""
+    if scores.shape[-1] == 0:
+        return np.zeros(scores.shape, dtype=bool)
     best = scores.max(axis=-1, keepdims=True)
     return scores >= best - TIE * np.maximum(1.0, np.abs(best))
 
@@ -287,8 +291,8 @@ class Weighing:
     @cached_property
     def removal_shift(self) -> FloatArray:
         """Per item: change of the top leaf's posterior when the item is removed."""
-        if not len(self.data.evidence_ids):
-            return np.zeros(0)
+        if not len(self.data.evidence_ids) or not len(self.data.leaf_ids):
+            return np.zeros(len(self.data.evidence_ids))
         j = int(np.argmax(self.posterior))
         return _softmax(self.removal_log_posteriors)[:, j] - self.posterior[j]
 
@@ -297,8 +301,8 @@ class Weighing:
         """Per item: change of the top leaf's posterior when the item's ratings are reversed
         (CC ↔ II, C ↔ I; N, NA and unrated cells stay) — the item read the other way."""
         data = self.data
-        if not len(data.evidence_ids):
-            return np.zeros(0)
+        if not len(data.evidence_ids) or not len(data.leaf_ids):
+            return np.zeros(len(data.evidence_ids))
         reversed_codes = np.where(data.fixed, data.codes, len(STEPS) - 1 - data.codes)
         reversed_ll = data.table[reversed_codes, data.credibility[:, None], data.relevance[:, None]]
         shifted = (
@@ -520,8 +524,10 @@ def _bernoulli_positions(
         # Geometric gaps by inversion: floor(log(1 − U) / log(1 − p)) + 1.
         u = rng.random(int(expected + 6 * math.sqrt(expected) + 16), dtype=np.float32)
         gaps = (np.log(np.float32(1) - u) * np.float32(scale)).astype(np.int32) + 1
-        found = np.cumsum(gaps, dtype=np.int64 if trials >= 2**31 - 2**24 else np.int32)
-        found += position
+        found: npt.NDArray[np.integer] = np.cumsum(
+            gaps, dtype=np.int64 if trials >= 2**31 - 2**24 else np.int32
+        )
+        found = found + position
         parts.append(found[: np.searchsorted(found, trials)])
         if found[-1] >= trials:
             return parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -94,11 +94,13 @@ def _decode(path: Path, raw: bytes) -> str:
 def _refuse_anchors(path: Path, text: str) -> None:
     # Only files that contain '&' or '*' can hold anchors or aliases; scan their events.
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             raise _problem(
                 path,
-                event.start_mark.line + 1,
-                f"YAML anchors and aliases are not allowed (found '{event.anchor}')",
+                line,
+                f"YAML anchors and aliases are not allowed (found '{anchor}')",
                 "write the value out in full; quote it if it starts with '&' or '*'",
             )
 

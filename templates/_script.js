@@ -21,7 +21,11 @@
         if (descending) order = -order;
         return order || keyOf(a, "position") - keyOf(b, "position");
       });
-      rows.forEach(function (row) { body.appendChild(row); });
+      var fragment = document.createDocumentFragment();
+      rows.forEach(function (row) { fragment.appendChild(row); });
+      body.appendChild(fragment);
+      page = 0;
+      paginate();
       buttons.forEach(function (b) {
         if (b.dataset.sort === key) b.setAttribute("aria-sort", descending ? "descending" : "ascending");
         else b.removeAttribute("aria-sort");
@@ -34,6 +38,32 @@
         var current = button.getAttribute("aria-sort");
         sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
       });
+    });
+    // Long matrices are paged so that sorting and filtering stay quick.
+    var PAGE = 100;
+    var page = 0;
+    var pager = controls.querySelector(".pager");
+    var paginate = function () {
+      var visible = rows.filter(function (row) { return !row.classList.contains("hidden"); });
+      var pages = Math.max(1, Math.ceil(visible.length / PAGE));
+      var paged = rows.length > 2 * PAGE;
+      page = Math.min(page, pages - 1);
+      rows.forEach(function (row) { row.classList.remove("paged"); });
+      if (paged) {
+        visible.forEach(function (row, index) {
+          if (index < page * PAGE || index >= (page + 1) * PAGE) row.classList.add("paged");
+        });
+      }
+      pager.hidden = !paged;
+      pager.querySelector(".page-label").textContent = "page " + (page + 1) + " of " + pages;
+      pager.querySelector("[data-page=prev]").disabled = page === 0;
+      pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
+    };
+    pager.addEventListener("click", function (event) {
+      var step = event.target.dataset.page;
+      if (!step) return;
+      page += step === "next" ? 1 : -1;
+      paginate();
     });
     var filter = function () {
       var f = controls.elements;
@@ -49,6 +79,8 @@
         if (visible) shown += 1;
       });
       f.count.value = "Showing " + shown + " of " + rows.length + " rows";
+      page = 0;
+      paginate();
     };
     controls.hidden = false;
     controls.addEventListener("change", function (event) {
@@ -67,6 +99,18 @@
       var row = event.target.closest("tr");
       if (row && row.dataset.quote) location.hash = "#" + row.dataset.quote;
     });
+    // Arriving at a row (from a diagram, say) turns to its page.
+    var toRow = function () {
+      var match = /^#row-(.+)$/.exec(location.hash);
+      var row = match && document.getElementById(location.hash.slice(1));
+      if (!row || !row.classList.contains("paged")) return;
+      var visible = rows.filter(function (r) { return !r.classList.contains("hidden"); });
+      page = Math.floor(visible.indexOf(row) / PAGE);
+      paginate();
+      row.scrollIntoView({ block: "center" });
+    };
+    window.addEventListener("hashchange", toRow);
+    toRow();
   }
 
   // Following a link to a quote lights up every piece of it.

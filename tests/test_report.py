@@ -51,7 +51,7 @@ def test_report_shows_question_ranking_and_matrix(report_of):
     assert [r["id"] for r in rows] == ["row-alarm", "row-van"]  # most diagnostic first
     cells = rows[0].select("td.cell")
     assert [c["class"][1] for c in cells] == ["r-II", "r-CC", "r-C", "r-NA"]
-    assert [c.find("span", attrs={"aria-hidden": "true"}).get_text() for c in cells] == [
+    assert [c.contents[0].get_text() for c in cells] == [
         "−−",
         "++",
         "+",
@@ -68,7 +68,10 @@ def test_rationale_is_on_the_cell(report_of):
     )
     _, soup = report_of({"evidence/evidence.yaml": evidence})
     cell = soup.select_one("#row-alarm td.cell")
-    assert cell.select_one(".tip").get_text() == "very inconsistent: Accidents do not switch alarms off."
+    assert (
+        cell.select_one(".tip").get_text()
+        == "very inconsistent: Accidents do not switch alarms off."
+    )
     assert cell["aria-label"] == "Accident: very inconsistent. Accidents do not switch alarms off."
     assert cell["tabindex"] == "0"
 
@@ -345,3 +348,58 @@ def test_hostile_quote_is_found_and_rendered_as_text(write_case, runner, tmp_pat
     assert len(soup.find_all("script")) == 1 and not soup.find_all("textarea")
     dot = runner.invoke(main, ["diagram", str(folder), "--format", "dot"])
     assert dot.exit_code == 0 and dot.stdout.count("digraph") == 1
+
+
+def test_large_case_matrix_is_capped_and_says_so(tmp_path, runner):
+    from argmap.render.html import MATRIX_MAX_ROWS
+    from benchmarks.generate import write
+
+    folder = write(tmp_path / "big", 3, MATRIX_MAX_ROWS + 37)
+    out = tmp_path / "big.html"
+    result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert len(soup.select("#matrix-table tbody tr")) == MATRIX_MAX_ROWS
+    assert len(soup.select("#evidence article.evidence-item")) == MATRIX_MAX_ROWS
+    note = soup.select_one("#matrix .note").get_text(" ", strip=True)
+    assert f"{MATRIX_MAX_ROWS} most diagnostic of {MATRIX_MAX_ROWS + 37} items" in note
+    assert "argmap export json" in note
+    # Every link into the page lands on something that exists.
+    ids = {el["id"] for el in soup.find_all(attrs={"id": True})}
+    targets = {a["href"][1:] for a in soup.find_all("a", href=True) if a["href"].startswith("#")}
+    assert targets <= ids, sorted(targets - ids)[:5]
+    caption = soup.select_one("#evidence-map figcaption").get_text(" ", strip=True)
+    assert "Showing 40 of" in caption
+
+
+@pytest.mark.parametrize(
+    "hypotheses",
+    [
+        "title: Map only\nquestion: What follows?\nstatements:\n  - {id: s, text: A claim.}\n",
+        "title: One\nquestion: Which?\nhypotheses:\n  - {id: only, title: Only, statement: The only one.}\n",
+    ],
+)
+def test_cases_with_too_few_hypotheses_still_score_and_report(
+    write_case, runner, tmp_path, hypotheses
+):
+    evidence = (
+        "evidence: []\n"
+        if "Map only" in hypotheses
+        else ("evidence:\n  - {id: e, summary: E., kind: assumption, ratings: {only: C}}\n")
+    )
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": hypotheses,
+            "evidence/evidence.yaml": evidence,
+            "evidence/sources/report.txt": None,
+        }
+    )
+    for args in (
+        ["score", str(folder)],
+        ["score", str(folder), "--format", "json"],
+        ["report", str(folder), "-o", str(tmp_path / "r.html")],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    soup = BeautifulSoup((tmp_path / "r.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.find(id="argument-map").find("svg") is not None

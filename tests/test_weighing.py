@@ -531,11 +531,15 @@ def test_monte_carlo_matches_a_plain_reference_implementation():
 
 
 def test_reversal_shift_matches_recomputing(write_case):
-    case = _case(write_case, THREE, """\
+    case = _case(
+        write_case,
+        THREE,
+        """\
 evidence:
   - {id: e1, summary: One., kind: assumption, credibility: high, ratings: {h1: CC, h2: I, h3: NA}}
   - {id: e2, summary: Two., kind: assumption, ratings: {h1: N, h2: C, h3: II}}
-""")
+""",
+    )
     w = assess(case, draws=10).weighing
     reversed_codes = w.data.codes.copy()
     reversed_codes[0] = [CODE["II"], CODE["C"], w.data.codes[0, 2]]

@@ -6,7 +6,9 @@ raises :class:`~argmap.problems.ArgmapError` naming the line or node. It may als
 ``summary(path) -> dict`` (for ``--summary``) and ``merge_into(path, case_folder) -> list[str]``
 (for ``--into``: edits an existing case in place, keeping a backup, and returns what changed).
 
-An exporter module provides ``export(case) -> str | bytes`` and ``BINARY: bool``.
+An exporter module provides ``export(case) -> str | bytes`` and ``BINARY: bool``, and may
+provide ``export_files(case, target) -> dict[Path, bytes]`` when it writes several files
+(Markdown with its diagram beside it); the main file comes last.
 Modules are imported only when their format is used.
 """
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import graphviz
 
 from ..model import Case, Evidence, Hypothesis
 from ..scoring import Scores
 
-__all__ = ["EDGE_STYLES", "argument_map", "drawn_evidence", "evidence_map"]
+__all__ = ["EDGE_STYLES", "LABEL_STYLES", "argument_map", "drawn_evidence", "evidence_map"]
 
 FONT = "Helvetica,Arial,sans-serif"
 INK = "#1f2933"
@@ -165,7 +165,7 @@ def _evidence_node(graph: graphviz.Digraph, prefix: str, e: Evidence) -> None:
         fillcolor=KIND_FILL[e.kind],
         margin="0.16,0.07",
         tooltip=_text(e.quote or e.summary),
-        href=f"#ev-{e.id}",
+        href=f"#row-{e.id}",
         id=f"{prefix}-{e.id}",
     )
 
@@ -230,35 +230,102 @@ def _used_evidence(case: Case) -> list[Evidence]:
     return [e for e in case.evidence if e.id in used]
 
 
-def argument_map(case: Case) -> str:
-    """Statements, arguments, evidence and hypotheses with the five relation kinds."""
+LABEL_STYLES: dict[str, dict[str, str]] = {
+    "in": {"fillcolor": "#d3f9d8", "color": "#1a7f37", "penwidth": "2.4", "line": "solid"},
+    "out": {
+        "fillcolor": "#dee2e6",
+        "color": "#495057",
+        "fontcolor": MUTED,
+        "penwidth": "1.2",
+        "line": "dashed",
+    },
+    "undecided": {"fillcolor": "#fff3bf", "color": "#9a6700", "penwidth": "1.8", "line": "dotted"},
+}
+"""Node attributes per evaluation label: fill, and a border that reads in greyscale (thick
+solid in, dashed out, dotted undecided); the label's word is also printed in the node."""
+
+
+def _label_attrs(style: str, label: str) -> dict[str, str]:
+    """Attributes restyling a node of ``style`` for an evaluation ``label``."""
+    attrs = dict(LABEL_STYLES[label])
+    line = attrs.pop("line")
+    kept = [part for part in style.split(",") if part not in ("dashed", "dotted", "solid", "bold")]
+    attrs["style"] = ",".join([*kept, *([line] if line != "solid" else [])])
+    return attrs
+
+
+def argument_map(
+    case: Case,
+    labels: Mapping[str, str] | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> str:
+    """Statements, arguments, evidence and hypotheses with the five relation kinds.
+
+    With ``labels`` (node id → in, out or undecided, as :func:`argmap.evaluate.evaluate`
+    gives), each node is filled and bordered by its label and names it; ``reasons``
+    (node id → text) become the nodes' tooltips.
+    """
+
+    def small(node: str, text: str) -> str:
+        return f"{text} · {labels[node]}" if labels and node in labels else text
+
+    def restyle(node: str, style: str) -> dict[str, str]:
+        if not labels or node not in labels:
+            return {}
+        attrs = _label_attrs(style, labels[node])
+        if reasons and node in reasons:
+            attrs["tooltip"] = _text(reasons[node])
+        return attrs
+
     graph = _graph("argument_map", case.title)
     targeted = frozenset(a.target for a in case.arguments if case.children.get(a.target))
     _hypotheses(graph, "am", case, targeted)
     for s in case.statements:
+        attrs = {"style": "filled", "fillcolor": STATEMENT_FILL, "tooltip": _text(s.text)}
+        attrs.update(restyle(s.id, "filled"))
         graph.node(
             s.id,
-            _html_label(s.text, s.id),
+            _html_label(s.text, small(s.id, s.id)),
             shape="box",
-            style="filled",
-            fillcolor=STATEMENT_FILL,
-            tooltip=_text(s.text),
             href=f"#st-{s.id}",
             id=f"am-{s.id}",
+            **attrs,
         )
     for a in case.arguments:
+        attrs = {
+            "style": "rounded,filled",
+            "fillcolor": ARGUMENT_FILL,
+            "tooltip": _text(a.rationale or a.claim),
+        }
+        attrs.update(restyle(a.id, "rounded,filled"))
         graph.node(
             a.id,
-            _html_label(a.claim, a.id),
+            _html_label(a.claim, small(a.id, a.id)),
             shape="box",
-            style="rounded,filled",
-            fillcolor=ARGUMENT_FILL,
-            tooltip=_text(a.rationale or a.claim),
             href=f"#arg-{a.id}",
             id=f"am-{a.id}",
+            **attrs,
         )
-    for e in _used_evidence(case):
+    used = _used_evidence(case)
+    for e in used:
         _evidence_node(graph, "am", e)
+    if labels:
+        # Hypotheses and evidence are drawn by helpers the evidence map shares; restating a
+        # node merges its attributes, so they are restyled here (clusters are unchanged).
+        for h, _ in case.hypotheses_in_order:
+            leaf = not case.children[h.id]
+            if h.id in labels and (leaf or h.id in targeted):
+                graph.node(
+                    h.id,
+                    _html_label(h.title, small(h.id, h.id), bold=True, width=24),
+                    **restyle(h.id, "rounded,filled" + ("" if leaf else ",bold")),
+                )
+        for e in used:
+            if e.id in labels:
+                kind = e.id if e.kind == "fact" else f"{e.id} · {e.kind}"
+                graph.node(
+                    e.id, _html_label(e.summary, small(e.id, kind)), **restyle(e.id, "filled")
+                )
     for a in case.arguments:
         for premise in a.premises:
             graph.edge(

@@ -76,6 +76,7 @@ class HypothesisRow:
     statement: str
     description: str | None
     parent: str | None
+    parent_title: str | None
     depth: int
     is_leaf: bool
     rank: int | None
@@ -109,6 +110,8 @@ class HypothesisRow:
 @dataclass(frozen=True)
 class Cell:
     hypothesis: str
+    title: str
+    """The hypothesis's title."""
     rating: str
     """CC, C, N, I, II, NA, or '' when unrated."""
     symbol: str
@@ -272,6 +275,8 @@ class ReportContext:
     tornado_base: float
     evidence_total: int
     """All items in the case; ``evidence`` holds at most MATRIX_MAX_ROWS of them."""
+    shown: frozenset[str]
+    """Ids of the items in ``evidence`` (the others have no row or card to link to)."""
     tags: tuple[str, ...]
     """Every evidence tag, for the matrix filter."""
     kinds: tuple[str, ...]
@@ -377,6 +382,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
                 statement=h.statement,
                 description=h.description,
                 parent=h.parent,
+                parent_title=case.hypothesis_by_id[h.parent].title if h.parent else None,
                 depth=depth,
                 is_leaf=j is not None,
                 rank=scores.rank[j] if j is not None else None,
@@ -414,6 +420,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
 
 def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
     case, scores, w = a.case, a.scores, a.weighing
+    titles = {h.id: h.title for h in case.hypotheses}
     rows = []
     for i in scores.evidence_order[:MATRIX_MAX_ROWS]:
         e = case.evidence[i]
@@ -421,6 +428,7 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
         cells = tuple(
             Cell(
                 hid,
+                titles[hid],
                 e.ratings.get(hid, ""),
                 SYMBOLS[e.ratings.get(hid, "")],
                 RATING_NAMES.get(e.ratings.get(hid, ""), "unrated"),
@@ -497,6 +505,7 @@ def report_context(
         for a in case.arguments
     )
 
+    evidence_rows = _evidence_rows(assessment)
     caveats = list(assessment.caveats)
     if warnings:
         caveats.append(f"argmap check reports {warnings} warning{'s' if warnings != 1 else ''}.")
@@ -541,7 +550,7 @@ def report_context(
         ranking=ranking,
         groups=tuple(groups),
         columns=columns,
-        evidence=tuple(_evidence_rows(assessment)),
+        evidence=tuple(evidence_rows),
         statements=tuple((s.id, s.text) for s in case.statements),
         arguments=arguments,
         sources=tuple(_source_view(case, s.id) for s in case.sources if s.id in case.source_texts),
@@ -569,6 +578,7 @@ def report_context(
         else "",
         tornado_base=float(w.posterior[top_column]) if len(columns) else 0.0,
         evidence_total=len(case.evidence),
+        shown=frozenset(row.id for row in evidence_rows),
         tags=tuple(sorted({t for e in case.evidence for t in e.tags})),
         kinds=tuple(
             k

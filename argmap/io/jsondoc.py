@@ -1,0 +1,499 @@
+"""The `json` format: the whole validated case with its computed scores, as one document.
+
+Export writes ``{"argmap_json": 1, "case": …, "quotes": …, "assessment": …}``:
+
+- ``case`` is the model as the case files state it (every field, defaults filled in), each
+  source carrying its full ``text`` so the document stands alone and its quotes still match;
+- ``quotes`` says where each quote stands in its source (code-point offsets, paragraph);
+- ``assessment`` is the `argmap score --format json` document (PARC scores and the weighing).
+
+Import reads the ``case`` part back into a new case folder (``quotes`` and ``assessment`` are
+recomputed from it, never trusted). :func:`json_schema` is the published JSON Schema of the
+document; ``docs/argmap-json-1.schema.json`` holds a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .. import __version__
+from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Source, Text
+from ..problems import ArgmapError, CaseError, Problem, display_path
+
+__all__ = ["FORMAT_VERSION", "BINARY", "export", "json_schema", "document", "to_case_files"]
+
+FORMAT_VERSION = 1
+"""The value of ``argmap_json``; raised when the document's shape changes incompatibly."""
+BINARY = False
+
+HYPOTHESES_FILE = "hypotheses/case.yaml"
+EVIDENCE_FILE = "evidence/evidence.yaml"
+
+
+class JsonSource(Source):
+    """A source with its full text."""
+
+    text: str | None = None
+    """The full text of the source's file, exactly as read (None when it has no file)."""
+
+
+class JsonCase(HypothesesFile):
+    """The model part of an argmap JSON document: what the case files state.
+
+    The case keys and the hypotheses, statements and arguments are those of a hypotheses
+    file (so a new case key travels without a change here); sources carry their text.
+    """
+
+    title: Text
+    """The case's title."""
+    question: Text
+    """The question the hypotheses answer."""
+    sources: tuple[JsonSource, ...] = ()
+    """Documents the evidence is quoted from, each with its text."""
+    evidence: tuple[Evidence, ...] = ()
+    """Evidence items with their ratings, in file order."""
+
+
+CASE_SETTINGS = tuple(
+    key for key in CASE_KEYS if key not in ("title", "question", "notes", "format")
+)
+"""Case keys holding settings (scoring, …): written as given, ``{}`` included."""
+ITEM_LISTS = ("hypotheses", "statements", "arguments", "evidence")
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def case_part(case: Case) -> dict[str, Any]:
+    """The ``case`` part: the model with every field, sources with their text."""
+    part: dict[str, Any] = {}
+    for name in JsonCase.model_fields:
+        if name == "format":
+            continue
+        if name == "sources":
+            part[name] = [
+                {**s.model_dump(mode="json"), "text": case.source_texts.get(s.id)}
+                for s in case.sources
+            ]
+        elif name in ITEM_LISTS:
+            part[name] = [item.model_dump(mode="json") for item in getattr(case, name)]
+        else:
+            value = getattr(case, name, None)
+            part[name] = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    return part
+
+
+def document(case: Case) -> dict[str, Any]:
+    """The whole JSON document of a validated case."""
+    from ..assess import assess, assessment_json
+
+    quotes = {
+        e.id: {
+            "source": span.source,
+            "start": span.start,
+            "end": span.end,
+            "paragraph": span.paragraph,
+        }
+        for e in case.evidence
+        if (span := case.quote_spans.get(e.id)) is not None
+    }
+    return {
+        "argmap_json": FORMAT_VERSION,
+        "generator": f"argmap {__version__}",
+        "digest": case.digest,
+        "case": case_part(case),
+        "quotes": quotes,
+        "assessment": assessment_json(assess(case)),
+    }
+
+
+def export(case: Case) -> str:
+    """The JSON document as text: UTF-8, two-space indent, keys in a fixed order."""
+    return json.dumps(document(case), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- schema ------------------------------------------------------------------------------
+
+_NUMBER = {"type": "number"}
+_INTERVAL = {"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2}
+_ID = {"type": "string"}
+
+
+def _object(properties: dict[str, Any], optional: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [key for key in properties if key not in optional],
+        "additionalProperties": False,
+    }
+
+
+def _assessment_schema() -> dict[str, Any]:
+    hypothesis = _object(
+        {
+            "id": _ID,
+            "title": {"type": "string"},
+            "parent": {"type": ["string", "null"]},
+            "rank": {"type": "integer", "minimum": 1},
+            "inconsistency": _NUMBER,
+            "weighted_inconsistency": _NUMBER,
+            "prior": _NUMBER,
+            "posterior": _NUMBER,
+            "estimate": {"type": "string"},
+            "p_top": _NUMBER,
+            "interval": _INTERVAL,
+            "posterior_if_independent": _NUMBER,
+            "posterior_without_deceptive": _NUMBER,
+        },
+        optional=("posterior_without_deceptive",),
+    )
+    group = _object(
+        {
+            "id": _ID,
+            "title": {"type": "string"},
+            "children": {"type": "array", "items": _ID},
+            "posterior": _NUMBER,
+            "estimate": {"type": "string"},
+            "p_top": _NUMBER,
+            "interval": _INTERVAL,
+        }
+    )
+    evidence = _object(
+        {
+            "id": _ID,
+            "diagnosticity": _NUMBER,
+            "linchpin": {"type": "boolean"},
+            "likelihood_diagnosticity": _NUMBER,
+        }
+    )
+    change = _object(
+        {"evidence": _ID, "hypothesis": _ID, "before": {"type": "string"}, "after": _ID}
+    )
+    schema = _object(
+        {
+            "hypotheses": {"type": "array", "items": hypothesis},
+            "groups": {"type": "array", "items": group},
+            "evidence": {"type": "array", "items": evidence},
+            "top": {"type": "array", "items": _ID},
+            "confidence": _object(
+                {
+                    "level": {"enum": ["low", "moderate", "high"]},
+                    "reasons": {"type": "array", "items": {"type": "string"}},
+                }
+            ),
+            "sensitivity": _object(
+                {
+                    "changes": {"type": ["array", "null"], "items": change},
+                    "challenger": {"type": ["string", "null"]},
+                    "summary": {"type": "string"},
+                }
+            ),
+            "monte_carlo": _object(
+                {"draws": {"type": "integer", "minimum": 1}, "seed": {"type": "integer"}}
+            ),
+            "caveats": {"type": "array", "items": {"type": "string"}},
+        }
+    )
+    schema["description"] = (
+        "Computed by argmap from the case part (as `argmap score --format json` prints it); "
+        "ignored on import."
+    )
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an argmap JSON document, version 1."""
+    case_schema = JsonCase.model_json_schema(ref_template="#/$defs/{model}")
+    definitions = case_schema.pop("$defs", {})
+    case_schema["description"] = (
+        "The case as its files state it; import reads this part. " + case_schema["description"]
+    )
+    quote = _object(
+        {
+            "source": _ID,
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "paragraph": {"type": "integer", "minimum": 1},
+        }
+    )
+    quote["description"] = "Where the quote stands: code-point offsets (end exclusive), paragraph."
+    schema = _object(
+        {
+            "argmap_json": {"const": FORMAT_VERSION, "description": "Version of this format."},
+            "generator": {"type": "string", "description": "The argmap that wrote it."},
+            "digest": {
+                "type": "string",
+                "description": "SHA-256 of the case's input files when exported.",
+            },
+            "case": case_schema,
+            "quotes": {
+                "type": "object",
+                "additionalProperties": quote,
+                "description": "Evidence id → where its quote stands; ignored on import.",
+            },
+            "assessment": _assessment_schema(),
+        },
+        optional=("generator", "digest", "quotes", "assessment"),
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"argmap JSON document, version {FORMAT_VERSION}",
+        **schema,
+        "$defs": definitions,
+    }
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _fail(path: Path, line: int, node: str, message: str, hint: str = "") -> CaseError:
+    return CaseError([Problem("error", path, line, node, message, hint)])
+
+
+def _line_of(text: str, node: str) -> int:
+    """The line where ``node`` (``case.evidence[alarm].ratings.arson``) appears, roughly.
+
+    The JSON parser keeps no positions; walking the node's keys and ids through the text
+    finds the line in documents written by argmap and in most written by hand.
+    """
+    position = 0
+    for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", node):
+        if part.startswith("["):
+            key = part[1:-1]
+            if key.isdigit():
+                continue
+            pattern = r'"id"\s*:\s*' + re.escape(json.dumps(key))
+        else:
+            pattern = re.escape(json.dumps(part)) + r"\s*:"
+        found = re.compile(pattern).search(text, position)
+        if found is None:
+            break
+        position = found.start()
+    return text.count("\n", 0, position) + 1
+
+
+def _node_name(data: Any, loc: Sequence[str | int]) -> str:
+    """A readable node path: items named by their id where they have one."""
+    name = "case"
+    for part in loc:
+        if isinstance(part, int):
+            item = data[part] if isinstance(data, list) and part < len(data) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            name += f"[{ident if isinstance(ident, str) and ident else part}]"
+            data = item
+        else:
+            name += f".{part}"
+            data = data.get(part) if isinstance(data, dict) else None
+    return name
+
+
+def _read(path: Path) -> tuple[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ArgmapError(f"cannot read {display_path(path)}: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise _fail(path, line, "", "not UTF-8 text", "save the file as UTF-8") from None
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _fail(
+            path, err.lineno, "", f"not valid JSON: {err.msg} (column {err.colno})", ""
+        ) from None
+    except RecursionError:
+        raise _fail(path, 1, "", "not valid JSON: nested too deeply", "") from None
+
+
+def _validated(path: Path, text: str, data: Any) -> JsonCase:
+    if not isinstance(data, dict) or "argmap_json" not in data:
+        raise _fail(
+            path,
+            1,
+            "",
+            "not an argmap JSON document (no 'argmap_json' key at the top)",
+            "export one with `argmap export json CASE -o FILE.json`",
+        )
+    version = data["argmap_json"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise _fail(
+            path,
+            _line_of(text, "argmap_json"),
+            "argmap_json",
+            f"unsupported version {json.dumps(version)}",
+            f"this argmap reads version {FORMAT_VERSION}",
+        )
+    part = data.get("case")
+    if not isinstance(part, dict):
+        raise _fail(
+            path,
+            _line_of(text, "case"),
+            "case",
+            "missing or not an object",
+            "the document needs the case's model under 'case'",
+        )
+    try:
+        return JsonCase.model_validate(part)
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc = tuple(p for p in error["loc"] if p != "[key]")
+            node = _node_name(part, loc)
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = f"unknown key '{loc[-1]}'"
+            problems.append(Problem("error", path, _line_of(text, node), node, message, ""))
+        raise CaseError(problems) from None
+
+
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _safe_text_path(file: str) -> str | None:
+    """The case-relative path of a source text, or None where it would be unsafe.
+
+    Source files are relative to the evidence file; a path that leaves the case, would be
+    read as a case file itself, or holds control characters gets a fresh name instead.
+    """
+    if _UNSAFE_PATH.search(file) or file.startswith("/") or not file.strip():
+        return None
+    relative = posixpath.normpath(posixpath.join("evidence", file))
+    parts = relative.split("/")
+    if relative.startswith("../") or relative == ".." or any(len(p) > 200 for p in parts):
+        return None
+    read_as_case_file = len(parts) == 2 and parts[0] in ("hypotheses", "evidence")
+    if read_as_case_file and posixpath.splitext(parts[1])[1] in (".yaml", ".yml"):
+        return None
+    if len(parts) == 1:  # directly in the case folder: beside hypotheses/ and evidence/
+        return None
+    return relative
+
+
+def _text_paths(sources: Sequence[JsonSource]) -> dict[str, str]:
+    """Source id → case-relative path of its text, each path unique and safe."""
+    taken: dict[str, str | None] = {HYPOTHESES_FILE: None, EVIDENCE_FILE: None}
+    chosen: dict[str, str] = {}
+    fresh: list[JsonSource] = []
+    for s in sources:
+        if s.text is None:
+            continue
+        path = _safe_text_path(s.file) if s.file else None
+        # Two sources may share one file, when they share its text.
+        key = unicodedata.normalize("NFC", path).casefold() if path else None
+        if path is None or (key in taken and taken[key] != s.text):
+            fresh.append(s)
+            continue
+        taken[key] = s.text  # type: ignore[index]
+        chosen[s.id] = path
+    for s in fresh:
+        candidate, number = f"evidence/sources/{s.id}.txt", 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"evidence/sources/{s.id}-{number}.txt"
+        taken[candidate.casefold()] = s.text
+        chosen[s.id] = candidate
+    return chosen
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_defaults=True)
+
+
+def _files(path: Path, text: str, case: JsonCase) -> dict[str, str]:
+    from ..casewriter import dump_yaml
+
+    for s in case.sources:
+        if s.file is not None and s.text is None:
+            node = f"case.sources[{s.id}].text"
+            raise _fail(
+                path,
+                _line_of(text, node),
+                node,
+                "the source names a file but its text is missing",
+                "export the case again: every source's text travels in the document",
+            )
+    text_paths = _text_paths(case.sources)
+    hypotheses: dict[str, Any] = {"title": case.title, "question": case.question}
+    if case.notes is not None:
+        hypotheses["notes"] = case.notes
+    hypotheses["format"] = "1"
+    for key in CASE_SETTINGS:
+        value = getattr(case, key, None)
+        if isinstance(value, BaseModel):
+            hypotheses[key] = _dump(value)
+    for key in ("hypotheses", "statements", "arguments"):
+        if items := getattr(case, key):
+            hypotheses[key] = [_dump(item) for item in items]
+    sources = []
+    for s in case.sources:
+        entry = _dump(s)
+        entry.pop("text", None)
+        if s.id in text_paths:
+            entry["file"] = posixpath.relpath(text_paths[s.id], "evidence")
+        sources.append(entry)
+    evidence: dict[str, Any] = {}
+    if sources:
+        evidence["sources"] = sources
+    if case.evidence:
+        evidence["evidence"] = [_dump(e) for e in case.evidence]
+    note = f"Imported by argmap {__version__} from {path.name}."
+    files = {
+        HYPOTHESES_FILE: dump_yaml(hypotheses, note),
+        EVIDENCE_FILE: dump_yaml(evidence, note),
+    }
+    for s in case.sources:
+        if s.id in text_paths:
+            files[text_paths[s.id]] = s.text or ""
+    return files
+
+
+def _check_loads(path: Path, text: str, files: Mapping[str, str]) -> None:
+    """Load the case the files make, and name the JSON node of every error it has."""
+    from ..load import load_case
+
+    staging = Path(tempfile.mkdtemp(prefix=".argmap-json-"))
+    try:
+        for relative, content in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8", newline="")
+        try:
+            load_case(staging)
+        except CaseError as err:
+            problems = []
+            for p in err.errors:
+                node = f"case.{p.field}" if p.field else "case"
+                problems.append(
+                    Problem("error", path, _line_of(text, node), node, p.message, p.hint)
+                )
+            raise CaseError(problems) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def to_case_files(path: Path) -> dict[str, str]:
+    """The files of a new case folder from an argmap JSON document.
+
+    Raises :class:`CaseError` naming the JSON node (and its line) of every problem.
+    """
+    text, data = _read(path)
+    case = _validated(path, text, data)
+    files = _files(path, text, case)
+    _check_loads(path, text, files)
+    return files
+
+
+if __name__ == "__main__":  # `python -m argmap.io.jsondoc` prints the schema
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,254 @@
+"""AIF JSON import and export, against real AraucariaDB graphs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from argmap.casewriter import write_new_case
+from argmap.cli import main
+from argmap.io import aif
+from argmap.load import load_case
+from argmap.problems import ArgmapError
+
+from .conftest import REPO, SHARED
+
+FILES = sorted((SHARED / "external" / "aif").glob("*.json"))
+
+
+def shape(document: dict) -> tuple[Counter, set]:
+    """I/RA/CA counts and the edges between them, by node text for I-nodes and type for others."""
+    nodes = {str(n["nodeID"]): n for n in document["nodes"] if n["type"] in ("I", "RA", "CA")}
+
+    def name(node_id: str) -> str:
+        node = nodes[node_id]
+        return " ".join(node["text"].split()) if node["type"] == "I" else node["type"]
+
+    counts = Counter(n["type"] for n in nodes.values())
+    edges = {
+        (
+            name(str(e["fromID"])),
+            name(str(e["toID"])),
+            str(e["toID"]) if nodes[str(e["toID"])]["type"] != "I" else "",
+        )
+        for e in document["edges"]
+        if str(e["fromID"]) in nodes and str(e["toID"]) in nodes
+    }
+    return counts, edges
+
+
+def import_case(path: Path, tmp_path: Path):
+    folder = tmp_path / path.stem
+    write_new_case(folder, aif.to_case_files(path))
+    return load_case(folder).case
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_summary_counts_nodes_and_edges(path: Path, runner) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    result = runner.invoke(main, ["import", "aif", str(path), "--summary"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["edges"] == len(document["edges"])
+    assert sum(summary["nodes"].values()) == len(document["nodes"])
+    for kind in ("I", "RA", "CA"):
+        assert summary["nodes"][kind] == sum(n["type"] == kind for n in document["nodes"])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_file_imports_with_the_graph_kept(path: Path, runner, tmp_path) -> None:
+    out = tmp_path / "case"
+    result = runner.invoke(main, ["import", "aif", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    case = load_case(out).case
+    document = json.loads(path.read_text(encoding="utf-8"))
+    nodes = {n["nodeID"]: n for n in document["nodes"]}
+    assert {s.id for s in case.statements} == {i for i, n in nodes.items() if n["type"] == "I"}
+    arguments = {a.id: a for a in case.arguments}
+    assert set(arguments) == {i for i, n in nodes.items() if n["type"] in ("RA", "CA")}
+    for edge in document["edges"]:
+        source, target = edge["fromID"], edge["toID"]
+        if nodes[target]["type"] in ("RA", "CA"):
+            assert source in arguments[target].premises
+        else:
+            argument = arguments[source]
+            assert argument.target == target
+            assert argument.relation == ("supports" if nodes[source]["type"] == "RA" else "attacks")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_export_then_import_keeps_nodes_and_edges(path: Path, tmp_path) -> None:
+    case = import_case(path, tmp_path)
+    exported = json.loads(aif.export(case))
+    assert shape(exported)[0] == shape(json.loads(path.read_text(encoding="utf-8")))[0]
+    again = tmp_path / "again.json"
+    again.write_text(aif.export(case), encoding="utf-8")
+    back = import_case(again, tmp_path / "b")
+    assert aif.export(back) == aif.export(case)
+    assert shape(json.loads(aif.export(back))) == shape(exported)
+
+
+def test_scheme_becomes_the_rationale(tmp_path) -> None:
+    case = import_case(SHARED / "external" / "aif" / "nodeset137.json", tmp_path)
+    rationales = {a.rationale for a in case.arguments}
+    assert "Scheme: ExpertOpinion" in rationales
+
+
+def test_shipped_case_round_trips(tmp_path, runner) -> None:
+    out = tmp_path / "kz.json"
+    result = runner.invoke(main, ["export", "aif", str(REPO), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    original = load_case(REPO).case
+    counts = Counter(n["type"] for n in document["nodes"])
+    pairs = sum(len(s.contrary) + len(s.contradicts) for s in original.statements)
+    assert counts["I"] == len(original.hypotheses) + len(original.statements) + len(
+        original.evidence
+    )
+    assert counts["RA"] + counts["CA"] == len(original.arguments) + pairs
+    back = import_case(out, tmp_path)
+    assert back.title == original.title
+    assert {h.id: h.title for h in back.hypotheses} == {h.id: h.title for h in original.hypotheses}
+    assert {
+        a.id: (a.claim, a.premises, a.relation, a.target, a.rationale) for a in back.arguments
+    } == {
+        a.id: (
+            " ".join(a.claim.split()),
+            a.premises,
+            a.relation,
+            a.target,
+            a.rationale and " ".join(a.rationale.split()),
+        )
+        for a in original.arguments
+    }
+    # Evidence items come back as statements (an AIF I-node has no source or quote).
+    assert {s.id for s in back.statements} == {s.id for s in original.statements} | {
+        e.id for e in original.evidence
+    }
+
+
+def test_undercut_and_attack_on_an_argument_stay_apart(tmp_path) -> None:
+    graph = {
+        "nodes": [
+            {"nodeID": "p", "type": "I", "text": "P"},
+            {"nodeID": "q", "type": "I", "text": "Q"},
+            {"nodeID": "r", "type": "RA", "text": "RA"},
+            {"nodeID": "u", "type": "CA", "text": "CA"},
+            {"nodeID": "x", "type": "I", "text": "X"},
+            {"nodeID": "l1", "type": "L", "text": "Bob: P"},
+            {"nodeID": "ya", "type": "YA", "text": "Asserting"},
+        ],
+        "edges": [
+            {"edgeID": "1", "fromID": "p", "toID": "r"},
+            {"edgeID": "2", "fromID": "r", "toID": "q"},
+            {"edgeID": "3", "fromID": "x", "toID": "u"},
+            {"edgeID": "4", "fromID": "u", "toID": "r"},
+            {"edgeID": "5", "fromID": "l1", "toID": "ya"},
+            {"edgeID": "6", "fromID": "ya", "toID": "p"},
+        ],
+    }
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(graph), encoding="utf-8")
+    files = aif.to_case_files(path)
+    assert (
+        "Skipped (no counterpart in a case): 1 L node, 1 YA node, 2 edges"
+        in files["hypotheses/case.yaml"]
+    )
+    case = import_case(path, tmp_path)
+    arguments = {a.id: a for a in case.arguments}
+    assert (arguments["u"].relation, arguments["u"].target) == ("undercuts", "r")
+    assert arguments["u"].claim == "X"
+    assert (arguments["r"].premises, arguments["r"].supports, arguments["r"].claim) == (
+        ("p",),
+        "q",
+        "Q",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("{", "line 1: not valid JSON"),
+        ("[]", "JSON object"),
+        ('{"nodes": 3}', "'nodes' must be a list"),
+        ('{"nodes": [{"nodeID": "1", "type": "X", "text": "a"}]}', "node '1': unknown type 'X'"),
+        ('{"nodes": [{"type": "I", "text": "a"}]}', "node 1: needs a nodeID"),
+        ('{"nodes": [{"nodeID": "1", "type": "I", "text": " "}]}', "node '1': an I-node needs"),
+        (
+            '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}, {"nodeID": "1", "type": "I", "text": "b"}]}',
+            "node '1': the nodeID is used twice",
+        ),
+        (
+            '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "edges": [{"edgeID": "e", "fromID": "1", "toID": "9"}]}',
+            "edge 'e': node '9' does not exist",
+        ),
+        (
+            '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}, {"nodeID": "2", "type": "I", "text": "b"}], "edges": [{"edgeID": "e", "fromID": "1", "toID": "2"}]}',
+            "edge 'e' joins two I-nodes",
+        ),
+        ('{"nodes": [{"nodeID": "1", "type": "L", "text": "a"}]}', "nothing to import"),
+    ],
+)
+def test_bad_input_is_a_clear_error(text: str, words: str, tmp_path, runner) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArgmapError) as caught:
+        aif.to_case_files(path)
+    assert words in str(caught.value)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["import", "aif", str(path), "-o", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert not out.exists()
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 12)
+    | st.sampled_from(["I", "RA", "CA", "L", "1", "2", "", " x"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "nodes",
+                    "edges",
+                    "nodeID",
+                    "type",
+                    "text",
+                    "fromID",
+                    "toID",
+                    "edgeID",
+                    "claim",
+                    "relation",
+                    "kind",
+                    "argmap",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(document=JSON)
+def test_fuzzed_input_raises_only_argmap_errors(document, tmp_path_factory) -> None:
+    folder = tmp_path_factory.mktemp("aif")
+    path = folder / "graph.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        aif.summary(path)
+        files = aif.to_case_files(path)
+    except ArgmapError:
+        return
+    write_new_case(folder / "case", files)  # a graph that reads must make a valid case

@@ -1,0 +1,276 @@
+"""The `json` format: the whole model with its scores, a published schema, a faithful round trip."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from argmap.cli import main
+from argmap.io import jsondoc
+from argmap.load import load_case
+from tests.conftest import REPO
+from tests.interchange import ARGMAP, TEXTS, need_module
+from tests.interchange import FILES as HOSTILE
+
+
+def export(runner, case: Path, target: Path) -> dict:
+    result = runner.invoke(main, ["export", "json", str(case), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
+def round_trip(runner, case: Path, tmp_path: Path) -> tuple[dict, dict, Path]:
+    first = export(runner, case, tmp_path / "first.json")
+    imported = tmp_path / "imported"
+    result = runner.invoke(
+        main, ["import", "json", str(tmp_path / "first.json"), "-o", str(imported)]
+    )
+    assert result.exit_code == 0, result.output
+    second = export(runner, imported, tmp_path / "second.json")
+    return first, second, imported
+
+
+def test_shipped_case_round_trips(runner, tmp_path):
+    first, second, imported = round_trip(runner, REPO, tmp_path)
+    assert first["argmap_json"] == 1
+    assert first["case"] == second["case"]
+    # Everything computed from the model is the same too: quotes found at the same places,
+    # the same scores and posteriors.
+    assert first["quotes"] == second["quotes"]
+    assert first["assessment"] == second["assessment"]
+    original = load_case(REPO).case
+    assert load_case(imported).case.quote_spans == original.quote_spans
+    assert len(first["case"]["evidence"]) == len(original.evidence) == 47
+
+
+def test_hostile_text_round_trips_unchanged(runner, tmp_path, write_case):
+    case = write_case(HOSTILE)
+    first, second, imported = round_trip(runner, case, tmp_path)
+    assert first["case"] == second["case"]
+    assert first["assessment"] == second["assessment"]
+    text = (tmp_path / "first.json").read_text(encoding="utf-8")
+    for hostile in TEXTS:
+        assert hostile in text or json.dumps(hostile, ensure_ascii=False)[1:-1] in text
+    assert first["case"]["evidence"][0]["summary"] == "=cmd|' /C calc'!A0"
+    assert first["case"]["hypotheses"][2]["statement"] == "\tTab-led\rtext"
+
+
+def test_document_holds_the_model_scores_and_source_texts(runner, tmp_path, write_case):
+    case = write_case()
+    document = export(runner, case, tmp_path / "case.json")
+    source_text = (case / "evidence" / "sources" / "report.txt").read_text(encoding="utf-8")
+    assert document["case"]["sources"][0]["text"] == source_text
+    assert document["case"]["sources"][0]["file"] == "sources/report.txt"
+    van = document["case"]["evidence"][0]
+    # Every field, defaults filled in.
+    assert van["kind"] == "fact" and van["credibility"] == "medium"
+    assert van["ratings"] == {"accident": "I", "arson": "C", "other": "N"}
+    start, end = document["quotes"]["van"]["start"], document["quotes"]["van"]["end"]
+    assert source_text[start:end].split() == van["quote"].split()
+    ranking = [h["id"] for h in document["assessment"]["hypotheses"]]
+    assert ranking[0] == "arson"
+    assert document["assessment"]["hypotheses"][0]["weighted_inconsistency"] == 0
+
+
+def test_exported_documents_validate_against_the_schema(runner, tmp_path, write_case):
+    jsonschema = need_module("jsonschema")
+    schema = jsondoc.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for name, case in (("shipped", REPO), ("hostile", write_case(HOSTILE))):
+        document = export(runner, case, tmp_path / f"{name}.json")
+        errors = list(validator.iter_errors(document))
+        assert errors == [], errors[:3]
+    # The schema is strict: a stray key or a wrong rating is caught.
+    document["case"]["evidence"][0]["ratings"]["arson"] = "maybe"
+    document["case"]["evidence"][0]["colour"] = "red"
+    messages = " ".join(e.message for e in validator.iter_errors(document))
+    assert "'maybe'" in messages and "'colour'" in messages
+    document["argmap_json"] = 2
+    assert not validator.is_valid(document)
+
+
+def test_schema_module_prints_the_schema():
+    result = subprocess.run(
+        [sys.executable, "-m", "argmap.io.jsondoc"], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == jsondoc.json_schema()
+
+
+def test_export_is_deterministic_across_hash_seeds(tmp_path):
+    outputs = []
+    for seed in ("0", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        target = tmp_path / f"case-{seed}.json"
+        subprocess.run(
+            [*ARGMAP, "export", "json", str(REPO), "-o", str(target)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_stdout_and_file_outputs_match(runner, tmp_path):
+    result = runner.invoke(main, ["export", "json", str(REPO)])
+    assert result.exit_code == 0
+    export(runner, REPO, tmp_path / "k.json")
+    assert result.stdout == (tmp_path / "k.json").read_text(encoding="utf-8")
+
+
+# --- bad input: a clear error naming the line or node, exit 1, nothing written ------------
+
+
+def import_text(runner, tmp_path: Path, text: str | bytes):
+    source = tmp_path / "in.json"
+    if isinstance(text, bytes):
+        source.write_bytes(text)
+    else:
+        source.write_text(text, encoding="utf-8")
+    target = tmp_path / "new-case"
+    result = runner.invoke(main, ["import", "json", str(source), "-o", str(target)])
+    return result, target
+
+
+def valid_document(runner, tmp_path, write_case) -> dict:
+    return export(runner, write_case(), tmp_path / "valid.json")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"argmap_json": 1,\n "case": {\n', "in.json:3: error: not valid JSON"),
+        (b"\xff\xfe{}", "in.json:1: error: not UTF-8 text"),
+        ("[1, 2]", "not an argmap JSON document"),
+        ('{"case": {}}', "not an argmap JSON document"),
+        ('{"argmap_json": 2, "case": {}}', "argmap_json: unsupported version 2"),
+        ('{"argmap_json": true, "case": {}}', "unsupported version true"),
+        ('{"argmap_json": 1}', "case: missing or not an object"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+    ],
+)
+def test_malformed_documents(runner, tmp_path, text, expected):
+    result, target = import_text(runner, tmp_path, text)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_model_errors_name_the_node_and_its_line(runner, tmp_path, write_case):
+    document = valid_document(runner, tmp_path, write_case)
+    document["case"]["evidence"][1]["ratings"]["arson"] = "maybe"
+    document["case"]["hypotheses"][0]["colour"] = "red"
+    text = json.dumps(document, indent=2)
+    result, target = import_text(runner, tmp_path, text)
+    assert result.exit_code == 1
+    lines = text.splitlines()
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 2
+    for error, node, needle in (
+        (errors[0], "case.hypotheses[accident].colour", '"colour"'),
+        (errors[1], "case.evidence[alarm].ratings.arson", '"arson": "maybe"'),
+    ):
+        assert node in error
+        line = int(error.split(":")[1])
+        assert needle in lines[line - 1]
+    assert not target.exists()
+
+
+def test_cross_reference_errors_point_into_the_json(runner, tmp_path, write_case):
+    document = valid_document(runner, tmp_path, write_case)
+    document["case"]["evidence"][0]["ratings"]["arsen"] = "C"
+    document["case"]["evidence"][1]["quote"] = "Nothing like this is in the report."
+    text = json.dumps(document, indent=2)
+    result, target = import_text(runner, tmp_path, text)
+    assert result.exit_code == 1
+    assert "in.json:" in result.stderr
+    assert "case.evidence[van].ratings.arsen: 'arsen' is not a hypothesis" in result.stderr
+    assert "case.evidence[alarm].quote: quote not found in source 'report'" in result.stderr
+    assert "new-case" not in result.stderr  # the files that were never written go unnamed
+    assert not target.exists()
+
+
+def test_source_text_must_travel_with_the_document(runner, tmp_path, write_case):
+    document = valid_document(runner, tmp_path, write_case)
+    document["case"]["sources"][0]["text"] = None
+    result, target = import_text(runner, tmp_path, json.dumps(document, indent=2))
+    assert result.exit_code == 1
+    assert "case.sources[report].text: the source names a file but its text is missing" in (
+        result.stderr
+    )
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "file",
+    [
+        "../../outside.txt",
+        "/etc/passwd",
+        "../hypotheses/case.yaml",
+        "evidence.yaml",
+        "../notes.txt",
+        "a\\b.txt",
+    ],
+)
+def test_unsafe_source_paths_get_a_fresh_name_inside_the_case(runner, tmp_path, write_case, file):
+    document = valid_document(runner, tmp_path, write_case)
+    document["case"]["sources"][0]["file"] = file
+    result, target = import_text(runner, tmp_path, json.dumps(document))
+    assert result.exit_code == 0, result.output
+    case = load_case(target).case
+    assert case.sources[0].file == "sources/report.txt"
+    assert case.source_texts["report"] == document["case"]["sources"][0]["text"]
+    assert not (tmp_path / "outside.txt").exists()
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "evidence/evidence.yaml",
+        "evidence/sources/report.txt",
+        "hypotheses/case.yaml",
+    ]
+
+
+def test_safe_source_paths_are_kept(runner, tmp_path, write_case):
+    case = write_case(
+        {
+            "evidence/sources/report.txt": None,
+            "texts/harbour report.txt": "Witnesses saw two men leave the yard in a van.\n",
+            "evidence/evidence.yaml": (
+                "sources:\n  - id: report\n    title: Harbour report\n"
+                "    file: ../texts/harbour report.txt\n"
+                "evidence:\n  - id: van\n    summary: A van.\n    source: report\n"
+                "    quote: Witnesses saw two men leave the yard in a van.\n"
+                "    ratings: {accident: I, arson: C, other: N}\n"
+            ),
+        }
+    )
+    first, second, imported = round_trip(runner, case, tmp_path)
+    assert first["case"] == second["case"]
+    assert (imported / "texts" / "harbour report.txt").is_file()
+
+
+def test_two_sources_may_share_a_file(runner, tmp_path, write_case):
+    case = write_case(HOSTILE)  # 'report' and 'gazette' both read sources/report.txt
+    first, second, imported = round_trip(runner, case, tmp_path)
+    files = [s["file"] for s in second["case"]["sources"]]
+    assert files == ["sources/report.txt", "sources/report.txt"]
+
+
+def test_import_refuses_an_existing_case(runner, tmp_path, write_case):
+    export(runner, write_case(), tmp_path / "k.json")
+    existing = write_case(name="existing")
+    before = sorted(p.read_bytes() for p in existing.rglob("*") if p.is_file())
+    result = runner.invoke(main, ["import", "json", str(tmp_path / "k.json"), "-o", str(existing)])
+    assert result.exit_code == 1
+    assert "exists and is not empty" in result.stderr
+    assert sorted(p.read_bytes() for p in existing.rglob("*") if p.is_file()) == before
+
+
+def test_doctests():
+    assert doctest.testmod(jsondoc).failed == 0

@@ -16,7 +16,7 @@ import numpy as np
 
 from .model import Case, is_catch_all
 from .priors import leaf_priors
-from .scoring import Scores, score_case, significant
+from .scoring import Matrix, Scores, score_case, significant
 from .weighing import (
     CODE,
     DEFAULT_DRAWS,
@@ -33,18 +33,15 @@ from .weighing import (
 __all__ = ["Assessment", "assess", "weighing_input"]
 
 
-def weighing_input(case: Case, likelihoods: Mapping[str, float] | None = None) -> WeighingInput:
-    """The case as arrays for :class:`~argmap.weighing.Weighing`."""
-    leaves = tuple(h.id for h in case.leaves)
-    column = {hid: j for j, hid in enumerate(leaves)}
-    shape = (len(case.evidence), len(leaves))
-    codes = np.full(shape, NEUTRAL, dtype=np.int8)
-    fixed = np.ones(shape, dtype=bool)
-    for i, item in enumerate(case.evidence):
-        for hid, rating in item.ratings.items():
-            if rating != "NA":
-                codes[i, column[hid]] = CODE[rating]
-                fixed[i, column[hid]] = False
+def weighing_input(
+    case: Case, likelihoods: Mapping[str, float] | None = None, matrix: Matrix | None = None
+) -> WeighingInput:
+    """The case as arrays for :class:`~argmap.weighing.Weighing` (from its PARC matrix)."""
+    matrix = matrix or Matrix.from_case(case)
+    leaves = matrix.hypothesis_ids
+    # Five-point values −2 … 2 are rating codes II=0 … CC=4; NA and unrated cells stay N.
+    fixed = np.isnan(matrix.points)
+    codes = np.where(fixed, NEUTRAL, np.nan_to_num(matrix.points) + CODE["N"]).astype(np.int8)
     roots = [h.id for h, depth in case.hypotheses_in_order if depth == 0]
     priors, problems = leaf_priors(roots, case.children, {h.id: h.prior for h in case.hypotheses})
     if problems:  # the loader refuses such cases; guard against direct use
@@ -261,8 +258,9 @@ def assess(
     if seed is None:
         seed = settings.seed if settings and settings.seed is not None else DEFAULT_SEED
     groups = {g.id: case.leaves_under(g.id) for g in case.groups}
-    weighing = Weighing(weighing_input(case, likelihoods), groups)
-    return Assessment(case, score_case(case), weighing, weighing.monte_carlo(draws, seed))
+    scores = score_case(case)
+    weighing = Weighing(weighing_input(case, likelihoods, scores.matrix), groups)
+    return Assessment(case, scores, weighing, weighing.monte_carlo(draws, seed))
 
 
 def _r(value: float) -> float:

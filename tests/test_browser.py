@@ -6,35 +6,25 @@ Screenshots go to test-output/ (desktop and narrow) for a person to look at.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from argmap.cli import main
+from argmap.render.pdf import CHROMIUM_FLAGS, find_chromium
 
 from .conftest import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag != "--no-pdf-header-footer"]
 OUTPUT = REPO / "test-output"
 
 
 def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
+    found = find_chromium()
+    if found:
+        return found
     if os.environ.get("ARGMAP_REQUIRE_ALL_ENGINES"):
         pytest.fail("Chromium is missing but ARGMAP_REQUIRE_ALL_ENGINES is set")
     pytest.skip("no system Chromium here (CI installs it)")

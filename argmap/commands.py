@@ -46,20 +46,48 @@ def score(
     draws: int | None = None,
     seed: int | None = None,
     likelihoods: dict[str, float] | None = None,
+    analyst: str | None = None,
+    consensus: bool = False,
+    round_number: int | None = None,
 ) -> tuple[str, list[Problem]]:
-    """The scores as a table or JSON text."""
+    """The scores as a table or JSON text; with ``analyst`` or ``consensus``, of the matrix
+    as that analyst rated it or of the analysts' consensus (docs/workshops.md)."""
     from .assess import assess, assessment_json
 
     result = load(folder)
+    case = result.case
     if likelihoods:
-        _check_likelihoods(result.case, likelihoods)
-    assessment = assess(
-        result.case, draws=draws, seed=seed, likelihoods=_merged(result.case, likelihoods)
-    )
+        _check_likelihoods(case, likelihoods)
+    ratings: dict[str, object] | None = None
+    if analyst is not None or consensus:
+        case, ratings = _workshop_case(result, analyst, round_number)
+    assessment = assess(case, draws=draws, seed=seed, likelihoods=_merged(case, likelihoods))
     document = assessment_json(assessment)
+    if ratings is not None:
+        document["ratings"] = ratings
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n", result.warnings
-    return _score_table(result.case, document), result.warnings
+    return _score_table(case, document), result.warnings
+
+
+def _workshop_case(
+    result: LoadResult, analyst: str | None, round_number: int | None
+) -> tuple[Case, dict[str, object]]:
+    """The case with an analyst's (or, without one, the consensus) ratings, described."""
+    from .workshop.aggregate import analyst_case, build_workshop, consensus_case
+
+    workshop = build_workshop(result.case, result.ratings, round_number)
+    if analyst is not None:
+        index = workshop.find(analyst)
+        who = workshop.analysts[index]
+        described: dict[str, object] = {"by": "analyst", "analyst": who.name, "round": who.round}
+        return analyst_case(result.case, workshop, index), described
+    described = {
+        "by": "consensus",
+        "round": workshop.round,
+        "analysts": len(workshop.analysts),
+    }
+    return consensus_case(result.case, workshop), described
 
 
 def _merged(case: Case, likelihoods: dict[str, float] | None) -> dict[str, float] | None:
@@ -104,6 +132,17 @@ def _score_table(case: Case, document: dict) -> str:
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     align = "><>>>><"
     lines = [f"{case.title}", f"{case.question}", ""]
+    ratings = document.get("ratings")
+    if ratings:
+        if ratings["by"] == "analyst":
+            lines[-1:] = [f"ratings: {ratings['analyst']}'s, round {ratings['round']}", ""]
+        else:
+            count = ratings["analysts"]
+            lines[-1:] = [
+                f"ratings: consensus of {count} analyst{'s' if count != 1 else ''}, "
+                f"round {ratings['round']}",
+                "",
+            ]
     if not document["hypotheses"]:
         lines.append("The case has no hypotheses yet: add them under 'hypotheses:' to score it.")
         return "\n".join(lines) + "\n"
@@ -137,7 +176,10 @@ def diagram_source(case: Case, kind: str, max_evidence: int | None = None) -> st
     from .render.dot import argument_map, evidence_map
 
     if kind == "arguments":
-        return argument_map(case)
+        from .evaluate import evaluate
+
+        evaluation = evaluate(case)
+        return argument_map(case, labels=evaluation.labels, reasons=evaluation.reasons)
     return evidence_map(case, _scores(case), max_evidence=max_evidence)
 
 
@@ -160,6 +202,7 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
     from jinja2 import TemplateError
 
     from .assess import assess
+    from .evaluate import evaluate
     from .render.dot import argument_map, drawn_evidence, evidence_map
     from .render.engine import find_engine, layout
     from .render.html import render_report, report_context
@@ -171,7 +214,10 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
     engine = find_engine()
     limit = REPORT_MAX_EVIDENCE_IN_MAP
     evidence_svg = layout(evidence_map(case, scores, max_evidence=limit), "svg", engine)
-    argument_svg = layout(argument_map(case), "svg", engine)
+    evaluation = evaluate(case)
+    argument_svg = layout(
+        argument_map(case, labels=evaluation.labels, reasons=evaluation.reasons), "svg", engine
+    )
     context = report_context(
         assessment,
         evidence_svg,
@@ -179,6 +225,7 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
         warnings=len(result.warnings),
         evidence_map_shown=len(drawn_evidence(case, scores, limit)),
         evidence_map_limit=limit,
+        evaluation=evaluation,
     )
     try:
         return render_report(context, templates), result.warnings
@@ -284,7 +331,8 @@ def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
     def row(node: str, text: str, depth: int = 0) -> str:
         return f"  {labels[node]:<9}  {'  ' * depth + node:<{width}}  {text}"
 
-    lines += ["", "hypotheses"]
+    if case.hypotheses:
+        lines += ["", "hypotheses"]
     for h, depth in case.hypotheses_in_order:
         verdict = evaluation.verdicts[h.id]
         met = STANDARD_NAMES[verdict.strongest] if verdict.strongest else "none"
@@ -318,7 +366,7 @@ def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
     if bare:
         lines.append(
             f"note: {len(bare)} premise statement{'s are' if len(bare) != 1 else ' is'} neither "
-            f"assumed nor argued for, so out: {', '.join(bare)}. Mark a statement you take as "
-            "given with 'assumed: true'."
+            f"assumed nor argued for, so out: {', '.join(bare)} (mark one you take as given "
+            "with 'assumed: true')."
         )
     return "\n".join(lines) + "\n"

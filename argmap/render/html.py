@@ -9,7 +9,7 @@ is declared here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,14 +18,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .. import __version__
-from ..model import RATING_NAMES, RELIABILITY_NAMES, Case
+from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case
 
 if TYPE_CHECKING:
     from ..assess import Assessment
+    from ..evaluate import Evaluation
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
 from ..weighing import estimative_term
-from .dot import EDGE_STYLES
+from .dot import EDGE_STYLES, LABEL_STYLES
 
 __all__ = ["ReportContext", "render_report", "report_context", "template_dirs"]
 
@@ -105,6 +106,12 @@ class HypothesisRow:
     """The posterior without the dependence discount (leaves only)."""
     posterior_without_deceptive: float | None
     """The posterior without items suspected of deception (leaves, when there are any)."""
+    label: str | None = None
+    """in, out or undecided in the evaluated argument map."""
+    standard: str | None = None
+    """The proof standard that decides its label, in words."""
+    verdict: str | None = None
+    """Which standard it meets and why, in one sentence."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,17 @@ class ArgumentRow:
     premises: tuple[tuple[str, str], ...]
     """(id, kind) of each premise."""
     rationale: str | None
+    label: str | None = None
+    """in, out or undecided in the evaluated argument map."""
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    id: str
+    text: str
+    label: str | None
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -243,7 +261,7 @@ class ReportContext:
     """Leaf hypotheses in matrix column order."""
     evidence: tuple[EvidenceRow, ...]
     """Items, most diagnostic first."""
-    statements: tuple[tuple[str, str], ...]
+    statements: tuple[StatementRow, ...]
     arguments: tuple[ArgumentRow, ...]
     sources: tuple[SourceView, ...]
     evidence_svg: Markup
@@ -253,6 +271,8 @@ class ReportContext:
     evidence_map_limit: int | None
     """The most items the evidence map draws, if limited."""
     legend: tuple[LegendEntry, ...]
+    label_legend: tuple[tuple[str, str, str], ...]
+    """(label, fill, border) for the argument map's in / out / undecided, when evaluated."""
     caveats: tuple[str, ...]
     top: tuple[str, ...]
     """Ids of the leaf (or tied leaves) with the highest posterior."""
@@ -469,11 +489,26 @@ def report_context(
     warnings: int = 0,
     evidence_map_shown: int | None = None,
     evidence_map_limit: int | None = None,
+    evaluation: Evaluation | None = None,
 ) -> ReportContext:
     """Build the report's context from an assessed case and its rendered diagrams."""
     case, scores = assessment.case, assessment.scores
     m = scores.matrix
+    labels = evaluation.labels if evaluation else {}
+    reasons = evaluation.reasons if evaluation else {}
     rows = _hypothesis_rows(assessment)
+    if evaluation is not None:
+        rows = [
+            replace(
+                row,
+                label=labels.get(row.id),
+                standard=STANDARD_NAMES[evaluation.verdicts[row.id].standard],
+                verdict=evaluation.verdicts[row.id].why,
+            )
+            if row.id in evaluation.verdicts
+            else row
+            for row in rows
+        ]
     by_id = {r.id: r for r in rows}
     ranking = tuple(by_id[m.hypothesis_ids[j]] for j in scores.order)
     columns = tuple(by_id[hid] for hid in m.hypothesis_ids)
@@ -501,6 +536,8 @@ def report_context(
             kind_of[a.target],
             tuple((p, kind_of[p]) for p in a.premises),
             a.rationale,
+            labels.get(a.id),
+            reasons.get(a.id),
         )
         for a in case.arguments
     )
@@ -551,7 +588,15 @@ def report_context(
         groups=tuple(groups),
         columns=columns,
         evidence=tuple(evidence_rows),
-        statements=tuple((s.id, s.text) for s in case.statements),
+        statements=tuple(
+            StatementRow(s.id, s.text, labels.get(s.id), reasons.get(s.id)) for s in case.statements
+        ),
+        label_legend=tuple(
+            (label, LABEL_STYLES[label]["fillcolor"], LABEL_STYLES[label]["color"])
+            for label in ("in", "out", "undecided")
+        )
+        if evaluation is not None
+        else (),
         arguments=arguments,
         sources=tuple(_source_view(case, s.id) for s in case.sources if s.id in case.source_texts),
         evidence_svg=_inline_svg(evidence_svg),

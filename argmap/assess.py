@@ -223,7 +223,9 @@ class Assessment:
         if high_cred * 2 < n:
             cap(
                 "moderate",
-                f"Only {high_cred} of those items {'is' if high_cred == 1 else 'are'} "
+                "None of those items is of high credibility."
+                if high_cred == 0
+                else f"Only {high_cred} of those items {'is' if high_cred == 1 else 'are'} "
                 "of high credibility.",
             )
         all_sources = {s for s in data.source if s}

@@ -146,14 +146,50 @@ def _likelihood(
     metavar="RATING=P",
     help="P(E|H) for a rating, e.g. CC=0.95 (repeatable).",
 )
+@click.option(
+    "--analyst",
+    metavar="NAME",
+    help="Score the matrix as this analyst rated it (evidence/ratings/).",
+)
+@click.option("--consensus", is_flag=True, help="Score the analysts' consensus matrix.")
+@click.option(
+    "--round",
+    "round_number",
+    type=click.IntRange(1, 99),
+    help="With --analyst or --consensus: each analyst's latest round up to N.",
+)
 @handles_errors
 def score(
-    case: Path, fmt: str, draws: int | None, seed: int | None, likelihoods: dict[str, float]
+    case: Path,
+    fmt: str,
+    draws: int | None,
+    seed: int | None,
+    likelihoods: dict[str, float],
+    analyst: str | None,
+    consensus: bool,
+    round_number: int | None,
 ) -> None:
-    """Rank the hypotheses: PARC inconsistency, posteriors, robustness, confidence."""
+    """Rank the hypotheses: PARC inconsistency, posteriors, robustness, confidence.
+
+    By default the case's own ratings are scored; --analyst NAME or --consensus score an
+    analyst's or the workshop's consensus ratings instead (see docs/workshops.md).
+    """
+    if analyst is not None and consensus:
+        raise click.UsageError("give --analyst NAME or --consensus, not both")
+    if round_number is not None and analyst is None and not consensus:
+        raise click.UsageError("--round needs --analyst NAME or --consensus")
     from .commands import score as run
 
-    text, warnings = run(case, fmt, draws=draws, seed=seed, likelihoods=likelihoods)
+    text, warnings = run(
+        case,
+        fmt,
+        draws=draws,
+        seed=seed,
+        likelihoods=likelihoods,
+        analyst=analyst,
+        consensus=consensus,
+        round_number=round_number,
+    )
     _report_warnings(warnings, full=False)
     click.echo(text, nl=False)
 
@@ -217,13 +253,22 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates overriding the built-in partials.",
 )
+@click.option(
+    "--names",
+    is_flag=True,
+    help="Name the analysts in the workshop section (default: A, B, C…).",
+)
 @handles_errors
-def report(case: Path, output: Path | None, pdf: bool, templates: Path | None) -> None:
-    """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources."""
+def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, names: bool) -> None:
+    """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources.
+
+    With analysts' ratings (evidence/ratings/), it adds the workshop section: where they
+    disagree, their rankings beside the consensus, and what to discuss first.
+    """
     from .commands import report as run
     from .output import write_atomic
 
-    html, warnings = run(case, templates)
+    html, warnings = run(case, templates, names=names)
     _report_warnings(warnings, full=False)
     if pdf:
         from .render.pdf import html_to_pdf
@@ -239,9 +284,11 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None) -
 
 
 @main.command()
-@click.argument("part", type=click.Choice(["hypotheses", "evidence"]), default="hypotheses")
+@click.argument(
+    "part", type=click.Choice(["hypotheses", "evidence", "ratings"]), default="hypotheses"
+)
 def schema(part: str) -> None:
-    """Print the JSON Schema of a hypotheses or evidence file (for editors)."""
+    """Print the JSON Schema of a hypotheses, evidence or analyst's ratings file (for editors)."""
     from .commands import schema as run
 
     click.echo(run(part), nl=False)
@@ -345,3 +392,74 @@ def evaluate(case: Path, fmt: str) -> None:
     text, warnings = run(case, fmt)
     _report_warnings(warnings, full=False)
     click.echo(text, nl=False)
+
+
+@main.group()
+def workshop() -> None:
+    """Analyst workshops: blind rating sheets, and analysts' ratings taken into the case.
+
+    Each analyst rates the matrix on a sheet of their own; `merge` takes the downloaded
+    files into CASE/evidence/ratings/; `score --analyst/--consensus` and `report` then show
+    the consensus and where the analysts disagree. See docs/workshops.md.
+    """
+
+
+@workshop.command()
+@CASE_ARGUMENT
+@click.option("--analyst", required=True, metavar="NAME", help="Whose sheet it is.")
+@click.option(
+    "--round",
+    "round_number",
+    type=click.IntRange(1, 99),
+    default=1,
+    show_default=True,
+    help="Workshop round; from round 2 the analyst's own earlier ratings are filled in.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default build/sheets/NAME.html).",
+)
+@handles_errors
+def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> None:
+    """Write a self-contained HTML rating sheet for one analyst.
+
+    It works offline from the file (e-mail it): the hypotheses and evidence in an order
+    shuffled for this analyst, no one else's ratings, entries kept in the browser, and a
+    button that downloads the analyst's ratings file.
+    """
+    from .commands import workshop_sheet
+    from .output import write_atomic
+
+    html, name = workshop_sheet(case, analyst, round_number)
+    target = output or Path("build/sheets") / name
+    write_atomic(target, html)
+    click.echo(display_path(target))
+
+
+@workshop.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The case to take the ratings into.",
+)
+@handles_errors
+def merge(files: tuple[Path, ...], into: Path) -> None:
+    """Take analysts' ratings FILES into the case's evidence/ratings/.
+
+    Every file is checked first (unknown evidence or hypotheses are refused, with file and
+    line); nothing is written unless all pass. A file replaces the same analyst's file for
+    the same round, which is kept as a backup (NAME.yaml.bak, .bak2, …).
+    """
+    from .commands import workshop_merge
+
+    lines, warnings = workshop_merge(list(files), into)
+    _report_warnings(warnings, full=True)
+    for line in lines:
+        click.echo(line)

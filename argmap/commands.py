@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from .problems import ArgmapError, Problem
 
 if TYPE_CHECKING:
+    from .assess import Assessment
     from .evaluate import Evaluation
     from .load import LoadResult
     from .model import Case
     from .scoring import Scores
+    from .workshop.view import WorkshopView
 
 __all__ = ["check", "diagram", "report", "schema", "score", "scaffold"]
 
@@ -197,8 +199,11 @@ def diagram(folder: Path, kind: str, fmt: str) -> tuple[bytes, list[Problem]]:
 REPORT_MAX_EVIDENCE_IN_MAP = 40
 
 
-def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Problem]]:
-    """The HTML report as text."""
+def report(
+    folder: Path, templates: Path | None = None, *, names: bool = False
+) -> tuple[str, list[Problem]]:
+    """The HTML report as text; with analysts' ratings, a workshop section in which
+    analysts are A, B, C… unless ``names``."""
     from jinja2 import TemplateError
 
     from .assess import assess
@@ -226,6 +231,7 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
         evidence_map_shown=len(drawn_evidence(case, scores, limit)),
         evidence_map_limit=limit,
         evaluation=evaluation,
+        workshop=_workshop_view(assessment, result, names) if result.ratings else None,
     )
     try:
         return render_report(context, templates), result.warnings
@@ -235,11 +241,26 @@ def report(folder: Path, templates: Path | None = None) -> tuple[str, list[Probl
         raise ArgmapError(f"report template error{where}: {err}") from None
 
 
-def schema(part: str) -> str:
-    """JSON Schema of a hypotheses or evidence file."""
-    from .model import EvidenceFile, HypothesesFile
+def _workshop_view(assessment: Assessment, result: LoadResult, names: bool) -> WorkshopView:
+    from .workshop.aggregate import build_workshop
+    from .workshop.view import workshop_view
 
-    model = HypothesesFile if part == "hypotheses" else EvidenceFile
+    return workshop_view(assessment, build_workshop(result.case, result.ratings), names=names)
+
+
+def schema(part: str) -> str:
+    """JSON Schema of a hypotheses, evidence or ratings file."""
+    from pydantic import BaseModel
+
+    from .model import EvidenceFile, HypothesesFile
+    from .workshop.ratings import RatingsFile
+
+    models: dict[str, type[BaseModel]] = {
+        "hypotheses": HypothesesFile,
+        "evidence": EvidenceFile,
+        "ratings": RatingsFile,
+    }
+    model = models[part]
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"argmap {part} file"
@@ -370,3 +391,26 @@ def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
             "with 'assumed: true')."
         )
     return "\n".join(lines) + "\n"
+
+
+def workshop_sheet(folder: Path, analyst: str, round_number: int) -> tuple[str, str]:
+    """An analyst's rating sheet as HTML, and the file name it suggests for itself."""
+    from .workshop.ratings import analyst_slug
+    from .workshop.sheet import render_sheet, sheet_context
+
+    if not analyst.strip():
+        raise ArgmapError("--analyst needs a name")
+    if len(analyst.strip()) > 80 or "\n" in analyst:
+        raise ArgmapError("--analyst: a name is one line of at most 80 characters")
+    result = load(folder)
+    context = sheet_context(result.case, analyst, round_number, result.ratings)
+    slug = analyst_slug(context.analyst)
+    name = f"{slug}.html" if round_number == 1 else f"{slug}.round{round_number}.html"
+    return render_sheet(context), name
+
+
+def workshop_merge(files: list[Path], folder: Path) -> tuple[list[str], list[Problem]]:
+    """Take analysts' ratings files into the case; the lines to print and its warnings."""
+    from .workshop.merge import merge_ratings
+
+    return merge_ratings(files, folder)

@@ -33,6 +33,7 @@ from .model import (
 from .priors import leaf_priors
 from .problems import CaseError, Problem
 from .quotes import SourceText
+from .workshop.ratings import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .yamlfile import Loc, YamlDocument, read_yaml
 
 __all__ = ["LoadResult", "case_files", "load_case"]
@@ -44,6 +45,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class LoadResult:
     case: Case
     warnings: list[Problem]
+    ratings: list[AnalystRatings] = field(default_factory=list)
+    """Analysts' ratings files (evidence/ratings/*.yaml), if any: docs/workshops.md."""
 
 
 def case_files(folder: Path, part: str) -> list[Path]:
@@ -138,7 +141,7 @@ def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
             return f"unsupported format '{value}'", "this version of argmap reads format 1"
         return f"'{value}' is not allowed", f"use one of {expected}"
     if kind == "string_type":
-        return f"expected text, found a {_shape(value)}", "write a single value here"
+        return f"expected text, found {_shape(value)}", "write a single value here"
     if kind in ("bool_parsing", "bool_type"):
         return f"{_shape(value)} is not true or false", f"write '{name}: true' or '{name}: false'"
     if kind in ("float_parsing", "float_type"):
@@ -357,14 +360,29 @@ def load_case(folder: Path | str) -> LoadResult:
             problems.extend(found)
             if model is not None:
                 parsed.append((doc, model))
+    rating_files = case_files(folder, RATINGS_FOLDER)
+    ratings: list[tuple[YamlDocument, RatingsFile]] = []
+    for path in rating_files:
+        try:
+            doc = read_yaml(path)
+        except CaseError as err:
+            problems.extend(err.problems)
+            continue
+        rated, found = _validate(doc, RatingsFile)
+        problems.extend(found)
+        if isinstance(rated, RatingsFile):
+            ratings.append((doc, rated))
     if problems:
         # Cross-references would only repeat what the broken files hide.
         raise CaseError(problems)
-    return _assemble(folder, parsed, hyp_files + ev_files)
+    return _assemble(folder, parsed, hyp_files + ev_files + rating_files, ratings)
 
 
 def _assemble(
-    folder: Path, parsed: list[tuple[YamlDocument, BaseModel]], files: list[Path]
+    folder: Path,
+    parsed: list[tuple[YamlDocument, BaseModel]],
+    files: list[Path],
+    ratings: Sequence[tuple[YamlDocument, RatingsFile]] = (),
 ) -> LoadResult:
     check = _Checker()
     origins: dict[str, _Origin] = {}
@@ -618,6 +636,15 @@ def _assemble(
                 "or drop it (non-diagnostic evidence)",
             )
 
+    analysts, found = check_ratings(
+        ratings,
+        evidence_ids=ids_of("evidence item"),
+        leaf_ids=leaf_ids,
+        hypothesis_ids=hyp_ids,
+        folder=folder,
+    )
+    check.problems.extend(found)
+
     errors = [p for p in check.problems if p.severity == "error"]
     if errors:
         raise CaseError(check.problems)
@@ -637,7 +664,7 @@ def _assemble(
         quote_spans=spans,
         digest=_digest(folder, files, source_files),
     )
-    return LoadResult(case, sorted(check.problems, key=lambda p: p.sort_key))
+    return LoadResult(case, sorted(check.problems, key=lambda p: p.sort_key), analysts)
 
 
 def _check_evaluation_fields(
@@ -688,8 +715,15 @@ def _read_source(check: _Checker, origin: _Origin, source: Source, case_root: Pa
     path = origin.doc.path.parent / source.file
     try:
         resolved = path.resolve()
-    except (OSError, RuntimeError):
-        resolved = path
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symbolic link loop (Python 3.11)
+        reason = err.strerror if isinstance(err, OSError) else "a symbolic link loop"
+        check.error(
+            origin,
+            ["file"],
+            f"cannot follow source file '{source.file}': {reason}",
+            "point 'file:' at the text itself, not at a link that leads nowhere",
+        )
+        return None
     if not resolved.is_relative_to(case_root):
         check.error(
             origin,
@@ -714,6 +748,14 @@ def _read_source(check: _Checker, origin: _Origin, source: Source, case_root: Pa
             ["file"],
             f"cannot read source file '{source.file}': {err.strerror}",
             "check the file is readable",
+        )
+        return None
+    if b"\x00" in raw:  # UTF-16 text reads as "valid" UTF-8 full of NULs: no quote would match
+        check.error(
+            origin,
+            ["file"],
+            f"'{source.file}' is not text: it contains NUL bytes (binary, or UTF-16)",
+            "save the source as UTF-8 text",
         )
         return None
     try:

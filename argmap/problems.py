@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,27 @@ def display_path(path: Path | str) -> str:
     return rel if not rel.startswith(".." + os.sep + "..") else text
 
 
+MESSAGE_LIMIT = 400
+"""Longest message shown; a longer one (a huge value quoted in it) keeps its two ends."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str, limit: int | None) -> str:
+    """``text`` with control characters escaped (no line breaks, no terminal codes), and
+    cut to about ``limit`` characters around an ellipsis."""
+    text = _CONTROL.sub(_escape, text)
+    if limit is not None and len(text) > limit:
+        keep = limit // 2
+        text = f"{text[:keep]}…{text[-keep:]}"
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem in the case, located at a file and line."""
@@ -35,10 +57,19 @@ class Problem:
     hint: str
 
     def format(self) -> str:
-        """`FILE:LINE: error: FIELD: MESSAGE` and an indented hint line."""
+        """`FILE:LINE: error: FIELD: MESSAGE` and an indented hint line.
+
+        Text from the case (a value in a message, an id in a field) is shown on one line,
+        its control characters escaped, and cut short when it is very long.
+
+        >>> Problem("error", Path("e.yaml"), 3, "kind", "'a\\nb' is not allowed", "").format()
+        "e.yaml:3: error: kind: 'a\\\\nb' is not allowed"
+        """
         where = f"{display_path(self.file)}:{self.line}"
-        head = f"{where}: {self.severity}: {self.field + ': ' if self.field else ''}{self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        field = _one_line(self.field, 200)
+        message = _one_line(self.message, MESSAGE_LIMIT)
+        head = f"{where}: {self.severity}: {field + ': ' if field else ''}{message}"
+        return f"{head}\n  hint: {_one_line(self.hint, None)}" if self.hint else head
 
     @property
     def sort_key(self) -> tuple[str, int, int]:

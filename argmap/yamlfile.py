@@ -27,6 +27,12 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+# What YAML itself refuses in a file (C0 controls but tab, line feed and carriage return;
+# DEL; C1 controls but NEL; surrogates; U+FFFE, U+FFFF), let in through a double-quoted
+# escape such as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted; case files need a handful of levels."""
 Loc = tuple[str | int, ...]
 
 
@@ -105,15 +111,30 @@ def _refuse_anchors(path: Path, text: str) -> None:
             )
 
 
-def _to_data(path: Path, node: yaml.Node) -> Any:
+def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
     if isinstance(node, yaml.ScalarNode):
         # A plain empty scalar (`key:`): the C composer marks plain style as '',
         # the pure-Python one as None; quoted '' and "" stay empty strings.
         if node.value == "" and not node.style:
             return None
+        bad = _NOT_TEXT.search(node.value)
+        if bad:
+            raise _problem(
+                path,
+                node.start_mark.line + 1,
+                f"control character U+{ord(bad.group()):04X} in text",
+                "remove the escape (such as \\0, \\e or \\x07) from the quoted text",
+            )
         return node.value
+    if depth >= MAX_DEPTH:
+        raise _problem(
+            path,
+            node.start_mark.line + 1,
+            f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+            "case files need only a few levels; check the brackets and indentation",
+        )
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(path, item) for item in node.value]
+        return [_to_data(path, item, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         lines: dict[str, int] = {}
@@ -135,7 +156,7 @@ def _to_data(path: Path, node: yaml.Node) -> Any:
                     "remove one of the two, or merge their values",
                 )
             lines[key] = line
-            result[key] = _to_data(path, value_node)
+            result[key] = _to_data(path, value_node, depth + 1)
         return result
     raise _problem(path, node.start_mark.line + 1, "unsupported YAML node", "")
 
@@ -190,8 +211,26 @@ def read_yaml(path: Path) -> YamlDocument:
             "check indentation and quoting on this line and the one before; "
             "quote text that contains ': ' or starts with a special character",
         ) from None
+    except yaml.reader.ReaderError as err:
+        # A character YAML does not allow in a file; the loaders give its position in
+        # different units (bytes or code points), so find the character itself.
+        char = chr(err.character) if isinstance(err.character, int) else ""
+        at = text.find(char) if char else -1
+        raise _problem(
+            path,
+            text.count("\n", 0, at) + 1 if at >= 0 else 1,
+            f"control character U+{ord(char) if char else 0:04X} in the file",
+            "delete it; only tabs, line breaks and printable text belong in a case file",
+        ) from None
     except yaml.YAMLError as err:
         raise _problem(path, 1, f"malformed YAML: {err}", "check the file's syntax") from None
+    except RecursionError:  # the pure-Python composer recurses once per level
+        raise _problem(
+            path,
+            1,
+            f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+            "case files need only a few levels; check the brackets and indentation",
+        ) from None
     if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
         raise _problem(path, 1, "empty file", "add content, or delete the file")
     if not isinstance(root, yaml.MappingNode):

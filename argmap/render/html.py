@@ -23,6 +23,7 @@ from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case
 if TYPE_CHECKING:
     from ..assess import Assessment
     from ..evaluate import Evaluation
+    from ..workshop.view import WorkshopView
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
 from ..weighing import estimative_term
@@ -304,6 +305,9 @@ class ReportContext:
     rating_names: dict[str, str] = field(default_factory=lambda: dict(RATING_NAMES))
     kind_of: dict[str, str] = field(default_factory=dict)
     """Id → 'hypothesis', 'statement', 'argument', 'evidence' or 'source', for links."""
+    workshop: WorkshopView | None = None
+    """Analysts' ratings: disagreement, rankings, agenda, changes (docs/workshops.md);
+    None when the case has no evidence/ratings/ files."""
 
 
 def _inline_svg(svg: bytes | str) -> Markup:
@@ -490,6 +494,7 @@ def report_context(
     evidence_map_shown: int | None = None,
     evidence_map_limit: int | None = None,
     evaluation: Evaluation | None = None,
+    workshop: WorkshopView | None = None,
 ) -> ReportContext:
     """Build the report's context from an assessed case and its rendered diagrams."""
     case, scores = assessment.case, assessment.scores
@@ -631,6 +636,7 @@ def report_context(
             if any(e.kind == k for e in case.evidence)
         ),
         kind_of=kind_of,
+        workshop=workshop,
     )
 
 

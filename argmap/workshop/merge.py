@@ -1,0 +1,145 @@
+"""Taking analysts' ratings files into a case: `argmap workshop merge FILES… --into CASE`.
+
+Every file is checked against the case first — its YAML, its keys, and that every
+evidence and hypothesis id it names exists — and nothing is written unless all pass.
+A file replaces the same analyst's file for the same round; the replaced file is kept
+as a numbered backup beside it, never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..load import _validate, load_case  # the loader's own located pydantic errors
+from ..output import write_atomic
+from ..problems import CaseError, Problem, display_path
+from ..yamlfile import YamlDocument, read_yaml
+from .ratings import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
+from .sheet import sheet_digest
+
+__all__ = ["merge_ratings"]
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    path: Path
+    raw: bytes
+    doc: YamlDocument
+    model: RatingsFile
+
+    @property
+    def identity(self) -> tuple[str, int]:
+        return analyst_key(self.model.analyst), self.model.round
+
+
+def _backup_path(target: Path) -> Path:
+    """The first free name of target.bak, target.bak2, target.bak3…"""
+    number = 1
+    while True:
+        candidate = target.with_name(target.name + (".bak" if number == 1 else f".bak{number}"))
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _cells(model: RatingsFile) -> int:
+    return sum(len(cells) for cells in model.ratings.values())
+
+
+def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[Problem]]:
+    """Check ``files`` against the case in ``folder`` and write them into its
+    evidence/ratings/; returns the lines to print and the case's warnings afterwards.
+
+    Raises :class:`CaseError` (and writes nothing) when any file is invalid.
+    """
+    loaded = load_case(folder)
+    case = loaded.case
+    evidence_ids = {e.id for e in case.evidence}
+    leaf_ids = [h.id for h in case.leaves]
+    hypothesis_ids = {h.id for h in case.hypotheses}
+
+    problems: list[Problem] = []
+    incoming: list[_Incoming] = []
+    for path in files:
+        try:
+            doc = read_yaml(path)
+        except CaseError as err:
+            problems.extend(err.problems)
+            continue
+        model, found = _validate(doc, RatingsFile)
+        problems.extend(found)
+        if not isinstance(model, RatingsFile):
+            continue
+        _, found = check_ratings(
+            [(doc, model)],
+            evidence_ids=evidence_ids,
+            leaf_ids=leaf_ids,
+            hypothesis_ids=hypothesis_ids,
+            folder=folder,
+        )
+        errors = [p for p in found if p.severity == "error"]
+        problems.extend(errors)
+        if not errors:
+            incoming.append(_Incoming(path, path.read_bytes(), doc, model))
+
+    first_of: dict[tuple[str, int], _Incoming] = {}
+    for item in incoming:
+        earlier = first_of.setdefault(item.identity, item)
+        if earlier is not item:
+            problems.append(
+                Problem(
+                    "error",
+                    item.path,
+                    item.doc.line_of(("analyst",)),
+                    "analyst",
+                    f"{item.model.analyst}'s round {item.model.round} ratings are also in "
+                    f"{display_path(earlier.path)}",
+                    "merge one file per analyst and round",
+                )
+            )
+    if problems:
+        raise CaseError(problems)
+
+    existing = {(f.key, f.round): f.path for f in loaded.ratings}
+    taken = {path.resolve() for path in existing.values()}
+    current = "sha256:" + sheet_digest(case)
+    plan: list[tuple[_Incoming, Path]] = []
+    for item in incoming:
+        target = existing.get(item.identity)
+        if target is None:
+            target = (
+                folder / RATINGS_FOLDER / ratings_file_name(item.model.analyst, item.model.round)
+            )
+            stem, number = target.name.removesuffix(".yaml"), 2
+            # Two names can share a file-name stem ("Ann O'Neil", "ann-o-neil").
+            while target.resolve() in taken or target.exists():
+                target = target.with_name(f"{stem}-{number}.yaml")
+                number += 1
+        taken.add(target.resolve())
+        plan.append((item, target))
+
+    lines: list[str] = []
+    for item, target in plan:
+        who = f"{item.model.analyst}, round {item.model.round}, {_cells(item.model)} cells"
+        if item.model.digest and item.model.digest != current:
+            lines.append(
+                f"note: {display_path(item.path)} was rated on another version of the case: "
+                "its hypotheses or evidence have changed since the sheet was made"
+            )
+        if target.exists():
+            old = target.read_bytes()
+            if old == item.raw:
+                lines.append(f"{display_path(target)}: {who} (unchanged)")
+                continue
+            backup = _backup_path(target)
+            write_atomic(backup, old)
+            write_atomic(target, item.raw)
+            lines.append(
+                f"{display_path(target)}: {who} (replaced; backup: {display_path(backup)})"
+            )
+        else:
+            write_atomic(target, item.raw)
+            lines.append(f"{display_path(target)}: {who} (new)")
+    return lines, load_case(folder).warnings

@@ -1,0 +1,373 @@
+"""Analysts' ratings files: `evidence/ratings/*.yaml`, one per analyst and round.
+
+The file model (:class:`RatingsFile`) is the format's contract, like the case files'
+models in :mod:`argmap.model`; :func:`check_ratings` cross-checks the files against the
+case and returns them as :class:`AnalystRatings`. The loader imports this module, so it
+must not import numpy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from ..model import Slug, Text, _Strict
+from ..problems import Problem
+from ..yamlfile import Loc, YamlDocument
+
+__all__ = [
+    "DONT_KNOW",
+    "VOTES",
+    "VOTE_NAMES",
+    "AnalystRatings",
+    "AnalystView",
+    "RatingsFile",
+    "RoundChange",
+    "analyst_key",
+    "analyst_slug",
+    "analyst_views",
+    "anonymous_labels",
+    "check_ratings",
+    "ratings_file_name",
+    "round_changes",
+]
+
+RATINGS_FOLDER = "evidence/ratings"
+DONT_KNOW = "DK"
+Vote = Literal["CC", "C", "N", "I", "II", "NA", "DK"]
+"""An analyst's answer for one cell: a rating, NA, or DK (don't know)."""
+VOTES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "DK")
+VOTE_NAMES: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+    "DK": "don't know",
+}
+NAME_LIMIT = 80
+
+
+def _one_line_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if "\n" in value or "\r" in value:
+        raise ValueError("an analyst's name is one line")
+    if len(value.strip()) > NAME_LIMIT:
+        raise ValueError(f"an analyst's name has at most {NAME_LIMIT} characters")
+    return " ".join(value.split())
+
+
+AnalystName = Annotated[str, AfterValidator(_one_line_name)]
+
+
+class RatingsFile(_Strict):
+    """A file under `evidence/ratings/`: one analyst's ratings in one round."""
+
+    analyst: AnalystName
+    """The analyst's name. Reports show A, B, C… instead unless `argmap report --names`."""
+    round: Annotated[int, Field(ge=1, le=99)] = 1
+    """Workshop round, from 1. A later round's cells replace the same analyst's earlier ones."""
+    format: Literal["1"] | None = None
+    """Version of the format; only 1 exists."""
+    digest: Text | None = None
+    """Written by the rating sheet: the digest of the hypotheses and evidence it showed."""
+    ratings: dict[Slug, dict[Slug, Vote]] = Field(default_factory=dict)
+    """Evidence id → leaf hypothesis id → CC, C, N, I, II, NA, or DK (don't know)."""
+    rationale: dict[Slug, dict[Slug, Text]] = Field(default_factory=dict)
+    """Evidence id → leaf hypothesis id → why; in a later round, why a rating changed."""
+
+
+@dataclass(frozen=True)
+class AnalystRatings:
+    """One validated ratings file."""
+
+    analyst: str
+    """The name as written (whitespace collapsed)."""
+    key: str
+    """The name compared case- and accent-insensitively: one analyst, one key."""
+    round: int
+    path: Path
+    ratings: Mapping[str, Mapping[str, str]]
+    """Evidence id → hypothesis id → vote (DK included)."""
+    rationale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    digest: str | None = None
+
+
+def analyst_key(name: str) -> str:
+    """The identity of an analyst's name: 'Ann  O’Neil' and 'ann o’neil' are one analyst.
+
+    >>> analyst_key("  Ann   ÖNeil ") == analyst_key("ann öneil")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def analyst_slug(name: str) -> str:
+    """A file-name stem for an analyst: ASCII letters, digits and '-'.
+
+    >>> analyst_slug("Ann O'Neil"), analyst_slug("Łukasz Żak")
+    ('ann-o-neil', 'ukasz-zak')
+
+    A name with no ASCII letter or digit gets a stable stem from its digest.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+    if not stem:
+        stem = "analyst-" + hashlib.sha256(analyst_key(name).encode()).hexdigest()[:8]
+    return stem
+
+
+def ratings_file_name(name: str, round_number: int) -> str:
+    """`alice.yaml` for round 1, `alice.round2.yaml` for round 2."""
+    stem = analyst_slug(name)
+    return f"{stem}.yaml" if round_number == 1 else f"{stem}.round{round_number}.yaml"
+
+
+def _letters(index: int) -> str:
+    """A, B, … Z, AA, AB, … for 0, 1, …"""
+    text = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text
+
+
+def anonymous_labels(keys: Iterable[str], salt: str) -> dict[str, str]:
+    """Analyst key → A, B, C… in an order that is stable but not alphabetical.
+
+    The order follows a digest of the case title (``salt``) and the name, so the letters
+    stay the same from round to round and do not give away who is who by the alphabet.
+    """
+    ordered = sorted(set(keys), key=lambda k: hashlib.sha256(f"{salt}\0{k}".encode()).hexdigest())
+    return {key: _letters(index) for index, key in enumerate(ordered)}
+
+
+# --- views over rounds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalystView:
+    """An analyst's ratings as they stand after a round: later rounds over earlier ones."""
+
+    analyst: str
+    key: str
+    round: int
+    """The latest round taken into account."""
+    ratings: dict[str, dict[str, str]]
+    rationale: dict[str, dict[str, str]]
+    path: Path
+    """The latest file."""
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """A cell an analyst rated differently from one round to the next."""
+
+    key: str
+    analyst: str
+    evidence: str
+    hypothesis: str
+    before: str
+    after: str
+    from_round: int
+    to_round: int
+    why: str | None
+    """The later round's rationale for the cell, if given."""
+    path: Path
+
+
+def _by_analyst(files: Iterable[AnalystRatings]) -> dict[str, list[AnalystRatings]]:
+    grouped: dict[str, list[AnalystRatings]] = {}
+    for f in sorted(files, key=lambda f: (f.key, f.round)):
+        grouped.setdefault(f.key, []).append(f)
+    return grouped
+
+
+def _walk_rounds(
+    rounds: Sequence[AnalystRatings],
+) -> Iterable[tuple[AnalystRatings, dict[str, dict[str, str]], dict[str, dict[str, str]]]]:
+    """Each file with the analyst's ratings and rationale as they stand after it."""
+    ratings: dict[str, dict[str, str]] = {}
+    rationale: dict[str, dict[str, str]] = {}
+    for f in rounds:
+        for eid, cells in f.rationale.items():
+            rationale.setdefault(eid, {}).update(cells)
+        for eid, cells in f.ratings.items():
+            row = ratings.setdefault(eid, {})
+            for hid, vote in cells.items():
+                # A changed rating without a new rationale loses the old one: it explained
+                # the rating that was replaced.
+                if row.get(hid, vote) != vote and hid not in f.rationale.get(eid, {}):
+                    rationale.get(eid, {}).pop(hid, None)
+                row[hid] = vote
+        yield f, ratings, rationale
+
+
+def analyst_views(
+    files: Iterable[AnalystRatings], up_to_round: int | None = None
+) -> list[AnalystView]:
+    """Each analyst's ratings after their latest round (at most ``up_to_round``), by key."""
+    views = []
+    for key, rounds in _by_analyst(files).items():
+        taken = [f for f in rounds if up_to_round is None or f.round <= up_to_round]
+        if not taken:
+            continue
+        last, ratings, rationale = list(_walk_rounds(taken))[-1]
+        views.append(
+            AnalystView(
+                analyst=last.analyst,
+                key=key,
+                round=last.round,
+                ratings={eid: dict(cells) for eid, cells in ratings.items()},
+                rationale={eid: dict(cells) for eid, cells in rationale.items() if cells},
+                path=last.path,
+            )
+        )
+    return views
+
+
+def round_changes(files: Iterable[AnalystRatings]) -> list[RoundChange]:
+    """Every cell whose vote differs from the same analyst's previous round, in file order."""
+    changes = []
+    for key, rounds in _by_analyst(files).items():
+        before: dict[str, dict[str, str]] = {}
+        previous_round = 0
+        for f, ratings, _ in _walk_rounds(rounds):
+            for eid, cells in f.ratings.items():
+                for hid, vote in cells.items():
+                    old = before.get(eid, {}).get(hid)
+                    if old is not None and old != vote:
+                        changes.append(
+                            RoundChange(
+                                key=key,
+                                analyst=f.analyst,
+                                evidence=eid,
+                                hypothesis=hid,
+                                before=old,
+                                after=vote,
+                                from_round=previous_round,
+                                to_round=f.round,
+                                why=f.rationale.get(eid, {}).get(hid),
+                                path=f.path,
+                            )
+                        )
+            before = {eid: dict(cells) for eid, cells in ratings.items()}
+            previous_round = f.round
+    return changes
+
+
+# --- checks against the case -----------------------------------------------------------
+
+
+def _field(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def check_ratings(
+    files: Sequence[tuple[YamlDocument, RatingsFile]],
+    *,
+    evidence_ids: Collection[str],
+    leaf_ids: Sequence[str],
+    hypothesis_ids: Collection[str],
+    folder: Path,
+) -> tuple[list[AnalystRatings], list[Problem]]:
+    """Cross-check parsed ratings files against the case: ids exist, one file per analyst
+    and round. Returns the files (when there are no errors) and the problems found."""
+    problems: list[Problem] = []
+
+    def add(
+        severity: Literal["error", "warning"], doc: YamlDocument, loc: Loc, message: str, hint: str
+    ) -> None:
+        problems.append(Problem(severity, doc.path, doc.line_of(loc), _field(loc), message, hint))
+
+    leaves = set(leaf_ids)
+    seen: dict[tuple[str, int], YamlDocument] = {}
+    result: list[AnalystRatings] = []
+    docs: dict[Path, YamlDocument] = {}
+    for doc, model in files:
+        key = analyst_key(model.analyst)
+        first = seen.get((key, model.round))
+        if first is not None:
+            try:
+                where = first.path.relative_to(folder).as_posix()
+            except ValueError:
+                where = first.path.name
+            add(
+                "error",
+                doc,
+                ("analyst",),
+                f"{model.analyst}'s round {model.round} ratings are already in {where}",
+                "keep one file per analyst and round: merge the two, or set 'round:'",
+            )
+            continue
+        seen[(key, model.round)] = doc
+        for part in ("ratings", "rationale"):
+            for eid, cells in getattr(model, part).items():
+                if eid not in evidence_ids:
+                    add(
+                        "error",
+                        doc,
+                        (part, eid),
+                        f"'{eid}' is not an evidence item of the case",
+                        _suggest(eid, evidence_ids) + f"keys under '{part}' are evidence ids",
+                    )
+                    continue
+                for hid in cells:
+                    if hid in leaves:
+                        continue
+                    if hid in hypothesis_ids:
+                        message = f"'{hid}' has sub-hypotheses and is not rated itself"
+                        hint = "rate its sub-hypotheses instead"
+                    else:
+                        message = f"'{hid}' is not a hypothesis of the case"
+                        hint = _suggest(hid, leaf_ids) + "keys are ids of leaf hypotheses"
+                    add("error", doc, (part, eid, hid), message, hint)
+        if not model.ratings and model.round == 1:
+            add(
+                "warning",
+                doc,
+                (),
+                "the file rates no cell",
+                "add 'ratings:' with evidence id → hypothesis id → rating",
+            )
+        docs[doc.path] = doc
+        result.append(
+            AnalystRatings(
+                analyst=model.analyst,
+                key=key,
+                round=model.round,
+                path=doc.path,
+                ratings=model.ratings,
+                rationale=model.rationale,
+                digest=model.digest,
+            )
+        )
+    if any(p.severity == "error" for p in problems):
+        return [], problems
+    for change in round_changes(result):
+        if change.why is None:
+            add(
+                "warning",
+                docs[change.path],
+                ("ratings", change.evidence, change.hypothesis),
+                f"changed from {change.before} in round {change.from_round} to {change.after} "
+                "without a rationale",
+                "say why under 'rationale:' — the workshop report shows it beside the change",
+            )
+    return result, problems

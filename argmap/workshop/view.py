@@ -1,0 +1,369 @@
+"""The report's workshop section: disagreement heatmap, rankings side by side, the
+discussion agenda and the changes between rounds, as one typed :class:`WorkshopView`.
+
+Analysts appear as A, B, C… (stable across rounds) unless names are asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..assess import weighing_input
+from ..scoring import score_case
+from ..weighing import Weighing
+from .aggregate import (
+    BAND_NAMES,
+    CODE_VOTE,
+    DK,
+    NO_BAND,
+    Workshop,
+    analyst_case,
+    consensus_case,
+)
+from .aggregate import item_weights as _item_weights
+from .ratings import VOTE_NAMES
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
+    from ..model import Case
+
+__all__ = ["WorkshopView", "workshop_view"]
+
+HEATMAP_MAX_ROWS = 300
+"""The heatmap shows at most this many items, the most disputed first."""
+AGENDA_MAX = 25
+"""The agenda lists at most this many cells."""
+
+VOTE_SYMBOLS = {
+    "CC": "++",
+    "C": "+",
+    "N": "0",
+    "I": "−",
+    "II": "−−",
+    "NA": "n/a",
+    "DK": "?",
+    "": "—",
+}
+"""As in the matrix; '?' is don't know and '—' no answer."""
+BAND_MARKS = {"few": "–", "consensus": "=", "mild": "≈", "large": "≠", "extreme": "≠≠"}
+"""A mark per band, so the heatmap never relies on colour alone."""
+BAND_LABELS = {
+    "few": "fewer than two votes",
+    "consensus": "consensus",
+    "mild": "mild dispute",
+    "large": "large dispute",
+    "extreme": "extreme dispute",
+}
+
+
+def _band_key(index: int) -> str:
+    return "few" if index == NO_BAND else BAND_NAMES[index]
+
+
+@dataclass(frozen=True)
+class AnalystRow:
+    label: str
+    """A, B, C… or the name with --names."""
+    round: int
+    """The analyst's latest round shown."""
+    answered: int
+    """Cells the analyst answered, don't know included."""
+    dont_know: int
+
+
+@dataclass(frozen=True)
+class Vote:
+    analyst: str
+    """The analyst's label (or name)."""
+    rating: str
+    """CC … II, NA, DK, or '' for no answer."""
+    symbol: str
+    name: str
+    rationale: str | None
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    hypothesis: str
+    band: str
+    """few, consensus, mild, large or extreme."""
+    band_label: str
+    mark: str
+    disagreement: float
+    """The larger of the rating and the applicability standard deviations."""
+    consensus: str
+    """The consensus vote (CC … II, NA) or '' when there is none."""
+    consensus_symbol: str
+    votes: tuple[Vote, ...]
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    id: str
+    summary: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A hypothesis's place in one set of ratings."""
+
+    rank: int
+    """PARC rank: 1 = least weighted inconsistency."""
+    posterior: float
+    is_top: bool
+    """Highest posterior in this set of ratings."""
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    id: str
+    title: str
+    case: Standing
+    """With the case's own ratings."""
+    consensus: Standing
+    analysts: tuple[Standing, ...]
+    """Per analyst, in the order of ``WorkshopView.analysts``."""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    evidence: str
+    summary: str
+    hypothesis: str
+    hypothesis_title: str
+    band: str
+    band_label: str
+    mark: str
+    disagreement: float
+    diagnosticity: float
+    """The item's diagnosticity as the analysts rated it (their mean)."""
+    priority: float
+    """disagreement × diagnosticity: the agenda's order."""
+    consensus: str
+    consensus_symbol: str
+    votes: tuple[Vote, ...]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    analyst: str
+    evidence: str
+    summary: str
+    hypothesis_title: str
+    before: str
+    after: str
+    before_symbol: str
+    after_symbol: str
+    from_round: int
+    to_round: int
+    why: str | None
+
+
+@dataclass(frozen=True)
+class BandCount:
+    band: str
+    label: str
+    mark: str
+    count: int
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    """What templates/_workshop.html receives (as ``ctx.workshop``)."""
+
+    names_shown: bool
+    """True with `argmap report --names`; otherwise analysts are A, B, C…"""
+    round: int
+    analysts: tuple[AnalystRow, ...]
+    columns: tuple[tuple[str, str], ...]
+    """(id, title) of the leaf hypotheses, in matrix order."""
+    heatmap: tuple[HeatRow, ...]
+    """Items, most disputed first; at most HEATMAP_MAX_ROWS."""
+    items_total: int
+    band_counts: tuple[BandCount, ...]
+    rankings: tuple[RankingRow, ...]
+    """Leaves in consensus rank order."""
+    agenda: tuple[AgendaItem, ...]
+    agenda_total: int
+    """Disputed cells in all; ``agenda`` holds the first AGENDA_MAX."""
+    changes: tuple[ChangeRow, ...]
+    marks: dict[str, str]
+    band_labels: dict[str, str]
+
+
+def _standings(case: Case) -> list[Standing]:
+    """PARC rank and posterior of each leaf, scored by the same code as the case."""
+    scores = score_case(case)
+    groups = {g.id: case.leaves_under(g.id) for g in case.groups}
+    posterior = Weighing(weighing_input(case), groups).posterior
+    best = posterior.max() if len(posterior) else 0.0
+    return [
+        Standing(scores.rank[j], float(posterior[j]), bool(posterior[j] >= best - 1e-12))
+        for j in range(len(scores.rank))
+    ]
+
+
+def workshop_view(
+    assessment: Assessment, workshop: Workshop, *, names: bool = False
+) -> WorkshopView:
+    """The report's workshop section for an assessed case and its analysts' votes."""
+    case = assessment.case
+    leaf_ids = workshop.leaf_ids
+    titles = {h.id: h.title for h in case.hypotheses}
+    shown = [a.name if names else a.label for a in workshop.analysts]
+    shown_by_key = {
+        key: next((a.name for a in workshop.analysts if a.key == key), label) if names else label
+        for key, label in workshop.labels.items()
+    }
+
+    def votes_at(i: int, j: int) -> tuple[Vote, ...]:
+        eid, hid = workshop.evidence_ids[i], leaf_ids[j]
+        result = []
+        for a, label in enumerate(shown):
+            rating = CODE_VOTE[int(workshop.votes[a, i, j])]
+            result.append(
+                Vote(
+                    analyst=label,
+                    rating=rating,
+                    symbol=VOTE_SYMBOLS[rating],
+                    name=VOTE_NAMES.get(rating, "no answer"),
+                    rationale=workshop.rationale[a].get(eid, {}).get(hid),
+                )
+            )
+        return tuple(result)
+
+    band, spread, consensus = workshop.band, workshop.disagreement, workshop.consensus
+
+    def cell(i: int, j: int) -> HeatCell:
+        key = _band_key(int(band[i, j]))
+        vote = CODE_VOTE[int(consensus[i, j])]
+        return HeatCell(
+            hypothesis=leaf_ids[j],
+            band=key,
+            band_label=BAND_LABELS[key],
+            mark=BAND_MARKS[key],
+            disagreement=float(spread[i, j]),
+            consensus=vote,
+            consensus_symbol=VOTE_SYMBOLS[vote],
+            votes=votes_at(i, j),
+        )
+
+    rows_order = (
+        np.lexsort((np.arange(len(workshop.evidence_ids)), -spread.max(axis=1), -band.max(axis=1)))
+        if spread.size
+        else np.arange(len(workshop.evidence_ids))
+    )
+    summaries = {e.id: e.summary for e in case.evidence}
+    row = {eid: i for i, eid in enumerate(workshop.evidence_ids)}
+    column = {hid: j for j, hid in enumerate(leaf_ids)}
+    heatmap = tuple(
+        HeatRow(
+            id=workshop.evidence_ids[i],
+            summary=summaries[workshop.evidence_ids[i]],
+            cells=tuple(cell(int(i), j) for j in range(len(leaf_ids))),
+        )
+        for i in rows_order[:HEATMAP_MAX_ROWS]
+    )
+    counts = {key: 0 for key in BAND_MARKS}
+    values, numbers = np.unique(band, return_counts=True)
+    for value, number in zip(values, numbers, strict=True):
+        counts[_band_key(int(value))] = int(number)
+    band_counts = tuple(
+        BandCount(key, BAND_LABELS[key], BAND_MARKS[key], counts[key])
+        for key in ("consensus", "mild", "large", "extreme", "few")
+    )
+
+    weights = _item_weights(case)
+    item_diagnosticity = workshop.item_diagnosticity(weights)
+    cells_in_agenda = workshop.agenda(weights)
+    agenda = []
+    for i, j, priority in cells_in_agenda[:AGENDA_MAX]:
+        heat = cell(i, j)
+        agenda.append(
+            AgendaItem(
+                evidence=workshop.evidence_ids[i],
+                summary=summaries[workshop.evidence_ids[i]],
+                hypothesis=leaf_ids[j],
+                hypothesis_title=titles[leaf_ids[j]],
+                band=heat.band,
+                band_label=heat.band_label,
+                mark=heat.mark,
+                disagreement=heat.disagreement,
+                diagnosticity=float(item_diagnosticity[i]),
+                priority=priority,
+                consensus=heat.consensus,
+                consensus_symbol=heat.consensus_symbol,
+                votes=heat.votes,
+            )
+        )
+
+    case_standing = [
+        Standing(
+            assessment.scores.rank[j],
+            float(assessment.weighing.posterior[j]),
+            leaf_ids[j] in assessment.top_ids,
+        )
+        for j in range(len(leaf_ids))
+    ]
+    consensus_standing = _standings(consensus_case(case, workshop))
+    analyst_standing = [
+        _standings(analyst_case(case, workshop, a)) for a in range(len(workshop.analysts))
+    ]
+    rankings = tuple(
+        RankingRow(
+            id=leaf_ids[j],
+            title=titles[leaf_ids[j]],
+            case=case_standing[j],
+            consensus=consensus_standing[j],
+            analysts=tuple(standing[j] for standing in analyst_standing),
+        )
+        for j in sorted(
+            range(len(leaf_ids)),
+            key=lambda j: (consensus_standing[j].rank, -consensus_standing[j].posterior, j),
+        )
+    )
+
+    answered = (workshop.votes > 0).sum(axis=(1, 2))
+    dont_know = (workshop.votes == DK).sum(axis=(1, 2))
+    analysts = tuple(
+        AnalystRow(shown[a], workshop.analysts[a].round, int(answered[a]), int(dont_know[a]))
+        for a in range(len(workshop.analysts))
+    )
+    changes = tuple(
+        ChangeRow(
+            analyst=shown_by_key[c.key],
+            evidence=c.evidence,
+            summary=summaries[c.evidence],
+            hypothesis_title=titles[c.hypothesis],
+            before=c.before,
+            after=c.after,
+            before_symbol=VOTE_SYMBOLS[c.before],
+            after_symbol=VOTE_SYMBOLS[c.after],
+            from_round=c.from_round,
+            to_round=c.to_round,
+            why=c.why,
+        )
+        for c in sorted(
+            workshop.changes,
+            key=lambda c: (c.to_round, shown_by_key[c.key], row[c.evidence], column[c.hypothesis]),
+        )
+    )
+    return WorkshopView(
+        names_shown=names,
+        round=workshop.round,
+        analysts=analysts,
+        columns=tuple((hid, titles[hid]) for hid in leaf_ids),
+        heatmap=heatmap,
+        items_total=len(workshop.evidence_ids),
+        band_counts=band_counts,
+        rankings=rankings,
+        agenda=tuple(agenda),
+        agenda_total=len(cells_in_agenda),
+        changes=changes,
+        marks=dict(BAND_MARKS),
+        band_labels=dict(BAND_LABELS),
+    )

@@ -1,0 +1,755 @@
+"""Analyst workshops: ratings files, consensus and disagreement by hand, scoring an analyst's
+or the consensus matrix, merging files in, the report's workshop section, the rating sheet.
+
+The cases are the conftest's warehouse fire (hypotheses accident, arson, other; items van,
+alarm) with ratings files added in temporary folders: the shipped case gets none.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from argmap.cli import main
+from argmap.load import load_case
+from argmap.problems import CaseError
+from argmap.workshop.aggregate import VOTE_CODE, Analyst, Workshop, build_workshop
+from argmap.workshop.ratings import analyst_slug, anonymous_labels, ratings_file_name
+from argmap.workshop.sheet import yaml_quoted
+
+from .conftest import REPO, write_case_files
+
+ALICE = """\
+analyst: Alice Able
+ratings:
+  van: {accident: I, arson: C, other: N}
+  alarm: {accident: II, arson: CC, other: DK}
+rationale:
+  alarm:
+    arson: Whoever knew the code switched it off.
+"""
+BOB = """\
+analyst: Bob Baker
+ratings:
+  van: {accident: N, arson: CC, other: N}
+  alarm: {accident: CC, arson: II, other: NA}
+rationale:
+  alarm:
+    accident: Old wiring trips alarms <all the time>.
+"""
+BOB_ROUND_2 = """\
+analyst: Bob Baker
+round: 2
+ratings:
+  alarm: {accident: I, arson: C}
+rationale:
+  alarm:
+    arson: Persuaded by the maintenance log.
+"""
+
+
+# --- consensus and disagreement, computed by hand -------------------------------------
+
+
+def workshop_of(cells: list[list[str]]) -> Workshop:
+    """One item, one hypothesis per entry of ``cells``; each entry the analysts' votes."""
+    analysts = max((len(votes) for votes in cells), default=0)
+    array = np.zeros((analysts, 1, len(cells)), dtype=np.int8)
+    for j, votes in enumerate(cells):
+        for a, vote in enumerate(votes):
+            array[a, 0, j] = VOTE_CODE[vote]
+    return Workshop(
+        evidence_ids=("e",),
+        leaf_ids=tuple(f"h{j}" for j in range(len(cells))),
+        analysts=tuple(Analyst(f"n{a}", f"n{a}", chr(65 + a), 1) for a in range(analysts)),
+        votes=array,
+        rationale=tuple({} for _ in range(analysts)),
+        round=1,
+        changes=(),
+        labels={},
+    )
+
+
+# votes, standard deviation, band (-1 none, 0 consensus … 3 extreme), consensus ("" none)
+HAND_COMPUTED = [
+    (["C", "C", "C"], 0.0, 0, "C"),
+    (["N", "C"], math.sqrt(0.5), 1, "N"),  # mean 3.5: halves go towards N
+    (["N", "C", "C", "C"], 0.5, 1, "C"),  # variance (4·57 − 15²)/12 = 1/4: exactly 0.5 is mild
+    (["II", "N", "C"], math.sqrt(14 / 6), 2, "N"),  # 1.53
+    (["II", "N", "CC"], 2.0, 3, "N"),  # exactly 2.0 is extreme
+    (["II", "CC"], math.sqrt(8), 3, "N"),  # the consensus says N; the band says it means nothing
+    (["I", "II"], math.sqrt(0.5), 1, "I"),  # mean 1.5 → I, towards N
+    (["C", "CC"], math.sqrt(0.5), 1, "C"),
+    (["CC", "CC", "C"], math.sqrt(1 / 3), 1, "CC"),  # mean 4.67 → CC
+    (["NA", "CC"], math.sqrt(0.5), 1, "CC"),  # applicability 0/1: SD 0.71; NA does not outvote
+    (["NA", "NA", "C"], math.sqrt(1 / 3), 1, "NA"),  # NA outnumbers the ratings
+    (["I", "I", "DK", "NA", "I"], 0.5, 1, "I"),  # applicability 3/12 → SD 0.5; DK is no vote
+    (["DK", "DK", "C"], 0.0, -1, "C"),  # one vote: no band
+    (["NA", "DK"], 0.0, -1, "NA"),
+    (["DK", "DK"], 0.0, -1, ""),
+    (["I", "C", "I", "I"], 1.0, 1, "N"),  # mean 2.5 → N
+    (["II", "II", "CC", "CC"], math.sqrt(16 / 3), 3, "N"),
+]
+
+
+@pytest.mark.parametrize(("votes", "spread", "band", "consensus"), HAND_COMPUTED)
+def test_disagreement_bands_and_consensus_by_hand(votes, spread, band, consensus):
+    w = workshop_of([votes])
+    assert w.disagreement[0, 0] == pytest.approx(spread)
+    assert int(w.band[0, 0]) == band
+    code = int(w.consensus[0, 0])
+    assert ({v: k for k, v in VOTE_CODE.items()}.get(code, "")) == consensus
+
+
+def test_all_cells_at_once_match_cell_by_cell():
+    w = workshop_of([votes for votes, *_ in HAND_COMPUTED])
+    assert [int(b) for b in w.band[0]] == [band for _, _, band, _ in HAND_COMPUTED]
+    assert w.disagreement[0] == pytest.approx([spread for _, spread, _, _ in HAND_COMPUTED])
+    assert w.vote_count[0].tolist() == [
+        sum(v != "DK" for v in votes) for votes, *_ in HAND_COMPUTED
+    ]
+
+
+def test_large_workshop_is_computed_on_arrays_quickly():
+    import time
+
+    rng = np.random.default_rng(1)
+    votes = rng.integers(0, 8, size=(30, 2000, 40), dtype=np.int8)
+    w = Workshop(
+        evidence_ids=tuple(f"e{i}" for i in range(2000)),
+        leaf_ids=tuple(f"h{j}" for j in range(40)),
+        analysts=tuple(Analyst(f"n{a}", f"n{a}", "A", 1) for a in range(30)),
+        votes=votes,
+        rationale=tuple({} for _ in range(30)),
+        round=1,
+        changes=(),
+        labels={},
+    )
+    started = time.perf_counter()
+    band, agenda = w.band, w.agenda(np.ones(2000))
+    assert time.perf_counter() - started < 5
+    # Spot-check one cell against the definition, with the standard library.
+    import statistics
+
+    cell = [int(v) for v in votes[:, 17, 3]]
+    rated = [v for v in cell if 1 <= v <= 5]
+    applicable = [0 if v == 6 else 1 for v in cell if 1 <= v <= 6]
+    expected = max(statistics.stdev(rated), statistics.stdev(applicable))
+    assert w.disagreement[17, 3] == pytest.approx(expected)
+    assert band.shape == (2000, 40) and len(agenda) == int((band >= 1).sum())
+
+
+def test_agenda_orders_by_disagreement_times_diagnosticity(write_case):
+    folder = write_case(
+        {
+            "evidence/ratings/a.yaml": "analyst: A\nratings:\n"
+            "  van: {accident: II, arson: CC, other: N}\n"
+            "  alarm: {accident: I, arson: C, other: N}\n",
+            "evidence/ratings/b.yaml": "analyst: B\nratings:\n"
+            "  van: {accident: CC, arson: CC, other: N}\n"
+            "  alarm: {accident: N, arson: C, other: N}\n",
+        }
+    )
+    result = load_case(folder)
+    w = build_workshop(result.case, result.ratings)
+    weights = np.array([1.0, 2.0])  # van medium × medium, alarm high × medium
+    # van: A spread 4, B spread 2 → mean 3 × weight 1; alarm: A 2, B 1 → 1.5 × 2 = 3.
+    assert w.item_diagnosticity(weights) == pytest.approx([3.0, 3.0])
+    agenda = w.agenda(weights)
+    # van × accident: II vs CC, SD 2.83 → 8.49; alarm × accident: I vs N, SD 0.71 → 2.12.
+    assert [(i, j) for i, j, _ in agenda] == [(0, 0), (1, 0)]
+    assert [p for *_, p in agenda] == pytest.approx([math.sqrt(8) * 3, math.sqrt(0.5) * 3])
+
+
+# --- the ratings file in the case ------------------------------------------------------
+
+
+def test_ratings_files_load_with_the_case(write_case):
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE, "evidence/ratings/bob.yaml": BOB})
+    result = load_case(folder)
+    assert result.warnings == []
+    assert [(r.analyst, r.round, r.path.name) for r in result.ratings] == [
+        ("Alice Able", 1, "alice.yaml"),
+        ("Bob Baker", 1, "bob.yaml"),
+    ]
+    assert result.ratings[0].ratings["alarm"]["other"] == "DK"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        (
+            "analyst: A\nratings:\n  van: {accident: I}\n  alarn: {arson: C}\n",
+            4,
+            "ratings.alarn",
+            "'alarn' is not an evidence item of the case",
+        ),
+        (
+            "analyst: A\nratings:\n  van:\n    accident: I\n    arzon: C\n",
+            5,
+            "ratings.van.arzon",
+            "'arzon' is not a hypothesis of the case",
+        ),
+        (
+            "analyst: A\nratings:\n  van: {accident: X}\n",
+            3,
+            "ratings.van.accident",
+            "'X' is not allowed",
+        ),
+        (
+            "analyst: A\nratings:\n  van: {accident: i}\n",
+            3,
+            "ratings.van.accident",
+            "'i' is not allowed",
+        ),
+        (
+            "analyst: A\nratings:\n  van: {accident: I}\nrationale:\n  van:\n    nobody: why\n",
+            6,
+            "rationale.van.nobody",
+            "'nobody' is not a hypothesis of the case",
+        ),
+        ("analyst: A\nround: two\nratings: {}\n", 2, "round", "'two' is not a whole number"),
+        ("analyst: A\nround: 0\n", 2, "round", "'0' is out of range: it must be at least 1"),
+        ("ratings:\n  van: {accident: I}\n", 1, "analyst", "'analyst' is required"),
+        ("analyst: A\nratngs: {}\n", 2, "ratngs", "unknown key 'ratngs'"),
+        ("analyst: |\n  Two\n  lines\n", 1, "analyst", "an analyst's name is one line"),
+        ("analyst: A\nratings:\n  van: {accident: I}\n  van: {arson: C}\n", 4, "", None),
+    ],
+)
+def test_ratings_file_errors_name_file_and_line(write_case, text, line, field, message):
+    folder = write_case({"evidence/ratings/a.yaml": text})
+    with pytest.raises(CaseError) as info:
+        load_case(folder)
+    problem = info.value.errors[0]
+    assert problem.file == folder / "evidence/ratings/a.yaml"
+    assert (problem.line, problem.field) == (line, field)
+    if message is None:
+        assert problem.message.startswith("duplicate key 'van'")
+    else:
+        assert problem.message == message
+
+
+def test_suggestions_and_parent_hypotheses(write_case):
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": """\
+            title: Warehouse fire
+            question: What caused the fire?
+            hypotheses:
+              - id: accident
+                title: Accident
+                statement: The fire was an accident.
+              - id: crime
+                title: Crime
+                statement: Someone caused it on purpose.
+              - id: arson
+                title: Arson
+                statement: Someone set the fire.
+                parent: crime
+              - id: other
+                title: Other
+                statement: Something else.
+            """,
+            "evidence/ratings/a.yaml": "analyst: A\nratings:\n  van: {crime: I, arzon: C}\n",
+        }
+    )
+    problems = {
+        (p.field, p.message, p.hint)
+        for p in pytest.raises(CaseError, load_case, folder).value.errors
+    }
+    assert (
+        "ratings.van.crime",
+        "'crime' has sub-hypotheses and is not rated itself",
+        "rate its sub-hypotheses instead",
+    ) in problems
+    assert any(
+        f == "ratings.van.arzon" and h.startswith("did you mean 'arson'?") for f, _, h in problems
+    )
+
+
+def test_one_file_per_analyst_and_round(write_case):
+    folder = write_case(
+        {
+            "evidence/ratings/alice.yaml": ALICE,
+            "evidence/ratings/copy.yaml": "analyst: alice   ABLE\nratings: {}\n",
+        }
+    )
+    problem = pytest.raises(CaseError, load_case, folder).value.errors[0]
+    assert (problem.file.name, problem.line, problem.field) == ("copy.yaml", 1, "analyst")
+    assert (
+        problem.message == "alice ABLE's round 1 ratings are already in evidence/ratings/alice.yaml"
+    )
+
+
+def test_check_warns_about_unexplained_changes_and_empty_files(write_case, runner):
+    folder = write_case(
+        {
+            "evidence/ratings/bob.yaml": BOB,
+            "evidence/ratings/bob.round2.yaml": "analyst: Bob Baker\nround: 2\nratings:\n"
+            "  van: {accident: I, arson: CC}\n",
+            "evidence/ratings/carol.yaml": "analyst: Carol\n",
+        }
+    )
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "evidence/ratings/bob.round2.yaml:4: warning: ratings.van.accident: changed from N "
+        in result.stderr
+    )
+    assert "in round 1 to I without a rationale" in result.stderr
+    assert "evidence/ratings/carol.yaml:1: warning: the file rates no cell" in result.stderr
+    assert "arson" not in result.stderr  # CC → CC is no change
+
+
+def test_ratings_files_enter_the_digest_but_not_the_shipped_case(write_case):
+    plain = load_case(write_case(name="plain")).case.digest
+    rated = load_case(write_case({"evidence/ratings/alice.yaml": ALICE}, name="rated")).case.digest
+    assert plain != rated
+    assert load_case(REPO).ratings == []
+    assert not (REPO / "evidence" / "ratings").exists()
+
+
+# --- rounds --------------------------------------------------------------------------
+
+
+def test_later_rounds_lay_over_earlier_ones(write_case):
+    folder = write_case(
+        {
+            "evidence/ratings/bob.yaml": BOB,
+            "evidence/ratings/bob.round2.yaml": BOB_ROUND_2,
+            "evidence/ratings/alice.yaml": ALICE,
+        }
+    )
+    result = load_case(folder)
+    latest = build_workshop(result.case, result.ratings)
+    first = build_workshop(result.case, result.ratings, up_to_round=1)
+    b = latest.find("Bob Baker")
+    assert latest.round == 2 and first.round == 1
+    assert latest.ratings_of(b)["alarm"] == {"accident": "I", "arson": "C", "other": "NA"}
+    assert latest.ratings_of(b)["van"] == {"accident": "N", "arson": "CC", "other": "N"}
+    assert first.ratings_of(first.find("Bob Baker"))["alarm"]["arson"] == "II"
+    # The round-1 reason explained CC on accident; round 2 changed it without a new one.
+    assert latest.rationale[b] == {"alarm": {"arson": "Persuaded by the maintenance log."}}
+    changes = [(c.evidence, c.hypothesis, c.before, c.after, c.why) for c in latest.changes]
+    assert changes == [
+        ("alarm", "accident", "CC", "I", None),
+        ("alarm", "arson", "II", "C", "Persuaded by the maintenance log."),
+    ]
+    assert first.changes == ()
+
+
+def test_anonymous_letters_are_stable_and_not_alphabetical():
+    keys = ["alice", "bob", "carol", "dave", "erin", "frank"]
+    labels = anonymous_labels(keys, "Warehouse fire")
+    assert sorted(labels.values()) == ["A", "B", "C", "D", "E", "F"]
+    assert labels == anonymous_labels(reversed(keys), "Warehouse fire")
+    assert [labels[k] for k in keys] != ["A", "B", "C", "D", "E", "F"]
+    many = anonymous_labels([f"analyst {n}" for n in range(30)], "t")
+    assert {"Z", "AA", "AD"} <= set(many.values())
+
+
+def test_file_names_for_analysts():
+    assert ratings_file_name("Ann O'Neil", 1) == "ann-o-neil.yaml"
+    assert ratings_file_name("Ann O'Neil", 2) == "ann-o-neil.round2.yaml"
+    assert analyst_slug("Zoë Ångström") == "zoe-angstrom"
+    assert re.fullmatch(r"analyst-[0-9a-f]{8}", analyst_slug("李雷"))
+
+
+# --- scoring an analyst's or the consensus matrix ---------------------------------------
+
+
+def _json(runner, *args):
+    result = runner.invoke(main, ["score", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_score_an_analyst_equals_scoring_a_case_with_their_ratings(write_case, runner):
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE, "evidence/ratings/bob.yaml": BOB})
+    # The same case with Alice's ratings written into it, DK left unrated.
+    evidence = (folder / "evidence/evidence.yaml").read_text(encoding="utf-8")
+    evidence = evidence.replace(
+        "ratings: {accident: II, arson: CC, other: N}", "ratings: {accident: II, arson: CC}"
+    )
+    by_hand = write_case({"evidence/evidence.yaml": evidence}, name="by-hand")
+    scored = _json(runner, str(folder), "--analyst", "alice able")
+    assert scored.pop("ratings") == {"by": "analyst", "analyst": "Alice Able", "round": 1}
+    assert scored == _json(runner, str(by_hand))
+    # The letter the report shows names the same analyst.
+    letter = anonymous_labels(["alice able", "bob baker"], "Warehouse fire")["alice able"]
+    by_letter = _json(runner, str(folder), "--analyst", letter)
+    assert by_letter.pop("ratings")["analyst"] == "Alice Able"
+    assert by_letter == scored
+
+
+def test_score_the_consensus(write_case, runner):
+    folder = write_case(
+        {
+            "evidence/ratings/alice.yaml": ALICE,
+            "evidence/ratings/bob.yaml": BOB,
+            "evidence/ratings/carol.yaml": "analyst: Carol\nratings:\n"
+            "  van: {accident: I, arson: C, other: NA}\n"
+            "  alarm: {accident: II, arson: CC, other: NA}\n",
+        }
+    )
+    # Consensus by hand — van: I N I → I; C CC C → C; N N NA → N.
+    # alarm: II CC II → mean 2.33 → I; CC II CC → C; DK NA NA → NA.
+    evidence = (folder / "evidence/evidence.yaml").read_text(encoding="utf-8")
+    evidence = evidence.replace(
+        "ratings: {accident: II, arson: CC, other: N}",
+        "ratings: {accident: I, arson: C, other: NA}",
+    )
+    by_hand = write_case({"evidence/evidence.yaml": evidence}, name="by-hand")
+    scored = _json(runner, str(folder), "--consensus")
+    assert scored.pop("ratings") == {"by": "consensus", "round": 1, "analysts": 3}
+    assert scored == _json(runner, str(by_hand))
+    table = runner.invoke(main, ["score", str(folder), "--consensus"])
+    assert table.stdout.splitlines()[2] == "ratings: consensus of 3 analysts, round 1"
+
+
+def test_score_workshop_errors(write_case, runner):
+    plain = write_case(name="plain")
+    result = runner.invoke(main, ["score", str(plain), "--consensus"])
+    assert result.exit_code == 1
+    assert "no analysts' ratings in this case" in result.stderr
+    assert "Traceback" not in result.output
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE}, name="rated")
+    result = runner.invoke(main, ["score", str(folder), "--analyst", "Alice Abel"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "argmap: error: no ratings by analyst 'Alice Abel' in this case; "
+        "did you mean 'Alice Able'? the analysts are: Alice Able\n"
+    )
+    both = runner.invoke(main, ["score", str(folder), "--consensus", "--analyst", "x"])
+    assert both.exit_code == 2
+    assert runner.invoke(main, ["score", str(folder), "--round", "2"]).exit_code == 2
+    late = runner.invoke(main, ["score", str(folder), "--consensus", "--round", "1"])
+    assert late.exit_code == 0
+
+
+# --- merge ---------------------------------------------------------------------------
+
+
+def test_merge_writes_new_files_byte_for_byte(write_case, runner, tmp_path):
+    folder = write_case()
+    incoming = write_case_files(tmp_path / "mail", {"alice.yaml": ALICE, "bob.yaml": BOB})
+    result = runner.invoke(
+        main,
+        [
+            "workshop",
+            "merge",
+            str(incoming / "alice.yaml"),
+            str(incoming / "bob.yaml"),
+            "--into",
+            str(folder),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "alice-able.yaml: Alice Able, round 1, 6 cells (new)" in result.stdout
+    ratings = folder / "evidence" / "ratings"
+    assert sorted(p.name for p in ratings.iterdir()) == ["alice-able.yaml", "bob-baker.yaml"]
+    assert (ratings / "alice-able.yaml").read_bytes() == (incoming / "alice.yaml").read_bytes()
+    assert len(load_case(folder).ratings) == 2
+
+
+def test_merge_refuses_unknown_ids_and_writes_nothing(write_case, runner, tmp_path, monkeypatch):
+    folder = write_case()
+    bad = ALICE.replace("  alarm: {accident: II", "  alarn: {accident: II")
+    incoming = write_case_files(tmp_path / "mail", {"bad.yaml": bad, "bob.yaml": BOB})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(
+        main, ["workshop", "merge", "mail/bob.yaml", "mail/bad.yaml", "--into", "case"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "mail/bad.yaml:4: error: ratings.alarn: 'alarn' is not an evidence item of the case"
+    )
+    assert "did you mean 'alarm'?" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (folder / "evidence" / "ratings").exists()
+    assert incoming.joinpath("bad.yaml").read_text(encoding="utf-8") == bad
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            ALICE.replace("arson: C,", "arzon: C,"),
+            "mail/x.yaml:3: error: ratings.van.arzon: 'arzon' is not a hypothesis of the case",
+        ),
+        ("analyst: A\nratings:\n  van: {accident: I\n", "mail/x.yaml:3: error: malformed YAML"),
+        ("analyst: A\nratings:\n\t van: {}\n", "mail/x.yaml:3: error: tab used for indentation"),
+        ("not: ratings\n", "mail/x.yaml:1: error: analyst: 'analyst' is required"),
+        (b"analyst: \xff\n", "mail/x.yaml:1: error: not valid UTF-8"),
+    ],
+)
+def test_merge_errors_are_one_located_paragraph(
+    write_case, runner, tmp_path, monkeypatch, text, expected
+):
+    write_case()
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "x.yaml").write_bytes(text if isinstance(text, bytes) else text.encode())
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["workshop", "merge", "mail/x.yaml", "--into", "case"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(expected)
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "case" / "evidence" / "ratings").exists()
+
+
+def test_merge_keeps_a_backup_of_every_replaced_file(write_case, runner, tmp_path):
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE})
+    target = folder / "evidence/ratings/alice.yaml"
+    versions = [ALICE.replace("arson: C,", f"arson: {r},") for r in ("CC", "N", "I")]
+    for number, text in enumerate(versions, start=1):
+        (tmp_path / "new.yaml").write_text(text, encoding="utf-8")
+        result = runner.invoke(
+            main, ["workshop", "merge", str(tmp_path / "new.yaml"), "--into", str(folder)]
+        )
+        assert result.exit_code == 0, result.output
+        backup = "alice.yaml.bak" + ("" if number == 1 else str(number))
+        assert result.stdout.rstrip().endswith(f"ratings/{backup})"), result.stdout
+        assert "(replaced; backup: " in result.stdout
+    assert target.read_text(encoding="utf-8") == versions[-1]
+    assert (folder / "evidence/ratings/alice.yaml.bak").read_text(encoding="utf-8") == ALICE
+    assert (folder / "evidence/ratings/alice.yaml.bak2").read_text(encoding="utf-8") == versions[0]
+    assert (folder / "evidence/ratings/alice.yaml.bak3").read_text(encoding="utf-8") == versions[1]
+    # The same file again changes nothing and makes no backup.
+    again = runner.invoke(
+        main, ["workshop", "merge", str(tmp_path / "new.yaml"), "--into", str(folder)]
+    )
+    assert "(unchanged)" in again.stdout
+    assert not (folder / "evidence/ratings/alice.yaml.bak4").exists()
+    assert len(load_case(folder).ratings) == 1  # backups are not read as ratings
+
+
+def test_merge_refuses_two_files_for_one_analyst_and_round(write_case, runner, tmp_path):
+    folder = write_case()
+    mail = write_case_files(
+        tmp_path / "mail", {"a.yaml": ALICE, "b.yaml": ALICE.replace("Alice Able", "alice  able")}
+    )
+    result = runner.invoke(
+        main,
+        ["workshop", "merge", str(mail / "a.yaml"), str(mail / "b.yaml"), "--into", str(folder)],
+    )
+    assert result.exit_code == 1
+    assert "b.yaml:1: error: analyst: alice able's round 1 ratings are also in" in result.stderr
+    assert not (folder / "evidence/ratings").exists()
+
+
+def test_merge_round_two_and_note_on_a_changed_case(write_case, runner, tmp_path):
+    folder = write_case({"evidence/ratings/bob.yaml": BOB})
+    (tmp_path / "r2.yaml").write_text(BOB_ROUND_2 + "digest: sha256:0000\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["workshop", "merge", str(tmp_path / "r2.yaml"), "--into", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (folder / "evidence/ratings/bob-baker.round2.yaml").is_file()
+    assert "was rated on another version of the case" in result.stdout
+    assert "changed from CC in round 1 to I without a rationale" in result.stderr
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def workshop_report(write_case, runner, tmp_path):
+    def render(*extra: str, files: dict | None = None) -> BeautifulSoup:
+        folder = write_case(
+            files
+            or {
+                "evidence/ratings/alice.yaml": ALICE,
+                "evidence/ratings/bob.yaml": BOB,
+                "evidence/ratings/bob.round2.yaml": BOB_ROUND_2,
+            }
+        )
+        out = tmp_path / "report.html"
+        result = runner.invoke(main, ["report", str(folder), "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        return BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+
+    return render
+
+
+def test_report_without_ratings_has_no_workshop_section(write_case, runner, tmp_path):
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(write_case()), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find(id="workshop") is None
+    assert soup.select_one('nav a[href="#workshop"]') is None
+
+
+def test_report_shows_the_disagreement(workshop_report):
+    soup = workshop_report()
+    section = soup.find(id="workshop")
+    assert section.h2.get_text() == "Workshop: 2 analysts, round 2"
+    assert soup.select_one('nav a[href="#workshop"]') is not None
+    rows = {
+        row.th.get_text(strip=True): [
+            (td["class"][1], td.select_one(".mark").get_text()) for td in row.select("td.heat")
+        ]
+        for row in section.select("table.heatmap tbody tr")
+    }
+    # van: I/N → mild, C/CC → mild, N/N → consensus; alarm (Bob's round 2 over round 1):
+    # II/I → mild, CC/C → mild, DK/NA → one vote.
+    assert rows == {
+        "Two men left in a van.": [("band-mild", "≈"), ("band-mild", "≈"), ("band-consensus", "=")],
+        "The alarm was switched off.": [("band-mild", "≈"), ("band-mild", "≈"), ("band-few", "–")],
+    }
+    cell = section.select_one("table.heatmap tbody tr td.heat")
+    assert "A " in cell["aria-label"] and "B " in cell["aria-label"]
+    counts = {
+        li.select_one(".heat")["class"][1]: li.strong.get_text()
+        for li in section.select(".ws-bands li")
+    }
+    assert counts == {
+        "band-consensus": "1",
+        "band-mild": "4",
+        "band-large": "0",
+        "band-extreme": "0",
+        "band-few": "1",
+    }
+
+
+def test_report_agenda_rankings_and_changes(workshop_report):
+    soup = workshop_report()
+    section = soup.find(id="workshop")
+    items = section.select(".agenda-item")
+    assert len(items) == 4
+    heads = [item.select_one(".agenda-head").get_text(" ", strip=True) for item in items]
+    # alarm (weight 2: high credibility) before van; then by disagreement, then matrix order.
+    assert heads[0].startswith("The alarm was switched off.")
+    reasons = [li.get_text(" ", strip=True) for li in items[0].select(".ws-reasons li")] + [
+        li.get_text(" ", strip=True) for li in items[1].select(".ws-reasons li")
+    ]
+    assert any("Whoever knew the code switched it off." in r for r in reasons)
+    assert any("Persuaded by the maintenance log." in r for r in reasons)
+    header = [th.get_text(strip=True) for th in section.select("table.ws-ranking thead th")]
+    assert header[:3] == ["Hypothesis", "Case", "Consensus"] and sorted(header[3:]) == ["A", "B"]
+    assert len(section.select("table.ws-ranking tbody tr")) == 3
+    changes = [
+        [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        for row in section.select("table.ws-changes tbody tr")
+    ]
+    bob = changes[0][1]
+    assert bob in ("A", "B")
+    assert changes == [
+        ["1 → 2", bob, "The alarm was switched off.", "Accident", "++ → −", "no reason given"],
+        [
+            "1 → 2",
+            bob,
+            "The alarm was switched off.",
+            "Arson",
+            "−− → +",
+            "Persuaded by the maintenance log.",
+        ],
+    ]
+
+
+def test_report_anonymises_analysts_unless_names_are_asked_for(workshop_report):
+    hostile = {
+        "evidence/ratings/x.yaml": ALICE.replace("Alice Able", '"<script>alert(1)</script> & Co"'),
+        "evidence/ratings/bob.yaml": BOB,
+    }
+    anonymous = str(workshop_report(files=hostile))
+    assert "Bob Baker" not in anonymous and "alert(1)" not in anonymous
+    named = workshop_report("--names", files=hostile)
+    section = named.find(id="workshop")
+    header = [th.get_text() for th in section.select("table.ws-ranking thead th")][3:]
+    assert sorted(header) == ["<script>alert(1)</script> & Co", "Bob Baker"]
+    assert section.find("script") is None
+    # Rationales are user text too.
+    assert "Old wiring trips alarms <all the time>." in section.get_text()
+
+
+def test_workshop_report_is_deterministic(write_case, runner, tmp_path):
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE, "evidence/ratings/bob.yaml": BOB})
+    outputs = []
+    for name in ("one.html", "two.html"):
+        assert (
+            runner.invoke(main, ["report", str(folder), "-o", str(tmp_path / name)]).exit_code == 0
+        )
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+# --- the rating sheet -----------------------------------------------------------------
+
+
+def _sheet(runner, folder, tmp_path, *args) -> tuple[str, BeautifulSoup]:
+    out = tmp_path / "sheet.html"
+    result = runner.invoke(main, ["workshop", "sheet", str(folder), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    return html, BeautifulSoup(html, "html.parser")
+
+
+def _order(soup) -> tuple[list[str], list[str]]:
+    return (
+        [li["id"] for li in soup.select(".hyp-list li")],
+        [a["data-evidence"] for a in soup.select("article.item")],
+    )
+
+
+def test_sheet_is_stable_shuffled_per_analyst_and_blind(write_case, runner, tmp_path):
+    many = "evidence:\n" + "".join(
+        f"  - id: item-{n}\n    summary: Item number {n}.\n    kind: assumption\n"
+        f"    ratings: {{accident: C, arson: N, other: N}}\n"
+        f"    rationale: {{accident: THE-CASE-RATIONALE-{n}}}\n"
+        for n in range(12)
+    )
+    folder = write_case({"evidence/more.yaml": many, "evidence/ratings/bob.yaml": BOB})
+    html, soup = _sheet(runner, folder, tmp_path, "--analyst", "Alice Able")
+    again, _ = _sheet(runner, folder, tmp_path, "--analyst", "Alice Able")
+    assert html == again
+    _, other = _sheet(runner, folder, tmp_path, "--analyst", "Carol")
+    assert _order(soup) != _order(other)
+    assert sorted(_order(soup)[1]) == sorted(_order(other)[1])
+    assert len(soup.select("tr.cell")) == 14 * 3
+    # Nobody's ratings: not the case's, not Bob's.
+    assert "THE-CASE-RATIONALE" not in html and "Old wiring" not in html
+    assert soup.select("input[checked]") == []
+    data = json.loads(soup.find(id="sheet-data").string)
+    assert data["prefill"] == {} and data["previous"] == {}
+    # Every statement is on the sheet.
+    assert "Someone set the fire." in soup.select_one(".hyp-list").get_text()
+
+
+def test_sheet_round_two_shows_only_the_analysts_own_earlier_ratings(write_case, runner, tmp_path):
+    folder = write_case({"evidence/ratings/bob.yaml": BOB, "evidence/ratings/alice.yaml": ALICE})
+    _, soup = _sheet(runner, folder, tmp_path, "--analyst", "bob baker", "--round", "2")
+    data = json.loads(soup.find(id="sheet-data").string)
+    assert data["previous"] == data["prefill"] == yaml.safe_load(BOB)["ratings"]
+    assert data["fileName"] == "bob-baker.round2.yaml"
+    assert "Whoever knew the code" not in str(soup)
+    before = soup.select_one('tr.cell[data-evidence="alarm"][data-hypothesis="accident"] .before')
+    assert before.get_text(" ", strip=True).startswith(
+        "round 1: CC Old wiring trips alarms <all the time>."
+    )
+
+
+def test_sheet_escapes_the_name_and_writes_a_valid_file_head(write_case, runner, tmp_path):
+    folder = write_case()
+    name = 'Zoë "<b>" O\'Neil & Co'
+    _, soup = _sheet(runner, folder, tmp_path, "--analyst", name)
+    assert soup.select_one(".who strong").get_text() == name
+    assert soup.find("b") is None
+    data = json.loads(soup.find(id="sheet-data").string)
+    head = "\n".join(data["head"]) + "\nratings: {}\n"
+    assert yaml.safe_load(head)["analyst"] == name
+    for text in ["tab\there", "line\u2028break", "del\x7f", "nel\x85", "😀 fine", 'quote " and \\']:
+        assert yaml.safe_load("x: " + yaml_quoted(text))["x"] == text
+
+
+def test_sheet_needs_a_name(write_case, runner):
+    result = runner.invoke(main, ["workshop", "sheet", str(write_case()), "--analyst", "  "])
+    assert result.exit_code == 1
+    assert result.stderr == "argmap: error: --analyst needs a name\n"
+    assert runner.invoke(main, ["workshop", "sheet", str(write_case())]).exit_code == 2

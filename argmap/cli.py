@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .problems import ArgmapError, CaseError, Problem, display_path, format_problems
+from .problems import (
+    ArgmapError,
+    CaseError,
+    Problem,
+    display_path,
+    format_problems,
+    printable,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,7 +57,7 @@ def handles_errors(command: F) -> F:
             click.echo(format_problems(err.problems), err=True)
             sys.exit(1)
         except ArgmapError as err:
-            click.echo(f"argmap: error: {err}", err=True)
+            click.echo(f"argmap: error: {printable(str(err))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -463,3 +470,55 @@ def merge(files: tuple[Path, ...], into: Path) -> None:
     _report_warnings(warnings, full=True)
     for line in lines:
         click.echo(line)
+
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="build/workshop.sqlite",
+    show_default=True,
+    help="The workshop's SQLite database (relative to the current folder).",
+)
+
+
+@workshop.command()
+@CASE_ARGUMENT
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only this machine can connect unless you change it.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@DB_OPTION
+@handles_errors
+def serve(case: Path, host: str, port: int, db: Path) -> None:
+    """Run a live workshop: participants rate in their browsers, the facilitator reveals.
+
+    The first line printed is the facilitator's secret link. Ratings are saved in the
+    database as they are entered and survive a restart; the facilitator's page exports them
+    into CASE/evidence/ratings/. See docs/workshops.md, Live workshops.
+    """
+    from .workshop.server import serve as run
+
+    run(case, host=host, port=port, db=db)
+
+
+@workshop.command()
+@click.argument("name")
+@DB_OPTION
+@handles_errors
+def invite(name: str, db: Path) -> None:
+    """Add participant NAME to the live workshop and print their secret link.
+
+    Works while `argmap workshop serve` runs (it reads the same database).
+    """
+    from .workshop.server import invite as run
+
+    click.echo(run(db, name))

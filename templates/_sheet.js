@@ -1,8 +1,11 @@
 // The rating sheet: keeps entries in this browser, checks them as they are made, and
-// writes the analyst's ratings file (docs/workshops.md). Nothing leaves the page.
+// writes the analyst's ratings file (docs/workshops.md). Nothing leaves the page — except
+// on the live workshop server (#server-data present), where each entry is saved there.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("sheet-data").textContent);
+  var serverNode = document.getElementById("server-data");
+  var server = serverNode ? JSON.parse(serverNode.textContent) : null;
   var cells = Array.prototype.slice.call(document.querySelectorAll("tr.cell"));
   var items = Array.prototype.slice.call(document.querySelectorAll("article.item"));
   var state = { votes: {}, why: {} };
@@ -13,14 +16,14 @@
   };
 
   var storage = null;
-  try {
+  if (!server) try {
     storage = window.localStorage;
     storage.setItem("argmap-probe", "1");
     storage.removeItem("argmap-probe");
   } catch (err) {
     storage = null;
   }
-  if (!storage) document.getElementById("storage-note").hidden = false;
+  if (!storage && !server) document.getElementById("storage-note").hidden = false;
 
   var restore = function () {
     var saved = null;
@@ -41,12 +44,82 @@
   };
 
   var savedNote = document.getElementById("saved");
-  var save = function () {
+  var clock = function () {
+    return new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  };
+
+  // --- the live workshop server: one request per entry, sent in order ------------------
+  var timers = {}, pending = 0, failed = false, queue = Promise.resolve();
+  var post = function (body, attempt, keepalive) {
+    return fetch(server.saveUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": server.csrf },
+      body: body,
+      credentials: "same-origin",
+      cache: "no-store",
+      keepalive: Boolean(keepalive)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (response.ok) return answer;
+        var err = new Error(answer.error || ("the server answered " + response.status));
+        err.final = response.status < 500;
+        throw err;
+      });
+    }).catch(function (err) {
+      if (err.final || attempt >= 4) throw err;
+      // The server may be restarting: try again, a little later each time.
+      savedNote.textContent = "Not saved yet: retrying…";
+      return new Promise(function (resolve) { setTimeout(resolve, 1000 * (attempt + 1)); })
+        .then(function () { return post(body, attempt + 1, keepalive); });
+    });
+  };
+  var bodyOf = function (key) {
+    var parts = key.split(" ");
+    var why = (state.why[key] || "").trim().slice(0, data.rationaleLimit);
+    return JSON.stringify({
+      evidence: parts[0], hypothesis: parts[1], vote: state.votes[key] || null, why: why || null
+    });
+  };
+  var send = function (key) {
+    delete timers[key];
+    var body = bodyOf(key);
+    pending += 1;
+    savedNote.textContent = "Saving…";
+    queue = queue.then(function () { return post(body, 0); }).then(function () {
+      pending -= 1;
+      if (!pending && !failed) savedNote.textContent = "Saved at " + clock();
+    }, function (err) {
+      pending -= 1;
+      failed = true;
+      savedNote.textContent = "Not saved: " + err.message;
+      savedNote.classList.add("error");
+    });
+  };
+  var schedule = function (key, delay) {
+    clearTimeout(timers[key]);
+    if (delay) timers[key] = setTimeout(function () { send(key); }, delay);
+    else send(key);
+  };
+  if (server) {
+    // Reasons being typed are sent after a pause; send what is left when the page goes.
+    window.addEventListener("pagehide", function () {
+      Object.keys(timers).forEach(function (key) {
+        clearTimeout(timers[key]);
+        delete timers[key];
+        post(bodyOf(key), 4, true).catch(function () {});
+      });
+    });
+  }
+
+  var save = function (key, delay) {
+    if (server) {
+      if (key) schedule(key, delay);
+      return;
+    }
     if (!storage) return;
     try {
       storage.setItem(data.storageKey, JSON.stringify(state));
-      var now = new Date();
-      savedNote.textContent = "Kept in this browser at " + now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      savedNote.textContent = "Kept in this browser at " + clock();
     } catch (err) {
       savedNote.textContent = "Could not keep entries in this browser: download your ratings.";
     }
@@ -178,23 +251,28 @@
       event.target.checked = false;
       delete state.votes[key];
       validate(cell);
-      save();
+      save(key);
       progress();
     });
     cell.addEventListener("change", function (event) {
       if (event.target.type !== "radio") return;
       state.votes[key] = event.target.value;
       validate(cell);
-      save();
+      save(key);
       progress();
     });
     cell.querySelector(".why").addEventListener("input", function (event) {
       if (event.target.value.trim()) state.why[key] = event.target.value;
       else delete state.why[key];
       validate(cell);
-      save();
+      save(key, 600);
       progress();
     });
   });
+  if (server && server.locked) {
+    document.querySelectorAll("tr.cell input, tr.cell textarea").forEach(function (input) {
+      input.disabled = true;
+    });
+  }
   progress();
 })();

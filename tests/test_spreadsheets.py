@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from argmap.problems import display_path
 from openpyxl import load_workbook
 
 from argmap.cli import main
@@ -271,11 +273,12 @@ def test_csv_edits_keep_flow_and_block_style(runner, write_case, tmp_path):
     result = import_into(runner, "csv", sheet, case)
     assert result.exit_code == 0, result.output
     yaml_file = case / "evidence" / "evidence.yaml"
+    shown = display_path(yaml_file)
     assert result.stdout.splitlines()[:4] == [
-        f"{yaml_file}:11: van × accident: I → N",
-        f"{yaml_file}:11: van × arson: (unrated) → CC",
-        f"{yaml_file}:19: alarm relevance: medium → high",
-        f"{yaml_file}:20: alarm × other: N → (unrated)",
+        f"{shown}:11: van × accident: I → N",
+        f"{shown}:11: van × arson: (unrated) → CC",
+        f"{shown}:19: alarm relevance: medium → high",
+        f"{shown}:20: alarm × other: N → (unrated)",
     ]
     assert yaml_file.read_text(encoding="utf-8") == (
         FLOW_AND_BLOCK.replace(

@@ -218,8 +218,13 @@ def sheet_context(
     )
 
 
-def render_sheet(context: SheetContext) -> str:
-    """The sheet as one HTML document."""
+def render_sheet(context: SheetContext, server: dict[str, Any] | None = None) -> str:
+    """The sheet as one HTML document. With ``server`` (the live workshop server's
+    settings: nonce, saveUrl, csrf, locked, resultsUrl), the sheet saves every entry to the
+    server instead of the browser's storage."""
     from ..render.html import environment
 
-    return environment().get_template("sheet.html").render(ctx=context)
+    template = environment().get_template("sheet.html")
+    if server is None:
+        return template.render(ctx=context)
+    return template.render(ctx=context, server=server)

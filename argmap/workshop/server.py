@@ -1,0 +1,667 @@
+"""The live workshop server: `argmap workshop serve` (docs/workshops.md, *Live workshops*).
+
+A Starlette app run by uvicorn over the SQLite store of :mod:`argmap.workshop.store`.
+Everyone holds a secret link: the facilitator's (`/f/TOKEN`) and one per participant
+(`/p/TOKEN`). A participant's page is the rating sheet in server mode: it saves every
+entry as it is made. The facilitator's page shows progress, reveals the aggregate (the
+report's workshop section), opens the next round and exports the ratings into the case.
+
+Security: the links' tokens are the only credentials (no cookies, so nothing for a
+forged cross-site request to ride on); still, every POST must carry the page's CSRF token
+in a header, be JSON (a cross-site form cannot send it without a CORS preflight, which is
+never granted) and come from the server's own origin. The Host header is checked (against
+DNS rebinding); pages are served with a nonce-based Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import socket
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..load import LoadResult, load_case
+from ..problems import ArgmapError, CaseError, format_problems
+from .ratings import VOTES, AnalystName, AnalystRatings
+from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest, yaml_quoted
+from .store import Participant, Store
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
+    from .view import WorkshopView
+
+__all__ = ["DEFAULT_DB", "WorkshopServer", "create_app", "invite", "ratings_yaml", "serve"]
+
+DEFAULT_DB = Path("build/workshop.sqlite")
+"""The database when --db is not given: relative to the current folder."""
+BODY_LIMIT = 32 * 1024
+"""Largest request body accepted: a rationale of RATIONALE_LIMIT characters fits easily."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+ASGIApp = Callable[
+    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+class ApiError(Exception):
+    """A request the server refuses: answered with ``status`` and a JSON message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- the case and its state ------------------------------------------------------------
+
+
+@dataclass
+class WorkshopServer:
+    """The case being rated and the store of the ratings."""
+
+    folder: Path
+    store: Store
+    loaded: LoadResult
+    report_path: Path
+    """Where an export writes the report."""
+    allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
+    """Host names the server answers to; '*' for any (when bound to every interface)."""
+    _assessment: list[Assessment] = field(default_factory=list)
+
+    @cached_property
+    def digest(self) -> str:
+        return sheet_digest(self.loaded.case)
+
+    @cached_property
+    def evidence_ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.loaded.case.evidence)
+
+    @cached_property
+    def leaf_ids(self) -> tuple[str, ...]:
+        return tuple(h.id for h in self.loaded.case.leaves)
+
+    @property
+    def cells_total(self) -> int:
+        return len(self.evidence_ids) * len(self.leaf_ids)
+
+    def assessment(self) -> Assessment:
+        if not self._assessment:
+            from ..assess import assess
+
+            self._assessment.append(assess(self.loaded.case))
+        return self._assessment[0]
+
+    def aggregate(self) -> WorkshopView | None:
+        """The report's workshop section for the revealed round, or None before a reveal
+        (or when nobody has rated anything yet)."""
+        from .aggregate import build_workshop
+        from .view import workshop_view
+
+        _, revealed = self.store.state()
+        if not revealed:
+            return None
+        files = self.store.analyst_ratings(up_to_round=revealed)
+        if not files:
+            return None
+        workshop = build_workshop(self.loaded.case, files, revealed)
+        return workshop_view(self.assessment(), workshop, names=False)
+
+    def progress(self) -> list[dict[str, Any]]:
+        """Per participant: cells answered as things stand, and entered in this round."""
+        current, _ = self.store.state()
+        counts = self.store.counts()
+        views = {f.key: f for f in _latest_views(self.store.analyst_ratings(up_to_round=current))}
+        rows = []
+        for person in self.store.participants():
+            view = views.get(person.key)
+            answered = sum(len(c) for c in view.ratings.values()) if view else 0
+            rows.append(
+                {
+                    "name": person.name,
+                    "answered": answered,
+                    "this_round": counts.get((person.id, current), 0),
+                    "total": self.cells_total,
+                }
+            )
+        return rows
+
+    def export(self) -> dict[str, Any]:
+        """Write every participant's rounds into the case's rating files (with backups, via
+        `merge`), then the report; returns what was done."""
+        from ..commands import report
+        from ..output import write_atomic
+        from .merge import merge_ratings
+
+        files = self.store.analyst_ratings()
+        if not files:
+            raise ApiError(409, "nothing to export: no one has rated yet")
+        with tempfile.TemporaryDirectory(prefix="argmap-export-") as folder:
+            paths = []
+            for number, item in enumerate(files):
+                path = Path(folder) / f"{number:04d}-{item.path.name}"
+                path.write_text(
+                    ratings_yaml(item, self.evidence_ids, self.leaf_ids, self.digest),
+                    encoding="utf-8",
+                )
+                paths.append(path)
+            try:
+                lines, warnings = merge_ratings(paths, self.folder)
+            except CaseError as err:
+                raise ApiError(409, format_problems(err.problems)) from None
+        answer: dict[str, Any] = {
+            "lines": [re.sub(r"^\S*argmap-export-[^/]*/\d{4}-", "", line) for line in lines],
+            "warnings": [p.message for p in warnings],
+        }
+        try:
+            html, _ = report(self.folder)
+            write_atomic(self.report_path, html)
+            answer["report"] = str(self.report_path)
+        except ArgmapError as err:
+            answer["report_error"] = str(err)
+        return answer
+
+
+def _latest_views(files: list[AnalystRatings]) -> list[Any]:
+    from .ratings import analyst_views
+
+    return analyst_views(files)
+
+
+def ratings_yaml(
+    item: AnalystRatings, evidence_ids: tuple[str, ...], leaf_ids: tuple[str, ...], digest: str
+) -> str:
+    """A ratings file (docs/workshops.md) with the cells in case order, as the sheet
+    writes it."""
+    lines = [
+        "# Ratings entered on an argmap workshop server.",
+        f"analyst: {yaml_quoted(item.analyst)}",
+        f"round: {item.round}",
+        f"digest: sha256:{digest}",
+    ]
+    rows, reasons = [], []
+    for eid in evidence_ids:
+        votes = item.ratings.get(eid, {})
+        whys = item.rationale.get(eid, {})
+        shown = [f"{hid}: {votes[hid]}" for hid in leaf_ids if hid in votes]
+        if shown:
+            rows.append(f"  {eid}: {{{', '.join(shown)}}}")
+        given = [f"    {hid}: {yaml_quoted(whys[hid])}" for hid in leaf_ids if hid in whys]
+        if given:
+            reasons += [f"  {eid}:", *given]
+    lines += ["ratings:", *rows] if rows else ["ratings: {}"]
+    if reasons:
+        lines += ["rationale:", *reasons]
+    return "\n".join(lines) + "\n"
+
+
+# --- request checks -------------------------------------------------------------------
+
+
+_NAME = TypeAdapter(AnalystName)
+
+
+def checked_name(value: object) -> str:
+    """A participant's name, as ratings files require it; raises :class:`ArgmapError`."""
+    if not isinstance(value, str):
+        raise ArgmapError("a name is text")
+    try:
+        return _NAME.validate_python(value)
+    except ValidationError as err:
+        raise ArgmapError(f"name: {err.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without the port ('[::1]:80' → '::1')."""
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, read with a size limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > BODY_LIMIT):
+        raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > BODY_LIMIT:
+            raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "the request body is not JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    return data
+
+
+def _check_post(request: Request, csrf: str) -> None:
+    """Refuse a state-changing request that did not come from our own page."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise ApiError(415, "send JSON (Content-Type: application/json)")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        if origin != own:
+            raise ApiError(403, "cross-origin request refused")
+    elif request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise ApiError(403, "cross-site request refused")
+    given = request.headers.get("x-csrf-token", "")
+    if not secrets.compare_digest(given.encode(), csrf.encode()):
+        raise ApiError(403, "missing or wrong CSRF token: reload the page")
+
+
+def _only_keys(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ApiError(422, f"unknown field(s): {', '.join(unknown)}")
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise ApiError(422, f"'{key}' must be text")
+    return value
+
+
+# --- the app ------------------------------------------------------------------------------
+
+
+def create_app(server: WorkshopServer) -> Starlette:
+    """The ASGI app for ``server``."""
+    from ..render.html import environment
+
+    env = environment()
+    store = server.store
+    case = server.loaded.case
+
+    def facilitator(request: Request) -> None:
+        token = request.path_params["token"]
+        if not secrets.compare_digest(token.encode(), store.facilitator_token.encode()):
+            raise ApiError(404, "unknown link")
+
+    def participant(request: Request) -> Participant:
+        found = store.participant_by_token(request.path_params["token"])
+        if found is None:
+            raise ApiError(404, "unknown link")
+        return found
+
+    def origin(request: Request) -> str:
+        return f"{request.url.scheme}://{request.headers['host']}"
+
+    def page(template: str, nonce: str, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(nonce=nonce, **context)
+        return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
+
+    # --- participant ---
+
+    async def participant_page(request: Request) -> Response:
+        who = await run_in_threadpool(participant, request)
+        current, revealed = await run_in_threadpool(store.state)
+        files = await run_in_threadpool(store.analyst_ratings, None, who.id)
+        context = sheet_context(case, who.name, current, files)
+        nonce = secrets.token_urlsafe(16)
+        mode = {
+            "nonce": nonce,
+            "saveUrl": f"/api/p/{who.token}/ratings",
+            "csrf": who.csrf,
+            "locked": revealed >= current,
+            "resultsUrl": f"/p/{who.token}/results" if revealed else None,
+            "round": current,
+        }
+        html = render_sheet(context, server=mode)
+        return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
+
+    async def participant_ratings(request: Request) -> Response:
+        who = await run_in_threadpool(participant, request)
+        if request.method == "GET":
+            current, revealed = await run_in_threadpool(store.state)
+            cells = (await run_in_threadpool(store.cells, who.id)).get(who.id, [])
+            return JSONResponse(
+                {
+                    "analyst": who.name,
+                    "round": current,
+                    "revealed": revealed,
+                    "cells": [
+                        {
+                            "round": c.round,
+                            "evidence": c.evidence,
+                            "hypothesis": c.hypothesis,
+                            "vote": c.vote,
+                            "why": c.rationale,
+                        }
+                        for c in cells
+                    ],
+                }
+            )
+        _check_post(request, who.csrf)
+        data = await _json_body(request)
+        _only_keys(data, {"evidence", "hypothesis", "vote", "why"})
+        evidence, hypothesis = _text(data, "evidence"), _text(data, "hypothesis")
+        if evidence not in server.evidence_ids:
+            raise ApiError(422, f"'{evidence[:60]}' is not an evidence item of the case")
+        if hypothesis not in server.leaf_ids:
+            known = {h.id for h in case.hypotheses}
+            raise ApiError(
+                422,
+                f"'{hypothesis[:60]}' has sub-hypotheses and is not rated itself"
+                if hypothesis in known
+                else f"'{hypothesis[:60]}' is not a hypothesis of the case",
+            )
+        vote = data.get("vote")
+        if vote is not None and vote not in VOTES:
+            raise ApiError(422, f"a rating is one of {', '.join(VOTES)} (or null to clear it)")
+        why = data.get("why")
+        if why is not None:
+            if not isinstance(why, str):
+                raise ApiError(422, "'why' must be text or null")
+            why = why.strip() or None
+        if why is not None:
+            if len(why) > RATIONALE_LIMIT:
+                raise ApiError(422, f"a reason has at most {RATIONALE_LIMIT} characters")
+            if _CONTROL.search(why):
+                raise ApiError(422, "a reason must not contain control characters")
+        try:
+            saved_round = await run_in_threadpool(
+                store.save_cell, who.id, evidence, hypothesis, vote, why
+            )
+        except ArgmapError as err:
+            raise ApiError(409, str(err)) from None
+        return JSONResponse({"saved": True, "round": saved_round})
+
+    async def participant_results(request: Request) -> Response:
+        await run_in_threadpool(participant, request)
+        view = await run_in_threadpool(server.aggregate)
+        if view is None:
+            raise ApiError(403, "the results are shown once the facilitator reveals them")
+        nonce = secrets.token_urlsafe(16)
+        return page("server_results.html", nonce, ctx=_Page(case.title, case.question, view))
+
+    # --- facilitator ---
+
+    async def facilitator_page(request: Request) -> Response:
+        facilitator(request)
+        current, revealed = await run_in_threadpool(store.state)
+        view = await run_in_threadpool(server.aggregate)
+        people = await run_in_threadpool(store.participants)
+        nonce = secrets.token_urlsafe(16)
+        token = store.facilitator_token
+        data = {
+            "csrf": store.facilitator_csrf,
+            "api": f"/api/f/{token}",
+        }
+        return page(
+            "server_facilitator.html",
+            nonce,
+            ctx=_Page(case.title, case.question, view),
+            round=current,
+            revealed=revealed,
+            links=[(p.name, f"{origin(request)}/p/{p.token}") for p in people],
+            version=__version__,
+            data=data,
+        )
+
+    async def status(request: Request) -> Response:
+        facilitator(request)
+        current, revealed = await run_in_threadpool(store.state)
+        rows = await run_in_threadpool(server.progress)
+        return JSONResponse({"round": current, "revealed": revealed, "participants": rows})
+
+    async def add_participant(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        data = await _json_body(request)
+        _only_keys(data, {"name"})
+        try:
+            name = checked_name(data.get("name"))
+            added = await run_in_threadpool(store.add_participant, name)
+        except ArgmapError as err:
+            status_code = 409 if "already invited" in str(err) else 422
+            raise ApiError(status_code, str(err)) from None
+        link = f"{origin(request)}/p/{added.token}"
+        return JSONResponse({"name": added.name, "link": link}, status_code=201)
+
+    async def reveal(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        await _json_body(request)
+        shown = await run_in_threadpool(store.reveal)
+        return JSONResponse({"revealed": shown})
+
+    async def next_round(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        await _json_body(request)
+        try:
+            opened = await run_in_threadpool(store.next_round)
+        except ArgmapError as err:
+            raise ApiError(409, str(err)) from None
+        return JSONResponse({"round": opened})
+
+    async def export(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        await _json_body(request)
+        return JSONResponse(await run_in_threadpool(server.export))
+
+    async def not_found(request: Request) -> Response:
+        raise ApiError(404, "not found")
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return _error(request, exc.status, exc.message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return _error(request, exc.status_code, str(exc.detail))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        print(f"argmap: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return JSONResponse({"error": "internal error"}, status_code=500)
+
+    routes = [
+        Route("/p/{token}", participant_page),
+        Route("/p/{token}/results", participant_results),
+        Route("/api/p/{token}/ratings", participant_ratings, methods=["GET", "POST"]),
+        Route("/f/{token}", facilitator_page),
+        Route("/api/f/{token}/status", status),
+        Route("/api/f/{token}/participants", add_participant, methods=["POST"]),
+        Route("/api/f/{token}/reveal", reveal, methods=["POST"]),
+        Route("/api/f/{token}/round", next_round, methods=["POST"]),
+        Route("/api/f/{token}/export", export, methods=["POST"]),
+        Route("/", not_found),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            ApiError: api_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )
+    return _Guard(app, server.allowed_hosts)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the server's pages receive as ``ctx`` (the workshop section reads
+    ``ctx.workshop``)."""
+
+    title: str
+    question: str
+    workshop: WorkshopView | None
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
+
+
+def _csp(nonce: str) -> str:
+    return (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'"
+
+
+class _Guard:
+    """Refuses requests for unknown Host names (DNS rebinding) and adds the security
+    headers to every response."""
+
+    def __init__(self, app: Any, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        host = _host_name(headers.get(b"host", b"").decode("latin-1")).lower()
+        if "*" not in self.allowed and host not in self.allowed:
+            response = JSONResponse({"error": "unknown host"}, status_code=421)
+            await response(scope, receive, self._with_headers(send))
+            return
+        await self.app(scope, receive, self._with_headers(send))
+
+    @staticmethod
+    def _with_headers(
+        send: Callable[[Any], Awaitable[None]],
+    ) -> Callable[[Any], Awaitable[None]]:
+        async def wrapped(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [h for h in SECURITY_HEADERS if h[0] not in names]
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", DEFAULT_CSP))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return wrapped
+
+
+# --- running it -------------------------------------------------------------------------
+
+
+def _link_host(host: str) -> str:
+    if host in WILDCARD_HOSTS:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as err:
+        raise ArgmapError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServer:
+    """Load the case and open (or create) the workshop database."""
+    loaded = load_case(folder)
+    store = Store(db)
+    digest = sheet_digest(loaded.case)
+    known = store.meta("case_digest")
+    if known is None:
+        store.set_meta("case_digest", digest)
+    allowed = ("*",) if host in WILDCARD_HOSTS else (*LOOPBACK_NAMES, host.lower())
+    return WorkshopServer(
+        folder=folder,
+        store=store,
+        loaded=loaded,
+        report_path=db.parent / "workshop-report.html",
+        allowed_hosts=allowed,
+    )
+
+
+def serve(
+    folder: Path, *, host: str, port: int, db: Path, echo: Callable[[str], None] | None = None
+) -> None:
+    """Run the server until interrupted; the first line printed is the facilitator's link."""
+    import uvicorn
+
+    server = open_server(folder, db, host)
+    known = server.store.meta("case_digest")
+    sock = _listen(host, port)
+    bound = sock.getsockname()[1]
+    base = f"http://{_link_host(host)}:{bound}"
+    server.store.set_meta("base_url", base)
+    print(f"{base}/f/{server.store.facilitator_token}", flush=True)
+    notes = [
+        f"argmap: workshop database {db}; participants: {len(server.store.participants())}",
+        "argmap: `argmap workshop invite NAME` adds a participant; Ctrl-C stops the server",
+    ]
+    if known != server.digest:
+        notes.append(
+            "argmap: warning: the case's hypotheses or evidence changed since this database "
+            "was started"
+        )
+    if host in WILDCARD_HOSTS:
+        notes.append(
+            "argmap: warning: listening on every network interface; anyone who can reach "
+            "this machine and holds a link can use it"
+        )
+    for note in notes:
+        print(note, file=sys.stderr, flush=True)
+    config = uvicorn.Config(
+        create_app(server),
+        log_level="warning",
+        access_log=False,  # the log would hold everyone's secret links
+        lifespan="off",
+        server_header=False,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def invite(db: Path, name: str) -> str:
+    """Add a participant to the workshop in ``db``; returns their link."""
+    store = Store(db, create=False)
+    added = store.add_participant(checked_name(name))
+    base = store.meta("base_url") or "http://127.0.0.1"
+    return f"{base}/p/{added.token}"

@@ -12,13 +12,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from argmap.problems import display_path
 from openpyxl import load_workbook
 
 from argmap.cli import main
 from argmap.io import matrix as matrix_module
 from argmap.load import load_case
+from argmap.problems import display_path
 from tests.conftest import REPO
 from tests.interchange import ARGMAP, FORMULA
 from tests.interchange import FILES as HOSTILE

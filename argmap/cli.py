@@ -31,6 +31,14 @@ CASE_ARGUMENT = click.argument(
     default=".",
     type=click.Path(file_okay=False, path_type=Path),
 )
+TABLE_OR_JSON = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 
 
 def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
@@ -131,14 +139,7 @@ def _likelihood(
 
 @main.command()
 @CASE_ARGUMENT
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@TABLE_OR_JSON
 @click.option(
     "--draws",
     type=click.IntRange(1, 1_000_000),
@@ -379,14 +380,7 @@ def export(fmt: str, case: Path, output: Path | None) -> None:
 
 @main.command()
 @CASE_ARGUMENT
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@TABLE_OR_JSON
 @handles_errors
 def evaluate(case: Path, fmt: str) -> None:
     """Label every hypothesis, statement, argument and evidence item in, out or undecided.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ArgmapError", "CaseError", "Problem", "display_path", "format_problems"]
+__all__ = ["ArgmapError", "CaseError", "Problem", "display_path", "format_problems", "printable"]
 
 Severity = Literal["error", "warning"]
 
@@ -33,6 +33,19 @@ def _escape(match: re.Match[str]) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` for a terminal: control characters other than line breaks escaped, so that
+    text from an input file (a cell, a node id) cannot move the cursor or retitle the window.
+
+    >>> printable("cell '\\x1b]0;pwned\\x07'\\nnext line")
+    "cell '\\\\x1b]0;pwned\\\\x07'\\nnext line"
+    """
+    return _CONTROL_BUT_NEWLINE.sub(_escape, text)
+
+
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def _one_line(text: str, limit: int | None) -> str:

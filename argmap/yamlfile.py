@@ -19,7 +19,7 @@ import yaml
 
 from .problems import CaseError, Problem
 
-__all__ = ["YamlDocument", "read_yaml"]
+__all__ = ["NOT_TEXT", "YamlDocument", "read_yaml"]
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -30,7 +30,7 @@ _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 # What YAML itself refuses in a file (C0 controls but tab, line feed and carriage return;
 # DEL; C1 controls but NEL; surrogates; U+FFFE, U+FFFF), let in through a double-quoted
 # escape such as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted; case files need a handful of levels."""
 Loc = tuple[str | int, ...]
@@ -117,7 +117,7 @@ def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
         # the pure-Python one as None; quoted '' and "" stay empty strings.
         if node.value == "" and not node.style:
             return None
-        bad = _NOT_TEXT.search(node.value)
+        bad = NOT_TEXT.search(node.value)
         if bad:
             raise _problem(
                 path,

@@ -8,7 +8,9 @@ XLSX).
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import re
 import sys
 from types import ModuleType
 
@@ -124,3 +126,152 @@ FILES = {
 """Case files for ``write_case`` (which dedents them; they have no common indent)."""
 
 TEXTS = (FORMULA, SCRIPT, PIPES, KAZAKH, ARABIC, EMOJI)
+
+
+# --- every user field hostile -------------------------------------------------------------
+
+ZWJ_FAMILY = "👩\u200d👩\u200d👧"
+PAYLOAD = (
+    f"{SCRIPT}</textarea><img src=x onerror=alert(1)>\"'{{{{ 7*7 }}}}]]><!-- \\n\\ "
+    f"{FORMULA} {KAZAKH} {ARABIC} {EMOJI} {ZWJ_FAMILY} zero\u200bwidth"
+)
+"""Markup, template and CDATA breakers, backslashes, a formula, Kazakh, Arabic, emoji, ZWJ."""
+LEADS = ("=", "+", "-", "@", "\t", "")
+"""What a spreadsheet reads as the start of a formula (and one field without)."""
+UNSAFE = re.compile(r"[<>&\"'{}\[\]\\=+\-@|!/*_`#~$%()]")
+
+
+def defang(text: str) -> str:
+    """The same text with every character that could start markup, a template or a formula
+    replaced by a letter: same length, same words, so layouts and wrapping stay the same."""
+    return UNSAFE.sub("x", text).replace("\t", "x")
+
+
+def every_field_case(safe: bool = False) -> dict[str, str]:
+    """Case files in which every field an analyst writes holds hostile text, each different
+    (``FIELD n`` leads it) and many starting with a formula character.
+
+    With ``safe``, the same case with the dangerous characters defanged: a twin with the
+    same structure, to compare rendered outputs with.
+    """
+    count = iter(range(1000))
+
+    def text(lead: str = "", body: str = PAYLOAD) -> str:
+        value = f"{lead}F{next(count)} {KAZAKH} {body}"
+        return defang(value) if safe else value
+
+    def q(value: str) -> str:  # a YAML double-quoted scalar (JSON's is one)
+        return json.dumps(value, ensure_ascii=False)
+
+    def lines(key: str, values: list[str], indent: str = "    ") -> str:
+        return f"{indent}{key}:\n" + "".join(f"{indent}  - {q(v)}\n" for v in values)
+
+    tab = "\t"
+    notes = "# not a heading\n- not a list\n\n" + text("+")
+    quotes = [text(body=f"the quote {n}: {PAYLOAD}") for n in range(3)]
+    source = (
+        "Hostile report\n\n"
+        + "\n\n".join(f"Paragraph {n}. {quote} Then more." for n, quote in enumerate(quotes))
+        + "\n"
+    )
+    hypotheses = f"""\
+title: {q(text())}
+question: {q(text("="))}
+notes: {q(notes)}
+hypotheses:
+  - id: accident
+    title: {q(text("="))}
+    statement: {q(text("+"))}
+    description: {q(text("-"))}
+{lines("tags", [text("@"), text()])}{lines("indicators", [text("="), text(tab)])}\
+  - id: crime
+    title: {q(text("@"))}
+    statement: {q(text())}
+  - id: arson
+    parent: crime
+    title: {q(text("+"))}
+    statement: {q(text("-"))}
+  - id: fraud
+    parent: crime
+    title: {q(text("-"))}
+    statement: {q(text("="))}
+  - id: other
+    title: {q(text(tab))}
+    statement: {q(text("@"))}
+statements:
+  - id: s1
+    text: {q(text("="))}
+    contrary: [s2]
+  - id: s2
+    text: {q(text("-"))}
+arguments:
+  - id: a1
+    claim: {q(text("+"))}
+    premises: [van, s1]
+    supports: arson
+    rationale: {q(text("="))}
+    scheme: {q(text("@"))}
+  - id: a2
+    claim: {q(text("-"))}
+    premises: [alarm]
+    attacks: accident
+    rationale: {q(text())}
+  - id: a3
+    claim: {q(text("@"))}
+    premises: [s2]
+    undercuts: a1
+"""
+    evidence = f"""\
+sources:
+  - id: report
+    title: {q(text("="))}
+    author: {q(text("@"))}
+    url: "javascript:alert(1)"
+    file: sources/hostile.txt
+  - id: gazette
+    title: {q(text("-"))}
+    author: {q(text("+"))}
+    url: {q('https://example.org/a b"onmouseover=alert(1) <x>' if not safe else "https://example.org/a")}
+    file: sources/hostile.txt
+evidence:
+  - id: van
+    summary: {q(text("="))}
+    source: report
+    quote: {q(quotes[0])}
+    originator: {q(text("+"))}
+{lines("tags", [text("-"), text("@")])}\
+    group: {q(text("="))}
+    ratings: {{accident: I, arson: C, fraud: N, other: N}}
+    rationale:
+      accident: {q(text("-"))}
+      arson: {q(text("@"))}
+  - id: alarm
+    summary: {q(text("+"))}
+    source: gazette
+    quote: {q(quotes[1])}
+    credibility: high
+    group: {q(text("="))}
+    ratings: {{accident: II, arson: CC, fraud: C, other: I}}
+    rationale:
+      fraud: {q(text(tab))}
+  - id: rumour
+    summary: {q(text("-"))}
+    kind: claim
+    source: report
+    quote: {q(quotes[2])}
+    originator: {q(text("="))}
+    ratings: {{accident: N, arson: I, fraud: C, other: NA}}
+  - id: guess
+    summary: {q(text("@"))}
+    kind: assumption
+    relevance: low
+    ratings: {{accident: C, arson: N, fraud: I, other: N}}
+    rationale:
+      other: {q(text(tab))}
+"""
+    return {
+        "hypotheses/case.yaml": hypotheses,
+        "evidence/evidence.yaml": evidence,
+        "evidence/sources/hostile.txt": source,
+        "evidence/sources/report.txt": None,  # the write_case fixture's default source
+    }

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import ArgmapError
+from ..yamlfile import NOT_TEXT
 from .argdown import slugify
 
 __all__ = ["BINARY", "export", "summary", "to_case_files"]
@@ -114,7 +115,8 @@ def summary(path: Path) -> dict[str, Any]:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    # A control character (which a case file cannot hold) becomes U+FFFD.
+    return " ".join(NOT_TEXT.sub("\ufffd", text).split())
 
 
 def case_document(

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..problems import ArgmapError
+from ..yamlfile import NOT_TEXT
 
 __all__ = ["BINARY", "ArgdownMap", "export", "parse", "summary", "to_case_files"]
 
@@ -870,6 +871,17 @@ class _Statement:
     inference: _Inference | None = None
 
 
+def _canonical(members: list[_Statement]) -> _Statement | None:
+    """The member whose text counts: marked `isCanonical`, else the last definition."""
+    chosen = None
+    for member in reversed(members):
+        if not member.is_reference:
+            if isinstance(member.data, dict) and _true(member.data.get("isCanonical")):
+                return member
+            chosen = chosen or member
+    return chosen
+
+
 @dataclass(eq=False)
 class EquivalenceClass:
     """Argdown's statement: every occurrence with the same title, taken together."""
@@ -884,13 +896,7 @@ class EquivalenceClass:
     @property
     def canonical(self) -> _Statement | None:
         """The member whose text counts: marked `isCanonical`, else the last definition."""
-        chosen = None
-        for member in reversed(self.members):
-            if not member.is_reference:
-                if isinstance(member.data, dict) and _true(member.data.get("isCanonical")):
-                    return member
-                chosen = chosen or member
-        return chosen
+        return _canonical(self.members)
 
     @property
     def text(self) -> str:
@@ -926,13 +932,7 @@ class _Argument:
 
     @property
     def canonical(self) -> _Statement | None:
-        chosen = None
-        for member in reversed(self.members):
-            if not member.is_reference:
-                if isinstance(member.data, dict) and _true(member.data.get("isCanonical")):
-                    return member
-                chosen = chosen or member
-        return chosen
+        return _canonical(self.members)
 
     @property
     def description(self) -> str:
@@ -980,8 +980,9 @@ def _true(value: Any) -> bool:
 
 
 def _clean(text: str) -> str:
-    """Text as argmap keeps it: every run of whitespace one space, trimmed."""
-    return " ".join(text.split())
+    """Text as argmap keeps it: every run of whitespace one space, trimmed; a control
+    character (which a case file cannot hold) becomes U+FFFD."""
+    return " ".join(NOT_TEXT.sub("\ufffd", text).split())
 
 
 def _load_yaml(text: str, line: int, what: str) -> Any:

@@ -428,7 +428,7 @@ class _Builder:
         self._weigh()
         expected = self._read_tests()
         slugs, argument_slugs = self._slugs()
-        title = str(meta.get("title") or f"Carneades graph {r.path.stem}").strip()
+        title = " ".join(str(meta.get("title") or "").split()) or f"Carneades graph {r.path.stem}"
         notes = [str(meta[k]).strip() for k in ("source", "notes", "note") if meta.get(k)]
         return CarneadesGraph(
             path=r.path,
@@ -459,6 +459,8 @@ class _Builder:
             elif value is not None and not isinstance(value, str):
                 raise r.fail(loc, "expected the statement's text or a mapping", "write 'id: text'")
             normal = normalise(key)
+            if not normal:
+                raise r.fail(loc, "a statement without an id", "write 'id: text'")
             if normal in self.statements:
                 raise r.fail(loc, f"statement '{key}' is declared twice", "keep one of the two")
             text = " ".join(str(text or "").split()) or key
@@ -501,6 +503,8 @@ class _Builder:
         for text in self.r.strings(self.data.get("assumptions"), loc):
             term = parse_term(text)
             key = normalise(text)
+            if not key:
+                raise self.r.fail(loc, "an empty assumption", "name a statement")
             if key not in self.statements:
                 # carneades-4 accepts assumptions that are not declared statements.
                 self.statements[key] = _Statement(

@@ -386,7 +386,15 @@ def read_sheet(path: Path) -> Sheet:
                 "read back a workbook written by `argmap export xlsx`"
             )
         sheet = workbook[MATRIX_SHEET]
-        cells = [[_value(cell) for cell in row] for row in sheet.iter_rows()]
+        # Only the columns up to the last key are read: one stray cell far to the right
+        # (XFD3) would otherwise pad every row to 16,384 cells, a small file taking minutes.
+        keys = [_value(cell) for cell in next(sheet.iter_rows(max_row=1), ())]
+        width = max((i + 1 for i, key in enumerate(keys) if key.text or key.problem), default=1)
+        cells = []
+        for row in sheet.iter_rows(max_col=width):
+            values = [_value(cell) for cell in row]
+            # An empty row keeps its place (cells are named by row) but holds nothing.
+            cells.append(values if any(v.text or v.problem for v in values) else [])
         digest = _digest(workbook)
     except ArgmapError:
         raise

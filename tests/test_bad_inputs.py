@@ -1,0 +1,301 @@
+"""The corpus of bad inputs (tests/bad_inputs/): each is refused cleanly, in bounded time and memory.
+
+Each entry is a folder laid over the valid case in ``bad_inputs/_base`` (its files replace or
+add to the base's) with an ``expect.toml`` manifest: the file and line the first error must
+name, a fragment of its message, and optionally files to ``remove``, a ``make`` step for what
+git should not hold (symlinks, a named pipe, 5 MB of text) and ``subprocess = true`` to run it
+again in a fresh process with a memory limit. tests/bad_inputs/README.md lists them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from argmap.cli import main
+from argmap.load import load_case
+
+from .conftest import SOURCE_TEXT
+from .interchange import ARGMAP
+
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+BASE = CORPUS / "_base"
+MANIFEST = "expect.toml"
+CLI_SECONDS = 10
+"""Bound on one `argmap check` of a bad input in the test process (most take milliseconds)."""
+SUBPROCESS_SECONDS = 30
+"""Bound on one `argmap check` in a fresh process, start-up included."""
+MEMORY_LIMIT = 512 << 20
+"""Address-space limit of that process: ample for argmap, far too little for an expanded bomb."""
+FIVE_MB = 5 << 20
+
+HEAD = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<severity>error|warning): (?P<rest>.*)$")
+COUNT = re.compile(r"^\d+ errors?, \d+ warnings? in \d+ files?$")
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    about: str
+    file: str
+    line: int
+    message: str
+    remove: tuple[str, ...] = ()
+    make: str | None = None
+    subprocess: bool = False
+    files: tuple[Path, ...] = field(default=(), repr=False)
+
+
+def read_entry(name: str) -> BadInput:
+    folder = CORPUS / name
+    manifest = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    files = tuple(sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST))
+    return BadInput(
+        name=name,
+        about=manifest["about"],
+        file=manifest["file"],
+        line=manifest["line"],
+        message=manifest["message"],
+        remove=tuple(manifest.get("remove", ())),
+        make=manifest.get("make"),
+        subprocess=manifest.get("subprocess", False),
+        files=files,
+    )
+
+
+NAMES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+ENTRIES = {name: read_entry(name) for name in NAMES}
+
+
+# --- what git does not hold: made by the test ---------------------------------------------
+
+
+def _five_mb_value(case: Path, _outside: Path) -> None:
+    path = case / "evidence/evidence.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "credibility: high\n" in text
+    path.write_text(
+        text.replace("credibility: high\n", f"credibility: {'high ' * (FIVE_MB // 5)}\n")
+    )
+
+
+def _five_mb_quote(case: Path, _outside: Path) -> None:
+    # Someone pasted the whole document, many times over, where one sentence belongs.
+    path = case / "evidence/evidence.yaml"
+    sentence = "The alarm system had been switched off at 22:10."
+    text = path.read_text(encoding="utf-8")
+    assert f"quote: {sentence}\n" in text
+    pasted = " ".join([sentence] * (FIVE_MB // (len(sentence) + 1)))
+    path.write_text(text.replace(f"quote: {sentence}\n", f"quote: {pasted}\n"), encoding="utf-8")
+
+
+def _symlink_outside(case: Path, outside: Path) -> None:
+    outside.mkdir(parents=True, exist_ok=True)
+    secret = outside / "secret.txt"
+    secret.write_text(SOURCE_TEXT, encoding="utf-8")
+    (case / "evidence/sources/link.txt").symlink_to(secret)
+
+
+def _symlink_loop(case: Path, _outside: Path) -> None:
+    (case / "evidence/sources/loop.txt").symlink_to("loop.txt")
+
+
+def _fifo(case: Path, _outside: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    os.mkfifo(case / "evidence/sources/pipe.txt")
+
+
+MAKERS = {
+    "five-mb-value": _five_mb_value,
+    "five-mb-quote": _five_mb_quote,
+    "symlink-outside": _symlink_outside,
+    "symlink-loop": _symlink_loop,
+    "fifo": _fifo,
+}
+
+
+def build(entry: BadInput, tmp_path: Path) -> Path:
+    """The entry's case at ``tmp_path/case`` (``tmp_path/outside`` is outside it)."""
+    case = tmp_path / "case"
+    shutil.copytree(BASE, case)
+    for path in entry.files:
+        target = case / path.relative_to(CORPUS / entry.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    for relative in entry.remove:
+        (case / relative).unlink()
+    if entry.make is not None:
+        MAKERS[entry.make](case, tmp_path / "outside")
+    return case
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+def assert_refused(entry: BadInput, status: int, stdout: str, stderr: str) -> None:
+    """Exit 1, nothing on stdout, and one short paragraph naming the file and line."""
+    assert status == 1, (status, stdout, stderr)
+    assert stdout == ""
+    assert "Traceback" not in stderr and "Error:" not in stderr, stderr
+    assert stderr.endswith("\n")
+    assert len(stderr) < 4000, f"{len(stderr)} characters of message"
+    assert not CONTROL.search(stderr), "control characters reach the terminal"
+    lines = stderr.splitlines()
+    assert all(line.strip() for line in lines), "one paragraph: no blank lines"
+    assert COUNT.match(lines[-1]), lines[-1]
+    for line in lines[:-1]:
+        assert HEAD.match(line) or line.startswith("  hint: "), line
+    errors = [m for m in map(HEAD.match, lines) if m and m["severity"] == "error"]
+    assert errors, stderr
+    first = errors[0]
+    assert (first["file"], int(first["line"])) == (f"case/{entry.file}", entry.line), lines
+    assert entry.message in first["rest"], first["rest"]
+    hint = lines[lines.index(first.string) + 1]
+    assert hint.startswith("  hint: ") and len(hint) > len("  hint: "), "every error has a hint"
+
+
+def test_the_corpus_is_large_and_documented():
+    assert len(ENTRIES) >= 40
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^- `([a-z0-9-]+)`", readme, re.MULTILINE)
+    assert listed == NAMES, "README.md lists every entry, in order, once"
+    for entry in ENTRIES.values():
+        assert entry.files or entry.remove or entry.make, entry.name
+        assert entry.make is None or entry.make in MAKERS, entry.make
+        line = next(line for line in readme.splitlines() if line.startswith(f"- `{entry.name}`"))
+        assert entry.about in line, f"README and {entry.name}/expect.toml say the same"
+
+
+def test_the_base_case_is_valid():
+    result = load_case(BASE)
+    assert result.warnings == []
+    assert len(result.case.evidence) == 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_input_is_refused_with_file_and_line(name, tmp_path, runner, monkeypatch):
+    entry = ENTRIES[name]
+    build(entry, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    result = runner.invoke(main, ["check", "case"])
+    elapsed = time.perf_counter() - started
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert_refused(entry, result.exit_code, result.stdout, result.stderr)
+    assert elapsed < CLI_SECONDS
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+SUBPROCESS_NAMES = [name for name in NAMES if ENTRIES[name].subprocess]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits need a POSIX system")
+@pytest.mark.parametrize("name", SUBPROCESS_NAMES)
+def test_bad_input_in_a_fresh_process_with_limited_memory(name, tmp_path):
+    entry = ENTRIES[name]
+    build(entry, tmp_path)
+    result = subprocess.run(
+        [*ARGMAP, "check", "case"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=SUBPROCESS_SECONDS,  # a hang fails the test instead of stalling the suite
+        preexec_fn=_limit_memory,
+        env={**os.environ, "PYTHONUTF8": "1"},
+        check=False,
+    )
+    assert "MemoryError" not in result.stderr.decode("utf-8", "replace")
+    assert_refused(
+        entry, result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    )
+
+
+def test_the_subprocess_runs_cover_the_expensive_inputs():
+    assert {"yaml-alias-bomb", "quote-five-mb", "huge-value", "source-fifo"} <= set(
+        SUBPROCESS_NAMES
+    )
+
+
+# --- importers: bounded time on small hostile files ---------------------------------------------
+
+
+def test_a_stray_cell_far_right_in_a_workbook_is_read_quickly(write_case, runner, tmp_path):
+    # 3,000 rows and one cell in the last column (XFD): 49 million cells if every row were
+    # padded to the sheet's width, for a 30 KB file.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "matrix"
+    sheet.append(["id", "summary", "kind", "source", "credibility", "relevance", "accident"])
+    sheet.append(["Id", "Summary", "Kind", "Source", "Credibility", "Relevance", "Accident"])
+    sheet.append(["van", "", "", "", "medium", "medium", "II"])
+    sheet.cell(row=4, column=16384, value="a note far to the right")
+    for row in range(5, 3000):
+        sheet.cell(row=row, column=1, value=None if row % 2 else "")
+    path = tmp_path / "matrix.xlsx"
+    workbook.save(path)
+    folder = write_case()
+    started = time.perf_counter()
+    result = runner.invoke(main, ["import", "xlsx", str(path), "--into", str(folder)])
+    assert time.perf_counter() - started < CLI_SECONDS
+    assert result.exit_code == 0, result.output
+    assert "van × accident: I → II" in result.stdout
+    assert load_case(folder).case.evidence_by_id["van"].ratings["accident"] == "II"
+
+
+def test_the_closest_passage_in_a_large_source_is_found_quickly(write_case):
+    # A 1.9 MB source and a 4,000-character quote with one word changed: comparing the two
+    # whole took minutes; the hint still shows the passage.
+    import random
+
+    from argmap.problems import CaseError
+
+    words = [
+        "fire",
+        "alarm",
+        "van",
+        "yard",
+        "night",
+        "guard",
+        "report",
+        "smoke",
+        "door",
+        "harbour",
+        "gate",
+        "key",
+    ]
+    rng = random.Random(9)
+    source = " ".join(rng.choice(words) for _ in range(330_000))
+    passage = source[900_000:904_000].split(" ", 1)[1].rsplit(" ", 1)[0]
+    quote = passage.replace(" ", " WRONG ", 1)
+    evidence = (
+        "sources:\n  - id: report\n    title: Report\n    file: sources/report.txt\n"
+        f"evidence:\n  - id: q\n    summary: S.\n    source: report\n    quote: {quote}\n"
+        "    ratings: {accident: C, arson: I, other: N}\n"
+    )
+    folder = write_case({"evidence/evidence.yaml": evidence, "evidence/sources/report.txt": source})
+    started = time.perf_counter()
+    with pytest.raises(CaseError) as caught:
+        load_case(folder)
+    assert time.perf_counter() - started < CLI_SECONDS
+    [problem] = caught.value.problems
+    assert problem.message == "quote not found in source 'report'"
+    assert problem.hint.startswith("the closest passage in the source reads: ")
+    shown = problem.hint.split('"')[1]
+    assert len(shown) > 1000 and shown in source

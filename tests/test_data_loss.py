@@ -1,0 +1,294 @@
+"""No data loss: outputs are replaced whole or not at all, and inputs are never touched.
+
+Every command that writes a file writes a temporary file beside it and renames it into place,
+so a failure — Graphviz dying mid-layout, the disk filling up mid-write, a bug in a renderer —
+leaves the previous output byte-identical and no temporary file behind. No command changes the
+case's files, except the explicit write commands (`import --into`), which keep a backup.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import argmap.output
+from argmap.cli import main
+from argmap.load import load_case
+
+from .conftest import REPO, write_case_files
+from .interchange import every_field_case
+
+PREVIOUS = b"the previous output, which must survive\n"
+
+WRITERS = {
+    "diagram-svg": (["diagram", "{case}", "--format", "svg"], ".svg"),
+    "diagram-png": (["diagram", "{case}", "--kind", "arguments", "--format", "png"], ".png"),
+    "diagram-dot": (["diagram", "{case}", "--format", "dot"], ".dot"),
+    "report-html": (["report", "{case}"], ".html"),
+    "export-argdown": (["export", "argdown", "{case}"], ".argdown"),
+    "export-aif": (["export", "aif", "{case}"], ".json"),
+    "export-json": (["export", "json", "{case}"], ".json"),
+    "export-markdown": (["export", "markdown", "{case}"], ".md"),
+    "export-csv": (["export", "csv", "{case}"], ".csv"),
+    "export-xlsx": (["export", "xlsx", "{case}"], ".xlsx"),
+    "workshop-sheet": (["workshop", "sheet", "{case}", "--analyst", "Ann"], ".html"),
+}
+USES_GRAPHVIZ = {"diagram-svg", "diagram-png", "report-html", "export-markdown"}
+
+
+@pytest.fixture
+def case(write_case) -> Path:
+    files = {k: v for k, v in every_field_case().items()}
+    return write_case(files)
+
+
+def command(name: str, case: Path, target: Path) -> list[str]:
+    args, _ = WRITERS[name]
+    return [arg.format(case=case) for arg in args] + ["-o", str(target)]
+
+
+def prepared(tmp_path: Path, name: str) -> Path:
+    """The output folder holding the previous output (and, for Markdown, its diagram)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"result{WRITERS[name][1]}"
+    target.write_bytes(PREVIOUS)
+    if name == "export-markdown":
+        (out / "result-evidence-map.svg").write_bytes(PREVIOUS)
+    return target
+
+
+def assert_untouched(target: Path, name: str) -> None:
+    assert target.read_bytes() == PREVIOUS
+    expected = {target.name} | ({"result-evidence-map.svg"} if name == "export-markdown" else set())
+    assert {p.name for p in target.parent.iterdir()} == expected, "no temporary file left"
+    if name == "export-markdown":
+        assert (target.parent / "result-evidence-map.svg").read_bytes() == PREVIOUS
+
+
+def test_every_writing_command_is_covered():
+    assert {args[0] for args, _ in WRITERS.values()} == {"diagram", "report", "export", "workshop"}
+    from argmap.cli import EXPORT_FORMATS
+
+    assert {args[1] for args, _ in WRITERS.values() if args[0] == "export"} == set(EXPORT_FORMATS)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_full_disk_leaves_the_previous_output(name, case, tmp_path, monkeypatch):
+    target = prepared(tmp_path, name)
+    opened = os.fdopen
+
+    def full_disk(fd: int, mode: str = "r", *args, **kwargs):
+        stream = opened(fd, mode, *args, **kwargs)
+
+        def write(data: bytes) -> int:
+            stream.__class__.write(stream, data[: len(data) // 2])  # half of it, then no space
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        stream.write = write  # type: ignore[method-assign]
+        return stream
+
+    monkeypatch.setattr(argmap.output.os, "fdopen", full_disk)
+    result = CliRunner().invoke(main, command(name, case, target))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("argmap: error: cannot write ")
+    assert "No space left on device" in result.stderr and "Traceback" not in result.output
+    assert_untouched(target, name)
+
+
+@pytest.mark.parametrize("name", sorted(USES_GRAPHVIZ))
+def test_graphviz_failing_mid_layout_leaves_the_previous_output(name, case, tmp_path, monkeypatch):
+    broken = tmp_path / "dot"
+    broken.write_text(
+        "#!/bin/sh\nprintf '<svg><g>half a dia'\necho 'dot: out of memory' >&2\nexit 3\n"
+    )
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("ARGMAP_DOT", str(broken))
+    target = prepared(tmp_path, name)
+    result = CliRunner().invoke(main, command(name, case, target))
+    assert result.exit_code == 1
+    assert "failed with status 3: dot: out of memory" in result.stderr
+    assert_untouched(target, name)
+
+
+@pytest.mark.parametrize("name", ["report-html", "export-xlsx", "diagram-dot"])
+def test_a_renderer_crashing_leaves_the_previous_output(name, case, tmp_path, monkeypatch):
+    # Even a bug (an exception argmap does not expect) must not cost the previous output.
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("renderer bug")
+
+    where = {
+        "report-html": "argmap.render.html.render_report",
+        "export-xlsx": "argmap.io.xlsx.export",
+        "diagram-dot": "argmap.render.dot.evidence_map",
+    }
+    monkeypatch.setattr(where[name], crash)
+    target = prepared(tmp_path, name)
+    result = CliRunner().invoke(main, command(name, case, target))
+    assert isinstance(result.exception, RuntimeError)
+    assert_untouched(target, name)
+
+
+def test_pdf_failing_leaves_the_previous_output(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
+    monkeypatch.setattr("argmap.render.pdf._weasyprint", _pdf_engine_dies)
+    target = tmp_path / "out" / "report.pdf"
+    target.parent.mkdir()
+    target.write_bytes(PREVIOUS)
+    result = CliRunner().invoke(main, ["report", str(case), "--pdf", "-o", str(target)])
+    assert result.exit_code == 1 and "PDF engine died" in result.stderr
+    assert target.read_bytes() == PREVIOUS
+    assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
+
+
+def _pdf_engine_dies(_html: str) -> bytes:
+    from argmap.problems import ArgmapError
+
+    raise ArgmapError("PDF engine died")
+
+
+# --- inputs are never changed -----------------------------------------------------------------
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+READ_ONLY_COMMANDS = [
+    ["check", "."],
+    ["score", "."],
+    ["score", ".", "--format", "json"],
+    ["evaluate", ".", "--format", "json"],
+    ["diagram", "."],
+    ["diagram", ".", "--kind", "arguments", "--format", "dot"],
+    ["diagram", ".", "--format", "png", "-o", "build/evidence.png"],
+    ["diagram", ".", "--kind", "arguments", "-o", "build/arguments.svg"],
+    ["report", "."],
+    ["export", "argdown", "."],
+    ["export", "aif", ".", "-o", "build/case.aif.json"],
+    ["export", "json", ".", "-o", "build/case.json"],
+    ["export", "markdown", ".", "-o", "build/report.md"],
+    ["export", "csv", ".", "-o", "build/matrix.csv"],
+    ["export", "xlsx", ".", "-o", "build/matrix.xlsx"],
+    ["workshop", "sheet", ".", "--analyst", "Ann O'Neil"],
+    ["import", "json", "build/case.json", "-o", "build/imported"],
+    ["import", "aif", "build/case.aif.json", "--summary"],
+]
+
+
+@pytest.mark.parametrize("which", ["shipped", "hostile"])
+def test_no_command_changes_the_case(which, tmp_path, monkeypatch):
+    folder = tmp_path / "case"
+    if which == "shipped":
+        for part in ("hypotheses", "evidence"):
+            shutil.copytree(REPO / part, folder / part)
+    else:
+        write_case_files(folder, {k: v for k, v in every_field_case().items() if v})
+    before = fingerprint(folder)
+    monkeypatch.chdir(folder)  # outputs land in the case's build/, as `argmap report` does
+    runner = CliRunner()
+    for args in READ_ONLY_COMMANDS:
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+    after = fingerprint(folder)
+    assert {k: v for k, v in after.items() if k in before} == before, "inputs unchanged"
+    assert set(before) <= set(after), "no input removed"
+    assert all(name.startswith("build/") for name in set(after) - set(before))
+    assert "build/report.html" in after and "build/report-evidence-map.svg" in after
+
+
+def test_pdf_does_not_change_the_case(write_case, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
+    folder = write_case()
+    before = fingerprint(folder)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["report", ".", "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert {k: v for k, v in fingerprint(folder).items() if not k.startswith("build/")} == before
+
+
+def test_import_into_changes_only_the_edited_files_and_keeps_backups(write_case, tmp_path):
+    # Two evidence files; the edited sheet touches both.
+    folder = write_case(
+        {
+            "evidence/more.yaml": (
+                "# a second file\nevidence:\n  - id: smoke\n    summary: Smoke.\n"
+                "    kind: assumption\n    ratings: {accident: C, arson: N, other: N}\n"
+            )
+        }
+    )
+    runner = CliRunner()
+    sheet = tmp_path / "matrix.csv"
+    assert runner.invoke(main, ["export", "csv", str(folder), "-o", str(sheet)]).exit_code == 0
+    original = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    text = sheet.read_text(encoding="utf-8-sig")
+    text = text.replace(
+        "van,Two men left in a van.,fact,report,medium,medium,I,C,N",
+        "van,Two men left in a van.,fact,report,medium,medium,II,C,N",
+    )
+    text = text.replace(
+        "smoke,Smoke.,assumption,,medium,medium,C,N,N",
+        "smoke,Smoke.,assumption,,medium,medium,C,I,N",
+    )
+    assert text.count("II,C,N") == 1 and text.count("C,I,N") == 1
+    sheet.write_text(text, encoding="utf-8-sig")
+    result = runner.invoke(main, ["import", "csv", str(sheet), "--into", str(folder)])
+    assert result.exit_code == 0, result.output
+    edited = {folder / "evidence/evidence.yaml", folder / "evidence/more.yaml"}
+    for path, before in original.items():
+        if path in edited:
+            assert path.read_bytes() != before
+            assert path.with_name(path.name + ".bak").read_bytes() == before
+        else:
+            assert path.read_bytes() == before, path
+    new = {p for p in folder.rglob("*") if p.is_file()} - set(original)
+    assert new == {p.with_name(p.name + ".bak") for p in edited}
+    case = load_case(folder).case  # the backups are not read as case files
+    assert case.evidence_by_id["van"].ratings["accident"] == "II"
+    assert case.evidence_by_id["smoke"].ratings["arson"] == "I"
+
+
+ANN = "evidence/ratings/ann.yaml"
+
+
+def test_workshop_merge_keeps_a_backup_of_what_it_replaces(write_case, tmp_path):
+    folder = write_case({ANN: "analyst: Ann\nratings:\n  van: {accident: C}\n"})
+    original = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    incoming = tmp_path / "ann.yaml"
+    incoming.write_text("analyst: Ann\nratings:\n  van: {accident: I, arson: C}\n")
+    result = CliRunner().invoke(main, ["workshop", "merge", str(incoming), "--into", str(folder)])
+    assert result.exit_code == 0, result.output
+    replaced = folder / ANN
+    assert replaced.read_bytes() == incoming.read_bytes()
+    assert replaced.with_name("ann.yaml.bak").read_bytes() == original[replaced]
+    for path, before in original.items():
+        if path != replaced:
+            assert path.read_bytes() == before, path
+    assert {p for p in folder.rglob("*") if p.is_file()} - set(original) == {
+        replaced.with_name("ann.yaml.bak")
+    }
+
+
+def test_a_refused_workshop_merge_writes_nothing(write_case, tmp_path):
+    folder = write_case({ANN: "analyst: Ann\nratings:\n  van: {accident: C}\n"})
+    before = fingerprint(folder)
+    good, bad = tmp_path / "ann.yaml", tmp_path / "bob.yaml"
+    good.write_text("analyst: Ann\nratings:\n  van: {accident: I}\n")
+    bad.write_text("analyst: Bob\nratings:\n  van: {arsen: I}\n")
+    result = CliRunner().invoke(
+        main, ["workshop", "merge", str(good), str(bad), "--into", str(folder)]
+    )
+    assert result.exit_code == 1
+    assert "bob.yaml:3: error:" in result.stderr and "'arsen'" in result.stderr
+    assert fingerprint(folder) == before

@@ -540,7 +540,7 @@ def test_thirty_participants_rating_at_once_lose_nothing(write_case, real_server
         people = _participants(server, 30, client)
     cells = [(f"e{i}", h) for i in range(8) for h in ("accident", "arson", "other")]
     expected: dict[tuple[int, str, str], str] = {}
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 120  # bounded, with room for a slow CI machine
 
     def rate(person: int) -> int:
         token, csrf = people[person]

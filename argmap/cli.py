@@ -108,13 +108,15 @@ def check(case: Path) -> None:
     """Validate every file of the case; list errors and warnings with file and line."""
     from .commands import check as run
 
-    loaded, warnings = run(case)
+    loaded, warnings, ratings = run(case)
     _report_warnings(warnings, full=True)
     leaves = len(loaded.leaves)
+    arguments = len(loaded.arguments)
     click.echo(
         f"{display_path(case)}: ok: {len(loaded.hypotheses)} hypotheses ({leaves} rated), "
         f"{len(loaded.evidence)} evidence items, {len(loaded.sources)} "
-        f"source{'s' if len(loaded.sources) != 1 else ''}, {len(loaded.arguments)} arguments"
+        f"source{'s' if len(loaded.sources) != 1 else ''}, {arguments} "
+        f"argument{'s' if arguments != 1 else ''}{ratings}"
     )
 
 

@@ -29,10 +29,19 @@ def load(folder: Path) -> LoadResult:
     return load_case(folder)
 
 
-def check(folder: Path) -> tuple[Case, list[Problem]]:
-    """Validate a case; returns it with its warnings (raises CaseError on errors)."""
+def check(folder: Path) -> tuple[Case, list[Problem], str]:
+    """Validate a case; returns it, its warnings and a note on analysts' ratings files
+    (raises CaseError on errors)."""
     result = load(folder)
-    return result.case, result.warnings
+    note = ""
+    if result.ratings:
+        analysts = len({r.key for r in result.ratings})
+        files = len(result.ratings)
+        note = (
+            f", {files} ratings file{'s' if files != 1 else ''} from {analysts} "
+            f"analyst{'s' if analysts != 1 else ''}"
+        )
+    return result.case, result.warnings, note
 
 
 def _scores(case: Case) -> Scores:

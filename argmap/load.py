@@ -36,7 +36,7 @@ from .quotes import SourceText
 from .workshop.ratings import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .yamlfile import Loc, YamlDocument, read_yaml
 
-__all__ = ["LoadResult", "case_files", "load_case"]
+__all__ = ["LoadResult", "case_files", "load_case", "validate_document"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -191,7 +191,10 @@ _MODEL_FOR_PART: dict[str, type[BaseModel]] = {
 }
 
 
-def _validate(doc: YamlDocument, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+def validate_document(
+    doc: YamlDocument, model: type[BaseModel]
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate a parsed file against a model: the model, or every problem located at its line."""
     try:
         return model.model_validate(doc.data), []
     except ValidationError as err:
@@ -356,7 +359,7 @@ def load_case(folder: Path | str) -> LoadResult:
             except CaseError as err:
                 problems.extend(err.problems)
                 continue
-            model, found = _validate(doc, _MODEL_FOR_PART[part])
+            model, found = validate_document(doc, _MODEL_FOR_PART[part])
             problems.extend(found)
             if model is not None:
                 parsed.append((doc, model))
@@ -368,7 +371,7 @@ def load_case(folder: Path | str) -> LoadResult:
         except CaseError as err:
             problems.extend(err.problems)
             continue
-        rated, found = _validate(doc, RatingsFile)
+        rated, found = validate_document(doc, RatingsFile)
         problems.extend(found)
         if isinstance(rated, RatingsFile):
             ratings.append((doc, rated))

@@ -149,6 +149,8 @@ class EvidenceRow:
     """Removing this item alone changes the top hypothesis."""
     dependent: int
     """How many items share its originator or group (1 when independent)."""
+    group: str | None
+    """Its `group:` label, if any."""
     date: str | None
     tags: tuple[str, ...]
     cells: tuple[Cell, ...]
@@ -196,6 +198,8 @@ class ArgumentRow:
     label: str | None = None
     """in, out or undecided in the evaluated argument map."""
     reason: str | None = None
+    scheme: str | None = None
+    """The argumentation scheme, if named."""
 
 
 @dataclass(frozen=True)
@@ -478,6 +482,7 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
                 likelihood_diagnosticity=float(w.likelihood_diagnosticity[i]),
                 linchpin=bool(w.linchpins[i]),
                 dependent=int(w.data.group_size[i]),
+                group=e.group,
                 date=e.date,
                 tags=e.tags,
                 cells=cells,
@@ -543,6 +548,7 @@ def report_context(
             a.rationale,
             labels.get(a.id),
             reasons.get(a.id),
+            a.scheme,
         )
         for a in case.arguments
     )

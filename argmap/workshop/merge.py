@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import _validate, load_case  # the loader's own located pydantic errors
+from ..load import load_case, validate_document
 from ..output import write_atomic
 from ..problems import CaseError, Problem, display_path
 from ..yamlfile import YamlDocument, read_yaml
@@ -68,7 +68,7 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
         except CaseError as err:
             problems.extend(err.problems)
             continue
-        model, found = _validate(doc, RatingsFile)
+        model, found = validate_document(doc, RatingsFile)
         problems.extend(found)
         if not isinstance(model, RatingsFile):
             continue

@@ -54,6 +54,12 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
         )
 
 
+def _progress(message: str) -> None:
+    """Stages of long work, on a terminal only (pipes and logs stay clean)."""
+    if sys.stderr.isatty():
+        click.echo(f"argmap: {message}…", err=True)
+
+
 def handles_errors(command: F) -> F:
     """Turn argmap's errors into messages and exit status 1, never a traceback."""
 
@@ -278,11 +284,12 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, n
     from .commands import report as run
     from .output import write_atomic
 
-    html, warnings = run(case, templates, names=names)
+    html, warnings = run(case, templates, names=names, progress=_progress)
     _report_warnings(warnings, full=False)
     if pdf:
         from .render.pdf import html_to_pdf
 
+        _progress("printing the PDF")
         target = output or Path("build/report.pdf")
         write_atomic(
             target, html_to_pdf(html, notify=lambda m: click.echo(f"argmap: {m}", err=True))

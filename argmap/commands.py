@@ -7,6 +7,7 @@ that need them, so `argmap --help` starts fast.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -209,10 +210,14 @@ REPORT_MAX_EVIDENCE_IN_MAP = 40
 
 
 def report(
-    folder: Path, templates: Path | None = None, *, names: bool = False
+    folder: Path,
+    templates: Path | None = None,
+    *,
+    names: bool = False,
+    progress: Callable[[str], None] = lambda _message: None,
 ) -> tuple[str, list[Problem]]:
     """The HTML report as text; with analysts' ratings, a workshop section in which
-    analysts are A, B, C… unless ``names``."""
+    analysts are A, B, C… unless ``names``. ``progress`` hears of each stage."""
     from jinja2 import TemplateError
 
     from .assess import assess
@@ -221,13 +226,17 @@ def report(
     from .render.engine import find_engine, layout
     from .render.html import render_report, report_context
 
+    progress("reading the case")
     result = load(folder)
     case = result.case
+    progress(f"weighing {len(case.evidence)} items against {len(case.leaves)} hypotheses")
     assessment = assess(case)
     scores = assessment.scores
     engine = find_engine()
     limit = REPORT_MAX_EVIDENCE_IN_MAP
+    progress("drawing the evidence map")
     evidence_svg = layout(evidence_map(case, scores, max_evidence=limit), "svg", engine)
+    progress("evaluating and drawing the argument map")
     evaluation = evaluate(case)
     argument_svg = layout(
         argument_map(case, labels=evaluation.labels, reasons=evaluation.reasons), "svg", engine
@@ -242,6 +251,7 @@ def report(
         evaluation=evaluation,
         workshop=_workshop_view(assessment, result, names) if result.ratings else None,
     )
+    progress("writing the report")
     try:
         return render_report(context, templates), result.warnings
     except TemplateError as err:  # a user template's mistake must not become a traceback

@@ -314,6 +314,14 @@ def _digest(folder: Path, files: list[Path], extra: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, links followed, lies inside ``root``."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
+
+
 def load_case(folder: Path | str) -> LoadResult:
     """Read, validate and cross-check the case in ``folder``.
 
@@ -352,8 +360,21 @@ def load_case(folder: Path | str) -> LoadResult:
 
     problems: list[Problem] = []
     parsed: list[tuple[YamlDocument, BaseModel]] = []
+    case_root = folder.resolve()
     for part, paths in (("hypotheses", hyp_files), ("evidence", ev_files)):
         for path in paths:
+            if not _inside(path, case_root):
+                problems.append(
+                    Problem(
+                        "error",
+                        path,
+                        1,
+                        "",
+                        "this file is a link to a file outside the case folder",
+                        "copy the file into the case instead of linking to it",
+                    )
+                )
+                continue
             try:
                 doc = read_yaml(path)
             except CaseError as err:

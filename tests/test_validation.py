@@ -1775,3 +1775,15 @@ def test_cli_source_file_outside_the_case(write_case, runner, monkeypatch, tmp_p
         "case/evidence/evidence.yaml:4: error: sources[report].file: "
         "'sources/link.txt' lies outside the case folder\n"
     )
+
+
+def test_a_case_file_linked_from_outside_the_case_is_refused(write_case, tmp_path):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("evidence: []\n", encoding="utf-8")
+    folder = write_case()
+    (folder / "evidence" / "extra.yaml").symlink_to(outside)
+    with pytest.raises(CaseError) as caught:
+        load_case(folder)
+    [problem] = caught.value.problems
+    assert (problem.file.name, problem.line) == ("extra.yaml", 1)
+    assert "outside the case folder" in problem.message

@@ -37,6 +37,7 @@ arguments:
     claim: Someone who switched off the alarm meant the fire to spread unnoticed.
     premises: [alarm-log]
     supports: arson
+    weight: 0.4
     rationale: Weak on its own; the alarm may have been off for maintenance.
 """
 

@@ -10,6 +10,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# Property tests never fail on a slow machine's timing, and in CI they replay the same
+# examples every run (a new counterexample is found by developers' random runs, not by CI).
+settings.register_profile(
+    "argmap",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+settings.load_profile("argmap")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

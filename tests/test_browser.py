@@ -17,7 +17,11 @@ from .conftest import REPO
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM_ARGS = [flag for flag in CHROMIUM_FLAGS if flag != "--no-pdf-header-footer"]
+CHROMIUM_ARGS = [
+    flag
+    for flag in CHROMIUM_FLAGS
+    if flag not in ("--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+]
 OUTPUT = REPO / "test-output"
 
 

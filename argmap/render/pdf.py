@@ -34,6 +34,7 @@ CHROMIUM_FLAGS = (
     "--disable-quic",
     "--disable-extensions",
     "--no-pdf-header-footer",
+    "--run-all-compositor-stages-before-draw",
 )
 
 
@@ -56,9 +57,22 @@ def _source_date() -> datetime | None:
         raise ArgmapError(f"SOURCE_DATE_EPOCH={value!r} is not a Unix time in seconds") from None
 
 
+_PRINT_STYLE = (
+    "<style>#hypotheses, #arguments, #evidence, #sources "
+    "{ content-visibility: visible !important; }</style>"
+)
+
+
 def _printable(html: str) -> str:
-    # Folded sections (indicators) are opened: paper cannot be clicked.
-    return html.replace("<details>", "<details open>")
+    """The report as paper wants it: static and fully laid out.
+
+    Folded sections (indicators) are opened, since paper cannot be clicked; the script is
+    dropped and lazy layout switched off, so that nothing about the printed page depends on
+    when the browser got round to it (and the same case prints the same bytes).
+    """
+    html = html.replace("<details>", "<details open>")
+    html = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
+    return html.replace("</head>", _PRINT_STYLE + "</head>", 1)
 
 
 def _chromium(html: str, binary: str) -> bytes:

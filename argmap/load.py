@@ -36,7 +36,7 @@ from .quotes import SourceText
 from .workshop.ratings import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .yamlfile import Loc, YamlDocument, read_yaml
 
-__all__ = ["LoadResult", "case_files", "load_case", "validate_document"]
+__all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_document"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -189,6 +189,20 @@ _MODEL_FOR_PART: dict[str, type[BaseModel]] = {
     "hypotheses": HypothesesFile,
     "evidence": EvidenceFile,
 }
+
+
+def read_valid(
+    path: Path, model: type[BaseModel], problems: list[Problem]
+) -> tuple[YamlDocument, BaseModel] | None:
+    """Read and validate one file; its problems go to ``problems`` (None when it has any)."""
+    try:
+        doc = read_yaml(path)
+    except CaseError as err:
+        problems.extend(err.problems)
+        return None
+    validated, found = validate_document(doc, model)
+    problems.extend(found)
+    return (doc, validated) if validated is not None else None
 
 
 def validate_document(
@@ -375,26 +389,16 @@ def load_case(folder: Path | str) -> LoadResult:
                     )
                 )
                 continue
-            try:
-                doc = read_yaml(path)
-            except CaseError as err:
-                problems.extend(err.problems)
-                continue
-            model, found = validate_document(doc, _MODEL_FOR_PART[part])
-            problems.extend(found)
-            if model is not None:
-                parsed.append((doc, model))
+            read = read_valid(path, _MODEL_FOR_PART[part], problems)
+            if read is not None:
+                parsed.append(read)
     rating_files = case_files(folder, RATINGS_FOLDER)
     ratings: list[tuple[YamlDocument, RatingsFile]] = []
     for path in rating_files:
-        try:
-            doc = read_yaml(path)
-        except CaseError as err:
-            problems.extend(err.problems)
-            continue
-        rated, found = validate_document(doc, RatingsFile)
-        problems.extend(found)
-        if isinstance(rated, RatingsFile):
+        read = read_valid(path, RatingsFile, problems)
+        if read is not None:
+            doc, rated = read
+            assert isinstance(rated, RatingsFile)
             ratings.append((doc, rated))
     if problems:
         # Cross-references would only repeat what the broken files hide.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..model import Case
 from ..problems import ArgmapError, display_path
-from .matrix import Sheet, Value, formula_safe, header, rows
+from .matrix import Sheet, Value, formula_safe, header, refuse_new_case, rows
 from .matrix import merge_into as merge_sheet
 
 __all__ = ["BINARY", "export", "merge_into", "read_sheet", "to_case_files"]
@@ -70,8 +70,4 @@ def merge_into(path: Path, case_folder: Path) -> list[str]:
 
 def to_case_files(path: Path) -> dict[str, str]:
     """Refused: a matrix has no quotes or sources, which every case needs."""
-    raise ArgmapError(
-        "a CSV matrix holds ratings, not the quotes and sources a case is made of, so it "
-        "cannot become a new case; update an existing one with "
-        f"`argmap import csv {display_path(path)} --into CASE`"
-    )
+    refuse_new_case("a CSV matrix", "csv", path)

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..model import RATINGS, Case
 from ..problems import ArgmapError, CaseError, display_path, format_problems
@@ -57,6 +57,15 @@ LABELS = {
 LEVELS = ("high", "medium", "low")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula (or the start of one) to a spreadsheet."""
+
+
+def refuse_new_case(matrix: str, fmt: str, path: Path) -> NoReturn:
+    """A spreadsheet cannot become a new case: it has ratings but no quotes or sources."""
+    raise ArgmapError(
+        f"{matrix} holds ratings, not the quotes and sources a case is made of, so it "
+        "cannot become a new case; update an existing one with "
+        f"`argmap import {fmt} {display_path(path)} --into CASE`"
+    )
 
 
 def formula_safe(text: str) -> str:

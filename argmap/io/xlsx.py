@@ -28,7 +28,17 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..model import RATINGS, Case
 from ..problems import ArgmapError, display_path
-from .matrix import FIXED_KEYS, FORMULA_STARTS, LABELS, LEVELS, Sheet, Value, header, rows
+from .matrix import (
+    FIXED_KEYS,
+    FORMULA_STARTS,
+    LABELS,
+    LEVELS,
+    Sheet,
+    Value,
+    header,
+    refuse_new_case,
+    rows,
+)
 from .matrix import merge_into as merge_sheet
 
 if TYPE_CHECKING:
@@ -424,8 +434,4 @@ def merge_into(path: Path, case_folder: Path) -> list[str]:
 
 def to_case_files(path: Path) -> dict[str, str]:
     """Refused: a matrix has no quotes or sources, which every case needs."""
-    raise ArgmapError(
-        "an xlsx matrix holds ratings, not the quotes and sources a case is made of, so it "
-        "cannot become a new case; update an existing one with "
-        f"`argmap import xlsx {display_path(path)} --into CASE`"
-    )
+    refuse_new_case("an xlsx matrix", "xlsx", path)

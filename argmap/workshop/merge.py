@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import load_case, validate_document
+from ..load import load_case, read_valid
 from ..output import write_atomic
 from ..problems import CaseError, Problem, display_path
-from ..yamlfile import YamlDocument, read_yaml
+from ..yamlfile import YamlDocument
 from .ratings import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
 from .sheet import sheet_digest
 
@@ -63,15 +63,11 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
     problems: list[Problem] = []
     incoming: list[_Incoming] = []
     for path in files:
-        try:
-            doc = read_yaml(path)
-        except CaseError as err:
-            problems.extend(err.problems)
+        read = read_valid(path, RatingsFile, problems)
+        if read is None:
             continue
-        model, found = validate_document(doc, RatingsFile)
-        problems.extend(found)
-        if not isinstance(model, RatingsFile):
-            continue
+        doc, model = read
+        assert isinstance(model, RatingsFile)
         _, found = check_ratings(
             [(doc, model)],
             evidence_ids=evidence_ids,

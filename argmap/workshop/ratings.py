@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..model import Slug, Text, _Strict
+from ..model import RATING_NAMES, Slug, Text, _Strict
 from ..problems import Problem
 from ..yamlfile import Loc, YamlDocument
 
@@ -45,15 +45,7 @@ DONT_KNOW = "DK"
 Vote = Literal["CC", "C", "N", "I", "II", "NA", "DK"]
 """An analyst's answer for one cell: a rating, NA, or DK (don't know)."""
 VOTES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "DK")
-VOTE_NAMES: dict[str, str] = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-    "DK": "don't know",
-}
+VOTE_NAMES: dict[str, str] = {**RATING_NAMES, DONT_KNOW: "don't know"}
 NAME_LIMIT = 80
 
 

@@ -50,6 +50,26 @@ hypotheses:
     statement: Something else.
 """
 
+HYPOTHESES_WITH_GROUP = """\
+title: Warehouse fire
+question: What caused the fire?
+hypotheses:
+  - id: accident
+    title: Accident
+    statement: The fire was an accident.
+  - id: crime
+    title: Crime
+    statement: Someone caused it on purpose.
+  - id: arson
+    title: Arson
+    statement: Someone set the fire.
+    parent: crime
+  - id: other
+    title: Other
+    statement: Something else.
+"""
+"""The warehouse case with `arson` a child of the group `crime`."""
+
 EVIDENCE = """\
 sources:
   - id: report

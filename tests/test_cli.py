@@ -10,6 +10,8 @@ from argmap.cli import main
 from argmap.load import load_case
 from argmap.model import HypothesesFile
 
+from .conftest import EVIDENCE
+
 
 def test_check_reports_ok_with_counts(write_case, runner):
     result = runner.invoke(main, ["check", str(write_case())])
@@ -19,22 +21,10 @@ def test_check_reports_ok_with_counts(write_case, runner):
 
 
 def test_check_prints_problems_with_hint_and_count(write_case, runner, monkeypatch, tmp_path):
-    write_case(
-        {
-            "evidence/evidence.yaml": """\
-        sources:
-          - id: report
-            title: Harbour report
-            file: sources/report.txt
-        evidence:
-          - id: van
-            summary: Two men left in a van.
-            source: report
-            quote: Witnesses saw two men leave the yard in a van.
-            ratings: {accident: I, arzon: C, other: N}
-        """
-        }
+    typo = EVIDENCE.replace(
+        "{accident: I, arson: C, other: N}", "{accident: I, arzon: C, other: N}"
     )
+    write_case({"evidence/evidence.yaml": typo})
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["check", "case"])
     assert result.exit_code == 1

@@ -26,30 +26,14 @@ from argmap.cli import main
 from argmap.load import load_case
 from argmap.workshop.server import BODY_LIMIT, create_app, open_server
 
+from .conftest import HYPOTHESES_WITH_GROUP
+
 with warnings.catch_warnings():
     # Starlette 1.x would rather its TestClient ran on httpx2; httpx works the same here.
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 BASE = "http://127.0.0.1:8000"
-HIERARCHY = """\
-title: Warehouse fire
-question: What caused the fire?
-hypotheses:
-  - id: accident
-    title: Accident
-    statement: The fire was an accident.
-  - id: crime
-    title: Crime
-    statement: Someone caused it on purpose.
-  - id: arson
-    title: Arson
-    statement: Someone set the fire.
-    parent: crime
-  - id: other
-    title: Other
-    statement: Something else.
-"""
 
 
 class Workshop:
@@ -259,7 +243,9 @@ def test_ratings_are_saved_updated_cleared_and_read_back_blind(ws):
     ],
 )
 def test_bad_ratings_get_a_4xx_with_a_message(write_case, tmp_path, body, status, message):
-    ws = Workshop(write_case({"hypotheses/case.yaml": HIERARCHY}), tmp_path / "w.sqlite")
+    ws = Workshop(
+        write_case({"hypotheses/case.yaml": HYPOTHESES_WITH_GROUP}), tmp_path / "w.sqlite"
+    )
     ann = ws.invite("Ann")
     assert message in _error(ann.post(body), status)
     assert ann.cells() == {}

@@ -23,7 +23,7 @@ from argmap.workshop.aggregate import VOTE_CODE, Analyst, Workshop, build_worksh
 from argmap.workshop.ratings import analyst_slug, anonymous_labels, ratings_file_name
 from argmap.workshop.sheet import yaml_quoted
 
-from .conftest import REPO, write_case_files
+from .conftest import HYPOTHESES_WITH_GROUP, REPO, write_case_files
 
 ALICE = """\
 analyst: Alice Able
@@ -238,24 +238,7 @@ def test_ratings_file_errors_name_file_and_line(write_case, text, line, field, m
 def test_suggestions_and_parent_hypotheses(write_case):
     folder = write_case(
         {
-            "hypotheses/case.yaml": """\
-            title: Warehouse fire
-            question: What caused the fire?
-            hypotheses:
-              - id: accident
-                title: Accident
-                statement: The fire was an accident.
-              - id: crime
-                title: Crime
-                statement: Someone caused it on purpose.
-              - id: arson
-                title: Arson
-                statement: Someone set the fire.
-                parent: crime
-              - id: other
-                title: Other
-                statement: Something else.
-            """,
+            "hypotheses/case.yaml": HYPOTHESES_WITH_GROUP,
             "evidence/ratings/a.yaml": "analyst: A\nratings:\n  van: {crime: I, arzon: C}\n",
         }
     )

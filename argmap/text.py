@@ -1,0 +1,109 @@
+"""Ids and text made from other people's words: slugs, unique ids, cleaned-up text.
+
+The case model, the importers and the workshop all turn free text (a title, a Carneades
+term, an analyst's name) into the ids and file names of a case; they do it here, one way.
+This module imports nothing from the case model, so the model can import it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .yamlfile import NOT_TEXT
+
+__all__ = ["MAX_ID_LENGTH", "SLUG_PATTERN", "UniqueIds", "clean_text", "is_slug", "slugify"]
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+"""What an id of a case looks like: lowercase ASCII letters, digits and '-'."""
+MAX_ID_LENGTH = 60
+"""The longest id an importer makes from a title (an id written by hand may be longer)."""
+_SLUG = re.compile(SLUG_PATTERN)
+_CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` may be an id of a case as it is.
+
+    >>> is_slug("arson-2"), is_slug("Arson"), is_slug("-x")
+    (True, False, False)
+    """
+    return _SLUG.match(text) is not None
+
+
+def slugify(
+    text: str,
+    fallback: str = "item",
+    *,
+    max_length: int | None = None,
+    keep_slugs: bool = False,
+    split_camel_case: bool = False,
+) -> str:
+    """A slug for ``text``: its ASCII letters and digits, lowercased, every other run '-'.
+
+    Accents are dropped (``é`` → ``e``) and ``¬`` reads as "not" (Carneades and Argdown
+    write negation with it). ``fallback`` is the slug when nothing is left.
+
+    Args:
+        text: the words to make a slug of.
+        fallback: the slug of text that has no ASCII letter or digit.
+        max_length: longer slugs are cut at the last '-' that keeps them within it (in the
+            middle of a word only when the first word alone is longer).
+        keep_slugs: text that already is a slug comes back unchanged, whatever its length,
+            so ids survive a round trip through another format.
+        split_camel_case: ``wearsRing`` gives ``wears-ring`` rather than ``wearsring``.
+
+    >>> slugify("Argument from Freedom of Speech")
+    'argument-from-freedom-of-speech'
+    >>> slugify("¬app(a1)"), slugify("wearsRing", split_camel_case=True)
+    ('not-app-a1', 'wears-ring')
+    >>> slugify("Zoë Ångström's report", max_length=12), slugify("???", "statement")
+    ('zoe-angstrom', 'statement')
+    >>> slugify("x--1", keep_slugs=True), slugify("x--1")
+    ('x--1', 'x-1')
+    """
+    if keep_slugs and is_slug(text):
+        return text
+    words = text.replace("¬", " not ")
+    if split_camel_case:
+        words = _CAMEL_HUMP.sub(r"\1-\2", words)
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    slug = _NOT_SLUG.sub("-", ascii_words.lower()).strip("-")
+    if max_length is not None and len(slug) > max_length:
+        cut = slug[: max_length + 1]  # a word that ends just at the limit stays
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-") or fallback
+
+
+class UniqueIds:
+    """Ids unique among those handed out: ``base``, then ``base-2``, ``base-3``…
+
+    Handed out in a fixed order, the same input gives the same ids.
+
+    >>> ids = UniqueIds()
+    >>> ids.new("arson"), ids.new("arson"), ids.new("arson-2")
+    ('arson', 'arson-2', 'arson-2-2')
+    """
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def new(self, base: str) -> str:
+        """The first of ``base``, ``base-2``, ``base-3``… not handed out yet."""
+        candidate, number = base, 1
+        while candidate in self.used:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.used.add(candidate)
+        return candidate
+
+
+def clean_text(text: str) -> str:
+    """Text as a case keeps it: every run of whitespace one space, trimmed; a control
+    character (which a case file cannot hold) becomes U+FFFD.
+
+    >>> clean_text("  two\\n lines\\x00 ")
+    'two lines\\ufffd'
+    """
+    return " ".join(NOT_TEXT.sub("\ufffd", text).split())

@@ -14,6 +14,7 @@ from argmap.cli import main
 from argmap.io import argdown
 from argmap.load import load_case
 from argmap.problems import ArgmapError
+from argmap.text import clean_text
 
 from .conftest import REPO, SHARED
 
@@ -322,7 +323,7 @@ def test_escaping_keeps_any_text(text: str, claim: str, rationale: str, title: s
     )
     parsed = argdown.parse_text(argdown.export(case))
     document = argdown.case_document(parsed, "x")
-    clean = argdown._clean
+    clean = clean_text
     assert document["title"] == clean(title)
     assert document["hypotheses"] == [{"id": "h", "title": clean(title), "statement": clean(text)}]
     assert document["statements"] == [

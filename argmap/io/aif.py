@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import ArgmapError
-from ..yamlfile import NOT_TEXT
-from .argdown import slugify
+from ..text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
 
 __all__ = ["BINARY", "export", "summary", "to_case_files"]
 
@@ -114,30 +113,18 @@ def summary(path: Path) -> dict[str, Any]:
     return {"nodes": {kind: counts.get(kind, 0) for kind in KNOWN_TYPES}, "edges": len(edges)}
 
 
-def _clean(text: str) -> str:
-    # A control character (which a case file cannot hold) becomes U+FFFD.
-    return " ".join(NOT_TEXT.sub("\ufffd", text).split())
-
-
 def case_document(
     nodes: dict[str, dict[str, Any]], edges: list[_Edge], name: str
 ) -> tuple[dict[str, Any], list[str]]:
     """The hypotheses file of a new case, and the lines saying what was skipped."""
-    used: set[str] = set()
-
-    def new_id(base: str) -> str:
-        candidate, number = base, 1
-        while candidate in used:
-            number += 1
-            candidate = f"{base}-{number}"
-        used.add(candidate)
-        return candidate
-
+    new_id = UniqueIds().new
     ids: dict[str, str] = {}
     for node_id, node in nodes.items():
         if node["type"] in MAP_TYPES:
             fallback = "statement" if node["type"] == "I" else "argument"
-            ids[node_id] = new_id(slugify(node_id, fallback))
+            ids[node_id] = new_id(
+                slugify(node_id, fallback, max_length=MAX_ID_LENGTH, keep_slugs=True)
+            )
 
     map_edges = [
         edge
@@ -181,9 +168,9 @@ def case_document(
     for node_id, node in nodes.items():
         if node["type"] != "I":
             continue
-        text = _clean(node["text"])
+        text = clean_text(node["text"])
         if node.get("kind") == "hypothesis" and node_id not in not_hypothesis:
-            title = _clean(node.get("title") or "") or text
+            title = clean_text(node.get("title") or "") or text
             hypotheses.append({"id": ids[node_id], "title": title, "statement": text})
         else:
             statements[node_id] = {"id": ids[node_id], "text": text}
@@ -205,13 +192,13 @@ def case_document(
         own = ids[node_id]
         targets = outgoing[node_id]
         first = nodes[targets[0]] if targets else None
-        claim = _clean(node.get("claim") or "")
+        claim = clean_text(node.get("claim") or "")
         attackers = [nodes[p]["text"] for p in incoming[node_id] if nodes[p]["type"] == "I"]
         if not claim and node["type"] == "CA" and attackers:
-            claim = _clean(attackers[0])  # what the attack says is its attacker's claim
+            claim = clean_text(attackers[0])  # what the attack says is its attacker's claim
         elif not claim and first is not None and first["type"] == "I":
-            claim = _clean(first["text"])
-        claim = claim or _clean(node.get("text", "")) or own
+            claim = clean_text(first["text"])
+        claim = claim or clean_text(node.get("text", "")) or own
         entry: dict[str, Any] = {"id": own, "claim": claim}
         premises = [ids[p] for p in incoming[node_id]]
         if premises:
@@ -230,11 +217,11 @@ def case_document(
             statement_id = new_id(f"{own}-conclusion")
             extra_statements.append({"id": statement_id, "text": claim})
             entry["supports"] = statement_id
-        text = _clean(node.get("text", ""))
+        text = clean_text(node.get("text", ""))
         scheme = node.get("scheme")
-        rationale = _clean(node.get("rationale") or "")
+        rationale = clean_text(node.get("rationale") or "")
         if not rationale and isinstance(scheme, str) and scheme.strip():
-            rationale = f"Scheme: {_clean(scheme)}"
+            rationale = f"Scheme: {clean_text(scheme)}"
         elif not rationale and text not in GENERIC_SCHEME_TEXTS:
             rationale = text
         if rationale:
@@ -283,7 +270,7 @@ def to_case_files(path: Path) -> dict[str, str]:
     meta = document.get("argmap") if isinstance(document.get("argmap"), dict) else {}
     for key in ("title", "question"):
         if isinstance(meta.get(key), str) and meta[key].strip():
-            case[key] = _clean(meta[key])
+            case[key] = clean_text(meta[key])
     comment = f"Imported from {path.name} (AIF) by argmap; docs/interchange.md has the mapping."
     if skipped:
         comment += "\nSkipped (no counterpart in a case): " + ", ".join(skipped) + "."
@@ -312,16 +299,16 @@ def export(case: Any) -> str:
             {
                 "nodeID": hypothesis.id,
                 "type": "I",
-                "text": _clean(hypothesis.statement),
+                "text": clean_text(hypothesis.statement),
                 "kind": "hypothesis",
-                "title": _clean(hypothesis.title),
+                "title": clean_text(hypothesis.title),
             }
         )
     for statement in case.statements:
-        nodes.append({"nodeID": statement.id, "type": "I", "text": _clean(statement.text)})
+        nodes.append({"nodeID": statement.id, "type": "I", "text": clean_text(statement.text)})
     for item in case.evidence:
         nodes.append(
-            {"nodeID": item.id, "type": "I", "text": _clean(item.summary), "kind": "evidence"}
+            {"nodeID": item.id, "type": "I", "text": clean_text(item.summary), "kind": "evidence"}
         )
     taken = {node["nodeID"] for node in nodes} | {a.id for a in case.arguments}
     for statement in case.statements:
@@ -346,10 +333,10 @@ def export(case: Any) -> str:
             "nodeID": argument.id,
             "type": kind,
             "text": kind,
-            "claim": _clean(argument.claim),
+            "claim": clean_text(argument.claim),
         }
         if argument.rationale:
-            node["rationale"] = _clean(argument.rationale)
+            node["rationale"] = clean_text(argument.rationale)
         if argument.relation == "attacks" and argument.target not in statement_like:
             node["relation"] = "attacks"  # CA → S-node alone would read as an undercut
         nodes.append(node)
@@ -360,6 +347,6 @@ def export(case: Any) -> str:
         "nodes": nodes,
         "edges": edges,
         "locutions": [],
-        "argmap": {"title": _clean(case.title), "question": _clean(case.question)},
+        "argmap": {"title": clean_text(case.title), "question": clean_text(case.question)},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -10,16 +10,8 @@ import pytest
 from argmap.casewriter import write_new_case
 from argmap.cli import main
 from argmap.evaluate import evaluate
-from argmap.io.carneades import (
-    Var,
-    match,
-    normalise,
-    parse_term,
-    read_graph,
-    slugify,
-    summary,
-    to_case_files,
-)
+from argmap.io.carneades import read_graph, summary, to_case_files
+from argmap.io.carneades.terms import Var, match, normalise, parse_term
 from argmap.load import load_case
 from argmap.problems import CaseError
 
@@ -212,10 +204,24 @@ def test_terms():
     assert match(("p", (Var("X"), Var("X"))), ("p", ("a", "b")), {}) is None
 
 
+def test_ids_are_slugs_of_the_carneades_ids(tmp_path):
+    text = """\
+    statements:
+      ¬app(a1): Not applicable.
+      wearsRing: Wears a ring.
+      Élan: Élan.
+      holdsAt(wfh_required, 3): Required.
+    """
+    graph = read_graph(write(tmp_path, text))
+    assert graph.slugs == {
+        "¬app(a1)": "not-app-a1",
+        "wearsRing": "wears-ring",
+        "Élan": "elan",
+        "holdsAt(wfh_required,3)": "holds-at-wfh-required-3",
+    }
+
+
 def test_slugs_are_unique(tmp_path):
-    assert slugify("¬app(a1)") == "not-app-a1"
-    assert slugify("wearsRing") == "wears-ring"
-    assert slugify("Élan") == "elan"
     text = """\
     statements:
       a_b: One.
@@ -338,8 +344,13 @@ def test_bad_graphs_are_clear_errors_and_write_nothing(runner, tmp_path, text, l
 
 def test_the_module_examples_hold():
     import doctest
+    import importlib
+    import pkgutil
 
     import argmap.io.carneades
 
-    result = doctest.testmod(argmap.io.carneades)
-    assert result.attempted > 0 and result.failed == 0
+    package = argmap.io.carneades
+    names = [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    results = [doctest.testmod(importlib.import_module(name)) for name in names]
+    assert sum(r.attempted for r in results) > 0
+    assert [r.failed for r in results] == [0] * len(names)

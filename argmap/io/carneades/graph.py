@@ -1,43 +1,37 @@
-"""Import Carneades 4 argument graphs (YAML) as argmap cases.
+"""A Carneades graph: statements, issues and arguments, with its theory applied.
 
-A Carneades graph has statements (some assumed), issues (sets of alternative
-positions with a proof standard), arguments (premises → conclusion, an optional
-undercutter statement and a scheme that weighs them) and, optionally, a theory:
-argumentation schemes with variables that are applied to the assumptions, issue
-schemes, and named weighing functions. argmap reads it as carneades-4 does
-(github.com/carneades/carneades-4, internal/caes and its YAML encoding):
-
-- statement ids are normalised as logical terms (``f(a, b)`` = ``f(a,b)``) and
-  turned into slugs (``¬app(a1)`` → ``not-app-a1``); an issue's positions become
-  mutually contrary statements carrying the issue's standard;
-- an argument's undercutter ``u`` becomes an argument with premise ``u`` that
-  undercuts it, so the argument is undercut exactly when ``u`` is in;
-- schemes with conclusions are applied to the assumptions by forward chaining
-  (what carneades-4 delegates to Constraint Handling Rules), each instance an
-  argument, each exception an undercutting argument; issue schemes then group
-  matching statements into issues;
-- weighing: linked, convergent, cumulative and factorized map to argmap's
-  ``weighing``; a constant, criteria or preference weighing function becomes the
-  argument's ``weight`` (docs/evaluation.md lists where this differs).
-
-The ``tests:`` block (expected labels) goes into the case file's header comment.
+Schemes with conclusions are applied to the assumptions by forward chaining (what
+carneades-4 delegates to Constraint Handling Rules), each instance an argument, each
+exception an undercutting argument; issue schemes then group matching statements into
+issues; weighing functions give each argument its weight.
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..problems import CaseError, Problem
-from ..yamlfile import Loc, YamlDocument, read_yaml
+from ...text import UniqueIds, slugify
+from ...yamlfile import Loc
+from .fields import FieldReader
+from .terms import (
+    Term,
+    Var,
+    functor_arity,
+    is_ground,
+    match,
+    normalise,
+    parse_term,
+    show,
+    substitute,
+    term_depth,
+    variables_of,
+)
 
-__all__ = ["CarneadesGraph", "normalise", "read_graph", "summary", "to_case_files"]
+__all__ = ["CarneadesGraph", "read_graph"]
 
 BASIC_WEIGHING = ("linked", "convergent", "cumulative", "factorized")
 STANDARDS = {"pe": "preponderance", "cce": "clear-and-convincing", "brd": "beyond-reasonable-doubt"}
@@ -86,235 +80,6 @@ SCHEME_KEYS = (
     "guards",
     "conclusions",
 )
-
-
-# --- logical terms ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Var:
-    """A schema variable (Prolog syntax: starts with a capital letter or '_')."""
-
-    name: str
-
-
-Term = str | Var | tuple[str, tuple["Term", ...]]
-"""An atom or number (its text), a variable, or a compound ``(functor, args)``."""
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<var>[A-Z_][A-Za-z0-9_]*)|(?P<atom>[a-z][A-Za-z0-9_]*)"
-    r"|(?P<number>-?\d+(?:\.\d+)?)|(?P<quoted>'(?:[^'\\]|\\.)*')|(?P<punct>[(),]))"
-)
-
-
-def parse_term(text: str) -> Term | None:
-    """The term ``text`` spells, or None when it is not one (``¬p``, ``a1.2``).
-
-    >>> parse_term("holdsAt(wfh, 3)")
-    ('holdsAt', ('wfh', '3'))
-    >>> parse_term("¬app(a1)") is None
-    True
-    """
-    tokens: list[tuple[str, str]] = []
-    position, text = 0, text.strip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            return None
-        kind = match.lastgroup
-        assert kind is not None
-        tokens.append((kind, match.group(kind)))
-        position = match.end()
-    term, rest = _parse(tokens, 0)
-    return term if term is not None and rest == len(tokens) else None
-
-
-def _parse(tokens: list[tuple[str, str]], at: int) -> tuple[Term | None, int]:
-    if at >= len(tokens):
-        return None, at
-    kind, value = tokens[at]
-    if kind == "var":
-        return Var(value), at + 1
-    if kind in ("number", "quoted"):
-        return value, at + 1
-    if kind != "atom":
-        return None, at
-    if at + 1 >= len(tokens) or tokens[at + 1] != ("punct", "("):
-        return value, at + 1
-    args: list[Term] = []
-    at += 2
-    while True:
-        arg, at = _parse(tokens, at)
-        if arg is None or at >= len(tokens):
-            return None, at
-        args.append(arg)
-        if tokens[at] == ("punct", ","):
-            at += 1
-        elif tokens[at] == ("punct", ")"):
-            return (value, tuple(args)), at + 1
-        else:
-            return None, at
-
-
-def show(term: Term) -> str:
-    """A term's canonical text: no spaces. ``show(parse_term("f(a, b)")) == "f(a,b)"``."""
-    if isinstance(term, Var):
-        return term.name
-    if isinstance(term, str):
-        return term
-    functor, args = term
-    return f"{functor}({','.join(show(arg) for arg in args)})"
-
-
-def normalise(text: str) -> str:
-    """A statement key as carneades-4 compares them: a term's canonical text, else trimmed.
-
-    >>> normalise("initiates(wfh_order, wfh_required, 1)")
-    'initiates(wfh_order,wfh_required,1)'
-    """
-    term = parse_term(text)
-    return show(term) if term is not None and _ground(term) else text.strip()
-
-
-def _ground(term: Term) -> bool:
-    if isinstance(term, Var):
-        return False
-    return isinstance(term, str) or all(_ground(arg) for arg in term[1])
-
-
-def _depth(term: Term) -> int:
-    if isinstance(term, str | Var):
-        return 0
-    return 1 + max((_depth(arg) for arg in term[1]), default=0)
-
-
-def _variables(term: Term) -> Iterator[str]:
-    if isinstance(term, Var):
-        yield term.name
-    elif not isinstance(term, str):
-        for arg in term[1]:
-            yield from _variables(arg)
-
-
-def match(pattern: Term, term: Term, bindings: Mapping[str, Term]) -> dict[str, Term] | None:
-    """One-way matching: bindings for the pattern's variables that make it ``term``, or None.
-
-    >>> match(("lt", (Var("T"), "3")), ("lt", ("1", "3")), {})
-    {'T': '1'}
-    """
-    result = dict(bindings)
-    stack = [(pattern, term)]
-    while stack:
-        left, right = stack.pop()
-        if isinstance(left, Var):
-            bound = result.get(left.name)
-            if bound is None:
-                result[left.name] = right
-            elif bound != right:
-                return None
-        elif isinstance(left, str) or isinstance(right, (str, Var)):
-            if left != right:
-                return None
-        else:
-            if left[0] != right[0] or len(left[1]) != len(right[1]):
-                return None
-            stack.extend(zip(left[1], right[1], strict=True))
-    return result
-
-
-def substitute(term: Term, bindings: Mapping[str, Term]) -> Term:
-    """``term`` with its bound variables replaced."""
-    if isinstance(term, Var):
-        return bindings.get(term.name, term)
-    if isinstance(term, str):
-        return term
-    return (term[0], tuple(substitute(arg, bindings) for arg in term[1]))
-
-
-def _signature(term: Term) -> tuple[str, int] | None:
-    if isinstance(term, Var):
-        return None
-    if isinstance(term, str):
-        return (term, 0)
-    return (term[0], len(term[1]))
-
-
-# --- reading the file, with located errors ------------------------------------------
-
-
-class _Reader:
-    """The parsed file, and errors that name its file, line and node."""
-
-    def __init__(self, path: Path):
-        try:
-            self.doc: YamlDocument = read_yaml(path)
-        except CaseError as err:
-            raise CaseError(
-                [
-                    Problem(p.severity, p.file, p.line, p.field, p.message, _carneades_hint(p))
-                    for p in err.problems
-                ]
-            ) from None
-        self.path = path
-
-    def fail(self, loc: Loc, message: str, hint: str = "") -> CaseError:
-        name = ".".join(str(part) for part in loc)
-        return CaseError([Problem("error", self.path, self.doc.line_of(loc), name, message, hint)])
-
-    def mapping(self, value: Any, loc: Loc) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(loc, "expected a mapping", "write 'key: value' lines under it")
-        return value
-
-    def strings(self, value: Any, loc: Loc) -> list[str]:
-        """A list of texts; a single text stands for a list of one."""
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(loc, "expected a list of texts", "write '[a, b]' or '- a' lines")
-        return value
-
-    def keys(self, value: dict[str, Any], allowed: tuple[str, ...], loc: Loc) -> None:
-        for key in value:
-            if key.lower() not in allowed:
-                raise self.fail(
-                    (*loc, key),
-                    f"unknown key '{key}'",
-                    f"allowed keys here: {', '.join(allowed)}",
-                )
-
-    def number(self, value: Any, loc: Loc, low: float = 0.0, high: float | None = 1.0) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise self.fail(
-                loc, f"'{value}' is not a number", "write a number such as 0.5"
-            ) from None
-        if number < low or (high is not None and number > high):
-            limit = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise self.fail(loc, f"{number:g} is out of range", f"write a number {limit}")
-        return number
-
-    def flag(self, value: Any, loc: Loc) -> bool:
-        text = str(value).strip().lower()
-        if text in ("true", "yes", "on", "1"):
-            return True
-        if text in ("false", "no", "off", "0"):
-            return False
-        raise self.fail(loc, f"'{value}' is not true or false", "write true or false")
-
-
-def _carneades_hint(problem: Problem) -> str:
-    if "must be a mapping" in problem.message:
-        return "a Carneades graph is a mapping with keys such as statements: and arguments:"
-    return problem.hint
-
-
-# --- the graph ------------------------------------------------------------------------
 
 
 @dataclass
@@ -394,11 +159,11 @@ class CarneadesGraph:
 
 def read_graph(path: Path | str) -> CarneadesGraph:
     """Read a Carneades YAML file; raises :class:`CaseError` naming file, line and node."""
-    return _Builder(_Reader(Path(path))).build()
+    return _Builder(FieldReader(Path(path))).build()
 
 
 class _Builder:
-    def __init__(self, reader: _Reader):
+    def __init__(self, reader: FieldReader):
         self.r = reader
         self.data = reader.mapping(reader.doc.data, ())
         self.statements: dict[str, _Statement] = {}
@@ -485,7 +250,7 @@ class _Builder:
 
     def _text(self, term: Term) -> str:
         """Natural language for a term, from the graph's `language:` templates."""
-        signature = _signature(term)
+        signature = functor_arity(term)
         if signature is None or isinstance(term, Var):
             return show(term)
         template = self.language.get(f"{signature[0]}/{signature[1]}")
@@ -508,7 +273,7 @@ class _Builder:
             if key not in self.statements:
                 # carneades-4 accepts assumptions that are not declared statements.
                 self.statements[key] = _Statement(
-                    key, self._text(term) if term is not None and _ground(term) else key
+                    key, self._text(term) if term is not None and is_ground(term) else key
                 )
             self.statements[key].assumed = True
             self.assumptions.append(key)
@@ -681,7 +446,7 @@ class _Builder:
                 v
                 for part in ("premises", "assumptions", "exceptions", "conclusions")
                 for t in getattr(scheme, part)
-                for v in _variables(t)
+                for v in variables_of(t)
             }
             if used - declared:
                 raise r.fail(
@@ -689,7 +454,7 @@ class _Builder:
                     f"variables {', '.join(sorted(used - declared))} are not declared",
                     "list every variable of the scheme under 'variables:'",
                 )
-            bound = {v for t in scheme.premises for v in _variables(t)}
+            bound = {v for t in scheme.premises for v in variables_of(t)}
             if scheme.conclusions and declared - bound:
                 raise r.fail(
                     (*where, "variables"),
@@ -776,7 +541,7 @@ class _Builder:
         facts: dict[str, Term] = {}
         for key in self.assumptions:
             term = parse_term(key)
-            if term is not None and _ground(term):
+            if term is not None and is_ground(term):
                 facts[show(term)] = term
         instances: dict[tuple[str, tuple[str, ...]], dict[str, Term]] = {}
         order: list[tuple[_Scheme, dict[str, Term]]] = []
@@ -799,7 +564,7 @@ class _Builder:
                         )
                     for conclusion in scheme.conclusions:
                         term = substitute(conclusion, bindings)
-                        if _depth(term) > MAX_DEPTH:
+                        if term_depth(term) > MAX_DEPTH:
                             raise self.r.fail(
                                 scheme.loc,
                                 f"scheme '{scheme.id}' derives terms nested deeper than "
@@ -865,7 +630,7 @@ class _Builder:
             self._issues_from(name, [p for p in patterns if p is not None], enumeration)
 
     def _issues_from(self, name: str, patterns: list[Term], enumeration: bool) -> None:
-        terms = {k: t for k in self.statements if (t := parse_term(k)) is not None and _ground(t)}
+        terms = {k: t for k in self.statements if (t := parse_term(k)) is not None and is_ground(t)}
         for key, term in terms.items():
             bindings = match(patterns[0], term, {})
             if bindings is None:
@@ -965,17 +730,12 @@ class _Builder:
 
     def _slugs(self) -> tuple[dict[str, str], dict[str, str]]:
         """argmap ids for statements and for arguments, unique across both."""
-        taken: set[str] = set()
+        ids = UniqueIds()
         slugs: dict[str, str] = {}
         argument_slugs: dict[str, str] = {}
 
         def allocate(name: str) -> str:
-            base = slugify(name)
-            slug, number = base, 2
-            while slug in taken:
-                slug, number = f"{base}-{number}", number + 1
-            taken.add(slug)
-            return slug
+            return ids.new(slugify(name, split_camel_case=True))
 
         for key in self.statements:
             slugs[key] = allocate(key)
@@ -1051,116 +811,3 @@ def _joins(
         found = match(pattern, fact, bindings)
         if found is not None:
             yield from _joins(rest, facts, found)
-
-
-def slugify(name: str) -> str:
-    """An argmap id for a Carneades id.
-
-    >>> slugify("¬app(a1)"), slugify("wearsRing"), slugify("holdsAt(wfh_required,3)")
-    ('not-app-a1', 'wears-ring', 'holds-at-wfh-required-3')
-    """
-    text = name.replace("¬", "not-")
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text or "item"
-
-
-# --- the argmap case ------------------------------------------------------------------
-
-
-def _case_document(graph: CarneadesGraph) -> dict[str, Any]:
-    slugs, argument_slugs = graph.slugs, graph.argument_slugs
-    contrary: dict[str, list[str]] = {}
-    standard: dict[str, str] = {}
-    for positions, issue_standard in graph.issues.values():
-        for position in positions:
-            contrary[position] = [slugs[p] for p in positions if p != position]
-            standard[position] = issue_standard
-    statements = []
-    for key, s in graph.statements.items():
-        item: dict[str, Any] = {"id": slugs[key], "text": s.text}
-        if s.assumed:
-            item["assumed"] = True
-        if contrary.get(key):
-            item["contrary"] = contrary[key]
-        if standard.get(key, "preponderance") != "preponderance" and not s.assumed:
-            item["standard"] = standard[key]
-        statements.append(item)
-    arguments = []
-    for a in graph.arguments:
-        item = {"id": argument_slugs[a.id]}
-        if a.undercuts is not None:
-            target = argument_slugs[a.undercuts]
-            item["claim"] = f"{graph.statements[a.premises[0]].text} ({target} does not apply)"
-        else:
-            assert a.conclusion is not None
-            item["claim"] = graph.statements[a.conclusion].text
-        if a.premises:
-            item["premises"] = [slugs[p] for p in a.premises]
-        if a.undercuts is not None:
-            item["undercuts"] = argument_slugs[a.undercuts]
-        else:
-            item["supports"] = slugs[a.conclusion or ""]
-            item["weight"] = round(a.weight, 6)
-            kind = a.weighing.kind
-            if kind in ("convergent", "cumulative", "factorized") and a.premises:
-                item["weighing"] = kind
-        if a.scheme is not None:
-            item["scheme"] = a.scheme.id
-        item["rationale"] = a.note
-        arguments.append(item)
-    document: dict[str, Any] = {
-        "title": graph.title,
-        "question": f"Which statements does the Carneades graph '{graph.title}' establish?",
-    }
-    if graph.notes:
-        document["notes"] = graph.notes
-    document["statements"] = statements
-    if arguments:
-        document["arguments"] = arguments
-    return document
-
-
-def _comment(graph: CarneadesGraph) -> str:
-    lines = [f"Imported from the Carneades graph {graph.path.name} (argmap import carneades)."]
-    renamed = [f"{k} → {v}" for k, v in graph.slugs.items() if k != v]
-    if renamed:
-        lines.append("Statement ids: " + "; ".join(renamed) + ".")
-    for label in ("in", "out", "undecided"):
-        ids = [graph.slugs[k] for k, v in graph.expected.items() if v == label]
-        if ids:
-            lines.append(f"Expected {label} (tests): {', '.join(ids)}.")
-    lines += graph.remarks
-    return "\n".join(_wrap(line) for line in lines)
-
-
-def _wrap(line: str, width: int = 98) -> str:
-    lines = textwrap.wrap(line, width=width, subsequent_indent="  ", break_on_hyphens=False)
-    return "\n".join(lines) or line
-
-
-def to_case_files(path: Path) -> dict[str, str]:
-    """The files of a new argmap case holding the Carneades graph at ``path``."""
-    from ..casewriter import dump_yaml
-
-    graph = read_graph(path)
-    name = slugify(path.stem)
-    return {f"hypotheses/{name}.yaml": dump_yaml(_case_document(graph), _comment(graph))}
-
-
-def summary(path: Path) -> dict[str, Any]:
-    """What the Carneades file holds, after its schemes are applied (for --summary)."""
-    graph = read_graph(path)
-    return {
-        "title": graph.title,
-        "statements": len(graph.statements),
-        "assumptions": sum(s.assumed for s in graph.statements.values()),
-        "issues": len(graph.issues),
-        "arguments": sum(a.undercuts is None for a in graph.arguments),
-        "undercutters": sum(a.undercuts is not None for a in graph.arguments),
-        "expected": {
-            label: sorted(graph.slugs[k] for k, v in graph.expected.items() if v == label)
-            for label in ("in", "out", "undecided")
-        },
-    }

@@ -342,6 +342,9 @@ def test_file_names_for_analysts():
     assert ratings_file_name("Ann O'Neil", 2) == "ann-o-neil.round2.yaml"
     assert analyst_slug("Zoë Ångström") == "zoe-angstrom"
     assert re.fullmatch(r"analyst-[0-9a-f]{8}", analyst_slug("李雷"))
+    long_name = "María de los Ángeles Fernández-Gutiérrez López"
+    assert analyst_slug(long_name) == "maria-de-los-angeles-fernandez-gutierrez"  # whole words
+    assert len(analyst_slug("x" * 100)) == 40
 
 
 # --- scoring an analyst's or the consensus matrix ---------------------------------------

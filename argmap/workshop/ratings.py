@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pydantic import AfterValidator, Field
 
 from ..model import RATING_NAMES, Slug, Text, _Strict
 from ..problems import Problem
+from ..text import slugify
 from ..yamlfile import Loc, YamlDocument
 
 __all__ = [
@@ -112,11 +112,8 @@ def analyst_slug(name: str) -> str:
 
     A name with no ASCII letter or digit gets a stable stem from its digest.
     """
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
-    if not stem:
-        stem = "analyst-" + hashlib.sha256(analyst_key(name).encode()).hexdigest()[:8]
-    return stem
+    stem = slugify(name, fallback="", max_length=40)
+    return stem or "analyst-" + hashlib.sha256(analyst_key(name).encode()).hexdigest()[:8]
 
 
 def ratings_file_name(name: str, round_number: int) -> str:

@@ -18,7 +18,6 @@ from .model import Case, is_catch_all
 from .priors import leaf_priors
 from .scoring import Matrix, Scores, score_case, significant
 from .weighing import (
-    CODE,
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     LEVEL,
@@ -39,9 +38,9 @@ def weighing_input(
     """The case as arrays for :class:`~argmap.weighing.Weighing` (from its PARC matrix)."""
     matrix = matrix or Matrix.from_case(case)
     leaves = matrix.hypothesis_ids
-    # Five-point values −2 … 2 are rating codes II=0 … CC=4; NA and unrated cells stay N.
+    # Points −2 … 2 are steps II=0 … CC=4, counted up from neutral; NA and unrated stay N.
     fixed = np.isnan(matrix.points)
-    codes = np.where(fixed, NEUTRAL, np.nan_to_num(matrix.points) + CODE["N"]).astype(np.int8)
+    codes = np.where(fixed, NEUTRAL, np.nan_to_num(matrix.points) + NEUTRAL).astype(np.int8)
     roots = [h.id for h, depth in case.hypotheses_in_order if depth == 0]
     priors, problems = leaf_priors(roots, case.children, {h.id: h.prior for h in case.hypotheses})
     if problems:  # the loader refuses such cases; guard against direct use

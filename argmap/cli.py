@@ -129,12 +129,15 @@ def check(case: Path) -> None:
 def _likelihood(
     _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, float]:
+    from .vocabulary import DEFAULT_LIKELIHOODS
+
     parsed = {}
     for value in values:
         rating, _, number = value.partition("=")
         rating = rating.strip().upper()
-        if rating not in ("CC", "C", "N", "I", "II"):
-            raise click.BadParameter(f"{value!r}: use RATING=P with RATING one of CC C N I II")
+        if rating not in DEFAULT_LIKELIHOODS:
+            codes = " ".join(DEFAULT_LIKELIHOODS)
+            raise click.BadParameter(f"{value!r}: use RATING=P with RATING one of {codes}")
         try:
             probability = float(number)
         except ValueError:

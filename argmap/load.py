@@ -33,6 +33,7 @@ from .model import (
 from .priors import leaf_priors
 from .problems import CaseError, Problem
 from .quotes import SourceText
+from .vocabulary import VOCABULARY
 from .workshop.ratings import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .yamlfile import Loc, YamlDocument, read_yaml
 
@@ -654,7 +655,7 @@ def _assemble(
                 "rate every leaf hypothesis (use NA where it does not apply); "
                 "unrated cells are not neutral",
             )
-        informative = any(r not in ("N", "NA") for r in e.ratings.values())
+        informative = any(VOCABULARY[r].direction for r in e.ratings.values())
         if not informative and e.id not in used:
             check.warning(
                 origins[e.id],

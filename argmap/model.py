@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .vocabulary import CASE_CODES, DEFAULT_LIKELIHOODS, VOCABULARY, Rating, ScaleRating, or_list
+
 __all__ = [
     "SLUG_PATTERN",
     "Argument",
@@ -36,17 +38,9 @@ __all__ = [
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
-Rating = Literal["CC", "C", "N", "I", "II", "NA"]
-"""ACH ratings: CC very consistent … II very inconsistent, NA not applicable."""
-RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II", "NA")
-RATING_NAMES: dict[str, str] = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-}
+RATINGS: tuple[str, ...] = CASE_CODES
+"""The codes of a case file's ratings, from :mod:`argmap.vocabulary`."""
+RATING_NAMES: dict[str, str] = {r.code: r.name for r in VOCABULARY.in_case}
 
 Level = Literal["high", "medium", "low"]
 Standard = Literal["scintilla", "preponderance", "clear-and-convincing", "beyond-reasonable-doubt"]
@@ -111,8 +105,6 @@ def _probability(value: Any) -> Any:
             return value
     return value
 
-
-DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
 
 Text = Annotated[str, AfterValidator(_not_blank)]
 Probability = Annotated[float, BeforeValidator(_probability), Field(gt=0, le=1)]
@@ -269,8 +261,10 @@ class Evidence(_Strict):
     """When the reported event happened (ISO 8601)."""
     tags: tuple[Text, ...] = ()
     """Free labels for filtering."""
-    ratings: dict[Slug, Rating] = Field(default_factory=dict)
-    """Leaf hypothesis id → CC, C, N, I, II or NA."""
+    # Described in code rather than a docstring: the schema lists the vocabulary's codes.
+    ratings: dict[Slug, Rating] = Field(
+        default_factory=dict, description=f"Leaf hypothesis id → {or_list(CASE_CODES)}."
+    )
     rationale: dict[Slug, Text] = Field(default_factory=dict)
     """Leaf hypothesis id → why the rating is what it is."""
     group: Text | None = None
@@ -295,8 +289,13 @@ class Evidence(_Strict):
 class Scoring(_Strict):
     """How ratings become probabilities (case key `scoring:`)."""
 
-    likelihoods: dict[Literal["CC", "C", "N", "I", "II"], Probability] = Field(default_factory=dict)
-    """P(E|H) per rating; unset ones keep the defaults CC 0.9, C 0.7, N 0.5, I 0.3, II 0.1."""
+    # Described in code rather than a docstring: the defaults come from the vocabulary.
+    likelihoods: dict[ScaleRating, Probability] = Field(
+        default_factory=dict,
+        description="P(E|H) per rating; unset ones keep the defaults "
+        + ", ".join(f"{code} {p:g}" for code, p in DEFAULT_LIKELIHOODS.items())
+        + ".",
+    )
     draws: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     """Monte Carlo draws (default 2,000)."""
     seed: Annotated[int, Field(ge=0)] | None = None
@@ -305,10 +304,11 @@ class Scoring(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Scoring:
         merged = self.merged_likelihoods()
-        values = [merged[r] for r in ("CC", "C", "N", "I", "II")]
+        descending = [r.code for r in reversed(VOCABULARY.scale)]
+        values = [merged[code] for code in descending]
         if any(a < b for a, b in zip(values, values[1:], strict=False)):
             raise ValueError(
-                "likelihoods must not increase from CC to II "
+                f"likelihoods must not increase from {descending[0]} to {descending[-1]} "
                 f"(with defaults filled in: {', '.join(f'{r} {merged[r]:g}' for r in merged)})"
             )
         return self

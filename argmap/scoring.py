@@ -17,12 +17,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .model import Case
+from .vocabulary import VOCABULARY
 
 __all__ = ["Matrix", "Scores", "score_case", "TIE_TOLERANCE"]
 
 TIE_TOLERANCE = 1e-9
 PARC_WEIGHT = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
-POINTS = {"CC": 2.0, "C": 1.0, "N": 0.0, "I": -1.0, "II": -2.0}
+POINTS = {r.code: float(r.points) for r in VOCABULARY if r.points is not None}
 """The five-point scale; NA and unrated cells have no point value (NaN)."""
 
 
@@ -50,7 +51,7 @@ class Matrix:
             for hid, rating in item.ratings.items():
                 j = column[hid]
                 rated[i, j] = True
-                if rating != "NA":
+                if rating in POINTS:
                     points[i, j] = POINTS[rating]
         weight = np.array(
             [PARC_WEIGHT[e.credibility] * PARC_WEIGHT[e.relevance] for e in case.evidence],

@@ -18,6 +18,8 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from .vocabulary import DEFAULT_LIKELIHOODS, SCALE_CODES, VOCABULARY
+
 __all__ = [
     "DEFAULT_LIKELIHOODS",
     "ESTIMATIVE_TERMS",
@@ -31,14 +33,14 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-STEPS = ("II", "I", "N", "C", "CC")
+STEPS = SCALE_CODES
 """Ratings in ascending order; a one-step change moves one place along this scale."""
-CODE = {rating: index for index, rating in enumerate(STEPS)}
-NEUTRAL = CODE["N"]
+CODE = VOCABULARY.steps
+"""Rating → its index in STEPS, the rating code of the arrays."""
+NEUTRAL = CODE[VOCABULARY.neutral.code]
 LEVELS = ("low", "medium", "high")
 LEVEL = {level: index for index, level in enumerate(LEVELS)}
 
-DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
 TEMPER_FACTOR = {"low": 0.5, "medium": 0.75, "high": 1.0}
 """Credibility and relevance factors for tempering; their product w gives
 P′(E|H) = w·P(E|H) + (1 − w)·½."""

@@ -19,8 +19,9 @@ from urllib.parse import quote as url_quote
 from urllib.parse import urlsplit
 
 from .. import __version__
-from ..model import RATING_NAMES, RELIABILITY_NAMES, Case
+from ..model import RELIABILITY_NAMES, Case
 from ..scoring import significant
+from ..vocabulary import UNRATED_SYMBOL, VOCABULARY
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -201,10 +202,8 @@ def _hypotheses(ctx: ReportContext, case: Case) -> list[str]:
 
 
 def _legend() -> str:
-    from ..render.html import SYMBOLS
-
-    parts = [f"{SYMBOLS[code]} {RATING_NAMES[code]} ({code})" for code in RATING_NAMES]
-    return "Ratings: " + " · ".join(parts) + f" · {SYMBOLS['']} unrated."
+    parts = [f"{r.symbol} {r.name} ({r.code})" for r in VOCABULARY.in_case]
+    return "Ratings: " + " · ".join(parts) + f" · {UNRATED_SYMBOL} unrated."
 
 
 def _matrix(ctx: ReportContext) -> list[str]:

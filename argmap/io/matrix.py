@@ -26,6 +26,7 @@ from typing import Any, NoReturn
 
 from ..model import RATINGS, Case
 from ..problems import ArgmapError, CaseError, display_path, format_problems
+from ..vocabulary import or_list
 
 __all__ = [
     "FIXED_KEYS",
@@ -268,7 +269,7 @@ def read_changes(case: Case, sheet: Sheet) -> list[Change]:
             if rating is not None and rating not in RATINGS:
                 problems.append(
                     f"{where(key)}: '{text}' is not a rating; "
-                    "use CC, C, N, I, II or NA, or leave the cell empty for unrated"
+                    f"use {or_list(RATINGS)}, or leave the cell empty for unrated"
                 )
                 continue
             if rating != item.ratings.get(key):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..model import RATINGS, Case
 from ..problems import ArgmapError, display_path
+from ..vocabulary import VOCABULARY, or_list
 from .matrix import (
     FIXED_KEYS,
     FORMULA_STARTS,
@@ -56,14 +57,10 @@ MAX_CELL = 32_767
 DEFAULT_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 RATING_STYLE: dict[str, tuple[str, str]] = {
-    "CC": ("1A7F37", "FFFFFF"),
-    "C": ("C6EFCE", "0B5323"),
-    "N": ("F2F2F2", "1F2933"),
-    "I": ("FFC7CE", "9C0006"),
-    "II": ("B42318", "FFFFFF"),
-    "NA": ("D9D9D9", "52606D"),
+    r.code: (r.colour.solid[1:].upper(), r.colour.text[1:].upper()) for r in VOCABULARY.in_case
 }
-"""Rating → (fill, font colour); the code in the cell carries the meaning without colour."""
+"""Rating → (fill, font colour) as RRGGBB, the report's colours (a striped one solid); the
+code in the cell carries the meaning without colour."""
 HEADER_FILL = "DBEAFE"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ERROR_LIKE = ("#",)
@@ -167,11 +164,10 @@ def _matrix(ws: Worksheet, case: Case) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Not a rating",
-        error="Use CC, C, N, I, II or NA; leave the cell empty for unrated.",
+        error=f"Use {or_list(RATINGS)}; leave the cell empty for unrated.",
         showInputMessage=True,
         promptTitle="Rating",
-        prompt="CC very consistent, C consistent, N neutral, I inconsistent, "
-        "II very inconsistent, NA not applicable; empty = unrated",
+        prompt=", ".join(f"{r.code} {r.name}" for r in VOCABULARY.in_case) + "; empty = unrated",
     )
     rating_list.add(ratings)
     ws.add_data_validation(rating_list)
@@ -182,7 +178,7 @@ def _matrix(ws: Worksheet, case: Case) -> None:
                 operator="equal",
                 formula=[f'"{code}"'],
                 fill=PatternFill("solid", start_color=fill, end_color=fill),
-                font=Font(color=font, bold=len(code) == 2 and code != "NA"),
+                font=Font(color=font, bold=VOCABULARY[code].strong),
             ),
         )
 
@@ -299,7 +295,7 @@ def _about(ws: Worksheet, case: Case, when: datetime) -> None:
         ("Date", when.strftime("%Y-%m-%d %H:%M:%S UTC")),
         (
             "Editing",
-            "Change ratings (CC, C, N, I, II, NA; empty = unrated), credibility and relevance "
+            f"Change ratings ({', '.join(RATINGS)}; empty = unrated), credibility and relevance "
             "on the 'matrix' sheet. Ids, summaries, kinds and sources are read-only here: edit "
             "them in the case's YAML. The sheet is protected without a password only so that "
             "ids are not changed by accident.",

@@ -17,6 +17,7 @@ import graphviz
 
 from ..model import Case, Evidence, Hypothesis
 from ..scoring import Scores
+from ..vocabulary import VOCABULARY
 
 __all__ = ["EDGE_STYLES", "LABEL_STYLES", "argument_map", "drawn_evidence", "evidence_map"]
 
@@ -179,7 +180,7 @@ def drawn_evidence(case: Case, scores: Scores, max_evidence: int | None = None) 
     drawn = [
         case.evidence[i]
         for i in scores.evidence_order
-        if any(r not in ("N", "NA") for r in case.evidence[i].ratings.values())
+        if any(VOCABULARY[r].direction for r in case.evidence[i].ratings.values())
     ]
     return drawn if max_evidence is None else drawn[:max_evidence]
 
@@ -197,18 +198,16 @@ def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) ->
     _hypotheses(graph, "em", case)
     drawn = {e.id for e in drawn_evidence(case, scores, max_evidence)}
     items = [e for e in case.evidence if e.id in drawn]
-    against = {e.id for e in items if any(r in ("I", "II") for r in e.ratings.values())}
+    against = {e.id for e in items if any(VOCABULARY[r].direction < 0 for r in e.ratings.values())}
     for e in items:
         _evidence_node(graph, "em", e)
     weights = dict(zip(scores.matrix.evidence_ids, scores.matrix.weight.tolist(), strict=True))
     for e in items:
         for hid, rating in e.ratings.items():
-            if rating in ("C", "CC"):
-                style = dict(EDGE_STYLES["support"])
-            elif rating in ("I", "II"):
-                style = dict(EDGE_STYLES["contradiction"])
-            else:
+            direction = VOCABULARY[rating].direction
+            if not direction:
                 continue
+            style = dict(EDGE_STYLES["support" if direction > 0 else "contradiction"])
             why = e.rationale.get(hid)
             ends = (e.id, hid)
             if e.id in against:
@@ -218,7 +217,7 @@ def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) ->
             graph.edge(
                 *ends,
                 id=f"em-{e.id}__{hid}",
-                penwidth=_edge_width(len(rating) == 2, weights[e.id]),
+                penwidth=_edge_width(VOCABULARY[rating].strong, weights[e.id]),
                 tooltip=_text(f"{e.id} → {hid}: {rating}" + (f" — {why}" if why else "")),
                 **style,
             )

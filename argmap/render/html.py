@@ -9,6 +9,7 @@ is declared here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .. import __version__
-from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case
+from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case, Evidence
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ..workshop.view import WorkshopView
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
+from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
 from ..weighing import estimative_term
 from .dot import EDGE_STYLES, LABEL_STYLES
 
@@ -35,7 +37,7 @@ MATRIX_MAX_ROWS = 2000
 """The static matrix and evidence list show at most this many items, most diagnostic first."""
 TORNADO_ITEMS = 12
 
-SYMBOLS = {"CC": "++", "C": "+", "N": "0", "I": "−", "II": "−−", "NA": "n/a", "": "?"}
+SYMBOLS = {r.code: r.symbol for r in VOCABULARY.in_case} | {"": UNRATED_SYMBOL}
 """Rating symbols: the matrix never relies on colour alone."""
 
 
@@ -50,7 +52,8 @@ def template_dirs() -> list[Path]:
 
 
 def environment(user_templates: Path | None = None) -> Environment:
-    """The Jinja2 environment: user templates first, built-ins last."""
+    """The Jinja2 environment: user templates first, built-ins last. Every template sees
+    the rating vocabulary as ``vocabulary`` (:data:`argmap.vocabulary.VOCABULARY`)."""
     folders = ([user_templates] if user_templates else []) + template_dirs()
     env = Environment(
         loader=FileSystemLoader([str(f) for f in folders]),
@@ -61,6 +64,7 @@ def environment(user_templates: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.globals["vocabulary"] = VOCABULARY
     return env
 
 
@@ -125,6 +129,11 @@ class Cell:
     symbol: str
     name: str
     rationale: str | None
+
+    @property
+    def direction(self) -> int:
+        """+1 consistent, −1 inconsistent, 0 neither (N, NA) or unrated."""
+        return VOCABULARY[self.rating].direction if self.rating else 0
 
 
 @dataclass(frozen=True)
@@ -306,7 +315,8 @@ class ReportContext:
     """Every evidence tag, for the matrix filter."""
     kinds: tuple[str, ...]
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
-    rating_names: dict[str, str] = field(default_factory=lambda: dict(RATING_NAMES))
+    """Rating code → symbol, '' (unrated) included; the rest of a rating is in the
+    template global ``vocabulary``."""
     kind_of: dict[str, str] = field(default_factory=dict)
     """Id → 'hypothesis', 'statement', 'argument', 'evidence' or 'source', for links."""
     workshop: WorkshopView | None = None
@@ -363,9 +373,13 @@ def _source_view(case: Case, source_id: str) -> SourceView:
     )
 
 
+def _codes(ratings: Iterable[RatingCode]) -> str:
+    return ", ".join(r.code for r in ratings)
+
+
 LEGEND = (
-    ("support", "consistent (C, CC) / supports", "solid"),
-    ("contradiction", "inconsistent (I, II) / attacks", "dashed"),
+    ("support", f"consistent ({_codes(VOCABULARY.consistent)}) / supports", "solid"),
+    ("contradiction", f"inconsistent ({_codes(VOCABULARY.inconsistent)}) / attacks", "dashed"),
     ("premise", "premise of an argument", "solid"),
     ("undercut", "undercuts an inference", "dotted"),
     ("contrary", "contrary statements", "dashed"),
@@ -381,6 +395,11 @@ def _paragraphs(text: str | None) -> tuple[str, ...]:
     if len(parts) == 1:
         parts = text.strip().split("\n")
     return tuple(part.strip() for part in parts if part.strip())
+
+
+def _directions(item: Evidence, leaves: Iterable[str]) -> set[int]:
+    """+1 if the item is rated consistent with any of ``leaves``, −1 if inconsistent."""
+    return {VOCABULARY[item.ratings[x]].direction for x in leaves if x in item.ratings}
 
 
 def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
@@ -420,16 +439,8 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
                 ),
                 indicators=h.indicators,
                 tags=h.tags,
-                supporting=tuple(
-                    e.id
-                    for e in case.evidence
-                    if any(e.ratings.get(x) in ("C", "CC") for x in leaves)
-                ),
-                contradicting=tuple(
-                    e.id
-                    for e in case.evidence
-                    if any(e.ratings.get(x) in ("I", "II") for x in leaves)
-                ),
+                supporting=tuple(e.id for e in case.evidence if 1 in _directions(e, leaves)),
+                contradicting=tuple(e.id for e in case.evidence if -1 in _directions(e, leaves)),
                 arguments=tuple(args_on.get(h.id, ())),
                 prior=float(w.data.prior[cols].sum()),
                 posterior=posterior,

@@ -139,7 +139,7 @@
       message = "A reason without a rating: choose a rating, or ? if you don't know.";
       level = "warn";
     } else if (vote && before && vote !== before && !why) {
-      message = "Changed from " + (before === "DK" ? "?" : before) + " in round " + (data.round - 1) + ": say why.";
+      message = "Changed from " + (data.labels[before] || before) + " in round " + (data.round - 1) + ": say why.";
       level = "warn";
     } else if (vote && data.explain.indexOf(vote) >= 0 && !why &&
                !(vote === before && lookup(data.previousRationale, key))) {

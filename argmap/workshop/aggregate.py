@@ -29,6 +29,7 @@ import numpy.typing as npt
 from ..model import Case
 from ..problems import ArgmapError
 from ..scoring import PARC_WEIGHT, diagnosticity
+from ..vocabulary import DONT_KNOW, NOT_APPLICABLE, SCALE_CODES, VOCABULARY
 from .ratings import (
     AnalystRatings,
     RoundChange,
@@ -51,9 +52,13 @@ __all__ = [
     "item_weights",
 ]
 
-VOTE_CODE: dict[str, int] = {"II": 1, "I": 2, "N": 3, "C": 4, "CC": 5, "NA": 6, "DK": 7}
+VOTE_CODE: dict[str, int] = VOCABULARY.votes
+"""Code → Open Synthesis vote number: II=1 … CC=5 on the scale, NA=6, DK=7 (0: no vote)."""
 CODE_VOTE: dict[int, str] = {code: vote for vote, code in VOTE_CODE.items()} | {0: ""}
-NA, DK, NEUTRAL = VOTE_CODE["NA"], VOTE_CODE["DK"], VOTE_CODE["N"]
+NA, DK = VOTE_CODE[NOT_APPLICABLE], VOTE_CODE[DONT_KNOW]
+NEUTRAL = VOTE_CODE[VOCABULARY.neutral.code]
+LOWEST, HIGHEST = VOTE_CODE[SCALE_CODES[0]], VOTE_CODE[SCALE_CODES[-1]]
+"""The ends of the rating scale as vote numbers (1 and 5)."""
 BAND_NAMES = ("consensus", "mild", "large", "extreme")
 BAND_LIMITS = (0.5, 1.5, 2.0)
 """Upper limits (exclusive) of the standard deviation for the first three bands."""
@@ -105,7 +110,7 @@ class Workshop:
 
     @cached_property
     def _rated(self) -> npt.NDArray[np.bool_]:
-        return (self.votes >= 1) & (self.votes <= 5)
+        return (self.votes >= LOWEST) & (self.votes <= HIGHEST)
 
     @cached_property
     def rated_count(self) -> IntArray:

@@ -18,9 +18,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..model import RATING_NAMES, Slug, Text, _Strict
+from ..model import Slug, Text, _Strict
 from ..problems import Problem
 from ..text import slugify
+from ..vocabulary import CASE_CODES, DONT_KNOW, VOCABULARY, VOTE_CODES, Vote
 from ..yamlfile import Loc, YamlDocument
 
 __all__ = [
@@ -41,11 +42,8 @@ __all__ = [
 ]
 
 RATINGS_FOLDER = "evidence/ratings"
-DONT_KNOW = "DK"
-Vote = Literal["CC", "C", "N", "I", "II", "NA", "DK"]
-"""An analyst's answer for one cell: a rating, NA, or DK (don't know)."""
-VOTES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "DK")
-VOTE_NAMES: dict[str, str] = {**RATING_NAMES, DONT_KNOW: "don't know"}
+VOTES: tuple[str, ...] = VOTE_CODES
+VOTE_NAMES: dict[str, str] = {r.code: r.name for r in VOCABULARY}
 NAME_LIMIT = 80
 
 
@@ -73,8 +71,12 @@ class RatingsFile(_Strict):
     """Version of the format; only 1 exists."""
     digest: Text | None = None
     """Written by the rating sheet: the digest of the hypotheses and evidence it showed."""
-    ratings: dict[Slug, dict[Slug, Vote]] = Field(default_factory=dict)
-    """Evidence id → leaf hypothesis id → CC, C, N, I, II, NA, or DK (don't know)."""
+    # Described in code rather than a docstring: the schema lists the vocabulary's codes.
+    ratings: dict[Slug, dict[Slug, Vote]] = Field(
+        default_factory=dict,
+        description=f"Evidence id → leaf hypothesis id → {', '.join(CASE_CODES)}, "
+        f"or {DONT_KNOW} ({VOCABULARY[DONT_KNOW].name}).",
+    )
     rationale: dict[Slug, dict[Slug, Text]] = Field(default_factory=dict)
     """Evidence id → leaf hypothesis id → why; in a later round, why a rating changed."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import Case
+from ..vocabulary import VOCABULARY, RatingCode
 from .ratings import (
     VOTE_NAMES,
     AnalystRatings,
@@ -28,17 +29,7 @@ from .ratings import (
 
 __all__ = ["SheetContext", "render_sheet", "sheet_context", "sheet_digest", "yaml_quoted"]
 
-SHEET_VOTES: tuple[tuple[str, str], ...] = (
-    ("CC", "CC"),
-    ("C", "C"),
-    ("N", "N"),
-    ("I", "I"),
-    ("II", "II"),
-    ("NA", "NA"),
-    ("DK", "?"),
-)
-"""(code, button label): the ratings an analyst can give; DK is 'don't know'."""
-EXPLAIN = ("CC", "II")
+EXPLAIN = tuple(r.code for r in VOCABULARY if r.strong)
 """Ratings the sheet asks a reason for, as the strongest claims in the matrix."""
 RATIONALE_LIMIT = 2000
 
@@ -122,8 +113,10 @@ class SheetContext:
     """Leaf hypotheses in this analyst's order."""
     evidence: tuple[SheetItem, ...]
     """Items in this analyst's order."""
-    votes: tuple[tuple[str, str, str], ...]
-    """(code, button label, meaning) per choice."""
+    votes: tuple[RatingCode, ...]
+    """The answers an analyst can give, in the order of the buttons: every code, DK too."""
+    explain: tuple[str, ...]
+    """Codes the sheet asks a reason for."""
     previous: dict[str, dict[str, str]]
     """Round ≥ 2: the analyst's own ratings as they stood after the previous round."""
     previous_rationale: dict[str, dict[str, str]]
@@ -201,6 +194,7 @@ def sheet_context(
         "explain": list(EXPLAIN),
         "rationaleLimit": RATIONALE_LIMIT,
         "names": VOTE_NAMES,
+        "labels": {r.code: r.label for r in VOCABULARY},
     }
     return SheetContext(
         title=case.title,
@@ -211,7 +205,8 @@ def sheet_context(
         file_name=file_name,
         hypotheses=hypotheses,
         evidence=evidence,
-        votes=tuple((code, label, VOTE_NAMES[code]) for code, label in SHEET_VOTES),
+        votes=VOCABULARY.ratings,
+        explain=EXPLAIN,
         previous=previous,
         previous_rationale=previous_rationale,
         data=data,

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..assess import weighing_input
 from ..scoring import score_case
+from ..vocabulary import VOCABULARY
 from ..weighing import Weighing
 from .aggregate import (
     BAND_NAMES,
@@ -37,16 +38,8 @@ HEATMAP_MAX_ROWS = 300
 AGENDA_MAX = 25
 """The agenda lists at most this many cells."""
 
-VOTE_SYMBOLS = {
-    "CC": "++",
-    "C": "+",
-    "N": "0",
-    "I": "−",
-    "II": "−−",
-    "NA": "n/a",
-    "DK": "?",
-    "": "—",
-}
+NO_ANSWER = "—"
+VOTE_SYMBOLS = {r.code: r.symbol for r in VOCABULARY} | {"": NO_ANSWER}
 """As in the matrix; '?' is don't know and '—' no answer."""
 BAND_MARKS = {"few": "–", "consensus": "=", "mild": "≈", "large": "≠", "extreme": "≠≠"}
 """A mark per band, so the heatmap never relies on colour alone."""

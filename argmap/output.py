@@ -1,14 +1,20 @@
-"""Writing outputs atomically: a temp file beside the target, then a rename."""
+"""Writing files safely: a temp file beside the target then a rename, and numbered backups.
+
+Every writer that replaces a file of a case (``workshop merge``, ``import --into``) goes
+through :func:`replace_with_backup`, so the policy is one: the replaced bytes are kept as
+``FILE.bak``, then ``FILE.bak2``, ``FILE.bak3``… and no backup is ever overwritten.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from .problems import ArgmapError, display_path
 
-__all__ = ["write_atomic"]
+__all__ = ["backup_path", "replace_with_backup", "write_atomic"]
 
 
 def _umask() -> int:
@@ -17,9 +23,10 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes | str) -> Path:
+def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
+    ``mode`` gives the permission bits (default: those of a new file under the umask).
     Raises :class:`ArgmapError` when the folder cannot be created or written.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -31,7 +38,7 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
-        os.chmod(temp, 0o666 & ~_umask())
+        os.chmod(temp, 0o666 & ~_umask() if mode is None else mode)
         os.replace(temp, path)
     except OSError as err:
         Path(temp).unlink(missing_ok=True)
@@ -40,3 +47,59 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def backup_path(path: Path, number: int = 1) -> Path:
+    """The name of the ``number``-th backup of ``path``.
+
+    >>> backup_path(Path("ann.yaml")).name, backup_path(Path("ann.yaml"), 3).name
+    ('ann.yaml.bak', 'ann.yaml.bak3')
+    """
+    return path.with_name(path.name + (".bak" if number == 1 else f".bak{number}"))
+
+
+def _keep(path: Path, data: bytes, mode: int) -> Path:
+    """Write ``data`` to the first free backup name of ``path``; the name is claimed by an
+    exclusive create, so not even a concurrent writer overwrites a backup."""
+    number = 1
+    while True:
+        backup = backup_path(path, number)
+        try:
+            handle = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        except FileExistsError:
+            number += 1
+            continue
+        except OSError as err:
+            raise ArgmapError(f"cannot write {display_path(backup)}: {err.strerror}") from None
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(backup, mode)
+        except OSError as err:
+            backup.unlink(missing_ok=True)
+            raise ArgmapError(f"cannot write {display_path(backup)}: {err.strerror}") from None
+        except BaseException:
+            backup.unlink(missing_ok=True)
+            raise
+        return backup
+
+
+def replace_with_backup(path: Path, data: bytes | str) -> Path | None:
+    """Write ``data`` over ``path``, first keeping its bytes as its next numbered backup.
+
+    The backup and the new file keep the old file's permission bits. Returns the backup,
+    or None when ``path`` did not exist (then it is simply written). Raises
+    :class:`ArgmapError` when a file cannot be read or written; the old file is untouched
+    unless its backup was written.
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        old = path.read_bytes()
+    except FileNotFoundError:
+        write_atomic(path, data)
+        return None
+    except OSError as err:
+        raise ArgmapError(f"cannot read {display_path(path)}: {err.strerror}") from None
+    backup = _keep(path, old, mode)
+    write_atomic(path, data, mode=mode)
+    return backup

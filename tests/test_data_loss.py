@@ -21,6 +21,7 @@ from click.testing import CliRunner
 import argmap.output
 from argmap.cli import main
 from argmap.load import load_case
+from argmap.problems import ArgmapError
 
 from .conftest import REPO, write_case_files
 from .interchange import every_field_case
@@ -292,3 +293,66 @@ def test_a_refused_workshop_merge_writes_nothing(write_case, tmp_path):
     assert result.exit_code == 1
     assert "bob.yaml:3: error:" in result.stderr and "'arsen'" in result.stderr
     assert fingerprint(folder) == before
+
+
+# --- the one backup policy: numbered backups, never overwritten ----------------------------
+
+
+def test_two_replacements_keep_two_numbered_backups(tmp_path):
+    target = tmp_path / "evidence.yaml"
+    target.write_bytes(b"first\n")
+    target.chmod(0o600)
+    first = argmap.output.replace_with_backup(target, b"second\n")
+    second = argmap.output.replace_with_backup(target, "third\n")
+    assert (first, second) == (tmp_path / "evidence.yaml.bak", tmp_path / "evidence.yaml.bak2")
+    contents = [p.read_bytes() for p in (first, second, target)]
+    assert contents == [b"first\n", b"second\n", b"third\n"]
+    # A private file stays private, and so do its backups.
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (first, second, target)} == {0o600}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "evidence.yaml",
+        "evidence.yaml.bak",
+        "evidence.yaml.bak2",
+    ]
+
+
+def test_a_backup_is_never_overwritten_even_out_of_order(tmp_path):
+    target = tmp_path / "ann.yaml"
+    target.write_text("now\n")
+    (tmp_path / "ann.yaml.bak").write_text("oldest\n")
+    (tmp_path / "ann.yaml.bak3").write_text("kept by hand\n")
+    assert argmap.output.replace_with_backup(target, "next\n") == tmp_path / "ann.yaml.bak2"
+    assert argmap.output.replace_with_backup(target, "last\n") == tmp_path / "ann.yaml.bak4"
+    assert (tmp_path / "ann.yaml.bak").read_text() == "oldest\n"
+    assert (tmp_path / "ann.yaml.bak2").read_text() == "now\n"
+    assert (tmp_path / "ann.yaml.bak3").read_text() == "kept by hand\n"
+    assert (tmp_path / "ann.yaml.bak4").read_text() == "next\n"
+
+
+def test_a_new_file_needs_no_backup(tmp_path):
+    target = tmp_path / "ratings" / "ann.yaml"
+    assert argmap.output.replace_with_backup(target, "new\n") is None
+    assert [p.name for p in target.parent.iterdir()] == ["ann.yaml"]
+
+
+def test_a_backup_that_cannot_be_written_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    target = tmp_path / "evidence.yaml"
+    target.write_bytes(b"precious\n")
+    opened = os.fdopen
+
+    def full_disk(fd: int, mode: str = "r", *args, **kwargs):
+        stream = opened(fd, mode, *args, **kwargs)
+
+        def write(data: bytes) -> int:
+            stream.__class__.write(stream, data[: len(data) // 2])  # half of it, then no space
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        stream.write = write  # type: ignore[method-assign]
+        return stream
+
+    monkeypatch.setattr(argmap.output.os, "fdopen", full_disk)
+    with pytest.raises(ArgmapError, match="No space left on device"):
+        argmap.output.replace_with_backup(target, b"new\n")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["evidence.yaml"]

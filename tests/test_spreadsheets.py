@@ -7,6 +7,7 @@ import doctest
 import io
 import os
 import shutil
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -230,6 +231,30 @@ def test_xlsx_edits_land_in_the_shipped_case(runner, tmp_path):
     again = import_into(runner, "xlsx", edited, case)
     assert again.exit_code == 0
     assert again.stdout.strip() == "no changes: the sheet matches the case"
+
+
+def test_each_import_into_keeps_its_own_numbered_backup(runner, tmp_path):
+    case = copy_shipped_case(tmp_path)
+    yaml_file = case / "evidence" / "kazakhstan.yaml"
+    yaml_file.chmod(0o640)
+    versions = [yaml_file.read_bytes()]
+    for number, rating in enumerate(("C", "I"), start=1):
+        exported = export_xlsx(runner, case, tmp_path / f"export{number}.xlsx")
+        edits = {("masimov-arrested", "knb-coup"): rating}
+        edited = edit_xlsx(exported, tmp_path / f"edited{number}.xlsx", edits)
+        result = import_into(runner, "xlsx", edited, case)
+        assert result.exit_code == 0, result.output
+        backup = "kazakhstan.yaml.bak" + ("" if number == 1 else str(number))
+        assert f"backup: {display_path(yaml_file.with_name(backup))}" in result.stdout
+        versions.append(yaml_file.read_bytes())
+    assert len(set(versions)) == 3
+    kept = sorted(p.name for p in yaml_file.parent.glob("kazakhstan.yaml*"))
+    assert kept == ["kazakhstan.yaml", "kazakhstan.yaml.bak", "kazakhstan.yaml.bak2"]
+    assert yaml_file.with_name("kazakhstan.yaml.bak").read_bytes() == versions[0]
+    assert yaml_file.with_name("kazakhstan.yaml.bak2").read_bytes() == versions[1]
+    for path in yaml_file.parent.glob("kazakhstan.yaml*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+    assert load_case(case).case.evidence_by_id["masimov-arrested"].ratings["knb-coup"] == "I"
 
 
 FLOW_AND_BLOCK = """\

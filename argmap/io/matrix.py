@@ -5,8 +5,8 @@ then one column per leaf hypothesis id), then one row per evidence item. Reading
 sheet back (:func:`merge_into`) compares it with the case, lists every changed cell, and
 edits the evidence YAML in place with ruamel.yaml's round-trip mode, keeping comments, key
 order, flow or block style and quoting; each edited file keeps a copy of its previous text
-as ``FILE.bak``. The edited case is loaded in a staging folder first: nothing is written
-unless it still validates.
+as a numbered backup (``FILE.bak``, then ``FILE.bak2``…). The edited case is loaded in a
+staging folder first: nothing is written unless it still validates.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 import copy
 import difflib
 import io
-import os
 import posixpath
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -675,7 +673,7 @@ def _show(value: str | None) -> str:
 def apply_changes(folder: Path, case: Case, changes: list[Change]) -> list[str]:
     """Edit the evidence YAML of ``folder`` so it holds ``changes``; the lines to print."""
     from ..load import case_files
-    from ..output import write_atomic
+    from ..output import replace_with_backup
     from ..yamlfile import read_yaml
 
     files: dict[str, _File] = {}
@@ -737,11 +735,8 @@ def apply_changes(folder: Path, case: Case, changes: list[Change]) -> list[str]:
                 "nothing was changed, run the import again"
             )
     for path in touched:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        backup = path.with_name(path.name + ".bak")
-        write_atomic(backup, by_path[path].raw)
-        write_atomic(path, texts[path].encode("utf-8"))
-        os.chmod(path, mode)
+        backup = replace_with_backup(path, texts[path].encode("utf-8"))
+        assert backup is not None  # the file was read above
         note = " (re-indented by the YAML writer)" if by_path[path].reformatted else ""
         lines.append(f"backup: {display_path(backup)}{note}")
     return lines

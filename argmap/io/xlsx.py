@@ -304,7 +304,7 @@ def _about(ws: Worksheet, case: Case, when: datetime) -> None:
             "Reading back",
             "argmap import xlsx THIS_FILE --into CASE lists every changed cell, edits the "
             "evidence YAML in place (comments and layout kept) and keeps each edited file's "
-            "previous text as FILE.bak.",
+            "previous text as a numbered backup (FILE.bak, FILE.bak2, …).",
         ),
     ]
     for row, (label, value) in enumerate(lines, start=1):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..load import load_case, read_valid
-from ..output import write_atomic
+from ..output import replace_with_backup
 from ..problems import CaseError, Problem, display_path
 from ..yamlfile import YamlDocument
 from .ratings import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
@@ -32,16 +32,6 @@ class _Incoming:
     @property
     def identity(self) -> tuple[str, int]:
         return analyst_key(self.model.analyst), self.model.round
-
-
-def _backup_path(target: Path) -> Path:
-    """The first free name of target.bak, target.bak2, target.bak3…"""
-    number = 1
-    while True:
-        candidate = target.with_name(target.name + (".bak" if number == 1 else f".bak{number}"))
-        if not candidate.exists():
-            return candidate
-        number += 1
 
 
 def _cells(model: RatingsFile) -> int:
@@ -124,18 +114,14 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
                 f"note: {display_path(item.path)} was rated on another version of the case: "
                 "its hypotheses or evidence have changed since the sheet was made"
             )
-        if target.exists():
-            old = target.read_bytes()
-            if old == item.raw:
-                lines.append(f"{display_path(target)}: {who} (unchanged)")
-                continue
-            backup = _backup_path(target)
-            write_atomic(backup, old)
-            write_atomic(target, item.raw)
+        if target.exists() and target.read_bytes() == item.raw:
+            lines.append(f"{display_path(target)}: {who} (unchanged)")
+            continue
+        backup = replace_with_backup(target, item.raw)
+        if backup is None:
+            lines.append(f"{display_path(target)}: {who} (new)")
+        else:
             lines.append(
                 f"{display_path(target)}: {who} (replaced; backup: {display_path(backup)})"
             )
-        else:
-            write_atomic(target, item.raw)
-            lines.append(f"{display_path(target)}: {who} (new)")
     return lines, load_case(folder).warnings

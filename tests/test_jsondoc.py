@@ -6,7 +6,6 @@ import doctest
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -96,11 +95,33 @@ def test_exported_documents_validate_against_the_schema(runner, tmp_path, write_
     assert not validator.is_valid(document)
 
 
-def test_schema_module_prints_the_schema():
-    result = subprocess.run(
-        [sys.executable, "-m", "argmap.io.jsondoc"], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == jsondoc.json_schema()
+def test_schema_is_generated_from_the_models_and_describes_every_key(runner, tmp_path):
+    schema = jsondoc.json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["properties"]["argmap_json"]["const"] == jsondoc.FORMAT_VERSION
+    parts = [("document", schema), *schema["$defs"].items()]
+    assert [name for name, part in parts if not part.get("description")] == []
+    undescribed = [
+        f"{name}.{key}"
+        for name, part in parts
+        for key, value in part.get("properties", {}).items()
+        if not value.get("description")
+    ]
+    assert undescribed == []
+    # An optional key is left out, never written as null.
+    assert schema["required"] == ["argmap_json", "case"]
+    for key in ("generator", "digest", "assessment"):
+        assert "default" not in schema["properties"][key]
+        assert "null" not in json.dumps(schema["properties"][key])
+    # The models read what export writes, the assessment included.
+    document = export(runner, REPO, tmp_path / "shipped.json")
+    parsed = jsondoc.JsonDocument.model_validate(document)
+    assert parsed.assessment is not None
+    assert [h.id for h in parsed.assessment.hypotheses] == [
+        h["id"] for h in document["assessment"]["hypotheses"]
+    ]
+    computed = {key: value for key, value in document.items() if key != "case"}
+    assert parsed.model_dump(mode="json", exclude={"case"}, exclude_unset=True) == computed
 
 
 def test_export_is_deterministic_across_hash_seeds(tmp_path):

@@ -9,7 +9,7 @@ Export writes ``{"argmap_json": 1, "case": …, "quotes": …, "assessment": …
 
 Import reads the ``case`` part back into a new case folder (``quotes`` and ``assessment`` are
 recomputed from it, never trusted). :func:`json_schema` is the published JSON Schema of the
-document; ``docs/argmap-json-1.schema.json`` holds a copy.
+document, generated from the pydantic models that describe it (:class:`JsonDocument`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from .. import __version__
 from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Source, Text
 from ..problems import ArgmapError, CaseError, Problem, display_path
 
-__all__ = ["FORMAT_VERSION", "BINARY", "export", "json_schema", "document", "to_case_files"]
+__all__ = ["BINARY", "FORMAT_VERSION", "JsonDocument", "export", "json_schema", "to_case_files"]
 
 FORMAT_VERSION = 1
 """The value of ``argmap_json``; raised when the document's shape changes incompatibly."""
@@ -123,134 +124,190 @@ def export(case: Case) -> str:
 
 
 # --- schema ------------------------------------------------------------------------------
-
-_NUMBER = {"type": "number"}
-_INTERVAL = {"type": "array", "items": _NUMBER, "minItems": 2, "maxItems": 2}
-_ID = {"type": "string"}
-
-
-def _object(properties: dict[str, Any], optional: Sequence[str] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": [key for key in properties if key not in optional],
-        "additionalProperties": False,
-    }
+#
+# The document's shape, as pydantic models: json_schema() is generated from them. Export
+# builds the document from the case (the assessment as `argmap score --format json` has it);
+# a test validates exported documents against the schema, so the two cannot drift apart.
 
 
-def _assessment_schema() -> dict[str, Any]:
-    hypothesis = _object(
-        {
-            "id": _ID,
-            "title": {"type": "string"},
-            "parent": {"type": ["string", "null"]},
-            "rank": {"type": "integer", "minimum": 1},
-            "inconsistency": _NUMBER,
-            "weighted_inconsistency": _NUMBER,
-            "prior": _NUMBER,
-            "posterior": _NUMBER,
-            "estimate": {"type": "string"},
-            "p_top": _NUMBER,
-            "interval": _INTERVAL,
-            "posterior_if_independent": _NUMBER,
-            "posterior_without_deceptive": _NUMBER,
-        },
-        optional=("posterior_without_deceptive",),
-    )
-    group = _object(
-        {
-            "id": _ID,
-            "title": {"type": "string"},
-            "children": {"type": "array", "items": _ID},
-            "posterior": _NUMBER,
-            "estimate": {"type": "string"},
-            "p_top": _NUMBER,
-            "interval": _INTERVAL,
-        }
-    )
-    evidence = _object(
-        {
-            "id": _ID,
-            "diagnosticity": _NUMBER,
-            "linchpin": {"type": "boolean"},
-            "likelihood_diagnosticity": _NUMBER,
-        }
-    )
-    change = _object(
-        {"evidence": _ID, "hypothesis": _ID, "before": {"type": "string"}, "after": _ID}
-    )
-    schema = _object(
-        {
-            "hypotheses": {"type": "array", "items": hypothesis},
-            "groups": {"type": "array", "items": group},
-            "evidence": {"type": "array", "items": evidence},
-            "top": {"type": "array", "items": _ID},
-            "confidence": _object(
-                {
-                    "level": {"enum": ["low", "moderate", "high"]},
-                    "reasons": {"type": "array", "items": {"type": "string"}},
-                }
-            ),
-            "sensitivity": _object(
-                {
-                    "changes": {"type": ["array", "null"], "items": change},
-                    "challenger": {"type": ["string", "null"]},
-                    "summary": {"type": "string"},
-                }
-            ),
-            "monte_carlo": _object(
-                {"draws": {"type": "integer", "minimum": 1}, "seed": {"type": "integer"}}
-            ),
-            "caveats": {"type": "array", "items": {"type": "string"}},
-        }
-    )
-    schema["description"] = (
-        "Computed by argmap from the case part (as `argmap score --format json` prints it); "
-        "ignored on import."
-    )
-    return schema
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _optional() -> Any:
+    """A key that is left out when it has no value, never null (so the schema has no default)."""
+    return Field(default=None, json_schema_extra=_no_default)
+
+
+Interval = tuple[float, float]
+
+
+class QuoteSpan(_Part):
+    """Where the quote stands: code-point offsets (end exclusive), paragraph."""
+
+    source: str
+    """The id of the source quoted."""
+    start: int = Field(ge=0)
+    """Offset of the quote's first character in the source's text."""
+    end: int = Field(ge=0)
+    """Offset just after the quote's last character."""
+    paragraph: int = Field(ge=1)
+    """The paragraph of the source the quote starts in, counted from 1."""
+
+
+class HypothesisScores(_Part):
+    """A leaf hypothesis: its PARC scores and its weighing, in rank order."""
+
+    id: str
+    """The hypothesis's id."""
+    title: str
+    """Its title."""
+    parent: str | None
+    """The id of the group it belongs to, if any."""
+    rank: int = Field(ge=1)
+    """PARC rank: 1 is the least weighted inconsistency."""
+    inconsistency: float
+    """Sum of the inconsistent ratings' points (PARC)."""
+    weighted_inconsistency: float
+    """The same, each weighted by the evidence's credibility and relevance."""
+    prior: float
+    """Probability before the evidence."""
+    posterior: float
+    """Probability after the evidence."""
+    estimate: str
+    """The posterior in words (an estimative term)."""
+    p_top: float
+    """Share of the Monte Carlo draws in which it comes first."""
+    interval: Interval
+    """5–95% range of the posterior over the Monte Carlo draws."""
+    posterior_if_independent: float
+    """The posterior if every item of evidence counted as independent."""
+    posterior_without_deceptive: float | SkipJsonSchema[None] = _optional()
+    """The posterior without the evidence that may be deception; only when there is some."""
+
+
+class GroupScores(_Part):
+    """A group of hypotheses: the weighing of its members taken together."""
+
+    id: str
+    """The group's id."""
+    title: str
+    """Its title."""
+    children: list[str]
+    """The ids of its members."""
+    posterior: float
+    """Probability after the evidence that one of its members is true."""
+    estimate: str
+    """The posterior in words (an estimative term)."""
+    p_top: float
+    """Share of the Monte Carlo draws in which one of its members comes first."""
+    interval: Interval
+    """5–95% range of the posterior over the Monte Carlo draws."""
+
+
+class EvidenceScores(_Part):
+    """An item of evidence: how much it tells the hypotheses apart."""
+
+    id: str
+    """The evidence's id."""
+    diagnosticity: float
+    """Spread of its weighted ratings across the hypotheses (PARC)."""
+    linchpin: bool
+    """Whether taking it away changes which hypothesis comes first."""
+    likelihood_diagnosticity: float
+    """Spread of its likelihoods across the hypotheses."""
+
+
+class RatingChange(_Part):
+    """One single-step change of one rating."""
+
+    evidence: str
+    """The evidence id of the cell."""
+    hypothesis: str
+    """The hypothesis id of the cell."""
+    before: str
+    """The rating as the case has it."""
+    after: str
+    """The rating after the change."""
+
+
+class Confidence(_Part):
+    """How far the conclusion can be trusted, and why."""
+
+    level: Literal["low", "moderate", "high"]
+    """low, moderate or high."""
+    reasons: list[str]
+    """What lowers (or supports) the confidence, in words."""
+
+
+class Sensitivity(_Part):
+    """The smallest change of ratings that would put another hypothesis first."""
+
+    changes: list[RatingChange] | None
+    """The changes, or null when no small change does it."""
+    challenger: str | None
+    """The hypothesis that would come first, or null."""
+    summary: str
+    """The finding in one sentence."""
+
+
+class MonteCarlo(_Part):
+    """The Monte Carlo run behind the intervals and P(top)."""
+
+    draws: int = Field(ge=1)
+    """How many draws were made."""
+    seed: int
+    """The seed of the random numbers, so that a run can be repeated."""
+
+
+class Assessment(_Part):
+    """Computed by argmap from the case part (as `argmap score --format json` prints it);
+    ignored on import."""
+
+    hypotheses: list[HypothesisScores]
+    """Leaf hypotheses in rank order."""
+    groups: list[GroupScores]
+    """Groups of hypotheses, in case order."""
+    evidence: list[EvidenceScores]
+    """Evidence, most diagnostic first."""
+    top: list[str]
+    """The ids of the hypotheses that come first (several on a tie)."""
+    confidence: Confidence
+    """How far the conclusion can be trusted."""
+    sensitivity: Sensitivity
+    """What it would take to change the conclusion."""
+    monte_carlo: MonteCarlo
+    """The Monte Carlo run."""
+    caveats: list[str]
+    """What the reader should keep in mind, in words."""
+
+
+class JsonDocument(_Part):
+    """An argmap JSON document: the case as its files state it, with its computed scores."""
+
+    argmap_json: Literal[1]
+    """Version of this format."""
+    generator: str | SkipJsonSchema[None] = _optional()
+    """The argmap that wrote it."""
+    digest: str | SkipJsonSchema[None] = _optional()
+    """SHA-256 of the case's input files when exported."""
+    case: JsonCase
+    """The case as its files state it; import reads this part."""
+    quotes: dict[str, QuoteSpan] = Field(default_factory=dict)
+    """Evidence id → where its quote stands; ignored on import."""
+    assessment: Assessment | SkipJsonSchema[None] = _optional()
+    """The scores, as `argmap score --format json` prints them; ignored on import."""
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an argmap JSON document, version 1."""
-    case_schema = JsonCase.model_json_schema(ref_template="#/$defs/{model}")
-    definitions = case_schema.pop("$defs", {})
-    case_schema["description"] = (
-        "The case as its files state it; import reads this part. " + case_schema["description"]
-    )
-    quote = _object(
-        {
-            "source": _ID,
-            "start": {"type": "integer", "minimum": 0},
-            "end": {"type": "integer", "minimum": 0},
-            "paragraph": {"type": "integer", "minimum": 1},
-        }
-    )
-    quote["description"] = "Where the quote stands: code-point offsets (end exclusive), paragraph."
-    schema = _object(
-        {
-            "argmap_json": {"const": FORMAT_VERSION, "description": "Version of this format."},
-            "generator": {"type": "string", "description": "The argmap that wrote it."},
-            "digest": {
-                "type": "string",
-                "description": "SHA-256 of the case's input files when exported.",
-            },
-            "case": case_schema,
-            "quotes": {
-                "type": "object",
-                "additionalProperties": quote,
-                "description": "Evidence id → where its quote stands; ignored on import.",
-            },
-            "assessment": _assessment_schema(),
-        },
-        optional=("generator", "digest", "quotes", "assessment"),
-    )
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"argmap JSON document, version {FORMAT_VERSION}",
-        **schema,
-        "$defs": definitions,
-    }
+    schema = JsonDocument.model_json_schema()
+    schema["title"] = f"argmap JSON document, version {FORMAT_VERSION}"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 # --- import ------------------------------------------------------------------------------
@@ -493,7 +550,3 @@ def to_case_files(path: Path) -> dict[str, str]:
     files = _files(path, text, case)
     _check_loads(path, text, files)
     return files
-
-
-if __name__ == "__main__":  # `python -m argmap.io.jsondoc` prints the schema
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .problems import ArgmapError, display_path
 
-__all__ = ["backup_path", "replace_with_backup", "write_atomic"]
+__all__ = ["replace_with_backup", "write_atomic"]
 
 
 def _umask() -> int:
@@ -49,10 +49,10 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None) -> P
     return path
 
 
-def backup_path(path: Path, number: int = 1) -> Path:
+def _backup_path(path: Path, number: int = 1) -> Path:
     """The name of the ``number``-th backup of ``path``.
 
-    >>> backup_path(Path("ann.yaml")).name, backup_path(Path("ann.yaml"), 3).name
+    >>> _backup_path(Path("ann.yaml")).name, _backup_path(Path("ann.yaml"), 3).name
     ('ann.yaml.bak', 'ann.yaml.bak3')
     """
     return path.with_name(path.name + (".bak" if number == 1 else f".bak{number}"))
@@ -63,7 +63,7 @@ def _keep(path: Path, data: bytes, mode: int) -> Path:
     exclusive create, so not even a concurrent writer overwrites a backup."""
     number = 1
     while True:
-        backup = backup_path(path, number)
+        backup = _backup_path(path, number)
         try:
             handle = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:

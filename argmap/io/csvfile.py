@@ -21,7 +21,7 @@ from ..problems import ArgmapError, display_path
 from .matrix import Sheet, Value, formula_safe, header, refuse_new_case, rows
 from .matrix import merge_into as merge_sheet
 
-__all__ = ["BINARY", "export", "merge_into", "read_sheet", "to_case_files"]
+__all__ = ["BINARY", "export", "merge_into", "to_case_files"]
 
 BINARY = False
 DELIMITERS = (",", ";", "\t")

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..assess import Assessment
     from ..render.html import ReportContext
 
-__all__ = ["BINARY", "cell", "export", "export_files", "image_path", "inline", "render"]
+__all__ = ["BINARY", "cell", "export", "export_files", "inline", "render"]
 
 BINARY = False
 EVIDENCE_MAP_LIMIT = 40

@@ -28,17 +28,15 @@ from ..vocabulary import or_list
 
 __all__ = [
     "FIXED_KEYS",
+    "FORMULA_STARTS",
     "LABELS",
     "LEVELS",
-    "Change",
     "Sheet",
     "Value",
-    "cell_name",
-    "column_letter",
     "formula_safe",
     "header",
     "merge_into",
-    "read_changes",
+    "refuse_new_case",
     "rows",
 ]
 

@@ -45,7 +45,7 @@ from .matrix import merge_into as merge_sheet
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["BINARY", "export", "export_date", "merge_into", "read_sheet", "to_case_files"]
+__all__ = ["BINARY", "export", "merge_into", "to_case_files"]
 
 BINARY = True
 MATRIX_SHEET = "matrix"

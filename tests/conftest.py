@@ -23,7 +23,23 @@ settings.register_profile(
 settings.load_profile("argmap")
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+EXTERNAL = REPO / "tests" / "data" / "external"
+"""Files written by other tools (Argdown, AIF, Carneades), with their licences: SOURCES.md."""
+
+
+def data_files(folder: Path, pattern: str, *, at_least: int = 1) -> list[Path]:
+    """The files of a test-data folder, sorted, for parametrising a test.
+
+    An empty or missing folder is a broken checkout, not a reason to skip: fail at collection
+    (pytest would otherwise skip the test as "got empty parameter set").
+    """
+    files = sorted(folder.glob(pattern))
+    if len(files) < at_least:
+        raise pytest.UsageError(
+            f"expected at least {at_least} {pattern} files in {folder}, found {len(files)}"
+        )
+    return files
+
 
 SOURCE_TEXT = """\
 Harbour report

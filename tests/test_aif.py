@@ -16,9 +16,9 @@ from argmap.io import aif
 from argmap.load import load_case
 from argmap.problems import ArgmapError
 
-from .conftest import REPO, SHARED
+from .conftest import EXTERNAL, REPO, data_files
 
-FILES = sorted((SHARED / "external" / "aif").glob("*.json"))
+FILES = data_files(EXTERNAL / "aif", "*.json", at_least=5)
 
 
 def shape(document: dict) -> tuple[Counter, set]:
@@ -94,7 +94,7 @@ def test_export_then_import_keeps_nodes_and_edges(path: Path, tmp_path) -> None:
 
 
 def test_scheme_becomes_the_rationale(tmp_path) -> None:
-    case = import_case(SHARED / "external" / "aif" / "nodeset137.json", tmp_path)
+    case = import_case(EXTERNAL / "aif" / "nodeset137.json", tmp_path)
     rationales = {a.rationale for a in case.arguments}
     assert "Scheme: ExpertOpinion" in rationales
 

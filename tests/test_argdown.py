@@ -16,11 +16,11 @@ from argmap.load import load_case
 from argmap.problems import ArgmapError
 from argmap.text import clean_text
 
-from .conftest import REPO, SHARED
+from .conftest import EXTERNAL, REPO, data_files
 
-EXTERNAL = SHARED / "external" / "argdown"
+ARGDOWN = EXTERNAL / "argdown"
 REFERENCE = REPO / "tests" / "data" / "argdown-reference"
-FILES = sorted(EXTERNAL.glob("*.argdown"))
+FILES = data_files(ARGDOWN, "*.argdown", at_least=11)
 WITH_ERRORS = "argvu-demo-with-errors.argdown"
 VALID = [f for f in FILES if f.name != WITH_ERRORS]
 
@@ -66,7 +66,7 @@ def test_map_equals_the_reference_parser(path: Path) -> None:
 
 
 def test_file_with_errors_names_the_reference_lines(runner, tmp_path: Path) -> None:
-    path = EXTERNAL / WITH_ERRORS
+    path = ARGDOWN / WITH_ERRORS
     expected_lines = [e["line"] for e in reference(path)["parser_errors"]]
     assert expected_lines == [10, 19]
     out = tmp_path / "case"

@@ -15,16 +15,12 @@ from argmap.io.carneades.terms import Var, match, normalise, parse_term
 from argmap.load import load_case
 from argmap.problems import CaseError
 
-from .conftest import SHARED
+from .conftest import EXTERNAL, data_files
 
-ORACLE = SHARED / "external" / "carneades"
-FILES = sorted(ORACLE.glob("*.yml"))
+ORACLE = EXTERNAL / "carneades"
+FILES = data_files(ORACLE, "*.yml", at_least=34)
 UNSUPPORTED: dict[str, str] = {}
 """File name → why argmap does not reproduce its labels (docs/evaluation.md lists them)."""
-
-needs_oracle = pytest.mark.skipif(
-    not ORACLE.is_dir(), reason=f"the Carneades graphs are not here ({ORACLE})"
-)
 
 
 def imported(path: Path, folder: Path):
@@ -32,14 +28,12 @@ def imported(path: Path, folder: Path):
     return load_case(folder)
 
 
-@needs_oracle
 def test_the_oracle_holds_34_graphs_and_all_are_supported():
     assert len(FILES) == 34
     assert set(UNSUPPORTED) <= {f.name for f in FILES}
     assert not UNSUPPORTED
 
 
-@needs_oracle
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_carneades_expected_labels(path, tmp_path):
     if path.name in UNSUPPORTED:
@@ -164,9 +158,7 @@ def test_schemes_are_applied_to_the_assumptions_by_forward_chaining(tmp_path):
 
 
 def test_issue_schemes_group_positions(tmp_path):
-    graph = read_graph(ORACLE / "mcda-porsche.yml") if ORACLE.is_dir() else None
-    if graph is None:
-        pytest.skip("the Carneades graphs are not here")
+    graph = read_graph(ORACLE / "mcda-porsche.yml")
     positions = sorted(sorted(p) for p, _ in graph.issues.values())
     assert positions == [
         ["buy(porsche)", "buy(volvo)"],
@@ -179,7 +171,6 @@ def test_issue_schemes_group_positions(tmp_path):
     assert weights["gov_stats_scheme-1"] == 0.8
 
 
-@needs_oracle
 def test_preference_weighing_ranks_the_arguments_on_an_issue():
     graph = read_graph(ORACLE / "lex.yml")
     weights = {a.name: a.weight for a in graph.arguments}
@@ -255,7 +246,6 @@ def test_summary(tmp_path):
 # --- the command line ---------------------------------------------------------------------
 
 
-@needs_oracle
 def test_cli_import_then_evaluate(runner, tmp_path):
     out = tmp_path / "tweety"
     result = runner.invoke(

@@ -15,6 +15,8 @@ from argmap.render.pdf import CHROMIUM_FLAGS, find_chromium
 
 from .conftest import REPO
 
+pytestmark = [pytest.mark.browser]
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM_ARGS = [

@@ -149,7 +149,7 @@ def test_pdf_failing_leaves_the_previous_output(case, tmp_path, monkeypatch):
     assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
 
 
-def _pdf_engine_dies(_html: str) -> bytes:
+def _pdf_engine_dies(_html: str, _notify=None) -> bytes:
     from argmap.problems import ArgmapError
 
     raise ArgmapError("PDF engine died")
@@ -209,6 +209,7 @@ def test_no_command_changes_the_case(which, tmp_path, monkeypatch):
     assert "build/report.html" in after and "build/report-evidence-map.svg" in after
 
 
+@pytest.mark.pdf
 def test_pdf_does_not_change_the_case(write_case, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
     folder = write_case()

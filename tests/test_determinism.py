@@ -27,6 +27,8 @@ from argmap.render.pdf import find_chromium
 from .conftest import REPO, write_case_files
 from .interchange import ARABIC, EMOJI, KAZAKH, ZWJ_FAMILY, every_field_case
 
+pytestmark = [pytest.mark.slow, pytest.mark.pdf]
+
 SEEDS = ("0", "12345")
 EPOCH = "1641340800"  # 2022-01-05
 UNICODE = (KAZAKH, ARABIC, EMOJI, ZWJ_FAMILY, "zero\u200bwidth")

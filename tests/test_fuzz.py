@@ -335,6 +335,7 @@ def nearly_valid_cases(draw: st.DrawFn) -> tuple[dict, dict]:
     return case, {"sources": sources, "evidence": evidence}
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=examples(80))
 @given(documents=st.one_of(st.tuples(HYPOTHESES_DOC, EVIDENCE_DOC), nearly_valid_cases()))
 def test_loader_on_structured_documents(documents: tuple[dict, dict]) -> None:

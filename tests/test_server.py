@@ -28,6 +28,8 @@ from argmap.workshop.server import BODY_LIMIT, create_app, open_server
 
 from .conftest import HYPOTHESES_WITH_GROUP
 
+pytestmark = [pytest.mark.server]
+
 with warnings.catch_warnings():
     # Starlette 1.x would rather its TestClient ran on httpx2; httpx works the same here.
     warnings.simplefilter("ignore")
@@ -517,6 +519,7 @@ BIG_EVIDENCE = "evidence:\n" + "".join(
 VOTES = ("CC", "C", "N", "I", "II", "NA", "DK")
 
 
+@pytest.mark.slow
 def test_thirty_participants_rating_at_once_lose_nothing(write_case, real_server, tmp_path):
     folder = write_case(
         {"evidence/evidence.yaml": BIG_EVIDENCE, "evidence/sources/report.txt": None}

@@ -18,6 +18,8 @@ from argmap.cli import main
 from .test_browser import CHROMIUM_ARGS, OUTPUT, _chromium, playwright_api
 from .test_server import real_server  # noqa: F401, F811  (a fixture)
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 expect = playwright_api.expect
 ALICE = "Alice <Able>"
 

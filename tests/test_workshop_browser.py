@@ -16,6 +16,8 @@ from argmap.load import load_case
 
 from .test_browser import CHROMIUM_ARGS, OUTPUT, Page, _chromium, playwright_api
 
+pytestmark = [pytest.mark.browser]
+
 BOB = """\
 analyst: Bob Baker
 ratings:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from ..extras import require
 from ..problems import ArgmapError
 
 __all__ = ["EXPORTERS", "IMPORTERS", "exporter", "importer"]
@@ -39,7 +40,13 @@ EXPORTERS: dict[str, str] = {
 }
 
 
+NEEDS_EXTRA: dict[str, str] = {"xlsx": "xlsx"}
+"""Format → the extra (argmap.extras) its module needs."""
+
+
 def _load(table: dict[str, str], name: str, what: str, needed: str) -> ModuleType:
+    if name in table and name in NEEDS_EXTRA:
+        require(NEEDS_EXTRA[name], f"the {name.upper()} format")
     try:
         module = importlib.import_module(table[name])
     except ModuleNotFoundError as err:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..extras import require
 from ..problems import ArgmapError
 
 __all__ = ["find_chromium", "html_to_pdf"]
@@ -110,18 +111,22 @@ def _chromium(html: str, binary: str) -> bytes:
     return data
 
 
-def _weasyprint(html: str) -> bytes:
+def _weasyprint(html: str, notify: Callable[[str], None] | None = None) -> bytes:
     import logging
 
     # WeasyPrint reports CSS it skips (screen-only effects) as warnings; the PDF is fine.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as err:
+        require("pdf", "a PDF without Chromium")
+    except OSError as err:  # installed, but the system Pango library is missing
         raise ArgmapError(
-            f"cannot write PDF: WeasyPrint is unavailable ({err}); install "
-            "Chromium or WeasyPrint's system libraries (pango)"
+            f"cannot write PDF: WeasyPrint cannot load its system libraries ({err}); install "
+            "Chromium, or Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
         ) from None
+    from weasyprint import HTML
+
+    if notify:
+        notify("writing the PDF with WeasyPrint (no Chromium found); this takes a while")
     stamp = _source_date()
     if stamp is not None:
         iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -144,6 +149,4 @@ def html_to_pdf(html: str, notify: Callable[[str], None] | None = None) -> bytes
         raise ArgmapError("ARGMAP_PDF=chromium but no Chromium is installed")
     if binary:
         return _chromium(html, binary)
-    if notify:
-        notify("writing the PDF with WeasyPrint (no Chromium found); this takes a while")
-    return _weasyprint(html)
+    return _weasyprint(html, notify)

@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid input or failed output, 2 usage error.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +53,11 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
             f"argmap: {count} warning{'s' if count != 1 else ''}; `argmap check` lists them",
             err=True,
         )
+
+
+def _wrote(path: Path) -> None:
+    """Say which file a command wrote, in full, so no one wonders where it went."""
+    click.echo(printable(os.path.abspath(path)))
 
 
 def _progress(message: str) -> None:
@@ -251,7 +257,7 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     from .output import write_atomic
 
     write_atomic(output, data)
-    click.echo(display_path(output))
+    _wrote(output)
 
 
 @main.command()
@@ -260,7 +266,7 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default build/report.html, or build/report.pdf with --pdf).",
+    help="File to write (default CASE/build/report.html, or CASE/build/report.pdf with --pdf).",
 )
 @click.option(
     "--pdf",
@@ -293,14 +299,14 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, n
         from .render.pdf import html_to_pdf
 
         _progress("printing the PDF")
-        target = output or Path("build/report.pdf")
+        target = output or case / "build" / "report.pdf"
         write_atomic(
             target, html_to_pdf(html, notify=lambda m: click.echo(f"argmap: {m}", err=True))
         )
     else:
-        target = output or Path("build/report.html")
+        target = output or case / "build" / "report.html"
         write_atomic(target, html)
-    click.echo(display_path(target))
+    _wrote(target)
 
 
 @main.command()
@@ -322,7 +328,7 @@ def init(folder: Path) -> None:
     from .commands import scaffold
 
     for path in scaffold(folder):
-        click.echo(display_path(path))
+        _wrote(path)
 
 
 IMPORT_FORMATS = ["argdown", "aif", "carneades", "json", "xlsx", "csv"]
@@ -352,7 +358,7 @@ def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summar
     if sum(x is not None and x is not False for x in (output, into, summary or None)) != 1:
         raise click.UsageError("give exactly one of -o CASE, --into CASE or --summary")
     for line in import_file(fmt, file, output=output, into=into, summary=summary):
-        click.echo(line)
+        click.echo(printable(line))
 
 
 @main.command()
@@ -387,7 +393,7 @@ def export(fmt: str, case: Path, output: Path | None) -> None:
     _report_warnings(warnings, full=False)
     for path, payload in files.items():
         write_atomic(path, payload)
-        click.echo(display_path(path))
+        _wrote(path)
 
 
 @main.command()
@@ -432,7 +438,7 @@ def workshop() -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default build/sheets/NAME.html).",
+    help="File to write (default CASE/build/sheets/NAME.html).",
 )
 @handles_errors
 def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> None:
@@ -446,9 +452,9 @@ def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> N
     from .output import write_atomic
 
     html, name = workshop_sheet(case, analyst, round_number)
-    target = output or Path("build/sheets") / name
+    target = output or case / "build" / "sheets" / name
     write_atomic(target, html)
-    click.echo(display_path(target))
+    _wrote(target)
 
 
 @workshop.command()
@@ -511,6 +517,9 @@ def serve(case: Path, host: str, port: int, db: Path) -> None:
     database as they are entered and survive a restart; the facilitator's page exports them
     into CASE/evidence/ratings/. See docs/workshops.md, Live workshops.
     """
+    from .extras import require
+
+    require("server", "the live workshop server")
     from .workshop.server import serve as run
 
     run(case, host=host, port=port, db=db)
@@ -525,6 +534,9 @@ def invite(name: str, db: Path) -> None:
 
     Works while `argmap workshop serve` runs (it reads the same database).
     """
+    from .extras import require
+
+    require("server", "the live workshop server")
     from .workshop.server import invite as run
 
     click.echo(run(db, name))

@@ -7,6 +7,7 @@ that need them, so `argmap --help` starts fast.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,12 +15,10 @@ from typing import TYPE_CHECKING
 from .problems import ArgmapError, Problem
 
 if TYPE_CHECKING:
-    from .assess import Assessment
     from .evaluate import Evaluation
     from .load import LoadResult
     from .model import Case
     from .scoring import Scores
-    from .workshop.view import WorkshopView
 
 __all__ = ["check", "diagram", "report", "schema", "score", "scaffold"]
 
@@ -206,9 +205,6 @@ def diagram(folder: Path, kind: str, fmt: str) -> tuple[bytes, list[Problem]]:
     return layout(source, fmt), result.warnings
 
 
-REPORT_MAX_EVIDENCE_IN_MAP = 40
-
-
 def report(
     folder: Path,
     templates: Path | None = None,
@@ -216,55 +212,12 @@ def report(
     names: bool = False,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> tuple[str, list[Problem]]:
-    """The HTML report as text; with analysts' ratings, a workshop section in which
-    analysts are A, B, C… unless ``names``. ``progress`` hears of each stage."""
-    from jinja2 import TemplateError
-
-    from .assess import assess
-    from .evaluate import evaluate
-    from .render.dot import argument_map, drawn_evidence, evidence_map
-    from .render.engine import find_engine, layout
-    from .render.html import render_report, report_context
+    """The HTML report as text, and the case's warnings (see :func:`render.report.build_report`)."""
+    from .render.report import build_report
 
     progress("reading the case")
     result = load(folder)
-    case = result.case
-    progress(f"weighing {len(case.evidence)} items against {len(case.leaves)} hypotheses")
-    assessment = assess(case)
-    scores = assessment.scores
-    engine = find_engine()
-    limit = REPORT_MAX_EVIDENCE_IN_MAP
-    progress("drawing the evidence map")
-    evidence_svg = layout(evidence_map(case, scores, max_evidence=limit), "svg", engine)
-    progress("evaluating and drawing the argument map")
-    evaluation = evaluate(case)
-    argument_svg = layout(
-        argument_map(case, labels=evaluation.labels, reasons=evaluation.reasons), "svg", engine
-    )
-    context = report_context(
-        assessment,
-        evidence_svg,
-        argument_svg,
-        warnings=len(result.warnings),
-        evidence_map_shown=len(drawn_evidence(case, scores, limit)),
-        evidence_map_limit=limit,
-        evaluation=evaluation,
-        workshop=_workshop_view(assessment, result, names) if result.ratings else None,
-    )
-    progress("writing the report")
-    try:
-        return render_report(context, templates), result.warnings
-    except TemplateError as err:  # a user template's mistake must not become a traceback
-        line = getattr(err, "lineno", None)
-        where = f" ({getattr(err, 'filename', None) or 'template'}:{line})" if line else ""
-        raise ArgmapError(f"report template error{where}: {err}") from None
-
-
-def _workshop_view(assessment: Assessment, result: LoadResult, names: bool) -> WorkshopView:
-    from .workshop.aggregate import build_workshop
-    from .workshop.view import workshop_view
-
-    return workshop_view(assessment, build_workshop(result.case, result.ratings), names=names)
+    return build_report(result, templates, names=names, progress=progress), result.warnings
 
 
 def schema(part: str) -> str:
@@ -314,10 +267,9 @@ def import_file(
         return list(module.merge_into(file, into))
     assert output is not None
     from .casewriter import write_new_case
-    from .problems import display_path
 
     written = write_new_case(output, module.to_case_files(file))
-    return [display_path(path) for path in written]
+    return [os.path.abspath(path) for path in written]
 
 
 def export_case(fmt: str, folder: Path) -> tuple[str | bytes, bool, list[Problem]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -163,13 +163,19 @@ def test_hostile_text_renders_as_text(report_of):
     assert "{{ jinja }}" in soup.select_one("#hyp-accident h3").get_text()
 
 
-def test_default_output_is_build_report_html(write_case, runner, tmp_path, monkeypatch):
+def test_default_output_goes_under_the_case_and_is_named_in_full(
+    write_case, runner, tmp_path, monkeypatch
+):
+    # Reporting another folder's case must never land in (or overwrite) this folder's build/.
     folder = write_case()
-    monkeypatch.chdir(tmp_path)
-    result = runner.invoke(main, ["report", str(folder)])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(main, ["report", os.path.relpath(folder)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(Path("build") / "report.html")
-    assert (tmp_path / "build" / "report.html").is_file()
+    assert result.stdout.strip() == str(folder / "build" / "report.html")
+    assert (folder / "build" / "report.html").is_file()
+    assert not list(elsewhere.iterdir())
 
 
 def test_invalid_case_leaves_previous_report_intact(write_case, runner, tmp_path):
@@ -259,6 +265,7 @@ def test_templates_ship_inside_the_wheel(tmp_path):
     assert templates == str(site / "argmap" / "templates")
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
 def test_pdf_report_is_reproducible_with_source_date_epoch(
     write_case, runner, tmp_path, monkeypatch, engine
@@ -297,14 +304,17 @@ def _pdf_bytes(pdf: bytes) -> bytes:
     return b"".join(parts)
 
 
+@pytest.mark.pdf
 def test_pdf_default_path(write_case, runner, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(main, ["report", str(write_case()), "--pdf"])
+    folder = write_case()
+    result = runner.invoke(main, ["report", str(folder), "--pdf"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == str(Path("build") / "report.pdf")
-    assert (tmp_path / "build" / "report.pdf").read_bytes().startswith(b"%PDF-")
-    assert not (tmp_path / "build" / "report.html").exists()
+    assert result.stdout.strip() == str(folder / "build" / "report.pdf")
+    assert (folder / "build" / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (folder / "build" / "report.html").exists()
+    assert not (tmp_path / "build").exists()
 
 
 def test_bad_pdf_settings_are_clear_errors(write_case, runner, tmp_path, monkeypatch):
@@ -350,6 +360,7 @@ def test_hostile_quote_is_found_and_rendered_as_text(write_case, runner, tmp_pat
     assert dot.exit_code == 0 and dot.stdout.count("digraph") == 1
 
 
+@pytest.mark.slow
 def test_large_case_matrix_is_capped_and_says_so(tmp_path, runner):
     from argmap.render.html import MATRIX_MAX_ROWS
     from benchmarks.generate import write

@@ -147,8 +147,8 @@ class WorkshopServer:
     def export(self) -> dict[str, Any]:
         """Write every participant's rounds into the case's rating files (with backups, via
         `merge`), then the report; returns what was done."""
-        from ..commands import report
         from ..output import write_atomic
+        from ..render.report import build_report
         from .merge import merge_ratings
 
         files = self.store.analyst_ratings()
@@ -172,7 +172,7 @@ class WorkshopServer:
             "warnings": [p.message for p in warnings],
         }
         try:
-            html, _ = report(self.folder)
+            html = build_report(load_case(self.folder))
             write_atomic(self.report_path, html)
             answer["report"] = str(self.report_path)
         except ArgmapError as err:

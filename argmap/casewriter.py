@@ -1,12 +1,20 @@
-"""Writing a new case folder, for importers and `argmap init`.
+"""Writing case files: the YAML argmap writes, and new case folders.
 
-The folder appears whole or not at all: files are written into a temporary
+Every YAML argmap writes comes from here: :func:`dump_yaml` for whole documents (what the
+importers write) and :func:`yaml_quoted` for text inside files laid out by hand (a ratings
+file as the rating sheet writes it, the data of an Argdown export). Only ``import --into``
+edits YAML otherwise: in place, with ruamel.yaml's round trip, so that the analyst's
+comments and layout stay (:mod:`argmap.io.matrix`).
+
+A new case folder appears whole or not at all: files are written into a temporary
 sibling folder, the result is validated with the normal loader, and only then
 renamed into place. An existing non-empty folder is never touched.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -18,14 +26,21 @@ import yaml
 
 from .problems import ArgmapError, CaseError, display_path
 
-__all__ = ["dump_yaml", "write_new_case"]
+__all__ = ["dump_yaml", "write_new_case", "yaml_quoted"]
 
 
 class _Dumper(yaml.SafeDumper):
     """Block style, long text folded for reading, keys in the order given."""
 
 
+_OTHER_LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _OTHER_LINE_BREAKS.search(value):
+        # Written as they are, a reader takes these for line breaks and folds them away;
+        # only a double-quoted scalar keeps them, as escapes.
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
@@ -46,6 +61,27 @@ def dump_yaml(document: Mapping[str, Any], comment: str | None = None) -> str:
     )
     head = "".join(f"# {line}\n" for line in comment.splitlines()) if comment else ""
     return head + text
+
+
+_NOT_PLAIN = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+"""What a double-quoted scalar must escape beyond JSON's escapes: what YAML refuses in a
+file or reads as a line break."""
+
+
+def yaml_quoted(text: str, escape: str = "") -> str:
+    """``text`` as a YAML double-quoted scalar: JSON's escapes, plus ``\\u`` escapes for
+    the characters YAML refuses in a file or reads as line breaks, and for every character
+    in ``escape``.
+
+    >>> print(yaml_quoted('Ann "the judge"\\u2028O\\'Neil'))
+    "Ann \\"the judge\\"\\u2028O'Neil"
+    >>> print(yaml_quoted("{data}", escape="{}"))
+    "\\u007bdata\\u007d"
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    if escape:
+        quoted = re.sub(f"[{re.escape(escape)}]", lambda m: f"\\u{ord(m.group()):04x}", quoted)
+    return _NOT_PLAIN.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def refuse_existing(folder: Path) -> None:

@@ -1,12 +1,13 @@
-"""Writing new case folders: whole or not at all."""
+"""Writing case files: the one YAML writer, and new case folders whole or not at all."""
 
 from __future__ import annotations
 
 import pytest
 
-from argmap.casewriter import dump_yaml, write_new_case
+from argmap.casewriter import dump_yaml, write_new_case, yaml_quoted
 from argmap.load import load_case
 from argmap.problems import ArgmapError, CaseError
+from argmap.yamlfile import read_yaml
 
 from .conftest import SOURCE_TEXT
 
@@ -74,3 +75,37 @@ def test_an_invalid_result_leaves_nothing_behind(tmp_path):
         write_new_case(tmp_path / "bad", files)
     assert caught.value.problems[0].file == tmp_path / "bad" / "evidence" / "evidence.yaml"
     assert list(tmp_path.iterdir()) == []
+
+
+TRICKY = [
+    "tab\there",
+    "line\u2028break",
+    "nel\x85",
+    "two\r\nlines\x85",
+    "block\nwith\u2029",
+    "bom\ufeff",
+    "😀",
+    'say "\\"',
+    "{x}",
+]
+
+
+def test_quoted_text_reads_back_through_the_strict_reader(tmp_path):
+    path = tmp_path / "quoted.yaml"
+    path.write_text(
+        "".join(f"k{n}: {yaml_quoted(t)}\n" for n, t in enumerate(TRICKY)), encoding="utf-8"
+    )
+    assert read_yaml(path).data == {f"k{n}": t for n, t in enumerate(TRICKY)}
+    # Nothing a reader could take for a line break or refuse is written as it is.
+    assert all(yaml_quoted(t).isprintable() for t in TRICKY if t != "😀")
+
+
+def test_quoted_text_can_escape_more_characters():
+    assert yaml_quoted("{data}") == '"{data}"'
+    assert yaml_quoted("{data}", escape="{}") == '"\\u007bdata\\u007d"'
+
+
+def test_documents_and_quoted_text_read_back_alike(tmp_path):
+    document = {"texts": TRICKY, "multiline": "one\ntwo\n"}
+    (tmp_path / "dumped.yaml").write_text(dump_yaml(document, "A comment."), encoding="utf-8")
+    assert read_yaml(tmp_path / "dumped.yaml").data == document

@@ -16,12 +16,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from argmap.casewriter import yaml_quoted
 from argmap.cli import main
 from argmap.load import load_case
 from argmap.problems import CaseError
 from argmap.workshop.aggregate import VOTE_CODE, Analyst, Workshop, build_workshop
 from argmap.workshop.ratings import analyst_slug, anonymous_labels, ratings_file_name
-from argmap.workshop.sheet import yaml_quoted
 
 from .conftest import HYPOTHESES_WITH_GROUP, REPO, write_case_files
 

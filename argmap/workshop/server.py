@@ -36,10 +36,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..casewriter import yaml_quoted
 from ..load import LoadResult, load_case
 from ..problems import ArgmapError, CaseError, format_problems
 from .ratings import VOTES, AnalystName, AnalystRatings
-from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest, yaml_quoted
+from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
 from .store import Participant, Store
 
 if TYPE_CHECKING:

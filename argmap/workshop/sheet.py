@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
+from ..casewriter import yaml_quoted
 from ..model import Case
 from ..vocabulary import VOCABULARY, RatingCode
 from .ratings import (
@@ -27,7 +27,7 @@ from .ratings import (
     ratings_file_name,
 )
 
-__all__ = ["SheetContext", "render_sheet", "sheet_context", "sheet_digest", "yaml_quoted"]
+__all__ = ["SheetContext", "render_sheet", "sheet_context", "sheet_digest"]
 
 EXPLAIN = tuple(r.code for r in VOCABULARY if r.strong)
 """Ratings the sheet asks a reason for, as the strongest claims in the matrix."""
@@ -58,16 +58,6 @@ def sheet_digest(case: Case) -> str:
 def _shuffled(ids: Sequence[str], seed: str) -> list[str]:
     """A stable shuffle: order by the digest of seed and id (no RNG whose stream may change)."""
     return sorted(ids, key=lambda i: hashlib.sha256(f"{seed}\0{i}".encode()).hexdigest())
-
-
-_NOT_PLAIN = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def yaml_quoted(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar that argmap's strict reader accepts: JSON's
-    escapes, plus escapes for the characters YAML refuses or reads as line breaks."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _NOT_PLAIN.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _source_title(case: Case, source_id: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...casewriter import yaml_quoted
 from ...text import clean_text
 from .reader import EVIDENCE_TAG, HYPOTHESIS_TAG
 
@@ -36,34 +37,18 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
-def _quote(text: str) -> str:
+def _yaml(text: str) -> str:
     """A YAML double-quoted scalar that the Argdown data token cannot end early."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif (
-            char in "{}"
-            or code < 0x20
-            or 0x7F <= code <= 0x9F
-            or 0xD800 <= code <= 0xDFFF
-            or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)
-        ):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    return yaml_quoted(text, escape="{}")
 
 
 def _data(entries: dict[str, str | list[str]]) -> str:
     parts = []
     for key, value in entries.items():
         if isinstance(value, list):
-            parts.append(f"{key}: [{', '.join(_quote(v) for v in value)}]")
+            parts.append(f"{key}: [{', '.join(_yaml(v) for v in value)}]")
         else:
-            parts.append(f"{key}: {_quote(clean_text(value))}")
+            parts.append(f"{key}: {_yaml(clean_text(value))}")
     return " {" + ", ".join(parts) + "}" if parts else ""
 
 
@@ -76,8 +61,8 @@ def export(case: Any) -> str:
     """
     blocks: list[str] = [
         "===\n"
-        f"title: {_quote(clean_text(case.title))}\n"
-        f"question: {_quote(clean_text(case.question))}\n"
+        f"title: {_yaml(clean_text(case.title))}\n"
+        f"question: {_yaml(clean_text(case.question))}\n"
         "model:\n  mode: strict\n  removeTagsFromText: true\n"
         "==="
     ]

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .text import SLUG_PATTERN
 from .vocabulary import CASE_CODES, DEFAULT_LIKELIHOODS, VOCABULARY, Rating, ScaleRating, or_list
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "Statement",
     "Weighing",
 ]
-
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 RATINGS: tuple[str, ...] = CASE_CODES
 """The codes of a case file's ratings, from :mod:`argmap.vocabulary`."""

@@ -380,3 +380,15 @@ def test_what_parses_imports_as_a_valid_case(text: str, tmp_path_factory) -> Non
 
     folder = tmp_path_factory.mktemp("fuzz") / "case"
     write_new_case(folder, {"hypotheses/case.yaml": dump_yaml(files)})  # raises if invalid
+
+
+def test_the_module_examples_hold() -> None:
+    import doctest
+    import importlib
+    import pkgutil
+
+    names = [f"{argdown.__name__}.{m.name}" for m in pkgutil.iter_modules(argdown.__path__)]
+    assert {"lexer", "parser", "model", "reader", "writer"} <= {n.rsplit(".", 1)[1] for n in names}
+    results = [doctest.testmod(importlib.import_module(name)) for name in names]
+    assert sum(r.attempted for r in results) > 0
+    assert [r.failed for r in results] == [0] * len(names)

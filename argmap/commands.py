@@ -225,7 +225,7 @@ def schema(part: str) -> str:
     from pydantic import BaseModel
 
     from .model import EvidenceFile, HypothesesFile
-    from .workshop.ratings import RatingsFile
+    from .ratingsfile import RatingsFile
 
     models: dict[str, type[BaseModel]] = {
         "hypotheses": HypothesesFile,
@@ -366,7 +366,7 @@ def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
 
 def workshop_sheet(folder: Path, analyst: str, round_number: int) -> tuple[str, str]:
     """An analyst's rating sheet as HTML, and the file name it suggests for itself."""
-    from .workshop.ratings import analyst_slug
+    from .ratingsfile import analyst_slug
     from .workshop.sheet import render_sheet, sheet_context
 
     if not analyst.strip():

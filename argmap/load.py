@@ -33,8 +33,8 @@ from .model import (
 from .priors import leaf_priors
 from .problems import CaseError, Problem
 from .quotes import SourceText
+from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .vocabulary import VOCABULARY
-from .workshop.ratings import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .yamlfile import Loc, YamlDocument, read_yaml
 
 __all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_document"]

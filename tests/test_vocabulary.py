@@ -24,8 +24,8 @@ from openpyxl import load_workbook
 from argmap import assess, model, scoring, vocabulary, weighing
 from argmap.cli import main
 from argmap.load import load_case
+from argmap.ratingsfile import VOTE_NAMES, VOTES
 from argmap.workshop import aggregate
-from argmap.workshop.ratings import VOTE_NAMES, VOTES
 from argmap.workshop.sheet import EXPLAIN
 
 from .conftest import REPO

@@ -20,8 +20,8 @@ from argmap.casewriter import yaml_quoted
 from argmap.cli import main
 from argmap.load import load_case
 from argmap.problems import CaseError
+from argmap.ratingsfile import analyst_slug, anonymous_labels, ratings_file_name
 from argmap.workshop.aggregate import VOTE_CODE, Analyst, Workshop, build_workshop
-from argmap.workshop.ratings import analyst_slug, anonymous_labels, ratings_file_name
 
 from .conftest import HYPOTHESES_WITH_GROUP, REPO, write_case_files
 

@@ -28,9 +28,7 @@ import numpy.typing as npt
 
 from ..model import Case
 from ..problems import ArgmapError
-from ..scoring import PARC_WEIGHT, diagnosticity
-from ..vocabulary import DONT_KNOW, NOT_APPLICABLE, SCALE_CODES, VOCABULARY
-from .ratings import (
+from ..ratingsfile import (
     AnalystRatings,
     RoundChange,
     analyst_key,
@@ -38,6 +36,8 @@ from .ratings import (
     anonymous_labels,
     round_changes,
 )
+from ..scoring import PARC_WEIGHT, diagnosticity
+from ..vocabulary import DONT_KNOW, NOT_APPLICABLE, SCALE_CODES, VOCABULARY
 
 __all__ = [
     "BAND_NAMES",

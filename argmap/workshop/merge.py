@@ -15,8 +15,8 @@ from pathlib import Path
 from ..load import load_case, read_valid
 from ..output import replace_with_backup
 from ..problems import CaseError, Problem, display_path
+from ..ratingsfile import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
 from ..yamlfile import YamlDocument
-from .ratings import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
 from .sheet import sheet_digest
 
 __all__ = ["merge_ratings"]

@@ -39,7 +39,7 @@ from .. import __version__
 from ..casewriter import yaml_quoted
 from ..load import LoadResult, load_case
 from ..problems import ArgmapError, CaseError, format_problems
-from .ratings import VOTES, AnalystName, AnalystRatings
+from ..ratingsfile import VOTES, AnalystName, AnalystRatings
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
 from .store import Participant, Store
 
@@ -182,7 +182,7 @@ class WorkshopServer:
 
 
 def _latest_views(files: list[AnalystRatings]) -> list[Any]:
-    from .ratings import analyst_views
+    from ..ratingsfile import analyst_views
 
     return analyst_views(files)
 

@@ -18,14 +18,14 @@ from typing import Any
 from .. import __version__
 from ..casewriter import yaml_quoted
 from ..model import Case
-from ..vocabulary import VOCABULARY, RatingCode
-from .ratings import (
+from ..ratingsfile import (
     VOTE_NAMES,
     AnalystRatings,
     analyst_key,
     analyst_views,
     ratings_file_name,
 )
+from ..vocabulary import VOCABULARY, RatingCode
 
 __all__ = ["SheetContext", "render_sheet", "sheet_context", "sheet_digest"]
 

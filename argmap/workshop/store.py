@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..problems import ArgmapError
-from .ratings import AnalystRatings, analyst_key, ratings_file_name
+from ..ratingsfile import AnalystRatings, analyst_key, ratings_file_name
 
 __all__ = ["Cell", "Participant", "Store", "new_token"]
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..assess import weighing_input
+from ..ratingsfile import VOTE_NAMES
 from ..scoring import score_case
 from ..vocabulary import VOCABULARY
 from ..weighing import Weighing
@@ -25,7 +26,6 @@ from .aggregate import (
     consensus_case,
 )
 from .aggregate import item_weights as _item_weights
-from .ratings import VOTE_NAMES
 
 if TYPE_CHECKING:
     from ..assess import Assessment

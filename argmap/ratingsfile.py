@@ -1,9 +1,10 @@
 """Analysts' ratings files: `evidence/ratings/*.yaml`, one per analyst and round.
 
 The file model (:class:`RatingsFile`) is the format's contract, like the case files'
-models in :mod:`argmap.model`; :func:`check_ratings` cross-checks the files against the
-case and returns them as :class:`AnalystRatings`. The loader imports this module, so it
-must not import numpy.
+models in :mod:`argmap.model`, beside which it stands (the loader reads these files with the
+case); :func:`check_ratings` cross-checks the files against the case and returns them as
+:class:`AnalystRatings`; the views over rounds are what workshops build on. It imports
+nothing heavier than the model, so that loading a case stays fast.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from ..model import Slug, Text, _Strict
-from ..problems import Problem
-from ..text import slugify
-from ..vocabulary import CASE_CODES, DONT_KNOW, VOCABULARY, VOTE_CODES, Vote
-from ..yamlfile import Loc, YamlDocument
+from .model import Slug, Text, _Strict
+from .problems import Problem
+from .text import slugify
+from .vocabulary import CASE_CODES, DONT_KNOW, VOCABULARY, VOTE_CODES, Vote
+from .yamlfile import Loc, YamlDocument
 
 __all__ = [
     "DONT_KNOW",

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .io import EXPORTERS, IMPORTERS
 from .problems import (
     ArgmapError,
     CaseError,
@@ -311,10 +312,11 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, n
 
 @main.command()
 @click.argument(
-    "part", type=click.Choice(["hypotheses", "evidence", "ratings"]), default="hypotheses"
+    "part", type=click.Choice(["hypotheses", "evidence", "ratings", "json"]), default="hypotheses"
 )
 def schema(part: str) -> None:
-    """Print the JSON Schema of a hypotheses, evidence or analyst's ratings file (for editors)."""
+    """Print the JSON Schema of a hypotheses, evidence or analyst's ratings file (for editors),
+    or of the JSON document that `argmap export json` writes."""
     from .commands import schema as run
 
     click.echo(run(part), nl=False)
@@ -331,8 +333,9 @@ def init(folder: Path) -> None:
         _wrote(path)
 
 
-IMPORT_FORMATS = ["argdown", "aif", "carneades", "json", "xlsx", "csv"]
-EXPORT_FORMATS = ["argdown", "aif", "json", "markdown", "xlsx", "csv"]
+# The format registry is a plain table: reading it imports no format module.
+IMPORT_FORMATS = list(IMPORTERS)
+EXPORT_FORMATS = list(EXPORTERS)
 
 
 @main.command("import")

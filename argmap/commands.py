@@ -221,12 +221,16 @@ def report(
 
 
 def schema(part: str) -> str:
-    """JSON Schema of a hypotheses, evidence or ratings file."""
+    """JSON Schema of a hypotheses, evidence or ratings file, or of the JSON document."""
     from pydantic import BaseModel
 
     from .model import EvidenceFile, HypothesesFile
     from .ratingsfile import RatingsFile
 
+    if part == "json":
+        from .io.jsondoc import json_schema
+
+        return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     models: dict[str, type[BaseModel]] = {
         "hypotheses": HypothesesFile,
         "evidence": EvidenceFile,

@@ -295,3 +295,9 @@ def test_import_refuses_an_existing_case(runner, tmp_path, write_case):
 
 def test_doctests():
     assert doctest.testmod(jsondoc).failed == 0
+
+
+def test_schema_command_prints_the_document_schema(runner):
+    result = runner.invoke(main, ["schema", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == jsondoc.json_schema()

@@ -56,9 +56,23 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
         )
 
 
-def _wrote(path: Path) -> None:
-    """Say which file a command wrote, in full, so no one wonders where it went."""
-    click.echo(printable(os.path.abspath(path)))
+def _write(case: Path, files: dict[Path, bytes | str]) -> None:
+    """Write a command's outputs, each atomically, and say each file's full path.
+
+    Every target is checked before anything is written: no output lands among the case's
+    own files.
+    """
+    from .output import refuse_case_files, write_atomic
+
+    for path in files:
+        refuse_case_files(path, case)
+    for path, data in files.items():
+        write_atomic(path, data)
+        click.echo(printable(os.path.abspath(path)))
+
+
+def _say(message: str) -> None:
+    click.echo(f"argmap: {message}", err=True)
 
 
 def _progress(message: str) -> None:
@@ -255,10 +269,7 @@ def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    from .output import write_atomic
-
-    write_atomic(output, data)
-    _wrote(output)
+    _write(case, {output: data})
 
 
 @main.command()
@@ -292,22 +303,21 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, n
     disagree, their rankings beside the consensus, and what to discuss first.
     """
     from .commands import report as run
-    from .output import write_atomic
 
+    if output is not None:  # refused before the work, not after
+        from .output import refuse_case_files
+
+        refuse_case_files(output, case)
     html, warnings = run(case, templates, names=names, progress=_progress)
     _report_warnings(warnings, full=False)
     if pdf:
         from .render.pdf import html_to_pdf
 
         _progress("printing the PDF")
-        target = output or case / "build" / "report.pdf"
-        write_atomic(
-            target, html_to_pdf(html, notify=lambda m: click.echo(f"argmap: {m}", err=True))
-        )
+        pdf_bytes = html_to_pdf(html, notify=_say)
+        _write(case, {output or case / "build" / "report.pdf": pdf_bytes})
     else:
-        target = output or case / "build" / "report.html"
-        write_atomic(target, html)
-    _wrote(target)
+        _write(case, {output or case / "build" / "report.html": html})
 
 
 @main.command()
@@ -330,7 +340,7 @@ def init(folder: Path) -> None:
     from .commands import scaffold
 
     for path in scaffold(folder):
-        _wrote(path)
+        click.echo(printable(os.path.abspath(path)))
 
 
 # The format registry is a plain table: reading it imports no format module.
@@ -390,13 +400,10 @@ def export(fmt: str, case: Path, output: Path | None) -> None:
         click.echo(data if isinstance(data, str) else data.decode("utf-8"), nl=False)
         return
     from .commands import export_case_files
-    from .output import write_atomic
 
     files, warnings = export_case_files(fmt, case, output)
     _report_warnings(warnings, full=False)
-    for path, payload in files.items():
-        write_atomic(path, payload)
-        _wrote(path)
+    _write(case, dict(files))
 
 
 @main.command()
@@ -452,12 +459,9 @@ def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> N
     button that downloads the analyst's ratings file.
     """
     from .commands import workshop_sheet
-    from .output import write_atomic
 
     html, name = workshop_sheet(case, analyst, round_number)
-    target = output or case / "build" / "sheets" / name
-    write_atomic(target, html)
-    _wrote(target)
+    _write(case, {output or case / "build" / "sheets" / name: html})
 
 
 @workshop.command()

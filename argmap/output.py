@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .problems import ArgmapError, display_path
 
-__all__ = ["replace_with_backup", "write_atomic"]
+__all__ = ["CASE_PARTS", "refuse_case_files", "replace_with_backup", "write_atomic"]
+
+CASE_PARTS = ("hypotheses", "evidence")
+"""The folders of a case that hold what the analyst wrote: the loader reads what is there."""
 
 
 def _umask() -> int:
@@ -103,3 +107,31 @@ def replace_with_backup(path: Path, data: bytes | str) -> Path | None:
     backup = _keep(path, old, mode)
     write_atomic(path, data, mode=mode)
     return backup
+
+
+def refuse_case_files(target: Path, case: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse to write an output onto a case's own files.
+
+    An output may go anywhere but into a case's ``hypotheses/`` or ``evidence/`` folder
+    (where it would replace what the analyst wrote, or be read back as part of the case) and
+    onto any file the case reads (``inputs``: its source texts wherever they are). Links are
+    followed, so a symlink cannot lead a writer there either. Writers whose job is to change
+    a case (``workshop merge``, ``import --into``) use :func:`replace_with_backup` instead.
+    """
+    resolved = target.resolve()
+    for part in CASE_PARTS:
+        root = (case / part).resolve()
+        if resolved == root or root in resolved.parents:
+            raise ArgmapError(
+                f"{display_path(target)} is inside the case's {part}/ folder: argmap writes its "
+                "outputs beside a case, never among the files the case is made of (they would "
+                "be overwritten, or read back as part of the case); write it elsewhere, for "
+                f"example to {display_path(case / 'build' / target.name)}"
+            )
+    for path in inputs:
+        if resolved == path.resolve():
+            raise ArgmapError(
+                f"{display_path(target)} is a file the case reads ({display_path(path)}): "
+                "argmap never writes its outputs over a case's own files; write it elsewhere, "
+                f"for example to {display_path(case / 'build' / target.name)}"
+            )

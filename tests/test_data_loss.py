@@ -357,3 +357,41 @@ def test_a_backup_that_cannot_be_written_leaves_the_file_as_it_was(tmp_path, mon
     monkeypatch.undo()
     assert target.read_bytes() == b"precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["evidence.yaml"]
+
+
+def _case_files(case: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(case).as_posix(): p.read_bytes()
+        for p in sorted(case.rglob("*"))
+        if p.is_file() and "build" not in p.relative_to(case).parts
+    }
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+@pytest.mark.parametrize(
+    "target",
+    [
+        "hypotheses/case.yaml",  # onto a case file
+        "evidence/sources/report.txt",  # onto a source text
+        "evidence/new.yaml",  # a new file the loader would read as part of the case
+        "evidence/ratings/x.yaml",  # likewise, as an analyst's ratings
+        "link-to-case-file.yaml",  # through a link
+    ],
+)
+def test_no_writer_lands_on_the_case_it_reads(name, target, write_case):
+    case = write_case()
+    (case / "link-to-case-file.yaml").symlink_to(case / "hypotheses" / "case.yaml")
+    before = _case_files(case)
+    result = CliRunner().invoke(main, command(name, case, case / target))
+    assert result.exit_code == 1, result.output
+    assert "argmap writes its outputs beside a case" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert _case_files(case) == before
+    assert not (case / "evidence" / "ratings").exists()
+
+
+def test_outputs_beside_the_case_are_fine(write_case):
+    case = write_case()
+    result = CliRunner().invoke(main, ["export", "json", str(case), "-o", str(case / "case.json")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(case / "case.json")

@@ -211,6 +211,27 @@ def test_hostile_text_stays_text_in_dot_and_svg(write_case, kind, monkeypatch):
         assert "back\\slash" in texts
 
 
+ESCAPES = r"C:\cases\N1 \G \L \E \T \H \n \l \r \\ end\ "
+"""Every escape Graphviz gives a meaning in an escString, and backslashes at the end."""
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_graphviz_escapes_in_case_text_stay_text_in_tooltips(write_case, kind, monkeypatch):
+    if kind == "system":
+        need_system_dot()
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    hypotheses = ARGUMENTS.replace(
+        "statement: The fire was an accident.", f"statement: {_yaml(ESCAPES)}"
+    )
+    folder = write_case({"hypotheses/case.yaml": hypotheses, "evidence/evidence.yaml": EVIDENCE})
+    case = load_case(folder).case
+    for dot in (evidence_map(case, score_case(case)), argument_map(case)):
+        root = ET.fromstring(engine.layout(dot, "svg"))
+        titles = {element.get("{http://www.w3.org/1999/xlink}title") for element in root.iter()}
+        assert ESCAPES.strip() in titles, sorted(filter(None, titles))
+
+
 @pytest.mark.graphviz
 @pytest.mark.parametrize("kind", ["system", "pure"])
 def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, kind, monkeypatch):

@@ -78,8 +78,17 @@ def _html_label(
 
 
 def _text(value: str) -> str:
-    """A plain attribute value (tooltips): backslashes and '<…>' lose their DOT meaning."""
-    return graphviz.escape(" ".join(value.split()))
+    r"""A plain attribute value (tooltips): backslashes and '<…>' lose their DOT meaning.
+
+    Graphviz reads a tooltip's escapes twice (as an escString, then again as it writes the
+    SVG), so one backslash of the analyst's text takes four in DOT; fewer, and `\N` in a
+    rationale would print the node's id, `\L` a line break.
+
+    >>> _text("C:\\cases\\N1")
+    'C:\\\\\\\\cases\\\\\\\\N1'
+    """
+    collapsed = " ".join(value.split())
+    return graphviz.nohtml(collapsed.replace("\\", "\\" * 4))
 
 
 def _graph(name: str, title: str) -> graphviz.Digraph:

@@ -1,7 +1,15 @@
 """Loading a case folder: files → validated :class:`~argmap.model.Case`.
 
 Every problem is collected, located at a file and line, and raised together as
-one :class:`~argmap.problems.CaseError`; warnings come back with the case.
+one :class:`~argmap.problems.CaseError`; warnings come back with the case. What
+each problem says, and its hint, is a rule of :mod:`argmap.rules`.
+
+Loading goes in three steps: each file is read and validated against its model
+(:func:`validate_document`); the items of every file are gathered by id, those with
+problems of their own kept as far as they are sound (:func:`_gather`); then the named
+checks across files run over what was gathered. A file or item with problems does not
+hide the other problems of the case: a check runs whenever what it needs is known, and is
+skipped (never guessed at) when a broken file or item might change its answer.
 """
 
 from __future__ import annotations
@@ -10,8 +18,9 @@ import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +41,24 @@ from .model import (
 )
 from .priors import leaf_priors
 from .problems import CaseError, Problem
-from .quotes import SourceText
+from .quotes import Comparisons, SourceText
 from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
+from .rules import PYDANTIC_TYPES, RULES, problem
 from .vocabulary import VOCABULARY
 from .yamlfile import Loc, YamlDocument, read_yaml
 
 __all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_document"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+SUGGESTION_BUDGET = 200_000
+"""Most candidate names compared for the "did you mean" of one load, all suggestions
+together (about half a second): a handful of typos each get one; thousands of unknown ids
+get a suggestion until the budget is spent, not minutes of comparisons."""
+
+QUOTE_HINT_BUDGET = 160_000_000
+"""Most characters compared (source × quote) to find the closest passages of the quotes
+not found in one load, about a second; misquotes beyond it get the general hint."""
 
 
 @dataclass
@@ -61,7 +80,26 @@ def case_files(folder: Path, part: str) -> list[Path]:
     )
 
 
-# --- turning pydantic's errors into located, readable problems -------------------------
+class _Suggestions:
+    """'did you mean …?' for unknown names, within :data:`SUGGESTION_BUDGET`."""
+
+    def __init__(self, budget: int = SUGGESTION_BUDGET):
+        self.left = budget
+        # Candidate collection (by id, kept alive here so the id stays its own) → name → text.
+        self._found: dict[int, tuple[Collection[str], dict[str, str]]] = {}
+
+    def __call__(self, name: str, known: Collection[str]) -> str:
+        _, found = self._found.setdefault(id(known), (known, {}))
+        if name not in found:
+            if len(known) > self.left:
+                return ""
+            self.left -= len(known)
+            close = difflib.get_close_matches(name, list(known), n=1)
+            found[name] = f"did you mean '{close[0]}'? " if close else ""
+        return found[name]
+
+
+# --- one file against its model: pydantic's errors as located problems --------------------
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -97,6 +135,12 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return None
 
 
+@cache
+def _keys_of(model: type[BaseModel] | None) -> tuple[str, ...]:
+    """The keys a model allows (one tuple per model, so suggestions can remember it)."""
+    return tuple(model.model_fields) if model else ()
+
+
 def _field_name(doc: YamlDocument, loc: Loc) -> str:
     """A readable path: `evidence[fuel-protests].ratings.knb-coup`."""
     parts: list[str] = []
@@ -115,69 +159,6 @@ def _field_name(doc: YamlDocument, loc: Loc) -> str:
     return ".".join(parts)
 
 
-def _hint_for(error: Any, model: type[BaseModel], loc: Loc) -> tuple[str, str]:
-    """Message and hint for one pydantic error."""
-    kind = error["type"]
-    # The key the value belongs to: `tags`, not the item number, for `tags[1]`.
-    name = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "file")
-    value = error.get("input")
-    if kind == "missing":
-        return f"'{name}' is required", f"add '{name}:' with a value"
-    if kind == "extra_forbidden":
-        owner = _model_at(model, loc)
-        allowed = list(owner.model_fields) if owner else []
-        close = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{name}'", hint + f"allowed keys here: {', '.join(allowed)}"
-    if value is None:
-        return "empty value", f"give '{name}' a value, or remove the key if it is optional"
-    if kind == "string_pattern_mismatch":
-        return (
-            f"'{value}' is not a valid id",
-            "ids are slugs: lowercase letters, digits and '-', starting with a letter or digit",
-        )
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        if name == "format":
-            return f"unsupported format '{value}'", "this version of argmap reads format 1"
-        return f"'{value}' is not allowed", f"use one of {expected}"
-    if kind == "string_type":
-        return f"expected text, found {_shape(value)}", "write a single value here"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"{_shape(value)} is not true or false", f"write '{name}: true' or '{name}: false'"
-    if kind in ("float_parsing", "float_type"):
-        return f"{_shape(value)} is not a number", "write a probability such as 0.25 or 25%"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{_shape(value)} is not a whole number", "write a whole number such as 2000"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = error.get("ctx", {})
-        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
-        limits = " and ".join(f"{words.get(k, k)} {v}" for k, v in bound.items())
-        return f"'{value}' is out of range: it must be {limits}", "correct the value"
-    if kind in ("tuple_type", "list_type"):
-        return (
-            f"expected a list, found {_shape(value)}",
-            "write one '- item' per line under the key",
-        )
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return (
-            f"expected a mapping, found {_shape(value)}",
-            "write 'key: value' lines indented under this one",
-        )
-    if kind == "value_error":
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if "source and quote" in message or "needs a source" in message:
-            return message, "give both 'source:' (a source id) and 'quote:' (its verbatim text)"
-        if "exactly one of supports" in message:
-            return message, "an argument supports, attacks or undercuts one target"
-        if "empty" in message:
-            return "empty value", f"give '{name}' a value"
-        if "date" in message:
-            return f"'{value}' {message}", "write a date as 2022-01-05, 2022-01 or 2022"
-        return message, "correct the value"
-    return str(error["msg"]), "correct the value"
-
-
 def _shape(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -186,10 +167,70 @@ def _shape(value: Any) -> str:
     return f"'{value}'"
 
 
-_MODEL_FOR_PART: dict[str, type[BaseModel]] = {
-    "hypotheses": HypothesesFile,
-    "evidence": EvidenceFile,
-}
+_BOUNDS = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+
+
+def _rule_of(error: Any, name: str) -> str:
+    """The type of the rule that words one pydantic error."""
+    kind = str(error["type"])
+    if kind in ("missing", "extra_forbidden"):
+        return PYDANTIC_TYPES[kind]
+    if error.get("input") is None:  # `key:` with nothing after it
+        return "empty"
+    if kind == "literal_error" and name == "format":
+        return "unsupported_format"
+    if kind in PYDANTIC_TYPES:
+        return PYDANTIC_TYPES[kind]
+    return kind if kind in RULES else "invalid_value"
+
+
+def _schema_problem(
+    doc: YamlDocument, model: type[BaseModel], error: Any, loc: Loc, suggest: _Suggestions
+) -> Problem:
+    """One pydantic error as a problem: its rule looked up by type, located at its line."""
+    # The key the value belongs to: `tags`, not the item number, for `tags[1]`.
+    name = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "file")
+    value = error.get("input")
+    rule_type = _rule_of(error, name)
+    context: dict[str, Any] = {"name": name, "value": value, "shape": _shape(value)}
+    context.update(error.get("ctx") or {})
+    if rule_type == "unknown_key":
+        allowed = _keys_of(_model_at(model, loc))
+        context.update(suggestion=suggest(name, allowed), allowed=", ".join(allowed))
+    elif rule_type == "out_of_range":
+        bounds = error.get("ctx", {})
+        context["limits"] = " and ".join(f"{_BOUNDS.get(k, k)} {v}" for k, v in bounds.items())
+    elif rule_type == "invalid_value":
+        context["message"] = str(error["msg"]).removeprefix("Value error, ")
+    return problem(rule_type, doc.path, doc.line_of(loc), _field_name(doc, loc), **context)
+
+
+def _error_loc(error: Any) -> Loc:
+    return tuple(part for part in error["loc"] if part != "[key]")
+
+
+def _validate(
+    doc: YamlDocument, model: type[BaseModel], suggest: _Suggestions
+) -> tuple[BaseModel | None, list[Problem], list[Loc]]:
+    """The validated model, or None with every problem and where each one is."""
+    try:
+        return model.model_validate(doc.data), [], []
+    except ValidationError as err:
+        errors = err.errors()
+        locs = [_error_loc(error) for error in errors]
+        found = [
+            _schema_problem(doc, model, error, loc, suggest)
+            for error, loc in zip(errors, locs, strict=True)
+        ]
+        return None, found, locs
+
+
+def validate_document(
+    doc: YamlDocument, model: type[BaseModel]
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate a parsed file against a model: the model, or every problem located at its line."""
+    validated, found, _ = _validate(doc, model, _Suggestions())
+    return validated, found
 
 
 def read_valid(
@@ -206,24 +247,26 @@ def read_valid(
     return (doc, validated) if validated is not None else None
 
 
-def validate_document(
-    doc: YamlDocument, model: type[BaseModel]
-) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate a parsed file against a model: the model, or every problem located at its line."""
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as err:
-        problems = []
-        for error in err.errors():
-            loc: Loc = tuple(p for p in error["loc"] if p != "[key]")
-            message, hint = _hint_for(error, model, loc)
-            problems.append(
-                Problem("error", doc.path, doc.line_of(loc), _field_name(doc, loc), message, hint)
-            )
-        return None, problems
+# --- the items of every file, gathered by id ----------------------------------------------
 
+_LISTS: dict[str, tuple[str, type[BaseModel]]] = {
+    "hypotheses": ("hypothesis", Hypothesis),
+    "statements": ("statement", Statement),
+    "arguments": ("argument", Argument),
+    "sources": ("source", Source),
+    "evidence": ("evidence item", Evidence),
+}
+"""A file's list key → the kind of its items and their model, in the order items are
+gathered (a later duplicate of an id is the one reported)."""
 
-# --- cross-file checks ---------------------------------------------------------------
+_MODEL_FOR_PART: dict[str, type[BaseModel]] = {
+    "hypotheses": HypothesesFile,
+    "evidence": EvidenceFile,
+}
+_LISTS_OF_PART = {
+    "hypotheses": ("hypotheses", "statements", "arguments"),
+    "evidence": ("sources", "evidence"),
+}
 
 
 @dataclass
@@ -239,82 +282,616 @@ class _Origin:
 
 
 @dataclass
-class _Checker:
-    """Collects problems while cross-checking the merged case."""
+class _Report:
+    """Collects the problems the checks across files find."""
 
+    suggest: _Suggestions
     problems: list[Problem] = field(default_factory=list)
 
     def add(
-        self, severity: str, origin: _Origin, more: Sequence[str | int], message: str, hint: str
+        self, rule_type: str, origin: _Origin, more: Sequence[str | int] = (), /, **context: Any
     ) -> None:
         self.problems.append(
-            Problem(
-                severity,  # type: ignore[arg-type]
-                origin.doc.path,
-                origin.line(*more),
-                origin.field(*more),
-                message,
-                hint,
-            )
+            problem(rule_type, origin.doc.path, origin.line(*more), origin.field(*more), **context)
         )
 
-    def error(self, origin: _Origin, more: Sequence[str | int], message: str, hint: str) -> None:
-        self.add("error", origin, more, message, hint)
-
-    def warning(self, origin: _Origin, more: Sequence[str | int], message: str, hint: str) -> None:
-        self.add("warning", origin, more, message, hint)
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
 
 
-def _a(kind: str) -> str:
-    """The kind with its article: 'a statement', 'an evidence item'."""
-    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+@dataclass
+class _Parts:
+    """The items of every case file, gathered by id, before they are checked together."""
+
+    folder: Path
+    origins: dict[str, _Origin] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Id → kind, for every item whose id is usable, whole or not."""
+    hypotheses: list[Hypothesis] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    arguments: list[Argument] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    case_doc: YamlDocument | None = None
+    """The hypotheses file with the case keys."""
+    first_hypotheses: YamlDocument | None = None
+    partial: set[str] = field(default_factory=set)
+    """Ids of items kept without the values that had problems: what they lack is unknown."""
+    incomplete: set[str] = field(default_factory=set)
+    """Kinds some of whose ids are unknown (an unreadable file, an item without a usable
+    id): an id not among the known ones may still be one of these."""
+    hypotheses_whole: bool = True
+    """Every hypothesis was read whole: the hierarchy and the priors are what was written."""
+    case_keys_known: bool = True
+    """Every hypotheses file was read, its case keys without problems."""
+    _names: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    def ids_of(self, *kinds: str) -> set[str]:
+        return {i for i, k in self.kinds.items() if k in kinds}
+
+    def where(self, doc: YamlDocument) -> str:
+        """A case file named in a message: relative to the case folder, as in the layout."""
+        if doc.path not in self._names:
+            self._names[doc.path] = doc.path.relative_to(self.folder).as_posix()
+        return self._names[doc.path]
+
+    def what(self, ident: str) -> str:
+        """The kind of a known id with its article: 'a statement', 'an evidence item'."""
+        kind = self.kinds[ident]
+        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+    def lose(self, *list_keys: str) -> None:
+        """Some items of these lists of a file are unknown."""
+        for key in list_keys:
+            self.incomplete.add(_LISTS[key][0])
+            self.hypotheses_whole &= key != "hypotheses"
+
+    def is_not(self, ident: str, kind: str) -> bool:
+        """Whether ``ident`` is surely no id of this kind."""
+        if ident in self.kinds:
+            return self.kinds[ident] != kind
+        return kind not in self.incomplete
+
+    def undefined(self, ident: str) -> bool:
+        """Whether ``ident`` is surely no id at all."""
+        return ident not in self.kinds and not self.incomplete
+
+    @property
+    def ids_complete(self) -> bool:
+        return not self.incomplete
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
+@dataclass
+class _Read:
+    """One case file as read: its document, and its model or the places of its problems."""
+
+    part: str
+    doc: YamlDocument | None
+    """None when the file could not be read at all."""
+    model: BaseModel | None = None
+    problems: list[Loc] = field(default_factory=list)
 
 
-def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A cycle in a directed graph, as the list of its nodes, or None."""
-    state: dict[str, int] = {}
-    for root in graph:
-        if state.get(root):
+def _salvage(
+    model: type[BaseModel], raw: dict[str, Any], wrong: list[Loc]
+) -> tuple[BaseModel | None, bool]:
+    """An item without the values that have problems (``wrong``: where, inside the item), or
+    None when it cannot stand without them; and whether anything was left out.
+
+    A wrong entry of a mapping (one rating) is left out alone, any other wrong value with
+    its key, which then takes its default. An item whose required key or whose own
+    validator is wrong is not kept: what it would say is unknown.
+    """
+    dropped_keys: set[str] = set()
+    dropped_entries: dict[str, set[Any]] = {}
+    for rest in wrong:
+        if not rest:
+            return None, True
+        name = str(rest[0])
+        info = model.model_fields.get(name)
+        if info is not None and info.is_required():
+            return None, True
+        if info is not None and len(rest) > 1 and isinstance(raw.get(name), dict):
+            dropped_entries.setdefault(name, set()).add(rest[1])
+        else:
+            dropped_keys.add(name)
+    kept = {key: value for key, value in raw.items() if key not in dropped_keys}
+    for name, entries in dropped_entries.items():
+        if name in kept:
+            kept[name] = {k: v for k, v in kept[name].items() if k not in entries}
+    try:
+        return model.model_validate(kept), True
+    except ValidationError:
+        return None, True
+
+
+def _gather(folder: Path, reads: Sequence[_Read], report: _Report) -> _Parts:
+    """Every item of every file by id, in file order; a later duplicate id is reported."""
+    parts = _Parts(folder)
+    for read in reads:
+        if read.part == "hypotheses" and parts.first_hypotheses is None and read.doc:
+            parts.first_hypotheses = read.doc
+        if read.doc is None:  # unreadable: whatever it holds is unknown
+            parts.lose(*_LISTS_OF_PART[read.part])
+            parts.case_keys_known &= read.part != "hypotheses"
             continue
-        stack: list[tuple[str, int]] = [(root, 0)]
-        path: list[str] = []
-        while stack:
-            node, index = stack.pop()
-            if index == 0:
-                state[node] = 1
-                path.append(node)
-            successors = graph.get(node, ())
-            if index < len(successors):
-                stack.append((node, index + 1))
-                nxt = successors[index]
-                if state.get(nxt) == 1:
-                    return path[path.index(nxt) :] + [nxt]
-                if not state.get(nxt) and nxt in graph:
-                    stack.append((nxt, 0))
+        doc = read.doc
+        _note_file_problems(parts, read)
+        if read.part == "hypotheses" and any(doc.data.get(key) is not None for key in CASE_KEYS):
+            _note_case_keys(parts, doc, report)
+        by_item: dict[tuple[str, int], list[Loc]] = {}
+        for loc in read.problems:
+            if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
+                by_item.setdefault((str(loc[0]), loc[1]), []).append(loc[2:])
+        for key in _LISTS_OF_PART[read.part]:
+            raws = doc.data.get(key) if read.model is None else getattr(read.model, key)
+            if not isinstance(raws, list | tuple):
+                continue
+            for index, raw in enumerate(raws):
+                wrong = by_item.get((key, index))
+                _gather_item(parts, report, _Origin(doc, (key, index)), key, raw, wrong)
+    return parts
+
+
+def _note_file_problems(parts: _Parts, read: _Read) -> None:
+    """What a file's problems outside its items make unknown."""
+    lists = _LISTS_OF_PART[read.part]
+    for loc in read.problems:
+        if len(loc) >= 2 and loc[0] in lists and isinstance(loc[1], int):
+            continue  # an item's problem: _gather_item weighs it
+        if loc and loc[0] in lists:  # a list that is not a list: its items are lost
+            parts.lose(str(loc[0]))
+        elif loc and loc[0] in ("scoring", "evaluation"):
+            continue
+        else:  # a case key, or a key that is no key of the file (a misspelt list, say)
+            parts.case_keys_known &= read.part != "hypotheses"
+            if not loc or loc[0] not in CASE_KEYS:
+                parts.lose(*lists)
+
+
+def _note_case_keys(parts: _Parts, doc: YamlDocument, report: _Report) -> None:
+    present = [key for key in CASE_KEYS if doc.data.get(key) is not None]
+    if parts.case_doc is None:
+        parts.case_doc = doc
+        return
+    report.add(
+        "case_keys_twice",
+        _Origin(doc, ()),
+        [present[0]],
+        keys=", ".join(present),
+        other=parts.where(parts.case_doc),
+    )
+
+
+def _gather_item(
+    parts: _Parts,
+    report: _Report,
+    origin: _Origin,
+    key: str,
+    raw: Any,
+    wrong: list[Loc] | None,
+) -> None:
+    kind, model = _LISTS[key]
+    item: BaseModel | None
+    ident: str | None
+    if wrong is None:
+        item, partial = (raw if isinstance(raw, model) else model.model_validate(raw)), False
+        assert isinstance(item, Hypothesis | Statement | Argument | Source | Evidence)
+        ident = item.id
+    else:
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(ident, str) or any(rest[:1] == ("id",) for rest in wrong):
+            ident = None
+        item, partial = _salvage(model, raw, wrong) if isinstance(raw, dict) else (None, True)
+        parts.hypotheses_whole &= key != "hypotheses"
+    if ident is None:
+        parts.lose(key)
+        return
+    if ident in parts.origins:
+        first = parts.origins[ident]
+        report.add(
+            "duplicate_id",
+            origin,
+            ["id"],
+            id=ident,
+            kind=parts.kinds[ident],
+            where=f"{parts.where(first.doc)}:{first.line('id')}",
+        )
+        return
+    parts.origins[ident] = origin
+    parts.kinds[ident] = kind
+    if partial:
+        parts.partial.add(ident)
+    if item is not None:
+        getattr(parts, key).append(item)
+
+
+# --- checks across files --------------------------------------------------------------------
+
+
+def check_case_keys(parts: _Parts, report: _Report) -> None:
+    """One hypotheses file holds the title and the question."""
+    if not parts.case_keys_known or parts.first_hypotheses is None:
+        return
+    if parts.case_doc is None:
+        report.add("no_case_keys", _Origin(parts.first_hypotheses, ()))
+        return
+    data = parts.case_doc.data
+    for key in ("title", "question"):
+        if data.get(key) is not None:
+            continue
+        if key in data:  # written as `title:` with nothing after it
+            report.add("blank", _Origin(parts.case_doc, ()), [key], name=key)
+        else:
+            report.add("case_key_missing", _Origin(parts.case_doc, ()), name=key)
+
+
+def check_parents(parts: _Parts, report: _Report) -> None:
+    """A hypothesis's parent is another hypothesis."""
+    hypothesis_ids = parts.ids_of("hypothesis")
+    for h in parts.hypotheses:
+        if h.parent is None or h.parent in hypothesis_ids:
+            continue
+        suggestion = report.suggest(h.parent, hypothesis_ids)
+        origin = parts.origins[h.id]
+        if h.parent in parts.kinds:
+            report.add(
+                "parent_of_other_kind",
+                origin,
+                ["parent"],
+                parent=h.parent,
+                kind=parts.what(h.parent),
+                suggestion=suggestion,
+            )
+        elif parts.is_not(h.parent, "hypothesis"):
+            report.add(
+                "parent_undefined", origin, ["parent"], parent=h.parent, suggestion=suggestion
+            )
+
+
+def check_parent_cycles(parts: _Parts, report: _Report) -> set[str]:
+    """Parents form no cycle; returns the hypotheses on one."""
+    hypothesis_ids = parts.ids_of("hypothesis")
+    graph = {
+        h.id: [h.parent] if h.parent is not None and h.parent in hypothesis_ids else []
+        for h in parts.hypotheses
+    }
+    in_cycle: set[str] = set()
+    for cycle in _find_cycles(graph):
+        in_cycle.update(cycle)
+        report.add("parent_cycle", parts.origins[cycle[0]], ["parent"], cycle=" → ".join(cycle))
+    return in_cycle
+
+
+def check_statement_links(parts: _Parts, report: _Report) -> None:
+    """`contrary` and `contradicts` name statements."""
+    statement_ids = parts.ids_of("statement")
+    for s in parts.statements:
+        for key in ("contrary", "contradicts"):
+            for index, other in enumerate(getattr(s, key)):
+                if not parts.is_not(other, "statement"):
+                    continue
+                report.add(
+                    "not_a_statement",
+                    parts.origins[s.id],
+                    [key, index],
+                    id=other,
+                    key=key,
+                    suggestion=report.suggest(other, statement_ids),
+                )
+
+
+def check_argument_links(parts: _Parts, report: _Report) -> None:
+    """Premises are evidence items, statements or arguments; targets exist and have a kind
+    their relation allows."""
+    premise_ids = parts.ids_of("evidence item", "statement", "argument")
+    target_ids = parts.ids_of("hypothesis", "statement", "evidence item", "argument")
+    argument_ids = parts.ids_of("argument")
+    for a in parts.arguments:
+        origin = parts.origins[a.id]
+        for index, premise in enumerate(a.premises):
+            if premise in premise_ids:
+                continue
+            suggestion = report.suggest(premise, premise_ids)
+            if premise in parts.kinds:
+                report.add(
+                    "premise_of_other_kind",
+                    origin,
+                    ["premises", index],
+                    premise=premise,
+                    kind=parts.what(premise),
+                    suggestion=suggestion,
+                )
+            elif parts.undefined(premise):
+                report.add(
+                    "premise_undefined",
+                    origin,
+                    ["premises", index],
+                    premise=premise,
+                    suggestion=suggestion,
+                )
+        undercuts = a.relation == "undercuts"
+        allowed = argument_ids if undercuts else target_ids
+        if a.target in allowed:
+            continue
+        suggestion = report.suggest(a.target, allowed)
+        if a.target in parts.kinds:
+            report.add(
+                "undercut_of_other_kind" if undercuts else "target_of_other_kind",
+                origin,
+                [a.relation],
+                target=a.target,
+                kind=parts.what(a.target),
+                suggestion=suggestion,
+            )
+        elif parts.undefined(a.target):
+            report.add(
+                "undercut_undefined" if undercuts else "target_undefined",
+                origin,
+                [a.relation],
+                target=a.target,
+                suggestion=suggestion,
+            )
+
+
+def check_evaluation_fields(parts: _Parts, report: _Report) -> None:
+    """The fields the argument evaluation reads fit together (docs/evaluation.md)."""
+    for s in parts.statements:
+        origin = parts.origins[s.id]
+        for key, rule_type in (
+            ("contrary", "contrary_to_itself"),
+            ("contradicts", "contradicts_itself"),
+        ):
+            for index, other in enumerate(getattr(s, key)):
+                if other == s.id:
+                    report.add(rule_type, origin, [key, index], id=s.id)
+        if s.assumed and s.standard is not None:
+            report.add("assumed_with_standard", origin, ["standard"])
+    for a in parts.arguments:
+        origin = parts.origins[a.id]
+        # A partial argument may have lost the premises it was written with.
+        if a.weighing != "linked" and not a.premises and a.id not in parts.partial:
+            report.add("weighing_without_premises", origin, ["weighing"], weighing=a.weighing)
+        if a.weight is not None and a.relation == "undercuts":
+            report.add("undercutter_weight", origin, ["weight"])
+
+
+def check_premise_cycles(parts: _Parts, report: _Report) -> None:
+    """No argument rests, directly or through others, on itself."""
+    argument_ids = parts.ids_of("argument")
+    graph = {a.id: [p for p in a.premises if p in argument_ids] for a in parts.arguments}
+    for cycle in _find_cycles(graph):
+        report.add("premise_cycle", parts.origins[cycle[0]], ["premises"], cycle=" → ".join(cycle))
+
+
+def read_sources(parts: _Parts, report: _Report) -> tuple[dict[str, SourceText], list[Path]]:
+    """Quoted sources have a file; source files lie inside the case and read as UTF-8 text.
+
+    Returns the texts by source id, and their files.
+    """
+    quoted = {e.source for e in parts.evidence if e.source}
+    texts: dict[str, SourceText] = {}
+    files: list[Path] = []
+    case_root = parts.folder.resolve()
+    for source in parts.sources:
+        origin = parts.origins[source.id]
+        if source.file is None:
+            # A partial source may have lost the file it was written with.
+            if source.id in quoted and source.id not in parts.partial:
+                report.add("quoted_source_without_file", origin, id=source.id)
+            continue
+        text = _read_source(report, origin, source.file, case_root)
+        if text is not None:
+            texts[source.id] = SourceText(text)
+            files.append(origin.doc.path.parent / source.file)
+    return texts, files
+
+
+def _read_source(report: _Report, origin: _Origin, file: str, case_root: Path) -> str | None:
+    path = origin.doc.path.parent / file
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symbolic link loop (Python 3.11)
+        reason = err.strerror if isinstance(err, OSError) else "a symbolic link loop"
+        report.add("source_file_unfollowable", origin, ["file"], file=file, reason=reason)
+        return None
+    if not resolved.is_relative_to(case_root):
+        report.add("source_file_outside", origin, ["file"], file=file)
+        return None
+    if not resolved.is_file():
+        report.add("source_file_missing", origin, ["file"], file=file, yaml=origin.doc.path.name)
+        return None
+    try:
+        raw = resolved.read_bytes()
+    except OSError as err:
+        report.add("source_file_unreadable", origin, ["file"], file=file, reason=err.strerror)
+        return None
+    if b"\x00" in raw:  # UTF-16 text reads as "valid" UTF-8 full of NULs: no quote would match
+        report.add("source_file_binary", origin, ["file"], file=file)
+        return None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        report.add("source_file_not_utf8", origin, ["file"], file=file, line=line)
+        return None
+
+
+def check_evidence_links(parts: _Parts, report: _Report, tree: _Tree) -> None:
+    """An evidence item's source is a source; its ratings and rationale are keyed by leaf
+    hypotheses."""
+    source_ids = parts.ids_of("source")
+    for e in parts.evidence:
+        origin = parts.origins[e.id]
+        if e.source is not None and e.source not in source_ids:
+            suggestion = report.suggest(e.source, source_ids)
+            if e.source in parts.kinds:
+                report.add(
+                    "source_of_other_kind",
+                    origin,
+                    ["source"],
+                    source=e.source,
+                    kind=parts.what(e.source),
+                    suggestion=suggestion,
+                )
+            elif parts.undefined(e.source):
+                report.add(
+                    "source_undefined", origin, ["source"], source=e.source, suggestion=suggestion
+                )
+        for key in ("ratings", "rationale"):
+            for hid in getattr(e, key):
+                if hid in tree.groups:
+                    report.add(
+                        "rated_group",
+                        origin,
+                        [key, hid],
+                        id=hid,
+                        children=", ".join(tree.children[hid]),
+                    )
+                elif parts.is_not(hid, "hypothesis"):
+                    report.add(
+                        "rated_non_hypothesis",
+                        origin,
+                        [key, hid],
+                        id=hid,
+                        suggestion=report.suggest(hid, tree.leaves),
+                    )
+
+
+def locate_quotes(
+    parts: _Parts, report: _Report, texts: Mapping[str, SourceText]
+) -> dict[str, QuoteSpan]:
+    """Every quote stands in its source, once; returns where each one stands."""
+    spans: dict[str, QuoteSpan] = {}
+    budget = Comparisons(QUOTE_HINT_BUDGET)
+    for e in parts.evidence:
+        if e.quote is None or e.source is None or e.source not in texts:
+            continue
+        text = texts[e.source]
+        origin = parts.origins[e.id]
+        match = text.find(e.quote)
+        if match is None:
+            close = text.closest(e.quote, budget=budget)
+            if close:
+                report.add("quote_not_found", origin, ["quote"], source=e.source, closest=close)
             else:
-                state[node] = 2
-                path.pop()
-    return None
+                report.add("quote_not_close", origin, ["quote"], source=e.source)
+            continue
+        if match.occurrences > 1:
+            report.add("quote_twice", origin, ["quote"], source=e.source)
+        spans[e.id] = QuoteSpan(e.source, match.start, match.end, text.paragraph_of(match.start))
+    return spans
+
+
+def check_priors(parts: _Parts, report: _Report, tree: _Tree) -> None:
+    """Given priors fit the mass their level has."""
+    roots = [h.id for h in parts.hypotheses if h.parent is None]
+    children = {hid: tree.children[hid] for hid in tree.groups}
+    _, found = leaf_priors(roots, children, {h.id: h.prior for h in parts.hypotheses})
+    for prior_problem in found:
+        report.add(
+            prior_problem.rule,
+            parts.origins[prior_problem.hypothesis],
+            ["prior"],
+            **prior_problem.context,
+        )
+
+
+def warn_no_catch_all(parts: _Parts, report: _Report) -> None:
+    """The hypotheses have a catch-all, so the posteriors do not assume one of them true."""
+    if parts.hypotheses and not any(is_catch_all(h.id, h.tags) for h in parts.hypotheses):
+        first = parts.origins[parts.hypotheses[0].id]
+        report.add("no_catch_all", _Origin(first.doc, ("hypotheses",)))
+
+
+def warn_unrated_and_idle(parts: _Parts, report: _Report, tree: _Tree) -> None:
+    """Every evidence item is rated against every leaf, and bears on something."""
+    used = {p for a in parts.arguments for p in a.premises} | {a.target for a in parts.arguments}
+    for e in parts.evidence:
+        missing = [hid for hid in tree.leaves if hid not in e.ratings]
+        if missing:
+            report.add("unrated", parts.origins[e.id], ["ratings"], missing=", ".join(missing))
+        informative = any(VOCABULARY[r].direction for r in e.ratings.values())
+        if not informative and e.id not in used:
+            report.add("idle_evidence", parts.origins[e.id])
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """The hierarchy of the hypotheses, as far as it is sound."""
+
+    children: dict[str, list[str]]
+    """Parent id → ids of the hypotheses that name it, in file order."""
+    groups: set[str]
+    """Hypotheses with children: not rated themselves. A cycle's members are no group:
+    their ratings would only repeat the cycle's error."""
+    leaves: list[str]
+    """Ids of the rated hypotheses, in file order."""
+    sound: bool
+    """Every parent is a hypothesis and none is its own ancestor."""
+
+
+def _tree(parts: _Parts, in_cycle: set[str]) -> _Tree:
+    hypothesis_ids = parts.ids_of("hypothesis")
+    children: dict[str, list[str]] = {}
+    for h in parts.hypotheses:
+        if h.parent is not None:
+            children.setdefault(h.parent, []).append(h.id)
+    groups = {h.parent for h in parts.hypotheses if h.parent and h.id not in in_cycle}
+    return _Tree(
+        children,
+        groups,
+        [h.id for h in parts.hypotheses if h.id not in groups],
+        sound=not in_cycle
+        and all(h.parent is None or h.parent in hypothesis_ids for h in parts.hypotheses),
+    )
 
 
 def _find_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """Cycles in a directed graph, each found once: every node lies on at most one."""
-    cycles = []
-    remaining = {node: list(successors) for node, successors in graph.items()}
-    while (cycle := _find_cycle(remaining)) is not None:
-        cycles.append(cycle)
-        on_cycle = set(cycle)
-        remaining = {
-            node: [s for s in successors if s not in on_cycle]
-            for node, successors in remaining.items()
-            if node not in on_cycle
-        }
+    """Cycles in a directed graph, each as the list of its nodes (the first repeated last),
+    each found once: every node lies on at most one.
+
+    One depth-first search in the graph's order; a cycle found is taken out of the graph
+    and the search goes on where it was, so it costs one visit per node and edge.
+
+    >>> _find_cycles({"a": ["b"], "b": ["a", "c"], "c": ["d"], "d": ["c"], "e": ["e"]})
+    [['a', 'b', 'a'], ['c', 'd', 'c'], ['e', 'e']]
+    """
+    on_path, done = 1, 2  # done: finished, or taken out on a cycle
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = on_path
+        path = [root]
+        position = {root: 0}
+        successors = [iter(graph[root])]
+        while path:
+            following = next(successors[-1], None)
+            if following is None:
+                state[path.pop()] = done
+                successors.pop()
+                continue
+            if following not in graph or state.get(following) == done:
+                continue
+            if state.get(following) == on_path:
+                start = position[following]
+                cycle = path[start:]
+                cycles.append([*cycle, following])
+                for node in cycle:
+                    state[node] = done
+                del path[start:], successors[start:]
+                continue
+            state[following] = on_path
+            position[following] = len(path)
+            path.append(following)
+            successors.append(iter(graph[following]))
     return cycles
+
+
+# --- the case folder ------------------------------------------------------------------------
 
 
 def _digest(folder: Path, files: list[Path], extra: Iterable[Path]) -> str:
@@ -344,55 +921,31 @@ def load_case(folder: Path | str) -> LoadResult:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise CaseError(
-            [
-                Problem(
-                    "error",
-                    folder,
-                    1,
-                    "",
-                    "no such case folder",
-                    "give the folder that holds hypotheses/ and evidence/",
-                )
-            ]
-        )
+        raise CaseError([problem("no_case_folder", folder, 1)])
     hyp_files = case_files(folder, "hypotheses")
     ev_files = case_files(folder, "evidence")
     if not hyp_files:
-        raise CaseError(
-            [
-                Problem(
-                    "error",
-                    folder / "hypotheses",
-                    1,
-                    "",
-                    "no hypotheses/*.yaml files in the case",
-                    "create hypotheses/case.yaml with title, question and hypotheses "
-                    "(`argmap init DIR` scaffolds a case)",
-                )
-            ]
-        )
+        raise CaseError([problem("no_hypotheses_files", folder / "hypotheses", 1)])
 
-    problems: list[Problem] = []
-    parsed: list[tuple[YamlDocument, BaseModel]] = []
+    suggest = _Suggestions()
+    problems: list[Problem] = []  # of single files: reading them, and their models
+    reads: list[_Read] = []
     case_root = folder.resolve()
     for part, paths in (("hypotheses", hyp_files), ("evidence", ev_files)):
         for path in paths:
             if not _inside(path, case_root):
-                problems.append(
-                    Problem(
-                        "error",
-                        path,
-                        1,
-                        "",
-                        "this file is a link to a file outside the case folder",
-                        "copy the file into the case instead of linking to it",
-                    )
-                )
+                problems.append(problem("file_outside_case", path, 1))
+                reads.append(_Read(part, None))
                 continue
-            read = read_valid(path, _MODEL_FOR_PART[part], problems)
-            if read is not None:
-                parsed.append(read)
+            try:
+                doc = read_yaml(path)
+            except CaseError as err:
+                problems.extend(err.problems)
+                reads.append(_Read(part, None))
+                continue
+            validated, found, wrong = _validate(doc, _MODEL_FOR_PART[part], suggest)
+            problems.extend(found)
+            reads.append(_Read(part, doc, validated, wrong))
     rating_files = case_files(folder, RATINGS_FOLDER)
     ratings: list[tuple[YamlDocument, RatingsFile]] = []
     for path in rating_files:
@@ -401,424 +954,55 @@ def load_case(folder: Path | str) -> LoadResult:
             doc, rated = read
             assert isinstance(rated, RatingsFile)
             ratings.append((doc, rated))
+
+    report = _Report(suggest)
+    parts = _gather(folder, reads, report)
+    check_case_keys(parts, report)
+    check_parents(parts, report)
+    tree = _tree(parts, check_parent_cycles(parts, report))
+    check_statement_links(parts, report)
+    check_argument_links(parts, report)
+    check_evaluation_fields(parts, report)
+    check_premise_cycles(parts, report)
+    texts, source_files = read_sources(parts, report)
+    check_evidence_links(parts, report, tree)
+    spans = locate_quotes(parts, report, texts)
+    if parts.hypotheses_whole and tree.sound:
+        check_priors(parts, report, tree)
+    warn_no_catch_all(parts, report)
+    warn_unrated_and_idle(parts, report, tree)
+    analysts: list[AnalystRatings] = []
+    if parts.ids_complete and parts.hypotheses_whole:
+        analysts, found = check_ratings(
+            ratings,
+            evidence_ids=parts.ids_of("evidence item"),
+            leaf_ids=tree.leaves,
+            hypothesis_ids=parts.ids_of("hypothesis"),
+            folder=folder,
+        )
+        report.problems.extend(found)
+
     if problems:
-        # Cross-references would only repeat what the broken files hide.
-        raise CaseError(problems)
-    return _assemble(folder, parsed, hyp_files + ev_files + rating_files, ratings)
-
-
-def _assemble(
-    folder: Path,
-    parsed: list[tuple[YamlDocument, BaseModel]],
-    files: list[Path],
-    ratings: Sequence[tuple[YamlDocument, RatingsFile]] = (),
-) -> LoadResult:
-    check = _Checker()
-    origins: dict[str, _Origin] = {}
-    kinds: dict[str, str] = {}
-    hypotheses: list[Hypothesis] = []
-    statements: list[Statement] = []
-    arguments: list[Argument] = []
-    sources: list[Source] = []
-    evidence: list[Evidence] = []
-    case_values: dict[str, str | None] = {}
-    case_doc: YamlDocument | None = None
-
-    def name(doc: YamlDocument) -> str:
-        # Another file named in a message: relative to the case folder, as in the layout.
-        return doc.path.relative_to(folder).as_posix()
-
-    for doc, model in parsed:
-        if isinstance(model, HypothesesFile):
-            present = [key for key in CASE_KEYS if getattr(model, key) is not None]
-            if present:
-                if case_doc is not None:
-                    check.error(
-                        _Origin(doc, ()),
-                        [present[0]],
-                        f"case keys ({', '.join(present)}) are also in {name(case_doc)}",
-                        "keep title, question, notes and format in one hypotheses file",
-                    )
-                else:
-                    case_doc = doc
-                    case_values = {key: getattr(model, key) for key in CASE_KEYS}
-            groups: tuple[tuple[str, str, list[Any]], ...] = (
-                ("hypothesis", "hypotheses", hypotheses),
-                ("statement", "statements", statements),
-                ("argument", "arguments", arguments),
-            )
-        else:
-            assert isinstance(model, EvidenceFile)
-            groups = (("source", "sources", sources), ("evidence item", "evidence", evidence))
-        for kind, key, bucket in groups:
-            for index, item in enumerate(getattr(model, key)):
-                origin = _Origin(doc, (key, index))
-                if item.id in origins:
-                    first = origins[item.id]
-                    check.error(
-                        origin,
-                        ["id"],
-                        f"id '{item.id}' is already used by the {kinds[item.id]} at "
-                        f"{name(first.doc)}:{first.line('id')}",
-                        "ids are unique across hypotheses, statements, arguments, "
-                        "sources and evidence; rename one",
-                    )
-                    continue
-                origins[item.id] = origin
-                kinds[item.id] = kind
-                bucket.append(item)
-
-    first_hyp = parsed[0][0]
-    if case_doc is None:
-        check.error(
-            _Origin(first_hyp, ()),
-            [],
-            "no file holds the case's title and question",
-            "add 'title:' and 'question:' to one hypotheses file",
-        )
-    else:
-        for key in ("title", "question"):
-            if case_values.get(key) is not None:
-                continue
-            if key in case_doc.data:  # written as `title:` with nothing after it
-                check.error(
-                    _Origin(case_doc, ()),
-                    [key],
-                    "empty value",
-                    f"give '{key}' a value",
-                )
-            else:
-                check.error(
-                    _Origin(case_doc, ()),
-                    [],
-                    f"'{key}' is required",
-                    f"add '{key}:' next to the other case keys",
-                )
-
-    ids_of = lambda *wanted: {i for i, k in kinds.items() if k in wanted}  # noqa: E731
-    hyp_ids = ids_of("hypothesis")
-
-    # Hypotheses: parents exist and form no cycle.
-    for h in hypotheses:
-        if h.parent is not None and h.parent not in hyp_ids:
-            what = f"is {_a(kinds[h.parent])}" if h.parent in kinds else "is not a hypothesis"
-            check.error(
-                origins[h.id],
-                ["parent"],
-                f"parent '{h.parent}' {what}",
-                _suggest(h.parent, hyp_ids) + "name the id of another hypothesis",
-            )
-    parent_graph = {h.id: [h.parent] if h.parent in hyp_ids else [] for h in hypotheses}
-    in_cycle: set[str] = set()
-    for cycle in _find_cycles(parent_graph):  # type: ignore[arg-type]
-        in_cycle.update(cycle)
-        check.error(
-            origins[cycle[0]],
-            ["parent"],
-            f"parents form a cycle: {' → '.join(cycle)}",
-            "a hypothesis cannot be its own ancestor; remove one 'parent:'",
-        )
-    # A cycle's members are not parents too: their ratings would only repeat the error.
-    has_children = {h.parent for h in hypotheses if h.parent and h.id not in in_cycle}
-
-    # Statements: contrary / contradicts name statements.
-    statement_ids = ids_of("statement")
-    for s in statements:
-        for key in ("contrary", "contradicts"):
-            for index, other in enumerate(getattr(s, key)):
-                if other not in statement_ids:
-                    check.error(
-                        origins[s.id],
-                        [key, index],
-                        f"'{other}' is not a statement",
-                        _suggest(other, statement_ids) + f"{key} lists statement ids",
-                    )
-
-    # Arguments: premises and targets exist; premise chains form no cycle.
-    premise_ids = ids_of("evidence item", "statement", "argument")
-    target_ids = ids_of("hypothesis", "statement", "evidence item", "argument")
-    argument_ids = ids_of("argument")
-    for a in arguments:
-        for index, premise in enumerate(a.premises):
-            if premise not in premise_ids:
-                what = f"is {_a(kinds[premise])}" if premise in kinds else "is not defined"
-                check.error(
-                    origins[a.id],
-                    ["premises", index],
-                    f"premise '{premise}' {what}",
-                    _suggest(premise, premise_ids)
-                    + "premises are ids of evidence items, statements or arguments",
-                )
-        allowed = argument_ids if a.relation == "undercuts" else target_ids
-        if a.target not in allowed:
-            what = f"is {_a(kinds[a.target])}" if a.target in kinds else "is not defined"
-            hint = (
-                "'undercuts' names an argument whose inference it denies"
-                if a.relation == "undercuts"
-                else "name a hypothesis, statement, evidence item or argument"
-            )
-            check.error(
-                origins[a.id],
-                [a.relation],
-                f"target '{a.target}' {what}",
-                _suggest(a.target, allowed) + hint,
-            )
-    _check_evaluation_fields(check, origins, statements, arguments)
-    premise_graph = {a.id: [p for p in a.premises if p in argument_ids] for a in arguments}
-    for cycle in _find_cycles(premise_graph):
-        check.error(
-            origins[cycle[0]],
-            ["premises"],
-            f"premises form a cycle: {' → '.join(cycle)}",
-            "an argument cannot rest, directly or through others, on itself",
-        )
-
-    # Sources: files exist inside the case and read as UTF-8.
-    quoted_sources = {e.source for e in evidence if e.source}
-    texts: dict[str, SourceText] = {}
-    source_files: list[Path] = []
-    case_root = folder.resolve()
-    for source in sources:
-        if source.file is None:
-            if source.id in quoted_sources:
-                check.error(
-                    origins[source.id],
-                    [],
-                    f"source '{source.id}' is quoted but has no 'file'",
-                    "add 'file:' with the path of its text, relative to this YAML file",
-                )
-            continue
-        text = _read_source(check, origins[source.id], source, case_root)
-        if text is not None:
-            texts[source.id] = SourceText(text)
-            source_files.append(origins[source.id].doc.path.parent / source.file)
-
-    # Evidence: sources, ratings, rationale, quotes.
-    source_ids = ids_of("source")
-    leaf_ids = [h.id for h in hypotheses if h.id not in has_children]
-    spans: dict[str, QuoteSpan] = {}
-    for e in evidence:
-        origin = origins[e.id]
-        if e.source is not None and e.source not in source_ids:
-            what = f"is {_a(kinds[e.source])}" if e.source in kinds else "is not defined"
-            check.error(
-                origin,
-                ["source"],
-                f"source '{e.source}' {what}",
-                _suggest(e.source, source_ids) + "name a source listed under 'sources:'",
-            )
-        for key in ("ratings", "rationale"):
-            for hid in getattr(e, key):
-                if hid in has_children:
-                    check.error(
-                        origin,
-                        [key, hid],
-                        f"'{hid}' has sub-hypotheses and is not rated itself",
-                        f"rate its children instead: {', '.join(_children(hypotheses, hid))}",
-                    )
-                elif hid not in hyp_ids:
-                    check.error(
-                        origin,
-                        [key, hid],
-                        f"'{hid}' is not a hypothesis",
-                        _suggest(hid, leaf_ids) + "keys are ids of leaf hypotheses",
-                    )
-        if e.quote is not None and e.source in texts:
-            span = _locate_quote(check, origin, e, texts[e.source])
-            if span:
-                spans[e.id] = span
-
-    # Priors: given ones must fit the mass their level has.
-    if not any(p.severity == "error" and p.field.endswith("parent") for p in check.problems):
-        roots = [h.id for h in hypotheses if h.parent is None]
-        children = {hid: _children(hypotheses, hid) for hid in has_children}
-        _, prior_problems = leaf_priors(roots, children, {h.id: h.prior for h in hypotheses})
-        for problem in prior_problems:
-            check.error(origins[problem.hypothesis], ["prior"], problem.message, problem.hint)
-
-    # Warnings: no catch-all, unrated cells, idle items.
-    if hypotheses and not any(is_catch_all(h.id, h.tags) for h in hypotheses):
-        check.warning(
-            _Origin(origins[hypotheses[0].id].doc, ("hypotheses",)),
-            [],
-            "no catch-all hypothesis: the posteriors assume one of these is true",
-            "add a hypothesis with id 'other' (or tag 'catch-all') for 'none of the above'",
-        )
-    used = {p for a in arguments for p in a.premises} | {a.target for a in arguments}
-    for e in evidence:
-        missing = [hid for hid in leaf_ids if hid not in e.ratings]
-        if missing:
-            check.warning(
-                origins[e.id],
-                ["ratings"],
-                f"unrated against {', '.join(missing)}",
-                "rate every leaf hypothesis (use NA where it does not apply); "
-                "unrated cells are not neutral",
-            )
-        informative = any(VOCABULARY[r].direction for r in e.ratings.values())
-        if not informative and e.id not in used:
-            check.warning(
-                origins[e.id],
-                [],
-                "no rating other than N/NA and no argument uses it",
-                "rate it where it bears on a hypothesis, use it in an argument, "
-                "or drop it (non-diagnostic evidence)",
-            )
-
-    analysts, found = check_ratings(
-        ratings,
-        evidence_ids=ids_of("evidence item"),
-        leaf_ids=leaf_ids,
-        hypothesis_ids=hyp_ids,
-        folder=folder,
-    )
-    check.problems.extend(found)
-
-    errors = [p for p in check.problems if p.severity == "error"]
-    if errors:
-        raise CaseError(check.problems)
-    assert case_doc is not None
+        # Warnings about a case read in part would be about items that are not as written.
+        raise CaseError(problems + [p for p in report.problems if p.severity == "error"])
+    if report.has_errors:
+        raise CaseError(report.problems)
+    case_file = next(r.model for r in reads if r.doc is parts.case_doc)
+    assert isinstance(case_file, HypothesesFile)
+    assert case_file.title is not None and case_file.question is not None
     case = Case(
-        title=str(case_values["title"]),
-        question=str(case_values["question"]),
-        notes=case_values.get("notes"),  # type: ignore[arg-type]
-        scoring=case_values.get("scoring"),  # type: ignore[arg-type]
-        evaluation=case_values.get("evaluation"),  # type: ignore[arg-type]
-        hypotheses=tuple(hypotheses),
-        statements=tuple(statements),
-        arguments=tuple(arguments),
-        sources=tuple(sources),
-        evidence=tuple(evidence),
+        title=case_file.title,
+        question=case_file.question,
+        notes=case_file.notes,
+        scoring=case_file.scoring,
+        evaluation=case_file.evaluation,
+        hypotheses=tuple(parts.hypotheses),
+        statements=tuple(parts.statements),
+        arguments=tuple(parts.arguments),
+        sources=tuple(parts.sources),
+        evidence=tuple(parts.evidence),
         source_texts={sid: t.text for sid, t in texts.items()},
         quote_spans=spans,
-        digest=_digest(folder, files, source_files),
+        digest=_digest(folder, hyp_files + ev_files + rating_files, source_files),
     )
-    return LoadResult(case, sorted(check.problems, key=lambda p: p.sort_key), analysts)
-
-
-def _check_evaluation_fields(
-    check: _Checker, origins: dict[str, _Origin], statements: list[Any], arguments: list[Any]
-) -> None:
-    """Cross-checks of the fields the argument evaluation reads (docs/evaluation.md)."""
-    for s in statements:
-        for key in ("contrary", "contradicts"):
-            for index, other in enumerate(getattr(s, key)):
-                if other == s.id:
-                    check.error(
-                        origins[s.id],
-                        [key, index],
-                        f"'{s.id}' cannot "
-                        f"{'be contrary to' if key == 'contrary' else 'contradict'} itself",
-                        f"remove '{other}' from '{key}'",
-                    )
-        if s.assumed and s.standard is not None:
-            check.warning(
-                origins[s.id],
-                ["standard"],
-                "an assumed statement is in unless attacked: its standard is not used",
-                "remove 'standard:', or 'assumed: true' if its arguments must establish it",
-            )
-    for a in arguments:
-        if a.weighing != "linked" and not a.premises:
-            check.error(
-                origins[a.id],
-                ["weighing"],
-                f"'{a.weighing}' weighing needs premises",
-                "list the premises, or remove 'weighing:' (linked, the default)",
-            )
-        if a.weight is not None and a.relation == "undercuts":
-            check.warning(
-                origins[a.id],
-                ["weight"],
-                "an undercutter's weight is not used: it defeats its target when it is in",
-                "remove 'weight:'",
-            )
-
-
-def _children(hypotheses: list[Any], parent: str) -> list[str]:
-    return [h.id for h in hypotheses if h.parent == parent]
-
-
-def _read_source(check: _Checker, origin: _Origin, source: Source, case_root: Path) -> str | None:
-    assert source.file is not None
-    path = origin.doc.path.parent / source.file
-    try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError) as err:  # RuntimeError: a symbolic link loop (Python 3.11)
-        reason = err.strerror if isinstance(err, OSError) else "a symbolic link loop"
-        check.error(
-            origin,
-            ["file"],
-            f"cannot follow source file '{source.file}': {reason}",
-            "point 'file:' at the text itself, not at a link that leads nowhere",
-        )
-        return None
-    if not resolved.is_relative_to(case_root):
-        check.error(
-            origin,
-            ["file"],
-            f"'{source.file}' lies outside the case folder",
-            "copy the source text into the case (e.g. evidence/sources/) and point to it",
-        )
-        return None
-    if not resolved.is_file():
-        check.error(
-            origin,
-            ["file"],
-            f"source file '{source.file}' not found",
-            f"paths are relative to {origin.doc.path.name}'s folder; check the spelling",
-        )
-        return None
-    try:
-        raw = resolved.read_bytes()
-    except OSError as err:
-        check.error(
-            origin,
-            ["file"],
-            f"cannot read source file '{source.file}': {err.strerror}",
-            "check the file is readable",
-        )
-        return None
-    if b"\x00" in raw:  # UTF-16 text reads as "valid" UTF-8 full of NULs: no quote would match
-        check.error(
-            origin,
-            ["file"],
-            f"'{source.file}' is not text: it contains NUL bytes (binary, or UTF-16)",
-            "save the source as UTF-8 text",
-        )
-        return None
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        check.error(
-            origin,
-            ["file"],
-            f"'{source.file}' is not UTF-8 text (line {line})",
-            "save the source as UTF-8",
-        )
-        return None
-
-
-def _locate_quote(
-    check: _Checker, origin: _Origin, e: Evidence, text: SourceText
-) -> QuoteSpan | None:
-    assert e.quote is not None and e.source is not None
-    match = text.find(e.quote)
-    if match is None:
-        close = text.closest(e.quote)
-        hint = (
-            f'the closest passage in the source reads: "{close}"'
-            if close
-            else "copy the passage verbatim from the source; quotes must be one contiguous span"
-        )
-        check.error(origin, ["quote"], f"quote not found in source '{e.source}'", hint)
-        return None
-    if match.occurrences > 1:
-        check.warning(
-            origin,
-            ["quote"],
-            f"quote occurs more than once in '{e.source}'; the first occurrence is used",
-            "lengthen the quote so it points at one passage",
-        )
-    return QuoteSpan(e.source, match.start, match.end, text.paragraph_of(match.start))
+    return LoadResult(case, sorted(report.problems, key=lambda p: p.sort_key), analysts)

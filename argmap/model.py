@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .rules import rule_error
 from .text import SLUG_PATTERN
 from .vocabulary import CASE_CODES, DEFAULT_LIKELIHOODS, VOCABULARY, Rating, ScaleRating, or_list
 
@@ -72,7 +73,7 @@ RELIABILITY_NAMES: dict[str, str] = {
 
 def _not_blank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise rule_error("blank")
     return value
 
 
@@ -81,7 +82,7 @@ _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ].+)?)?)?$")
 
 def _iso_date(value: str) -> str:
     if not _ISO_DATE.match(value):
-        raise ValueError("must be an ISO 8601 date such as 2022-01-05, 2022-01 or 2022")
+        raise rule_error("date_format", value=value)
     try:
         if len(value) == 4:
             date(int(value), 1, 1)
@@ -92,7 +93,7 @@ def _iso_date(value: str) -> str:
         else:
             datetime.fromisoformat(value)
     except ValueError as err:
-        raise ValueError(f"is not a valid date ({err})") from None
+        raise rule_error("date_invalid", value=value, reason=str(err)) from None
     return value
 
 
@@ -202,7 +203,7 @@ class Argument(_Strict):
         given = [name for name in ("supports", "attacks", "undercuts") if getattr(self, name)]
         if len(given) != 1:
             found = " and ".join(given) if given else "none"
-            raise ValueError(f"needs exactly one of supports, attacks or undercuts (found {found})")
+            raise rule_error("one_relation", found=found)
         return self
 
     @property
@@ -275,13 +276,10 @@ class Evidence(_Strict):
     def _quote_with_source(self) -> Evidence:
         if (self.source is None) != (self.quote is None):
             missing = "quote" if self.quote is None else "source"
-            raise ValueError(f"source and quote go together: {missing} is missing")
+            raise rule_error("quote_without_source", missing=missing)
         if self.source is None and self.kind != "assumption":
             article = "an" if self.kind == "absence" else "a"
-            raise ValueError(
-                f"{article} {self.kind} needs a source and a quote "
-                "(only an assumption may have neither)"
-            )
+            raise rule_error("needs_source", kind=f"{article} {self.kind}")
         return self
 
 
@@ -306,9 +304,11 @@ class Scoring(_Strict):
         descending = [r.code for r in reversed(VOCABULARY.scale)]
         values = [merged[code] for code in descending]
         if any(a < b for a, b in zip(values, values[1:], strict=False)):
-            raise ValueError(
-                f"likelihoods must not increase from {descending[0]} to {descending[-1]} "
-                f"(with defaults filled in: {', '.join(f'{r} {merged[r]:g}' for r in merged)})"
+            raise rule_error(
+                "likelihoods_increase",
+                first=descending[0],
+                last=descending[-1],
+                merged=", ".join(f"{r} {merged[r]:g}" for r in merged),
             )
         return self
 

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["SourceText", "normalise"]
+__all__ = ["Comparisons", "SourceText", "normalise"]
 
 _FOLD = str.maketrans(
     {
@@ -103,6 +103,15 @@ def _aligned_start(haystack: str, needle: str) -> int | None:
     return None
 
 
+@dataclass
+class Comparisons:
+    """A budget of work for :meth:`SourceText.closest`, shared by many calls: source
+    characters times quote characters compared. One quote costs at most
+    :data:`_CLOSEST_BUDGET`; a case with hundreds of misquotes must not cost minutes."""
+
+    left: int
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -183,12 +192,16 @@ class SourceText:
             spans.append((start, end))
         return spans
 
-    def closest(self, quote: str, context: int = 12) -> str | None:
+    def closest(
+        self, quote: str, context: int = 12, budget: Comparisons | None = None
+    ) -> str | None:
         """The source passage that best lines up with ``quote``, for hints.
 
         Aligned on the longest run the two share, trimmed to the stretch that
         matches and widened to whole words; given as the original text (NFC, each
-        run of whitespace one space) so it can be copied into the quote.
+        run of whitespace one space) so it can be copied into the quote. None when
+        nothing lines up, or when the comparison would cost more than ``budget`` has left
+        (what it costs is taken from the budget).
         """
         from difflib import SequenceMatcher
 
@@ -205,6 +218,11 @@ class SourceText:
                 return None
             low = max(0, aligned - len(needle) // 2)
             high = min(len(haystack), aligned + len(needle) + len(needle) // 2)
+        if budget is not None:
+            cost = (high - low) * len(needle)
+            if cost > budget.left:
+                return None
+            budget.left -= cost
         match = SequenceMatcher(None, haystack, needle, autojunk=False).find_longest_match(
             low, high, 0, len(needle)
         )

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .problems import CaseError, Problem
+from .problems import CaseError
+from .rules import problem
 
 __all__ = ["NOT_TEXT", "YamlDocument", "read_yaml"]
 
@@ -25,6 +26,7 @@ try:
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
+
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 # What YAML itself refuses in a file (C0 controls but tab, line feed and carriage return;
@@ -71,28 +73,20 @@ class YamlDocument:
         return line
 
 
-def _problem(path: Path, line: int, message: str, hint: str) -> CaseError:
-    return CaseError([Problem("error", path, line, "", message, hint)])
+def _refuse(path: Path, line: int, rule_type: str, /, **context: Any) -> CaseError:
+    return CaseError([problem(rule_type, path, line, **context)])
 
 
 def _decode(path: Path, raw: bytes) -> str:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise _problem(
-            path,
-            line,
-            "binary file (contains NUL bytes), not YAML text",
-            "case folders hold YAML text files only; move other files elsewhere",
-        )
+        raise _refuse(path, line, "binary_file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise _problem(
-            path,
-            line,
-            f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
-            "save the file as UTF-8 in your editor",
+        raise _refuse(
+            path, line, "not_utf8", byte=f"{raw[err.start]:02x}", offset=err.start
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -103,12 +97,7 @@ def _refuse_anchors(path: Path, text: str) -> None:
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             line = event.start_mark.line + 1 if event.start_mark is not None else 1
-            raise _problem(
-                path,
-                line,
-                f"YAML anchors and aliases are not allowed (found '{anchor}')",
-                "write the value out in full; quote it if it starts with '&' or '*'",
-            )
+            raise _refuse(path, line, "anchor", anchor=anchor)
 
 
 def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
@@ -119,20 +108,12 @@ def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
             return None
         bad = NOT_TEXT.search(node.value)
         if bad:
-            raise _problem(
-                path,
-                node.start_mark.line + 1,
-                f"control character U+{ord(bad.group()):04X} in text",
-                "remove the escape (such as \\0, \\e or \\x07) from the quoted text",
+            raise _refuse(
+                path, node.start_mark.line + 1, "control_escape", code=f"{ord(bad.group()):04X}"
             )
         return node.value
     if depth >= MAX_DEPTH:
-        raise _problem(
-            path,
-            node.start_mark.line + 1,
-            f"lists and mappings nested more than {MAX_DEPTH} levels deep",
-            "case files need only a few levels; check the brackets and indentation",
-        )
+        raise _refuse(path, node.start_mark.line + 1, "too_deep", depth=MAX_DEPTH)
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(path, item, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
@@ -141,24 +122,14 @@ def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _problem(
-                    path,
-                    line,
-                    "a key must be plain text",
-                    "write the key as a single word followed by a colon",
-                )
+                raise _refuse(path, line, "key_not_text")
             key = key_node.value
             if key in result:
-                raise _problem(
-                    path,
-                    line,
-                    f"duplicate key '{key}' (first on line {lines[key]})",
-                    "remove one of the two, or merge their values",
-                )
+                raise _refuse(path, line, "duplicate_key", key=key, first=lines[key])
             lines[key] = line
             result[key] = _to_data(path, value_node, depth + 1)
         return result
-    raise _problem(path, node.start_mark.line + 1, "unsupported YAML node", "")
+    raise _refuse(path, node.start_mark.line + 1, "unsupported_node")
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -166,9 +137,7 @@ def read_yaml(path: Path) -> YamlDocument:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise _problem(
-            path, 1, f"cannot read file: {err.strerror}", "check the file exists and is readable"
-        ) from None
+        raise _refuse(path, 1, "unreadable_file", reason=err.strerror) from None
     text = _decode(path, raw)
     try:
         if "&" in text or "*" in text:
@@ -184,60 +153,36 @@ def read_yaml(path: Path) -> YamlDocument:
         for tab in _TAB_INDENT.finditer(text):
             tab_line = text.count("\n", 0, tab.start()) + 1
             if tab_line <= line:
-                raise _problem(
-                    path,
-                    tab_line,
-                    "tab used for indentation",
-                    "YAML indents with spaces only; replace the tab with spaces",
-                ) from None
+                raise _refuse(path, tab_line, "tab_indentation") from None
             break
         if context_line and at_end:
             line = context_line  # an unclosed quote or bracket: point at where it opens
         if "single document" in (err.context or ""):
-            raise _problem(
-                path,
-                line,
-                "several YAML documents in one file (a second '---' starts another)",
-                "keep one document per file: remove the '---' line, or split the file",
-            ) from None
+            raise _refuse(path, line, "several_documents") from None
         what = err.problem or "malformed YAML"
         context = err.context if err.context and err.context != what else ""
         if context and context_line and context_line != line:
             context += f" started on line {context_line}"
-        raise _problem(
-            path,
-            line,
-            f"malformed YAML: {what}" + (f" ({context})" if context else ""),
-            "check indentation and quoting on this line and the one before; "
-            "quote text that contains ': ' or starts with a special character",
+        raise _refuse(
+            path, line, "malformed_yaml", problem=what, context=f" ({context})" if context else ""
         ) from None
     except yaml.reader.ReaderError as err:
         # A character YAML does not allow in a file; the loaders give its position in
         # different units (bytes or code points), so find the character itself.
         char = chr(err.character) if isinstance(err.character, int) else ""
         at = text.find(char) if char else -1
-        raise _problem(
+        raise _refuse(
             path,
             text.count("\n", 0, at) + 1 if at >= 0 else 1,
-            f"control character U+{ord(char) if char else 0:04X} in the file",
-            "delete it; only tabs, line breaks and printable text belong in a case file",
+            "control_character",
+            code=f"{ord(char) if char else 0:04X}",
         ) from None
     except yaml.YAMLError as err:
-        raise _problem(path, 1, f"malformed YAML: {err}", "check the file's syntax") from None
+        raise _refuse(path, 1, "yaml_error", error=str(err)) from None
     except RecursionError:  # the pure-Python composer recurses once per level
-        raise _problem(
-            path,
-            1,
-            f"lists and mappings nested more than {MAX_DEPTH} levels deep",
-            "case files need only a few levels; check the brackets and indentation",
-        ) from None
+        raise _refuse(path, 1, "too_deep", depth=MAX_DEPTH) from None
     if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
-        raise _problem(path, 1, "empty file", "add content, or delete the file")
+        raise _refuse(path, 1, "empty_file")
     if not isinstance(root, yaml.MappingNode):
-        raise _problem(
-            path,
-            root.start_mark.line + 1,
-            "the file must be a mapping of keys to values",
-            "start the file with a key such as 'hypotheses:' or 'evidence:'",
-        )
+        raise _refuse(path, root.start_mark.line + 1, "not_a_mapping")
     return YamlDocument(path, _to_data(path, root), root)

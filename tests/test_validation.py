@@ -1602,6 +1602,202 @@ def test_every_cross_reference_error_is_reported(write_case):
     ]
 
 
+def test_a_bad_rating_and_an_unknown_hypothesis_in_one_item(write_case):
+    folder = write_case(
+        {EV: EVIDENCE.replace("{accident: II, arson: CC, other: N}", "{accident: X, h9: C}")}
+    )
+    problems = failure(folder).problems
+    assert located(folder, problems) == [
+        error(EV, 16, "evidence[alarm].ratings.accident", "'X' is not allowed"),
+        error(EV, 16, "evidence[alarm].ratings.h9", "'h9' is not a hypothesis"),
+    ]
+    assert problems[1].hint == "keys are ids of leaf hypotheses"
+
+
+def test_every_problem_of_an_item_in_block_style(write_case):
+    ratings = "    ratings:\n      accident: X\n      h9: C\n      arson: CC\n      other: maybe\n"
+    folder = write_case(
+        {
+            EV: EVIDENCE.replace(
+                "    ratings: {accident: II, arson: CC, other: N}\n", ratings
+            ).replace("credibility: high", "credibility: total")
+            + "    date: 2022-13\n"
+        }
+    )
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 15, "evidence[alarm].credibility", "'total' is not allowed"),
+        error(EV, 17, "evidence[alarm].ratings.accident", "'X' is not allowed"),
+        error(EV, 18, "evidence[alarm].ratings.h9", "'h9' is not a hypothesis"),
+        error(EV, 20, "evidence[alarm].ratings.other", "'maybe' is not allowed"),
+        error(
+            EV, 21, "evidence[alarm].date", "'2022-13' is not a valid date (month must be in 1..12)"
+        ),
+    ]
+
+
+def test_problems_across_files_come_with_the_problems_of_single_files(write_case):
+    folder = write_case(
+        {
+            HYP: HYPOTHESES.replace("title: Accident", "title:") + "    parent: other\n",
+            EV: EVIDENCE.replace("arson: C,", "arsn: C,").replace(
+                "credibility: high", "credibility: total"
+            )
+            + "  - id: van\n    summary: Again.\n    kind: assumption\n",
+        }
+    )
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 10, "evidence[van].ratings.arsn", "'arsn' is not a hypothesis"),
+        error(EV, 15, "evidence[alarm].credibility", "'total' is not allowed"),
+        error(
+            EV,
+            17,
+            "evidence[van].id",
+            "id 'van' is already used by the evidence item at evidence/evidence.yaml:6",
+        ),
+        error(HYP, 5, "hypotheses[accident].title", "empty value"),
+        error(HYP, 13, "hypotheses[other].parent", "parents form a cycle: other → other"),
+    ]
+
+
+def test_an_item_with_problems_still_defines_its_id(write_case):
+    # The source lacks a title and the argument a relation, yet they exist: what names them
+    # is not reported as naming nothing.
+    folder = write_case(
+        {
+            HYP: HYPOTHESES
+            + "arguments:\n  - id: a1\n    claim: C.\n    premises: [van]\n"
+            + "  - id: a2\n    claim: D.\n    premises: [a1]\n    supports: arson\n",
+            EV: EVIDENCE.replace("    title: Harbour report\n", ""),
+        }
+    )
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 2, "sources[report].title", "'title' is required"),
+        error(
+            HYP,
+            14,
+            "arguments[a1]",
+            "needs exactly one of supports, attacks or undercuts (found none)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"evidence/more.yaml": "sources:\n  - id: memo\n\ttitle: Memo\n"},
+            error("evidence/more.yaml", 3, "", "tab used for indentation"),
+            id="unreadable-file",
+        ),
+        pytest.param(
+            {"evidence/more.yaml": "sourcs:\n  - id: memo\n    title: Memo\n"},
+            error("evidence/more.yaml", 1, "sourcs", "unknown key 'sourcs'"),
+            id="misspelt-list",
+        ),
+        pytest.param(
+            {"evidence/more.yaml": "sources:\n  - id: Memo\n    title: Memo\n"},
+            error("evidence/more.yaml", 2, "sources[Memo].id", "'Memo' is not a valid id"),
+            id="invalid-id",
+        ),
+    ],
+)
+def test_no_id_is_called_undefined_while_a_file_hides_ids(write_case, files, expected):
+    # The broken file may define 'memo'; only its own problem is reported, yet the checks
+    # that do not depend on it still run.
+    memo = "  - id: extra\n    summary: S.\n    source: memo\n    quote: Q.\n    ratings: {x: C}\n"
+    folder = write_case({**files, EV: EVIDENCE + memo, HYP: HYPOTHESES + "    parent: other\n"})
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 21, "evidence[extra].ratings.x", "'x' is not a hypothesis"),
+        expected,
+        error(HYP, 13, "hypotheses[other].parent", "parents form a cycle: other → other"),
+    ]
+
+
+def test_a_value_left_out_for_its_problem_is_not_reported_missing(write_case):
+    # `file: ""` is empty; the source is not also said to be quoted without a file, and the
+    # convergent argument whose premises are no list is not said to have none.
+    folder = write_case(
+        {
+            EV: EVIDENCE.replace("file: sources/report.txt", 'file: ""'),
+            HYP: HYPOTHESES
+            + "arguments:\n  - id: a1\n    claim: C.\n    premises: van\n"
+            + "    weighing: convergent\n    supports: arson\n",
+        }
+    )
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 4, "sources[report].file", "empty value"),
+        error(HYP, 16, "arguments[a1].premises", "expected a list, found 'van'"),
+    ]
+
+
+def test_priors_are_not_summed_while_a_hypothesis_has_problems(write_case):
+    text = HYPOTHESES.replace("    title: Arson\n", "    title: Arson\n    prior: 90%\n")
+    folder = write_case({HYP: text.replace("title: Other", "title:") + "    prior: 50%\n"})
+    assert errors(folder) == [error(HYP, 12, "hypotheses[other].title", "empty value")]
+    folder = write_case({HYP: text + "    prior: 50%\n"}, name="whole")
+    assert errors(folder) == [
+        error(
+            HYP,
+            9,
+            "hypotheses[arson].prior",
+            "priors of arson, other sum to 1.4, more than the 1 available",
+        )
+    ]
+
+
+def test_no_warnings_while_a_file_has_problems(write_case):
+    # Warnings about items read in part would be about items that are not as written.
+    folder = write_case(
+        {EV: EVIDENCE.replace("{accident: I, arson: C, other: N}", "{accident: I, arson: X}")}
+    )
+    assert located(folder, failure(folder).problems) == [
+        error(EV, 10, "evidence[van].ratings.arson", "'X' is not allowed")
+    ]
+
+
+# --- the rules: one table -------------------------------------------------------------------
+
+
+def test_the_model_raises_rules_by_type():
+    from pydantic import ValidationError
+
+    from argmap.model import Argument, Evidence
+    from argmap.rules import RULES
+
+    with pytest.raises(ValidationError) as caught:
+        Argument.model_validate({"id": "a1", "claim": "C."})
+    [found] = caught.value.errors()
+    assert found["type"] == "one_relation"
+    assert found["msg"] == RULES["one_relation"].render(found="none")[0]
+    with pytest.raises(ValidationError) as caught:
+        Evidence.model_validate({"id": "e", "summary": " ", "date": "2022-3-3", "kind": "claim"})
+    assert [e["type"] for e in caught.value.errors()] == ["blank", "date_format"]
+
+
+def test_a_value_in_a_message_is_never_read_as_a_template(write_case):
+    folder = write_case({EV: EVIDENCE + "    date: '{value} {reason}'\n"})
+    assert only_error(folder).message == (
+        "'{value} {reason}' must be an ISO 8601 date such as 2022-01-05, 2022-01 or 2022"
+    )
+
+
+def test_every_rule_is_reported_by_some_module():
+    """The table has no dead rows: each rule's type is named where it is reported (a rule
+    for one of pydantic's own errors is named in PYDANTIC_TYPES, or by the loader)."""
+    import ast
+
+    from argmap.rules import PYDANTIC_TYPES, RULES
+
+    package = Path(argmap.cli.__file__).parent
+    named = set(PYDANTIC_TYPES.values())
+    for path in package.rglob("*.py"):
+        if path.name != "rules.py":
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            named |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+    assert sorted(set(RULES) - named) == []
+    assert all(rule.message and rule.hint for rule in RULES.values())
+
+
 # --- the CLI ------------------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ from .quotes import Comparisons, SourceText
 from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .rules import PYDANTIC_TYPES, RULES, problem
 from .vocabulary import VOCABULARY
-from .yamlfile import Loc, YamlDocument, read_yaml
+from .yamlfile import MAX_DEPTH, Loc, YamlDocument, read_yaml
 
 __all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_document"]
 
@@ -564,6 +564,28 @@ def check_parent_cycles(parts: _Parts, report: _Report) -> set[str]:
     return in_cycle
 
 
+def check_hierarchy_depth(parts: _Parts, report: _Report) -> None:
+    """No hypothesis lies more than :data:`MAX_DEPTH` levels below its top one (what reads
+    the hierarchy may walk it level by level)."""
+    parent = {h.id: h.parent for h in parts.hypotheses}
+    depth: dict[str, int] = {}
+    for h in parts.hypotheses:
+        chain = []
+        node: str | None = h.id
+        while node is not None and node not in depth:
+            chain.append(node)
+            node = parent.get(node)
+        below = -1 if node is None else depth[node]
+        for ident in reversed(chain):
+            below += 1
+            depth[ident] = below
+    for h in parts.hypotheses:
+        if depth[h.id] == MAX_DEPTH:
+            report.add(
+                "hierarchy_too_deep", parts.origins[h.id], ["parent"], id=h.id, depth=MAX_DEPTH
+            )
+
+
 def check_statement_links(parts: _Parts, report: _Report) -> None:
     """`contrary` and `contradicts` name statements."""
     statement_ids = parts.ids_of("statement")
@@ -960,6 +982,8 @@ def load_case(folder: Path | str) -> LoadResult:
     check_case_keys(parts, report)
     check_parents(parts, report)
     tree = _tree(parts, check_parent_cycles(parts, report))
+    if tree.sound:
+        check_hierarchy_depth(parts, report)
     check_statement_links(parts, report)
     check_argument_links(parts, report)
     check_evaluation_fields(parts, report)

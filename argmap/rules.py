@@ -237,6 +237,11 @@ _TABLE = (
         "a hypothesis cannot be its own ancestor; remove one 'parent:'",
     ),
     Rule(
+        "hierarchy_too_deep",
+        "'{id}' lies more than {depth} levels below its top hypothesis",
+        "a hierarchy of hypotheses needs a few levels; give '{id}' a parent higher up",
+    ),
+    Rule(
         "prior_over",
         "priors of {names} sum to {total}, more than the {mass} {where}",
         "lower them so that they fit, or remove some and let argmap share the rest",

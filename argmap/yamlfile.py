@@ -11,7 +11,7 @@ documents, empty files.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udf
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted; case files need a handful of levels."""
 Loc = tuple[str | int, ...]
+_SCAN_LIMIT = 16
+"""Mappings up to this many keys are searched for a key; larger ones are indexed."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,26 @@ class YamlDocument:
     path: Path
     data: Any
     root: yaml.Node
+    _keys: dict[int, dict[Any, tuple[int, yaml.Node]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Mapping node (by id) → key → (line of the key, value node): built for a large
+    mapping the first time a line inside it is asked for, so thousands of problems in one
+    mapping cost one pass over it, not one each."""
+
+    def _entry(self, node: yaml.MappingNode, key: Any) -> tuple[int, yaml.Node] | None:
+        """The line of ``key`` in a mapping and its value node, or None without the key."""
+        if len(node.value) <= _SCAN_LIMIT:
+            for key_node, value in node.value:
+                if key_node.value == key:
+                    return key_node.start_mark.line + 1, value
+            return None
+        entries = self._keys.get(id(node))
+        if entries is None:
+            # Keys are unique (read_yaml refuses duplicates), so no entry hides another.
+            entries = {k.value: (k.start_mark.line + 1, value) for k, value in node.value}
+            self._keys[id(node)] = entries
+        return entries.get(key)
 
     def line_of(self, loc: Loc) -> int:
         """The 1-based line of the key or item at ``loc``.
@@ -56,13 +78,10 @@ class YamlDocument:
         line = 1  # file-level problems point at the file's start
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if key.value == part:
-                        line = key.start_mark.line + 1
-                        node = value
-                        break
-                else:
+                entry = self._entry(node, part)
+                if entry is None:
                     return line
+                line, node = entry
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 if not 0 <= part < len(node.value):
                     return line

@@ -23,6 +23,7 @@ import pytest
 
 from argmap.cli import main
 from argmap.load import load_case
+from argmap.problems import CaseError
 
 from .conftest import SOURCE_TEXT
 from .interchange import ARGMAP
@@ -299,3 +300,119 @@ def test_the_closest_passage_in_a_large_source_is_found_quickly(write_case):
     assert problem.hint.startswith("the closest passage in the source reads: ")
     shown = problem.hint.split('"')[1]
     assert len(shown) > 1000 and shown in source
+
+
+# --- thousands of problems at once: each costs about the same, never a pass over the rest ---
+
+THOUSANDS_SECONDS = 20
+"""Bound on one `argmap check` of a case with thousands of problems, in a fresh process: a
+slow two-core machine under load, for what takes a second or two where nothing else runs
+(each of these took from half a minute to many minutes when the work grew as a square)."""
+
+
+def _unknown_keys(case: Path) -> None:
+    # One evidence item with 40,000 keys the model does not have.
+    keys = "".join(f"    note-{i}: text\n" for i in range(40_000))
+    _append(case / "evidence/evidence.yaml", keys)
+
+
+def _unknown_premises(case: Path) -> None:
+    # 2,000 statements, and 2,000 arguments that each rest on a premise that is no id.
+    statements = "".join(f"  - id: statement-{i}\n    text: T.\n" for i in range(2_000))
+    arguments = "".join(
+        f"  - id: argument-{i}\n    claim: C.\n    premises: [premise-{i}]\n    supports: arson\n"
+        for i in range(2_000)
+    )
+    _append(case / "hypotheses/case.yaml", f"statements:\n{statements}arguments:\n{arguments}")
+
+
+def _duplicate_ids(case: Path) -> None:
+    statements = "".join(f"  - id: same\n    text: T{i}.\n" for i in range(50_000))
+    _append(case / "hypotheses/case.yaml", f"statements:\n{statements}")
+
+
+def _own_parents(case: Path) -> None:
+    hypotheses = "".join(
+        f"  - id: h-{i}\n    title: H\n    statement: S.\n    parent: h-{i}\n"
+        for i in range(20_000)
+    )
+    _append(case / "hypotheses/case.yaml", hypotheses)
+
+
+def _misquotes(case: Path) -> None:
+    # A 100 KB source and 300 quotes of 360 characters that are not in it.
+    words = ["fire", "alarm", "van", "yard", "night", "guard", "smoke", "door", "gate", "key"]
+    text = " ".join(words[(i * 7 + i // 10) % len(words)] for i in range(20_000))
+    (case / "evidence/sources/long.txt").write_text(f"Report\n\n{text}\n", encoding="utf-8")
+    quote = " ".join(words[(i * 3) % len(words)] for i in range(60)) + " nowhere"
+    items = "".join(
+        f"  - id: q-{i}\n    summary: S.\n    source: long\n    quote: {quote} {i}\n"
+        for i in range(300)
+    )
+    sources = "sources:\n  - id: long\n    title: Long\n    file: sources/long.txt\n"
+    (case / "evidence/more.yaml").write_text(f"{sources}evidence:\n{items}", encoding="utf-8")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("make", "errors", "first"),
+    [
+        pytest.param(_unknown_keys, 40_000, "unknown key 'note-0'", id="40000-unknown-keys"),
+        pytest.param(
+            _unknown_premises,
+            2_000,
+            "premise 'premise-0' is not defined",
+            id="2000-unknown-premises",
+        ),
+        pytest.param(
+            _duplicate_ids, 49_999, "id 'same' is already used by", id="50000-duplicate-ids"
+        ),
+        pytest.param(_own_parents, 20_000, "parents form a cycle: h-0 → h-0", id="20000-cycles"),
+        pytest.param(_misquotes, 300, "quote not found in source 'long'", id="300-misquotes"),
+    ],
+)
+def test_thousands_of_problems_are_reported_quickly(tmp_path, make, errors, first):
+    case = tmp_path / "case"
+    shutil.copytree(BASE, case)
+    make(case)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*ARGMAP, "check", "case"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=THOUSANDS_SECONDS * 3,  # a hang fails the test instead of stalling the suite
+        env={**os.environ, "PYTHONUTF8": "1"},
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 1, stderr[-2000:]
+    lines = stderr.splitlines()
+    assert lines[-1].startswith(f"{errors} error{'s' if errors != 1 else ''}, ")
+    assert first in next(line for line in lines if ": error: " in line)
+    assert elapsed < THOUSANDS_SECONDS, f"{elapsed:.1f} s"
+
+
+def test_a_hierarchy_thousands_of_levels_deep_is_refused(tmp_path):
+    # Whatever walks the hypotheses level by level would run out of stack.
+    case = tmp_path / "case"
+    shutil.copytree(BASE, case)
+    _append(
+        case / "hypotheses/case.yaml",
+        "".join(
+            f"  - id: h-{i}\n    title: H\n    statement: S.\n"
+            + (f"    parent: h-{i - 1}\n" if i else "")
+            for i in range(3_000)
+        ),
+    )
+    started = time.perf_counter()
+    with pytest.raises(CaseError) as caught:
+        load_case(case)
+    assert time.perf_counter() - started < THOUSANDS_SECONDS
+    assert [p.message for p in caught.value.errors] == [
+        "'h-64' lies more than 64 levels below its top hypothesis"
+    ]

@@ -127,6 +127,16 @@ def test_line_of(read):
     assert doc.line_of(("evidence", 0, "tags", 0, "deeper")) == 8
 
 
+def test_line_of_in_a_large_mapping(read):
+    # Large mappings are indexed once: every key still has its own line, asked in any order.
+    keys = [f"key-{i}" for i in range(100)]
+    doc = read("items:\n  - id: one\n" + "".join(f"    {key}: {key}\n" for key in keys))
+    for index in (99, 0, 50, 99, 17):
+        assert doc.line_of(("items", 0, keys[index])) == index + 3
+    assert doc.line_of(("items", 0, "missing")) == 2
+    assert doc.line_of(("items", 0, "key-5", "deeper")) == 8
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [

@@ -114,6 +114,13 @@ _TABLE = (
         "keep one document per file: remove the '---' line, or split the file",
     ),
     Rule("malformed_yaml", "malformed YAML: {problem}{context}", _YAML_SYNTAX),
+    Rule(
+        "unclosed_quote",
+        "malformed YAML: the quote ({quote}) opened on this line runs on to line {end}, "
+        "where {problem}",
+        "close the quote on this line: quoted text ends only at the next {quote}, "
+        "however many lines later",
+    ),
     Rule("yaml_error", "malformed YAML: {error}", "check the file's syntax"),
     Rule(
         "anchor",

@@ -151,6 +151,48 @@ def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
     raise _refuse(path, node.start_mark.line + 1, "unsupported_node")
 
 
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line, mark.column)
+
+
+def _quote_at(text: str, mark: Any) -> str | None:
+    """The quote character at ``mark`` (both loaders count code points), if one is there."""
+    found = text[mark.index : mark.index + 1]
+    return found if found in ('"', "'") else None
+
+
+def _runaway_quote(text: str, err: yaml.MarkedYAMLError) -> tuple[int, str, int] | None:
+    """A quoted value that ran on from an earlier line to where the YAML broke, as
+    (line it starts on, its quote character, line the error is on); None if there is none.
+
+    A quote left open swallows the lines after it up to the next quote of its kind, which
+    closes it; the file breaks only there, often far below. The problem starts at the
+    quote that was left open.
+    """
+    problem_mark = err.problem_mark
+    if problem_mark is None:
+        return None
+    if "quoted scalar" in (err.context or "") and err.context_mark is not None:
+        start = err.context_mark  # the scanner was inside the quoted value when it broke
+        quote = _quote_at(text, start)
+        if quote and start.line < problem_mark.line:
+            return start.line + 1, quote, problem_mark.line + 1
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if _position(token.start_mark) >= _position(problem_mark):
+                break
+            if isinstance(token, yaml.ScalarToken) and not token.plain:
+                last = token
+    except yaml.YAMLError:
+        pass  # the scanner stops at or after the problem; the tokens before it are what count
+    if last is None or not last.start_mark.line < last.end_mark.line == problem_mark.line:
+        return None
+    quote = _quote_at(text, last.start_mark)
+    return (last.start_mark.line + 1, quote, problem_mark.line + 1) if quote else None
+
+
 def read_yaml(path: Path) -> YamlDocument:
     """Read one case file strictly; raises :class:`CaseError` naming file and line."""
     try:
@@ -176,6 +218,11 @@ def read_yaml(path: Path) -> YamlDocument:
             break
         if context_line and at_end:
             line = context_line  # an unclosed quote or bracket: point at where it opens
+        elif runaway := _runaway_quote(text, err):
+            start, quote, end = runaway
+            raise _refuse(
+                path, start, "unclosed_quote", quote=quote, end=end, problem=err.problem
+            ) from None
         if "single document" in (err.context or ""):
             raise _refuse(path, line, "several_documents") from None
         what = err.problem or "malformed YAML"

@@ -196,6 +196,67 @@ def test_refused(refused, text, line, message):
     assert refused(text) == (line, message)
 
 
+def _evidence_lines(count: int) -> list[str]:
+    """A long evidence file, one line per entry: no quotes anywhere."""
+    lines = ["evidence:"]
+    for i in range(count):
+        lines += [f"  - id: e{i}", f"    summary: Item {i}.", "    kind: assumption"]
+        lines += ["    date: 2022-01-05"]
+    return lines
+
+
+def _open_quote(line: str, quote: str) -> str:
+    key, _, value = line.partition(": ")
+    return f"{key}: {quote}{value}"
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize(
+    "later",
+    [
+        pytest.param(lambda line, q: _open_quote(line, q) + q, id="closed-by-another-value"),
+        pytest.param(lambda line, q: "---", id="document-marker"),
+    ],
+)
+def test_a_quote_left_open_is_reported_where_it_opens(refused, quote, later):
+    # The quote opened on line 943 swallows the lines below it up to the next quote of its
+    # kind (or a document marker) on line 980, where the YAML breaks: the problem is on 943.
+    lines = _evidence_lines(300)
+    lines[942] = _open_quote(lines[942], quote)
+    lines[979] = later(lines[979], quote)
+    line, message = refused("\n".join(lines) + "\n")
+    assert line == 943
+    assert message.startswith(
+        f"malformed YAML: the quote ({quote}) opened on this line runs on to line 980, where "
+    )
+
+
+def test_a_quote_left_open_to_the_end_is_reported_where_it_opens(refused):
+    lines = _evidence_lines(300)
+    lines[942] = _open_quote(lines[942], '"')
+    assert refused("\n".join(lines) + "\n") == (
+        943,
+        "malformed YAML: found unexpected end of stream (while scanning a quoted scalar)",
+    )
+
+
+def test_the_hint_for_a_quote_left_open(read):
+    lines = _evidence_lines(20)
+    lines[6] = _open_quote(lines[6], '"')
+    lines[30] = _open_quote(lines[30], '"') + '"'
+    with pytest.raises(CaseError) as info:
+        read("\n".join(lines) + "\n")
+    assert info.value.problems[0].hint == (
+        'close the quote on this line: quoted text ends only at the next ", '
+        "however many lines later"
+    )
+
+
+def test_a_quoted_value_over_several_lines_is_fine(read):
+    doc = read("evidence:\n  - summary: \"one\n      two\"\n    date: '2022\n      -01'\n")
+    assert doc.data == {"evidence": [{"summary": "one two", "date": "2022 -01"}]}
+
+
 def test_alias_bomb_is_refused_quickly(refused):
     import time
 

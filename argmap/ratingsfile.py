@@ -21,7 +21,7 @@ from pydantic import AfterValidator, Field
 
 from .model import Slug, Text, _Strict
 from .problems import Problem
-from .text import slugify
+from .text import first_not_text, slugify
 from .vocabulary import CASE_CODES, DONT_KNOW, VOCABULARY, VOTE_CODES, Vote
 from .yamlfile import Loc, YamlDocument
 
@@ -32,6 +32,7 @@ __all__ = [
     "AnalystRatings",
     "AnalystView",
     "RatingsFile",
+    "Reason",
     "RoundChange",
     "analyst_key",
     "analyst_slug",
@@ -48,9 +49,19 @@ VOTE_NAMES: dict[str, str] = {r.code: r.name for r in VOCABULARY}
 NAME_LIMIT = 80
 
 
+def _case_text(value: str) -> str:
+    # Files read from YAML never get here with such a character (the YAML reader refuses
+    # it first, with the same rule); text from elsewhere, such as the workshop server, does.
+    bad = first_not_text(value)
+    if bad is not None:
+        raise ValueError(f"must not contain the control character U+{ord(bad):04X}")
+    return value
+
+
 def _one_line_name(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    _case_text(value)
     if "\n" in value or "\r" in value:
         raise ValueError("an analyst's name is one line")
     if len(value.strip()) > NAME_LIMIT:
@@ -59,6 +70,8 @@ def _one_line_name(value: str) -> str:
 
 
 AnalystName = Annotated[str, AfterValidator(_one_line_name)]
+Reason = Annotated[Text, AfterValidator(_case_text)]
+"""Why an analyst rated a cell as they did: text a ratings file can hold."""
 
 
 class RatingsFile(_Strict):
@@ -78,7 +91,7 @@ class RatingsFile(_Strict):
         description=f"Evidence id → leaf hypothesis id → {', '.join(CASE_CODES)}, "
         f"or {DONT_KNOW} ({VOCABULARY[DONT_KNOW].name}).",
     )
-    rationale: dict[Slug, dict[Slug, Text]] = Field(default_factory=dict)
+    rationale: dict[Slug, dict[Slug, Reason]] = Field(default_factory=dict)
     """Evidence id → leaf hypothesis id → why; in a later round, why a rating changed."""
 
 

@@ -12,7 +12,15 @@ import unicodedata
 
 from .yamlfile import NOT_TEXT
 
-__all__ = ["MAX_ID_LENGTH", "SLUG_PATTERN", "UniqueIds", "clean_text", "is_slug", "slugify"]
+__all__ = [
+    "MAX_ID_LENGTH",
+    "SLUG_PATTERN",
+    "UniqueIds",
+    "clean_text",
+    "first_not_text",
+    "is_slug",
+    "slugify",
+]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """What an id of a case looks like: lowercase ASCII letters, digits and '-'."""
@@ -97,6 +105,22 @@ class UniqueIds:
             candidate = f"{base}-{number}"
         self.used.add(candidate)
         return candidate
+
+
+def first_not_text(text: str) -> str | None:
+    """The first character of ``text`` that a case file cannot hold, or None if there is
+    none: the one rule for text. The YAML reader refuses these characters in every file;
+    the ratings files' model and the workshop server refuse them through this function, so
+    that nothing the server takes can stop an export.
+
+    The characters are those YAML refuses in a file (C0 controls but tab, line feed and
+    carriage return; DEL; C1 controls but NEL; lone surrogates; U+FFFE and U+FFFF).
+
+    >>> first_not_text("tab\\t, NEL\\x85, line\\u2028separator"), first_not_text("CSI \\x9b[2J")
+    (None, '\\x9b')
+    """
+    bad = NOT_TEXT.search(text)
+    return bad.group() if bad else None
 
 
 def clean_text(text: str) -> str:

@@ -67,13 +67,17 @@
       call("/" + action).then(function (answer) {
         if (action !== "export") { window.location.reload(); return; }
         var box = document.getElementById("export-result");
+        var leftOut = answer.left_out || [];
         var lines = (answer.lines || []).concat(answer.warnings || []);
+        leftOut.forEach(function (line) { lines.push("left out: " + line); });
         if (answer.report) lines.push("report: " + answer.report);
         if (answer.report_error) lines.push("report not written: " + answer.report_error);
         box.textContent = lines.join("\n");
         box.hidden = false;
         button.disabled = false;
-        say("Exported.");
+        say(leftOut.length
+          ? "Exported; " + leftOut.length + " could not be written (see below)."
+          : "Exported.", leftOut.length > 0);
       }, function (err) {
         button.disabled = false;
         say(err.message, true);

@@ -41,9 +41,9 @@ BASE = "http://127.0.0.1:8000"
 class Workshop:
     """A workshop app under TestClient, with helpers that send what the pages send."""
 
-    def __init__(self, folder: Path, db: Path):
+    def __init__(self, folder: Path, db: Path, host: str = "127.0.0.1"):
         self.folder = folder
-        self.server = open_server(folder, db)
+        self.server = open_server(folder, db, host)
         self.client = TestClient(create_app(self.server), base_url=BASE)
         self.token = self.server.store.facilitator_token
         self.csrf = self.server.store.facilitator_csrf

@@ -10,7 +10,14 @@ Security: the links' tokens are the only credentials (no cookies, so nothing for
 forged cross-site request to ride on); still, every POST must carry the page's CSRF token
 in a header, be JSON (a cross-site form cannot send it without a CORS preflight, which is
 never granted) and come from the server's own origin. The Host header is checked (against
-DNS rebinding); pages are served with a nonce-based Content-Security-Policy.
+DNS rebinding) and read strictly, since the facilitator's page builds links on it; pages
+are served with a nonce-based Content-Security-Policy.
+
+Hostile input: every text a participant sends is held to the ratings files' own rule
+(:func:`argmap.text.first_not_text`, through the ratings file's model), so that nothing the
+server accepts can stop an export; an export still leaves out, and reports, a stored cell the
+files cannot hold. Bodies are bounded and parsed defensively; each request must arrive whole
+within a deadline and open connections are capped (:mod:`.connections`).
 """
 
 from __future__ import annotations
@@ -18,11 +25,10 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import socket
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,15 +37,16 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
 from ..casewriter import yaml_quoted
 from ..load import LoadResult, load_case
-from ..problems import ArgmapError, CaseError, format_problems
-from ..ratingsfile import VOTES, AnalystName, AnalystRatings
+from ..problems import ArgmapError, CaseError, Problem, format_problems
+from ..ratingsfile import VOTES, AnalystName, AnalystRatings, Reason
+from ..text import clean_text
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
 from .store import Participant, Store
 
@@ -47,20 +54,59 @@ if TYPE_CHECKING:
     from ..assess import Assessment
     from .view import WorkshopView
 
-__all__ = ["DEFAULT_DB", "WorkshopServer", "create_app", "invite", "ratings_yaml", "serve"]
+__all__ = [
+    "DEFAULT_DB",
+    "Limits",
+    "WorkshopServer",
+    "create_app",
+    "invite",
+    "parse_host",
+    "ratings_yaml",
+    "serve",
+]
 
 DEFAULT_DB = Path("build/workshop.sqlite")
 """The database when --db is not given: relative to the current folder."""
 BODY_LIMIT = 32 * 1024
 """Largest request body accepted: a rationale of RATIONALE_LIMIT characters fits easily."""
+HEADER_LIMIT = 16 * 1024
+"""Largest request line and headers accepted (a browser sends a few hundred bytes)."""
+MAX_CONNECTIONS = 256
+"""Most connections open at once, unless the limit on open files calls for fewer."""
+KEEP_ALIVE_TIMEOUT = 5
+"""Seconds an idle connection is kept open after a response."""
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 ASGIApp = Callable[
     [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
     Awaitable[None],
 ]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the server takes from its clients, beyond the body and header limits."""
+
+    request_timeout: float = 10.0
+    """Seconds a client has to send a whole request, headers and body, from its first byte
+    (or from opening the connection); then it gets a 408 and the connection is closed."""
+    max_connections: int | None = None
+    """Connections open at once; one more is answered 503 and closed. None: half the
+    process's limit on open files (the rest is for the database), at most MAX_CONNECTIONS."""
+
+    def connection_cap(self) -> int:
+        if self.max_connections is not None:
+            return self.max_connections
+        try:
+            import resource
+
+            files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        except (ImportError, OSError, ValueError):  # no such limit (Windows)
+            return MAX_CONNECTIONS
+        if files == resource.RLIM_INFINITY:
+            return MAX_CONNECTIONS
+        return max(8, min(MAX_CONNECTIONS, files // 2))
 
 
 class ApiError(Exception):
@@ -111,6 +157,14 @@ class WorkshopServer:
             self._assessment.append(assess(self.loaded.case))
         return self._assessment[0]
 
+    def ratings(
+        self, up_to_round: int | None = None, participant: int | None = None
+    ) -> list[AnalystRatings]:
+        """The stored ratings that ratings files can hold (:func:`exportable`): what the
+        aggregate, the progress and the sheets are built from."""
+        stored = self.store.analyst_ratings(up_to_round, participant)
+        return exportable(stored, self.evidence_ids, self.leaf_ids)[0]
+
     def aggregate(self) -> WorkshopView | None:
         """The report's workshop section for the revealed round, or None before a reveal
         (or when nobody has rated anything yet)."""
@@ -120,7 +174,7 @@ class WorkshopServer:
         _, revealed = self.store.state()
         if not revealed:
             return None
-        files = self.store.analyst_ratings(up_to_round=revealed)
+        files = self.ratings(up_to_round=revealed)
         if not files:
             return None
         workshop = build_workshop(self.loaded.case, files, revealed)
@@ -130,7 +184,7 @@ class WorkshopServer:
         """Per participant: cells answered as things stand, and entered in this round."""
         current, _ = self.store.state()
         counts = self.store.counts()
-        views = {f.key: f for f in _latest_views(self.store.analyst_ratings(up_to_round=current))}
+        views = {f.key: f for f in _latest_views(self.ratings(up_to_round=current))}
         rows = []
         for person in self.store.participants():
             view = views.get(person.key)
@@ -152,25 +206,43 @@ class WorkshopServer:
         from ..render.report import build_report
         from .merge import merge_ratings
 
-        files = self.store.analyst_ratings()
-        if not files:
+        stored = self.store.analyst_ratings()
+        if not stored:
             raise ApiError(409, "nothing to export: no one has rated yet")
+        files, left_out = exportable(stored, self.evidence_ids, self.leaf_ids)
         with tempfile.TemporaryDirectory(prefix="argmap-export-") as folder:
-            paths = []
+            written: dict[Path, AnalystRatings] = {}
             for number, item in enumerate(files):
                 path = Path(folder) / f"{number:04d}-{item.path.name}"
                 path.write_text(
                     ratings_yaml(item, self.evidence_ids, self.leaf_ids, self.digest),
                     encoding="utf-8",
                 )
-                paths.append(path)
-            try:
-                lines, warnings = merge_ratings(paths, self.folder)
-            except CaseError as err:
-                raise ApiError(409, format_problems(err.problems)) from None
+                written[path] = item
+            lines: list[str] = []
+            warnings: list[Problem] = []
+            while written:
+                try:
+                    lines, warnings = merge_ratings(list(written), self.folder)
+                    break
+                except CaseError as err:
+                    # A file of ours the loader refuses after all is left out, and the rest
+                    # exported; a problem in the case's own files stops the export.
+                    refused = {problem.file for problem in err.problems}
+                    if not refused or not refused <= written.keys():
+                        raise ApiError(409, format_problems(err.problems)) from None
+                    for problem in err.problems:
+                        item = written[problem.file]
+                        left_out.append(
+                            f"{_shown(item.analyst)}, round {item.round}: every cell "
+                            f"({problem.field or 'file'}: {problem.message})"
+                        )
+                    for path in refused:
+                        del written[path]
         answer: dict[str, Any] = {
             "lines": [re.sub(r"^\S*argmap-export-[^/]*/\d{4}-", "", line) for line in lines],
             "warnings": [p.message for p in warnings],
+            "left_out": left_out,
         }
         try:
             html = build_report(load_case(self.folder))
@@ -179,6 +251,51 @@ class WorkshopServer:
         except ArgmapError as err:
             answer["report_error"] = str(err)
         return answer
+
+
+def exportable(
+    files: list[AnalystRatings], evidence_ids: tuple[str, ...], leaf_ids: tuple[str, ...]
+) -> tuple[list[AnalystRatings], list[str]]:
+    """The stored ratings without what ratings files cannot hold (a name or a reason that
+    breaks the text rule, a vote that is no rating, a cell the case does not have), and a
+    line for each thing left out. The server refuses all of these when they are sent; a
+    database written by an older version, or by hand, may still hold them."""
+    evidence, leaves = set(evidence_ids), set(leaf_ids)
+    kept: list[AnalystRatings] = []
+    left_out: list[str] = []
+    for item in files:
+        who = f"{_shown(item.analyst)}, round {item.round}"
+        try:
+            checked_name(item.analyst)
+        except ArgmapError as err:
+            left_out.append(f"{who}: every cell ({err})")
+            continue
+        ratings: dict[str, dict[str, str]] = {}
+        rationale: dict[str, dict[str, str]] = {}
+        outside: dict[tuple[str, str], None] = {}  # cells not in the case, in order, once
+        for eid, cells in item.ratings.items():
+            for hid, vote in cells.items():
+                if eid not in evidence or hid not in leaves:
+                    outside[eid, hid] = None
+                elif vote not in VOTES:
+                    left_out.append(f"{who}: {eid} / {hid} ('{_shown(vote)}' is not a rating)")
+                else:
+                    ratings.setdefault(eid, {})[hid] = vote
+        for eid, cells in item.rationale.items():
+            for hid, why in cells.items():
+                if eid not in evidence or hid not in leaves:
+                    outside[eid, hid] = None
+                    continue
+                try:
+                    reason = _REASON.validate_python(why)
+                except ValidationError as err:
+                    left_out.append(f"{who}: the reason for {eid} / {hid} ({_message(err)})")
+                else:
+                    rationale.setdefault(eid, {})[hid] = reason
+        left_out += [f"{who}: {_shown(e)} / {_shown(h)} (not in the case)" for e, h in outside]
+        if ratings or rationale:
+            kept.append(replace(item, ratings=ratings, rationale=rationale))
+    return kept, left_out
 
 
 def _latest_views(files: list[AnalystRatings]) -> list[Any]:
@@ -217,7 +334,13 @@ def ratings_yaml(
 # --- request checks -------------------------------------------------------------------
 
 
+# The ratings file's own types: what they accept is what a ratings file can hold.
 _NAME = TypeAdapter(AnalystName)
+_REASON = TypeAdapter(Reason)
+
+
+def _message(err: ValidationError) -> str:
+    return str(err.errors()[0]["msg"]).removeprefix("Value error, ")
 
 
 def checked_name(value: object) -> str:
@@ -227,14 +350,70 @@ def checked_name(value: object) -> str:
     try:
         return _NAME.validate_python(value)
     except ValidationError as err:
-        raise ArgmapError(f"name: {err.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+        raise ArgmapError(f"name: {_message(err)}") from None
 
 
-def _host_name(header: str) -> str:
-    """The host of a Host header, without the port ('[::1]:80' → '::1')."""
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else header
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+def checked_reason(value: object) -> str | None:
+    """A participant's reason for a rating, trimmed, as ratings files require it (None for
+    none); raises :class:`ArgmapError`."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ArgmapError("'why' must be text or null")
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > RATIONALE_LIMIT:
+        raise ArgmapError(f"a reason has at most {RATIONALE_LIMIT} characters")
+    try:
+        return _REASON.validate_python(value)
+    except ValidationError as err:
+        raise ArgmapError(f"a reason {_message(err)}") from None
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """Something a client sent, fit to quote in a message: cleaned (no control characters,
+    no lone surrogates) and cut short."""
+    return clean_text(str(value))[:limit]
+
+
+_HOST = re.compile(
+    r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?))"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+
+
+def parse_host(header: str) -> tuple[str, int | None] | None:
+    """The host (lowercase; an IPv6 address without brackets) and port of a Host header,
+    or None unless the header is exactly a host and an optional numeric port.
+
+    >>> parse_host("LocalHost:8000"), parse_host("[::1]"), parse_host("localhost:evil.example")
+    (('localhost', 8000), ('::1', None), None)
+    >>> parse_host("127.0.0.1:8000@evil.example"), parse_host("localhost:70000")
+    (None, None)
+    """
+    found = _HOST.fullmatch(header.lower())
+    if found is None:
+        return None
+    port = int(found["port"]) if found["port"] else None
+    if port is not None and port > 65535:
+        return None
+    return found["ipv6"] or found["name"], port
+
+
+def _host_text(host: str, port: int | None) -> str:
+    """A parsed host as it goes into a URL: '[::1]:8000', 'localhost'."""
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
+def own_origin(request: Request) -> str:
+    """``scheme://host[:port]`` of the server as the client named it; the Host header has
+    been checked (by :class:`_Guard`) to be well-formed and an allowed host."""
+    parsed = parse_host(request.headers.get("host", ""))
+    if parsed is None:  # _Guard lets no such request through
+        raise ApiError(400, "bad Host header")
+    return f"{request.url.scheme}://{_host_text(*parsed)}"
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -243,14 +422,19 @@ async def _json_body(request: Request) -> dict[str, Any]:
     if declared is not None and (not declared.isdigit() or int(declared) > BODY_LIMIT):
         raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > BODY_LIMIT:
-            raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > BODY_LIMIT:
+                raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
+    except ClientDisconnect:
+        raise ApiError(400, "the request was cut off") from None
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "the request body is not JSON") from None
+    except RecursionError:  # json's parser recurses once per bracket
+        raise ApiError(400, "the request body is not JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ApiError(400, "the request body must be a JSON object")
     return data
@@ -263,8 +447,7 @@ def _check_post(request: Request, csrf: str) -> None:
         raise ApiError(415, "send JSON (Content-Type: application/json)")
     origin = request.headers.get("origin")
     if origin is not None:
-        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-        if origin != own:
+        if origin != own_origin(request):
             raise ApiError(403, "cross-origin request refused")
     elif request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         raise ApiError(403, "cross-site request refused")
@@ -276,7 +459,7 @@ def _check_post(request: Request, csrf: str) -> None:
 def _only_keys(data: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ApiError(422, f"unknown field(s): {', '.join(unknown)}")
+        raise ApiError(422, f"unknown field(s): {', '.join(_shown(key) for key in unknown)}")
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -308,9 +491,6 @@ def create_app(server: WorkshopServer) -> Starlette:
             raise ApiError(404, "unknown link")
         return found
 
-    def origin(request: Request) -> str:
-        return f"{request.url.scheme}://{request.headers['host']}"
-
     def page(template: str, nonce: str, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(nonce=nonce, **context)
         return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
@@ -320,7 +500,7 @@ def create_app(server: WorkshopServer) -> Starlette:
     async def participant_page(request: Request) -> Response:
         who = await run_in_threadpool(participant, request)
         current, revealed = await run_in_threadpool(store.state)
-        files = await run_in_threadpool(store.analyst_ratings, None, who.id)
+        files = await run_in_threadpool(server.ratings, None, who.id)
         context = sheet_context(case, who.name, current, files)
         nonce = secrets.token_urlsafe(16)
         mode = {
@@ -361,28 +541,22 @@ def create_app(server: WorkshopServer) -> Starlette:
         _only_keys(data, {"evidence", "hypothesis", "vote", "why"})
         evidence, hypothesis = _text(data, "evidence"), _text(data, "hypothesis")
         if evidence not in server.evidence_ids:
-            raise ApiError(422, f"'{evidence[:60]}' is not an evidence item of the case")
+            raise ApiError(422, f"'{_shown(evidence)}' is not an evidence item of the case")
         if hypothesis not in server.leaf_ids:
             known = {h.id for h in case.hypotheses}
             raise ApiError(
                 422,
-                f"'{hypothesis[:60]}' has sub-hypotheses and is not rated itself"
+                f"'{_shown(hypothesis)}' has sub-hypotheses and is not rated itself"
                 if hypothesis in known
-                else f"'{hypothesis[:60]}' is not a hypothesis of the case",
+                else f"'{_shown(hypothesis)}' is not a hypothesis of the case",
             )
         vote = data.get("vote")
         if vote is not None and vote not in VOTES:
             raise ApiError(422, f"a rating is one of {', '.join(VOTES)} (or null to clear it)")
-        why = data.get("why")
-        if why is not None:
-            if not isinstance(why, str):
-                raise ApiError(422, "'why' must be text or null")
-            why = why.strip() or None
-        if why is not None:
-            if len(why) > RATIONALE_LIMIT:
-                raise ApiError(422, f"a reason has at most {RATIONALE_LIMIT} characters")
-            if _CONTROL.search(why):
-                raise ApiError(422, "a reason must not contain control characters")
+        try:
+            why = checked_reason(data.get("why"))
+        except ArgmapError as err:
+            raise ApiError(422, str(err)) from None
         try:
             saved_round = await run_in_threadpool(
                 store.save_cell, who.id, evidence, hypothesis, vote, why
@@ -418,7 +592,7 @@ def create_app(server: WorkshopServer) -> Starlette:
             ctx=_Page(case.title, case.question, view),
             round=current,
             revealed=revealed,
-            links=[(p.name, f"{origin(request)}/p/{p.token}") for p in people],
+            links=[(p.name, f"{own_origin(request)}/p/{p.token}") for p in people],
             version=__version__,
             data=data,
         )
@@ -440,7 +614,7 @@ def create_app(server: WorkshopServer) -> Starlette:
         except ArgmapError as err:
             status_code = 409 if "already invited" in str(err) else 422
             raise ApiError(status_code, str(err)) from None
-        link = f"{origin(request)}/p/{added.token}"
+        link = f"{own_origin(request)}/p/{added.token}"
         return JSONResponse({"name": added.name, "link": link}, status_code=201)
 
     async def reveal(request: Request) -> Response:
@@ -515,6 +689,8 @@ class _Page:
 
 
 def _error(request: Request, status: int, message: str) -> Response:
+    # A message quotes what the client sent; a lone surrogate in it would not encode.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, status_code=status)
     return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
@@ -540,8 +716,9 @@ DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'"
 
 
 class _Guard:
-    """Refuses requests for unknown Host names (DNS rebinding) and adds the security
-    headers to every response."""
+    """Refuses requests whose Host header is not exactly a host and a port (400) or names
+    an unknown host (421, against DNS rebinding), and adds the security headers to every
+    response."""
 
     def __init__(self, app: Any, allowed_hosts: tuple[str, ...]) -> None:
         self.app = app
@@ -556,11 +733,18 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        host = _host_name(headers.get(b"host", b"").decode("latin-1")).lower()
-        if "*" not in self.allowed and host not in self.allowed:
-            response = JSONResponse({"error": "unknown host"}, status_code=421)
-            await response(scope, receive, self._with_headers(send))
+        hosts = [value for name, value in scope.get("headers", []) if name == b"host"]
+        parsed = parse_host(hosts[0].decode("latin-1")) if len(hosts) == 1 else None
+        refusal = None
+        if parsed is None:
+            refusal = JSONResponse(
+                {"error": "the Host header must be a host name or address and an optional port"},
+                status_code=400,
+            )
+        elif "*" not in self.allowed and parsed[0] not in self.allowed:
+            refusal = JSONResponse({"error": "unknown host"}, status_code=421)
+        if refusal is not None:
+            await refusal(scope, receive, self._with_headers(send))
             return
         await self.app(scope, receive, self._with_headers(send))
 
@@ -590,19 +774,6 @@ def _link_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    try:
-        family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0][0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-    except OSError as err:
-        raise ArgmapError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    sock.setblocking(False)
-    return sock
-
-
 def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServer:
     """Load the case and open (or create) the workshop database."""
     loaded = load_case(folder)
@@ -622,14 +793,22 @@ def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServ
 
 
 def serve(
-    folder: Path, *, host: str, port: int, db: Path, echo: Callable[[str], None] | None = None
+    folder: Path,
+    *,
+    host: str,
+    port: int,
+    db: Path,
+    echo: Callable[[str], None] | None = None,
+    limits: Limits = Limits(),
 ) -> None:
     """Run the server until interrupted; the first line printed is the facilitator's link."""
     import uvicorn
 
+    from .connections import guarded_protocol, listen
+
     server = open_server(folder, db, host)
     known = server.store.meta("case_digest")
-    sock = _listen(host, port)
+    sock = listen(host, port, limits.connection_cap())
     bound = sock.getsockname()[1]
     base = f"http://{_link_host(host)}:{bound}"
     server.store.set_meta("base_url", base)
@@ -652,6 +831,9 @@ def serve(
         print(note, file=sys.stderr, flush=True)
     config = uvicorn.Config(
         create_app(server),
+        http=guarded_protocol(request_timeout=limits.request_timeout, listener=sock),
+        h11_max_incomplete_event_size=HEADER_LIMIT,
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         log_level="warning",
         access_log=False,  # the log would hold everyone's secret links
         lifespan="off",

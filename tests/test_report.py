@@ -414,3 +414,18 @@ def test_cases_with_too_few_hypotheses_still_score_and_report(
         assert result.exit_code == 0, result.output
     soup = BeautifulSoup((tmp_path / "r.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.find(id="argument-map").find("svg") is not None
+
+
+def test_the_printed_page_is_static_and_painted_only_for_print(write_case, runner, tmp_path):
+    from argmap.render.pdf import _printable
+
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(write_case()), "-o", str(out)]).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    printed = BeautifulSoup(_printable(html), "html.parser")
+    assert BeautifulSoup(html, "html.parser").find("script") is not None
+    assert printed.find("script") is None  # nothing runs, so nothing changes while printing
+    assert all(d.has_attr("open") for d in printed.find_all("details"))
+    rules = " ".join(style.get_text() for style in printed.find_all("style"))
+    assert "@media screen { body { display: none !important; } }" in rules
+    assert "content-visibility: visible !important" in rules

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .yamlfile import NOT_TEXT
-
 __all__ = [
     "MAX_ID_LENGTH",
+    "NOT_TEXT",
     "SLUG_PATTERN",
     "UniqueIds",
     "clean_text",
@@ -26,6 +25,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """What an id of a case looks like: lowercase ASCII letters, digits and '-'."""
 MAX_ID_LENGTH = 60
 """The longest id an importer makes from a title (an id written by hand may be longer)."""
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What a case file cannot hold: what YAML refuses in a file (C0 controls but tab, line feed
+and carriage return; DEL; C1 controls but NEL; lone surrogates; U+FFFE, U+FFFF)."""
 _SLUG = re.compile(SLUG_PATTERN)
 _CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -109,12 +111,9 @@ class UniqueIds:
 
 def first_not_text(text: str) -> str | None:
     """The first character of ``text`` that a case file cannot hold, or None if there is
-    none: the one rule for text. The YAML reader refuses these characters in every file;
-    the ratings files' model and the workshop server refuse them through this function, so
-    that nothing the server takes can stop an export.
-
-    The characters are those YAML refuses in a file (C0 controls but tab, line feed and
-    carriage return; DEL; C1 controls but NEL; lone surrogates; U+FFFE and U+FFFF).
+    none (:data:`NOT_TEXT`): the one rule for text. The YAML reader refuses such a character
+    in any file through this function, and so do the ratings files' model and the workshop
+    server, so that nothing the server takes can stop an export.
 
     >>> first_not_text("tab\\t, NEL\\x85, line\\u2028separator"), first_not_text("CSI \\x9b[2J")
     (None, '\\x9b')

@@ -19,7 +19,9 @@ import yaml
 
 from .problems import CaseError
 from .rules import problem
+from .text import NOT_TEXT, first_not_text
 
+# NOT_TEXT is defined with the rule for text (argmap.text) and kept here for its users.
 __all__ = ["NOT_TEXT", "YamlDocument", "read_yaml"]
 
 try:
@@ -29,10 +31,6 @@ except AttributeError:  # PyYAML built without libyaml
 
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
-# What YAML itself refuses in a file (C0 controls but tab, line feed and carriage return;
-# DEL; C1 controls but NEL; surrogates; U+FFFE, U+FFFF), let in through a double-quoted
-# escape such as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
-NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted; case files need a handful of levels."""
 Loc = tuple[str | int, ...]
@@ -125,11 +123,11 @@ def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
         # the pure-Python one as None; quoted '' and "" stay empty strings.
         if node.value == "" and not node.style:
             return None
-        bad = NOT_TEXT.search(node.value)
-        if bad:
-            raise _refuse(
-                path, node.start_mark.line + 1, "control_escape", code=f"{ord(bad.group()):04X}"
-            )
+        # What YAML refuses in a file can still come in through a double-quoted escape such
+        # as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
+        bad = first_not_text(node.value)
+        if bad is not None:
+            raise _refuse(path, node.start_mark.line + 1, "control_escape", code=f"{ord(bad):04X}")
         return node.value
     if depth >= MAX_DEPTH:
         raise _refuse(path, node.start_mark.line + 1, "too_deep", depth=MAX_DEPTH)

@@ -308,3 +308,66 @@ def test_graphviz_failure_is_reported_without_traceback(write_case, runner, tmp_
     assert result.stderr.startswith("argmap: error: Graphviz")
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.svg").exists()
+
+
+def _chain_case(folder: Path, length: int) -> Path:
+    """``length`` arguments chained premise to premise, each supporting the hypothesis: the
+    shape that makes Graphviz's layout take minutes when drawn whole."""
+    lines = [
+        "title: Chain",
+        "question: Does it hold?",
+        "hypotheses:",
+        "  - {id: h1, title: H1, statement: One.}",
+        "  - {id: other, title: Other, statement: Something else.}",
+        "statements:",
+        "  - {id: s0, text: Start., assumed: true}",
+        "  - {id: loose, text: Linked to nothing.}",
+        "arguments:",
+    ]
+    for i in range(length):
+        premise = "s0" if i == 0 else f"a{i - 1}"
+        lines.append(f"  - {{id: a{i}, claim: Step {i}., premises: [{premise}], supports: h1}}")
+    (folder / "hypotheses").mkdir(parents=True)
+    (folder / "evidence").mkdir()
+    (folder / "hypotheses" / "case.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "evidence" / "evidence.yaml").write_text("evidence: []\n", encoding="utf-8")
+    return folder
+
+
+def test_a_large_argument_map_draws_what_is_closest_to_the_hypotheses(tmp_path):
+    from argmap.render.dot import ARGUMENT_MAP_MAX_NODES, argument_map_nodes
+
+    case = load_case(_chain_case(tmp_path / "chain", 400)).case
+    order = argument_map_nodes(case, None)
+    assert order[:3] == ["a0", "a1", "a2"]  # each supports h1 directly: all at distance one
+    assert order[-1] == "loose"  # linked to no hypothesis: last
+    drawn = argument_map_nodes(case)
+    assert len(drawn) == ARGUMENT_MAP_MAX_NODES
+    dot = argument_map(case)
+    assert f"Showing {ARGUMENT_MAP_MAX_NODES} of 402 statements, arguments" in dot
+    assert "a149 [" in dot and "a150 [" not in dot and "a150 ->" not in dot
+    assert "nslimit=2" in dot  # a large map lays out on a budget
+    small = argument_map(load_case(_chain_case(tmp_path / "short", 10)).case)
+    assert "Showing" not in small and "nslimit" not in small
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_a_long_chain_of_arguments_is_drawn_quickly(tmp_path, kind):
+    import subprocess
+    import sys
+
+    if kind == "system":
+        need_system_dot()
+    folder = _chain_case(tmp_path / "chain", 3000)
+    # A subprocess with a hang guard: minutes before the cap, a second or two with it.
+    result = subprocess.run(
+        [sys.executable, "-c", "from argmap.cli import main; main()", "diagram", str(folder)]
+        + ["--kind", "arguments"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "ARGMAP_DOT": kind},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Showing 150 of 3002" in result.stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections import deque
 from collections.abc import Iterable, Mapping
 
 import graphviz
@@ -19,7 +20,15 @@ from ..model import Case, Evidence, Hypothesis
 from ..scoring import Scores
 from ..vocabulary import VOCABULARY
 
-__all__ = ["EDGE_STYLES", "LABEL_STYLES", "argument_map", "drawn_evidence", "evidence_map"]
+__all__ = [
+    "ARGUMENT_MAP_MAX_NODES",
+    "EDGE_STYLES",
+    "LABEL_STYLES",
+    "argument_map",
+    "argument_map_nodes",
+    "drawn_evidence",
+    "evidence_map",
+]
 
 FONT = "Helvetica,Arial,sans-serif"
 INK = "#1f2933"
@@ -238,6 +247,44 @@ def _used_evidence(case: Case) -> list[Evidence]:
     return [e for e in case.evidence if e.id in used]
 
 
+ARGUMENT_MAP_MAX_NODES = 150
+"""The argument map draws at most this many statements, arguments and evidence items (the
+hypotheses always): Graphviz's layout time grows much faster than the map, and a map of
+hundreds of nodes is unreadable anyway. `argmap evaluate` lists every node."""
+
+BOUNDED_LAYOUT_ABOVE = 110
+"""Above this many nodes, Graphviz's ranking and crossing minimisation get a work budget
+(:data:`BOUNDED_LAYOUT`): a chain of 200 arguments otherwise takes minutes to lay out."""
+BOUNDED_LAYOUT = {"nslimit": "2", "nslimit1": "2", "mclimit": "0.3"}
+
+
+def argument_map_nodes(case: Case, max_nodes: int | None = ARGUMENT_MAP_MAX_NODES) -> list[str]:
+    """The statements, arguments and evidence items the argument map draws, closest to the
+    hypotheses first: what bears on a hypothesis, then what bears on that, and so on (nodes
+    linked to no hypothesis last, in file order). At most ``max_nodes`` of them."""
+    bearing: dict[str, list[str]] = {}
+    for a in case.arguments:
+        bearing.setdefault(a.target, []).append(a.id)
+    premises = {a.id: a.premises for a in case.arguments}
+    candidates = [s.id for s in case.statements]
+    candidates += [a.id for a in case.arguments] + [e.id for e in _used_evidence(case)]
+    drawable = set(candidates)
+    order: dict[str, None] = {}
+    queue = deque(h.id for h in case.hypotheses)
+    seen = set(queue)
+    while queue:
+        node = queue.popleft()
+        if node in drawable:
+            order[node] = None
+        for nearer in (*bearing.get(node, ()), *premises.get(node, ())):
+            if nearer not in seen:
+                seen.add(nearer)
+                queue.append(nearer)
+    order.update(dict.fromkeys(candidates))  # unlinked nodes last, in file order
+    chosen = list(order)
+    return chosen if max_nodes is None else chosen[:max_nodes]
+
+
 LABEL_STYLES: dict[str, dict[str, str]] = {
     "in": {"fillcolor": "#d3f9d8", "color": "#1a7f37", "penwidth": "2.4", "line": "solid"},
     "out": {
@@ -266,13 +313,21 @@ def argument_map(
     case: Case,
     labels: Mapping[str, str] | None = None,
     reasons: Mapping[str, str] | None = None,
+    max_nodes: int | None = ARGUMENT_MAP_MAX_NODES,
 ) -> str:
     """Statements, arguments, evidence and hypotheses with the five relation kinds.
 
     With ``labels`` (node id → in, out or undecided, as :func:`argmap.evaluate.evaluate`
     gives), each node is filled and bordered by its label and names it; ``reasons``
-    (node id → text) become the nodes' tooltips.
+    (node id → text) become the nodes' tooltips. A map of more than ``max_nodes``
+    statements, arguments and items draws those closest to the hypotheses
+    (:func:`argument_map_nodes`) and says in its own caption how many it left out.
     """
+    total = len(case.statements) + len(case.arguments) + len(_used_evidence(case))
+    drawn = set(argument_map_nodes(case, max_nodes))
+    statements = [s for s in case.statements if s.id in drawn]
+    arguments = [a for a in case.arguments if a.id in drawn]
+    shown = drawn | set(case.hypothesis_by_id)
 
     def small(node: str, text: str) -> str:
         return f"{text} · {labels[node]}" if labels and node in labels else text
@@ -286,9 +341,20 @@ def argument_map(
         return attrs
 
     graph = _graph("argument_map", case.title)
-    targeted = frozenset(a.target for a in case.arguments if case.children.get(a.target))
+    if len(drawn) + len(case.hypotheses) > BOUNDED_LAYOUT_ABOVE:
+        graph.attr(**BOUNDED_LAYOUT)
+    if len(drawn) < total:
+        graph.attr(
+            label=_text(
+                f"Showing {len(drawn)} of {total} statements, arguments and evidence items: "
+                "those closest to the hypotheses. `argmap evaluate` lists them all."
+            ),
+            labelloc="t",
+            labeljust="l",
+        )
+    targeted = frozenset(a.target for a in arguments if case.children.get(a.target))
     _hypotheses(graph, "am", case, targeted)
-    for s in case.statements:
+    for s in statements:
         attrs = {"style": "filled", "fillcolor": STATEMENT_FILL, "tooltip": _text(s.text)}
         attrs.update(restyle(s.id, "filled"))
         graph.node(
@@ -299,7 +365,7 @@ def argument_map(
             id=f"am-{s.id}",
             **attrs,
         )
-    for a in case.arguments:
+    for a in arguments:
         attrs = {
             "style": "rounded,filled",
             "fillcolor": ARGUMENT_FILL,
@@ -314,7 +380,7 @@ def argument_map(
             id=f"am-{a.id}",
             **attrs,
         )
-    used = _used_evidence(case)
+    used = [e for e in _used_evidence(case) if e.id in drawn]
     for e in used:
         _evidence_node(graph, "am", e)
     if labels:
@@ -334,8 +400,8 @@ def argument_map(
                 graph.node(
                     e.id, _html_label(e.summary, small(e.id, kind)), **restyle(e.id, "filled")
                 )
-    for a in case.arguments:
-        for premise in a.premises:
+    for a in arguments:
+        for premise in (p for p in a.premises if p in shown):
             graph.edge(
                 premise,
                 a.id,
@@ -343,6 +409,8 @@ def argument_map(
                 tooltip=_text(f"{premise} is a premise of {a.id}"),
                 **EDGE_STYLES["premise"],
             )
+        if a.target not in shown:
+            continue
         relation = {"supports": "support", "attacks": "attack", "undercuts": "undercut"}[a.relation]
         graph.edge(
             a.id,
@@ -353,7 +421,7 @@ def argument_map(
         )
     for kind, key in (("contrary", "contrary"), ("contradictory", "contradicts")):
         for left, right in _pairs(
-            (s.id, other) for s in case.statements for other in getattr(s, key)
+            (s.id, other) for s in statements for other in getattr(s, key) if other in drawn
         ):
             graph.edge(
                 left,

@@ -32,7 +32,10 @@ def _escape(match: re.Match[str]) -> str:
     return repr(match.group())[1:-1]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the invisible marks that reorder text on a terminal (bidirectional
+# overrides and isolates: U+202E can make a file name read backwards).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def printable(text: str) -> str:
@@ -45,7 +48,7 @@ def printable(text: str) -> str:
     return _CONTROL_BUT_NEWLINE.sub(_escape, text)
 
 
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def _one_line(text: str, limit: int | None) -> str:
@@ -78,7 +81,7 @@ class Problem:
         >>> Problem("error", Path("e.yaml"), 3, "kind", "'a\\nb' is not allowed", "").format()
         "e.yaml:3: error: kind: 'a\\\\nb' is not allowed"
         """
-        where = f"{display_path(self.file)}:{self.line}"
+        where = f"{_one_line(display_path(self.file), None)}:{self.line}"
         field = _one_line(self.field, 200)
         message = _one_line(self.message, MESSAGE_LIMIT)
         head = f"{where}: {self.severity}: {field + ': ' if field else ''}{message}"

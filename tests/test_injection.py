@@ -28,7 +28,7 @@ from argmap.cli import main
 from argmap.load import load_case
 from argmap.model import Case
 
-from .conftest import write_case_files
+from .conftest import EVIDENCE, write_case_files
 from .interchange import (
     ARABIC,
     EMOJI,
@@ -333,3 +333,35 @@ def test_error_messages_cannot_drive_the_terminal(write_case, tmp_path, fmt, nam
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "Traceback" not in result.output
+    assert "\u202e" not in result.output
+
+
+REVERSE = "\u202e"  # right-to-left override: makes what follows read backwards
+
+
+def test_file_names_and_keys_cannot_drive_the_terminal(write_case):
+    # A file named with terminal codes, holding a key with a bidi override: `check` names both.
+    case = write_case({"evidence/evidence.yaml": None})
+    hostile = case / "evidence" / f"ev{CLEAR_AND_RETITLE}{REVERSE}lmay.yaml"
+    hostile.write_text(
+        EVIDENCE.replace("    credibility: high\n", f"    cred{REVERSE}ibility: high\n"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", str(case)])
+    assert result.exit_code == 1, result.output
+    assert "ibility" in result.stderr and "lmay.yaml" in result.stderr  # named, but inert
+    for code in ("\x1b", "\x07", REVERSE):
+        assert code not in result.output
+    assert "\\u202e" in result.stderr and "\\x1b" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv"])
+def test_bidi_overrides_in_imported_ids_are_shown_escaped(write_case, tmp_path, fmt):
+    path = tmp_path / "matrix.csv"
+    path.write_text(
+        f"id,summary,kind,source,credibility,relevance,accident\nvan{REVERSE}x,x,,,,,\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["import", fmt, str(path), "--into", str(write_case())])
+    assert result.exit_code == 1, result.output
+    assert REVERSE not in result.output and "\\u202e" in result.stderr

@@ -1758,6 +1758,15 @@ def test_no_warnings_while_a_file_has_problems(write_case):
 # --- the rules: one table -------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("module", ["argmap.rules", "argmap.load", "argmap.priors"])
+def test_doctests(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0 and result.attempted > 0
+
+
 def test_the_model_raises_rules_by_type():
     from pydantic import ValidationError
 

@@ -29,7 +29,12 @@ from .weighing import (
     estimative_term,
 )
 
-__all__ = ["Assessment", "assess", "weighing_input"]
+__all__ = [
+    "Assessment",
+    "assess",
+    "assessment_json",
+    "weighing_input",
+]
 
 
 def weighing_input(

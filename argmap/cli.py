@@ -25,6 +25,11 @@ from .problems import (
     printable,
 )
 
+__all__ = [
+    "EXPORT_FORMATS",
+    "main",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CASE_ARGUMENT = click.argument(

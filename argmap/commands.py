@@ -20,7 +20,20 @@ if TYPE_CHECKING:
     from .model import Case
     from .scoring import Scores
 
-__all__ = ["check", "diagram", "report", "schema", "score", "scaffold"]
+__all__ = [
+    "check",
+    "diagram",
+    "evaluate",
+    "export_case",
+    "export_case_files",
+    "import_file",
+    "report",
+    "scaffold",
+    "schema",
+    "score",
+    "workshop_merge",
+    "workshop_sheet",
+]
 
 
 def load(folder: Path) -> LoadResult:

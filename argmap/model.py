@@ -22,20 +22,31 @@ from .text import SLUG_PATTERN
 from .vocabulary import CASE_CODES, DEFAULT_LIKELIHOODS, VOCABULARY, Rating, ScaleRating, or_list
 
 __all__ = [
+    "CASE_KEYS",
+    "DEFAULT_LIKELIHOODS",
+    "RATINGS",
+    "RATING_NAMES",
+    "RELIABILITY_NAMES",
     "SLUG_PATTERN",
+    "STANDARDS",
+    "STANDARD_NAMES",
     "Argument",
     "Case",
+    "EvaluationSettings",
     "Evidence",
     "EvidenceFile",
-    "EvaluationSettings",
-    "Hypothesis",
     "HypothesesFile",
+    "Hypothesis",
     "QuoteSpan",
     "Rating",
+    "Scoring",
+    "Slug",
     "Source",
     "Standard",
     "Statement",
+    "Text",
     "Weighing",
+    "is_catch_all",
 ]
 
 RATINGS: tuple[str, ...] = CASE_CODES

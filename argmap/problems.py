@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ArgmapError", "CaseError", "Problem", "display_path", "format_problems", "printable"]
+__all__ = [
+    "ArgmapError",
+    "CaseError",
+    "Problem",
+    "Severity",
+    "display_path",
+    "format_problems",
+    "printable",
+]
 
 Severity = Literal["error", "warning"]
 

@@ -27,8 +27,10 @@ from .yamlfile import Loc, YamlDocument
 
 __all__ = [
     "DONT_KNOW",
+    "RATINGS_FOLDER",
     "VOTES",
     "VOTE_NAMES",
+    "AnalystName",
     "AnalystRatings",
     "AnalystView",
     "RatingsFile",

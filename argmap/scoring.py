@@ -19,7 +19,16 @@ import numpy.typing as npt
 from .model import Case
 from .vocabulary import VOCABULARY
 
-__all__ = ["Matrix", "Scores", "score_case", "TIE_TOLERANCE"]
+__all__ = [
+    "PARC_WEIGHT",
+    "TIE_TOLERANCE",
+    "Matrix",
+    "Scores",
+    "diagnosticity",
+    "score_case",
+    "scores_json",
+    "significant",
+]
 
 TIE_TOLERANCE = 1e-9
 PARC_WEIGHT = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}

@@ -21,14 +21,22 @@ import numpy.typing as npt
 from .vocabulary import DEFAULT_LIKELIHOODS, SCALE_CODES, VOCABULARY
 
 __all__ = [
+    "CODE",
+    "DEFAULT_DRAWS",
     "DEFAULT_LIKELIHOODS",
+    "DEFAULT_SEED",
     "ESTIMATIVE_TERMS",
+    "LEVEL",
+    "NEUTRAL",
+    "STEPS",
     "Change",
     "MonteCarlo",
     "Sensitivity",
     "Weighing",
     "WeighingInput",
     "estimative_term",
+    "log_likelihood_table",
+    "top_mask",
 ]
 
 FloatArray = npt.NDArray[np.float64]

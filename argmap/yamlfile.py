@@ -22,7 +22,13 @@ from .rules import problem
 from .text import NOT_TEXT, first_not_text
 
 # NOT_TEXT is defined with the rule for text (argmap.text) and kept here for its users.
-__all__ = ["NOT_TEXT", "YamlDocument", "read_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "NOT_TEXT",
+    "Loc",
+    "YamlDocument",
+    "read_yaml",
+]
 
 try:
     _Loader: type = yaml.CSafeLoader

@@ -3,3 +3,5 @@
 Nothing here reads case files; the Graphviz binary is reached only through
 :mod:`argmap.render.engine`.
 """
+
+__all__: list[str] = []

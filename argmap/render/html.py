@@ -31,7 +31,14 @@ from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
 from ..weighing import estimative_term
 from .dot import EDGE_STYLES, LABEL_STYLES
 
-__all__ = ["ReportContext", "render_report", "report_context", "template_dirs"]
+__all__ = [
+    "MATRIX_MAX_ROWS",
+    "ReportContext",
+    "environment",
+    "render_report",
+    "report_context",
+    "template_dirs",
+]
 
 MATRIX_MAX_ROWS = 2000
 """The static matrix and evidence list show at most this many items, most diagnostic first."""

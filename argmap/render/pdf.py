@@ -21,7 +21,11 @@ from pathlib import Path
 from ..extras import require
 from ..problems import ArgmapError
 
-__all__ = ["find_chromium", "html_to_pdf"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "find_chromium",
+    "html_to_pdf",
+]
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = (

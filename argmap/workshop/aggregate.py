@@ -42,6 +42,8 @@ from ..vocabulary import DONT_KNOW, NOT_APPLICABLE, SCALE_CODES, VOCABULARY
 __all__ = [
     "BAND_NAMES",
     "CODE_VOTE",
+    "DK",
+    "NO_BAND",
     "VOTE_CODE",
     "Analyst",
     "Workshop",

@@ -55,11 +55,13 @@ if TYPE_CHECKING:
     from .view import WorkshopView
 
 __all__ = [
+    "BODY_LIMIT",
     "DEFAULT_DB",
     "Limits",
     "WorkshopServer",
     "create_app",
     "invite",
+    "open_server",
     "parse_host",
     "ratings_yaml",
     "serve",
@@ -798,7 +800,6 @@ def serve(
     host: str,
     port: int,
     db: Path,
-    echo: Callable[[str], None] | None = None,
     limits: Limits = Limits(),
 ) -> None:
     """Run the server until interrupted; the first line printed is the facilitator's link."""

@@ -27,7 +27,14 @@ from ..ratingsfile import (
 )
 from ..vocabulary import VOCABULARY, RatingCode
 
-__all__ = ["SheetContext", "render_sheet", "sheet_context", "sheet_digest"]
+__all__ = [
+    "EXPLAIN",
+    "RATIONALE_LIMIT",
+    "SheetContext",
+    "render_sheet",
+    "sheet_context",
+    "sheet_digest",
+]
 
 EXPLAIN = tuple(r.code for r in VOCABULARY if r.strong)
 """Ratings the sheet asks a reason for, as the strongest claims in the matrix."""

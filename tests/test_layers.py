@@ -18,7 +18,7 @@ PACKAGE = REPO / "argmap"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Vocabulary and errors: what every module may use.
-    ("argmap", "argmap.problems", "argmap.extras", "argmap.vocabulary"),
+    ("argmap", "argmap.problems", "argmap.extras", "argmap.rules", "argmap.vocabulary"),
     # The case model and the plumbing to read and write files.
     (
         "argmap.model",

@@ -14,11 +14,10 @@ skipped (never guessed at) when a broken file or item might change its answer.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -44,6 +43,7 @@ from .problems import CaseError, Problem
 from .quotes import Comparisons, SourceText
 from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .rules import PYDANTIC_TYPES, RULES, problem
+from .text import Suggestions
 from .vocabulary import VOCABULARY
 from .yamlfile import MAX_DEPTH, Loc, YamlDocument, read_yaml
 
@@ -51,10 +51,6 @@ __all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_docu
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
-SUGGESTION_BUDGET = 200_000
-"""Most candidate names compared for the "did you mean" of one load, all suggestions
-together (about half a second): a handful of typos each get one; thousands of unknown ids
-get a suggestion until the budget is spent, not minutes of comparisons."""
 
 QUOTE_HINT_BUDGET = 160_000_000
 """Most characters compared (source × quote) to find the closest passages of the quotes
@@ -78,25 +74,6 @@ def case_files(folder: Path, part: str) -> list[Path]:
         (p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()),
         key=lambda p: p.name,
     )
-
-
-class _Suggestions:
-    """'did you mean …?' for unknown names, within :data:`SUGGESTION_BUDGET`."""
-
-    def __init__(self, budget: int = SUGGESTION_BUDGET):
-        self.left = budget
-        # Candidate collection (by id, kept alive here so the id stays its own) → name → text.
-        self._found: dict[int, tuple[Collection[str], dict[str, str]]] = {}
-
-    def __call__(self, name: str, known: Collection[str]) -> str:
-        _, found = self._found.setdefault(id(known), (known, {}))
-        if name not in found:
-            if len(known) > self.left:
-                return ""
-            self.left -= len(known)
-            close = difflib.get_close_matches(name, list(known), n=1)
-            found[name] = f"did you mean '{close[0]}'? " if close else ""
-        return found[name]
 
 
 # --- one file against its model: pydantic's errors as located problems --------------------
@@ -185,7 +162,7 @@ def _rule_of(error: Any, name: str) -> str:
 
 
 def _schema_problem(
-    doc: YamlDocument, model: type[BaseModel], error: Any, loc: Loc, suggest: _Suggestions
+    doc: YamlDocument, model: type[BaseModel], error: Any, loc: Loc, suggest: Suggestions
 ) -> Problem:
     """One pydantic error as a problem: its rule looked up by type, located at its line."""
     # The key the value belongs to: `tags`, not the item number, for `tags[1]`.
@@ -210,7 +187,7 @@ def _error_loc(error: Any) -> Loc:
 
 
 def _validate(
-    doc: YamlDocument, model: type[BaseModel], suggest: _Suggestions
+    doc: YamlDocument, model: type[BaseModel], suggest: Suggestions
 ) -> tuple[BaseModel | None, list[Problem], list[Loc]]:
     """The validated model, or None with every problem and where each one is."""
     try:
@@ -229,7 +206,7 @@ def validate_document(
     doc: YamlDocument, model: type[BaseModel]
 ) -> tuple[BaseModel | None, list[Problem]]:
     """Validate a parsed file against a model: the model, or every problem located at its line."""
-    validated, found, _ = _validate(doc, model, _Suggestions())
+    validated, found, _ = _validate(doc, model, Suggestions())
     return validated, found
 
 
@@ -285,7 +262,7 @@ class _Origin:
 class _Report:
     """Collects the problems the checks across files find."""
 
-    suggest: _Suggestions
+    suggest: Suggestions
     problems: list[Problem] = field(default_factory=list)
 
     def add(
@@ -949,7 +926,7 @@ def load_case(folder: Path | str) -> LoadResult:
     if not hyp_files:
         raise CaseError([problem("no_hypotheses_files", folder / "hypotheses", 1)])
 
-    suggest = _Suggestions()
+    suggest = Suggestions()
     problems: list[Problem] = []  # of single files: reading them, and their models
     reads: list[_Read] = []
     case_root = folder.resolve()

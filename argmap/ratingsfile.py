@@ -9,7 +9,6 @@ nothing heavier than the model, so that loading a case stays fast.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -21,7 +20,8 @@ from pydantic import AfterValidator, Field
 
 from .model import Slug, Text, _Strict
 from .problems import Problem
-from .text import first_not_text, slugify
+from .rules import problem, rule_error
+from .text import Suggestions, first_not_text, slugify
 from .vocabulary import CASE_CODES, DONT_KNOW, VOCABULARY, VOTE_CODES, Vote
 from .yamlfile import Loc, YamlDocument
 
@@ -56,18 +56,18 @@ def _case_text(value: str) -> str:
     # it first, with the same rule); text from elsewhere, such as the workshop server, does.
     bad = first_not_text(value)
     if bad is not None:
-        raise ValueError(f"must not contain the control character U+{ord(bad):04X}")
+        raise rule_error("control_escape", code=f"{ord(bad):04X}")
     return value
 
 
 def _one_line_name(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise rule_error("blank")
     _case_text(value)
     if "\n" in value or "\r" in value:
-        raise ValueError("an analyst's name is one line")
+        raise rule_error("analyst_name_lines")
     if len(value.strip()) > NAME_LIMIT:
-        raise ValueError(f"an analyst's name has at most {NAME_LIMIT} characters")
+        raise rule_error("analyst_name_long", limit=NAME_LIMIT)
     return " ".join(value.split())
 
 
@@ -281,11 +281,6 @@ def _field(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean '{close[0]}'? " if close else ""
-
-
 def check_ratings(
     files: Sequence[tuple[YamlDocument, RatingsFile]],
     *,
@@ -297,11 +292,10 @@ def check_ratings(
     """Cross-check parsed ratings files against the case: ids exist, one file per analyst
     and round. Returns the files (when there are no errors) and the problems found."""
     problems: list[Problem] = []
+    suggest = Suggestions()
 
-    def add(
-        severity: Literal["error", "warning"], doc: YamlDocument, loc: Loc, message: str, hint: str
-    ) -> None:
-        problems.append(Problem(severity, doc.path, doc.line_of(loc), _field(loc), message, hint))
+    def add(rule_type: str, doc: YamlDocument, loc: Loc, **context: str | int) -> None:
+        problems.append(problem(rule_type, doc.path, doc.line_of(loc), _field(loc), **context))
 
     leaves = set(leaf_ids)
     seen: dict[tuple[str, int], YamlDocument] = {}
@@ -316,43 +310,44 @@ def check_ratings(
             except ValueError:
                 where = first.path.name
             add(
-                "error",
+                "ratings_round_twice",
                 doc,
                 ("analyst",),
-                f"{model.analyst}'s round {model.round} ratings are already in {where}",
-                "keep one file per analyst and round: merge the two, or set 'round:'",
+                analyst=model.analyst,
+                round=model.round,
+                where=where,
             )
             continue
         seen[(key, model.round)] = doc
         for part in ("ratings", "rationale"):
             for eid, cells in getattr(model, part).items():
                 if eid not in evidence_ids:
+                    suggestion = suggest(eid, evidence_ids)
                     add(
-                        "error",
+                        "ratings_unknown_evidence",
                         doc,
                         (part, eid),
-                        f"'{eid}' is not an evidence item of the case",
-                        _suggest(eid, evidence_ids) + f"keys under '{part}' are evidence ids",
+                        id=eid,
+                        part=part,
+                        suggestion=suggestion,
                     )
                     continue
                 for hid in cells:
                     if hid in leaves:
                         continue
                     if hid in hypothesis_ids:
-                        message = f"'{hid}' has sub-hypotheses and is not rated itself"
-                        hint = "rate its sub-hypotheses instead"
+                        add("ratings_rated_group", doc, (part, eid, hid), id=hid)
                     else:
-                        message = f"'{hid}' is not a hypothesis of the case"
-                        hint = _suggest(hid, leaf_ids) + "keys are ids of leaf hypotheses"
-                    add("error", doc, (part, eid, hid), message, hint)
+                        suggestion = suggest(hid, leaf_ids)
+                        add(
+                            "ratings_unknown_hypothesis",
+                            doc,
+                            (part, eid, hid),
+                            id=hid,
+                            suggestion=suggestion,
+                        )
         if not model.ratings and model.round == 1:
-            add(
-                "warning",
-                doc,
-                (),
-                "the file rates no cell",
-                "add 'ratings:' with evidence id → hypothesis id → rating",
-            )
+            add("ratings_rate_nothing", doc, ())
         docs[doc.path] = doc
         result.append(
             AnalystRatings(
@@ -370,11 +365,11 @@ def check_ratings(
     for change in round_changes(result):
         if change.why is None:
             add(
-                "warning",
+                "ratings_changed_silently",
                 docs[change.path],
                 ("ratings", change.evidence, change.hypothesis),
-                f"changed from {change.before} in round {change.from_round} to {change.after} "
-                "without a rationale",
-                "say why under 'rationale:' — the workshop report shows it beside the change",
+                before=change.before,
+                after=change.after,
+                from_round=change.from_round,
             )
     return result, problems

@@ -394,6 +394,52 @@ _TABLE = (
     ),
 )
 
+_TABLE += (
+    # --- analysts' ratings files (evidence/ratings/, argmap.ratingsfile) -----------------
+    Rule(
+        "analyst_name_lines",
+        "an analyst's name is one line",
+        "write the name on one line",
+    ),
+    Rule(
+        "analyst_name_long",
+        "an analyst's name has at most {limit} characters",
+        "shorten the name; initials will do",
+    ),
+    Rule(
+        "ratings_round_twice",
+        "{analyst}'s round {round} ratings are already in {where}",
+        "keep one file per analyst and round: merge the two, or set 'round:'",
+    ),
+    Rule(
+        "ratings_unknown_evidence",
+        "'{id}' is not an evidence item of the case",
+        "{suggestion}keys under '{part}' are evidence ids",
+    ),
+    Rule(
+        "ratings_rated_group",
+        "'{id}' has sub-hypotheses and is not rated itself",
+        "rate its sub-hypotheses instead",
+    ),
+    Rule(
+        "ratings_unknown_hypothesis",
+        "'{id}' is not a hypothesis of the case",
+        "{suggestion}keys are ids of leaf hypotheses",
+    ),
+    Rule(
+        "ratings_rate_nothing",
+        "the file rates no cell",
+        "add 'ratings:' with evidence id → hypothesis id → rating",
+        "warning",
+    ),
+    Rule(
+        "ratings_changed_silently",
+        "changed from {before} in round {from_round} to {after} without a rationale",
+        "say why under 'rationale:' — the workshop report shows it beside the change",
+        "warning",
+    ),
+)
+
 RULES: dict[str, Rule] = {rule.type: rule for rule in _TABLE}
 """Every rule, by type."""
 

@@ -7,13 +7,17 @@ This module imports nothing from the case model, so the model can import it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Collection
 
 __all__ = [
     "MAX_ID_LENGTH",
     "NOT_TEXT",
     "SLUG_PATTERN",
+    "SUGGESTION_BUDGET",
+    "Suggestions",
     "UniqueIds",
     "clean_text",
     "first_not_text",
@@ -130,3 +134,28 @@ def clean_text(text: str) -> str:
     'two lines\\ufffd'
     """
     return " ".join(NOT_TEXT.sub("\ufffd", text).split())
+
+
+SUGGESTION_BUDGET = 200_000
+"""Most candidate names compared for the "did you mean" of one load, all suggestions
+together (about half a second): a handful of typos each get one; thousands of unknown ids
+get a suggestion until the budget is spent, not minutes of comparisons."""
+
+
+class Suggestions:
+    """'did you mean …?' for unknown names, within :data:`SUGGESTION_BUDGET`."""
+
+    def __init__(self, budget: int = SUGGESTION_BUDGET):
+        self.left = budget
+        # Candidate collection (by id, kept alive here so the id stays its own) → name → text.
+        self._found: dict[int, tuple[Collection[str], dict[str, str]]] = {}
+
+    def __call__(self, name: str, known: Collection[str]) -> str:
+        _, found = self._found.setdefault(id(known), (known, {}))
+        if name not in found:
+            if len(known) > self.left:
+                return ""
+            self.left -= len(known)
+            close = difflib.get_close_matches(name, list(known), n=1)
+            found[name] = f"did you mean '{close[0]}'? " if close else ""
+        return found[name]

@@ -219,6 +219,8 @@ def test_ratings_files_load_with_the_case(write_case):
         ("ratings:\n  van: {accident: I}\n", 1, "analyst", "'analyst' is required"),
         ("analyst: A\nratngs: {}\n", 2, "ratngs", "unknown key 'ratngs'"),
         ("analyst: |\n  Two\n  lines\n", 1, "analyst", "an analyst's name is one line"),
+        ("analyst: ' '\n", 1, "analyst", "empty value"),
+        (f"analyst: {'A' * 81}\n", 1, "analyst", "an analyst's name has at most 80 characters"),
         ("analyst: A\nratings:\n  van: {accident: I}\n  van: {arson: C}\n", 4, "", None),
     ],
 )

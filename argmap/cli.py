@@ -419,7 +419,9 @@ def evaluate(case: Path, fmt: str) -> None:
     """Label every hypothesis, statement, argument and evidence item in, out or undecided.
 
     Grounded semantics with argument weights and proof standards (Carneades); JSON gives
-    {"labels": {id: label}, "reasons": {id: text}}. See docs/evaluation.md.
+    {"labels": {id: label}, "reasons": {id: text}, "hypotheses": {id: verdict}}, each
+    verdict with "unopposed": true when it is met with nothing against it. See
+    docs/evaluation.md.
     """
     from .commands import evaluate as run
 

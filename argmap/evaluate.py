@@ -133,6 +133,10 @@ class Verdict:
     """One sentence: which standard it meets and why."""
     assumed: bool = False
     """An assumed statement: in unless attacked, no standard applies."""
+    unopposed: bool = False
+    """Met with nothing against it that carries weight: no argument against it, or every
+    one out. The standard is met for want of opposition, not because the case for it is
+    strong; the sentence says so."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,33 @@ class Evaluation:
     """Every statement and hypothesis id → how it fares against the proof standards."""
     thresholds: Thresholds = field(default_factory=Thresholds)
     """The thresholds the verdicts used."""
+    hypotheses: tuple[str, ...] = ()
+    """The hypotheses' ids, in the order of ``verdicts``."""
 
-    def to_json(self) -> dict[str, dict[str, str]]:
-        """``{"labels": {id: label}, "reasons": {id: text}}``, for `argmap evaluate`."""
-        return {"labels": dict(self.labels), "reasons": dict(self.reasons)}
+    weighed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every statement and hypothesis id → the arguments whose weights its verdict reads:
+    those for and against it (undercutters are not weighed, only labelled)."""
+
+    def to_json(self) -> dict[str, dict]:
+        """``{"labels": {id: label}, "reasons": {id: text}, "hypotheses": {id: verdict}}``,
+        for `argmap evaluate`; a hypothesis's verdict has ``standard``, ``met``,
+        ``strongest``, ``unopposed`` and ``why``."""
+        hypotheses = {
+            node: {
+                "standard": verdict.standard,
+                "met": verdict.met,
+                "strongest": verdict.strongest,
+                "unopposed": verdict.unopposed,
+                "why": verdict.why,
+            }
+            for node, verdict in self.verdicts.items()
+            if node in self.hypotheses
+        }
+        return {
+            "labels": dict(self.labels),
+            "reasons": dict(self.reasons),
+            "hypotheses": hypotheses,
+        }
 
 
 def evaluate(case: Case, thresholds: Thresholds | None = None) -> Evaluation:
@@ -338,6 +365,8 @@ class _Evaluator:
             weights=weights,
             verdicts=verdicts,
             thresholds=self.thresholds,
+            hypotheses=tuple(self.hypotheses),
+            weighed={node: tuple(_unique(self.pro[node] + self.con[node])) for node in verdicts},
         )
 
     def _decide(self, node: str) -> _Decision | None:
@@ -581,10 +610,13 @@ class _Evaluator:
         met = None if label is None else label == "in"
         known = strongest_standard(best_pro, best_con, self.thresholds)
         reason = self.reasons[node]
+        unopposed = bool(met) and complete and best_con == 0
         if label is None:
             why = f"Undecided: {reason.removeprefix('undecided: ')}"
         elif "which is assumed" in reason:
             why = f"Out: {reason.removeprefix('out: ')}"
+        elif unopposed:
+            why = self._unopposed_sentence(node, known, best_pro, pro_argument)
         else:
             why = self._standards_sentence(
                 known, best_pro, best_con, pro_argument, con_argument, complete
@@ -598,6 +630,24 @@ class _Evaluator:
             pro_argument,
             con_argument,
             why,
+            unopposed=unopposed,
+        )
+
+    def _unopposed_sentence(
+        self, node: str, strongest: Standard | None, best_pro: float, pro_argument: str | None
+    ) -> str:
+        """A standard met with nothing against it: met vacuously, and said so."""
+        against = self.con[node]
+        opposition = "nothing in the map argues against it"
+        if against:
+            listed = ", ".join(against[:3])
+            if len(against) > 3:
+                listed += f" and {len(against) - 3} more"
+            opposition += f" (every argument against it, {listed}, is out or weighs nothing)"
+        strictest = STANDARD_NAMES[strongest] if strongest else "no standard"
+        return (
+            f"Met, unopposed: {opposition}. Its best argument, {pro_argument} "
+            f"({_weight(best_pro)}), meets {strictest} only for want of opposition."
         )
 
     def _standards_sentence(

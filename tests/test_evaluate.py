@@ -436,7 +436,53 @@ def test_a_hypothesis_with_its_own_standard():
     result = evaluate(case)
     assert result.labels["h"] == "in"
     assert result.verdicts["h"].strongest == "beyond-reasonable-doubt"
-    assert result.verdicts["h"].why.startswith("Meets beyond reasonable doubt")
+    # Nothing argues against h: it meets even its strict standard only for want of opposition.
+    assert result.verdicts["h"].unopposed
+    assert result.verdicts["h"].why == (
+        "Met, unopposed: nothing in the map argues against it. Its best argument, a (0.9), "
+        "meets beyond reasonable doubt only for want of opposition."
+    )
+
+
+def test_a_standard_met_unopposed_is_said_so_and_the_labels_stay():
+    """Met with every argument against it out: unopposed, named; met against an argument
+    that is in: opposed; the Carneades labels are the same either way."""
+    base = dict(
+        hypotheses=[hypothesis("h"), hypothesis("rival")],
+        statements=[statement("s", assumed=True), statement("t", assumed=True)],
+    )
+    beaten = case_of(
+        **base,
+        arguments=[
+            argument("for-h", "supports", "h", "s", weight=0.9),
+            argument("for-rival", "supports", "rival", "t", weight=0.4),
+            argument("cut", "undercuts", "for-rival", "s"),
+        ],
+    )
+    result = evaluate(beaten)
+    assert result.labels["h"] == "in" and result.labels["for-rival"] == "out"
+    verdict = result.verdicts["h"]
+    assert verdict.met and verdict.unopposed
+    assert verdict.why.startswith(
+        "Met, unopposed: nothing in the map argues against it (every argument against it, "
+        "for-rival, is out or weighs nothing)."
+    )
+    assert result.to_json()["hypotheses"]["h"]["unopposed"] is True
+
+    standing = case_of(
+        **base,
+        arguments=[
+            argument("for-h", "supports", "h", "s", weight=0.9),
+            argument("for-rival", "supports", "rival", "t", weight=0.4),
+        ],
+    )
+    result = evaluate(standing)
+    assert result.labels["h"] == "in"
+    assert not result.verdicts["h"].unopposed
+    assert result.verdicts["h"].why.startswith("Meets preponderance of the evidence but not")
+    assert result.to_json()["hypotheses"]["h"]["unopposed"] is False
+    # Not met is never unopposed, whatever argues against it.
+    assert not result.verdicts["rival"].unopposed
 
 
 # --- the whole map ------------------------------------------------------------------------
@@ -657,7 +703,15 @@ def test_cli_json_covers_every_node(write_case, runner):
     result = runner.invoke(main, ["evaluate", str(folder), "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert set(document) == {"labels", "reasons"}
+    assert set(document) == {"labels", "reasons", "hypotheses"}
+    assert set(document["hypotheses"]) == {h.id for h in load_case(folder).case.hypotheses}
+    assert set(document["hypotheses"]["arson"]) == {
+        "standard",
+        "met",
+        "strongest",
+        "unopposed",
+        "why",
+    }
     case = load_case(folder).case
     nodes = {h.id for h in case.hypotheses} | {s.id for s in case.statements}
     nodes |= {e.id for e in case.evidence} | {a.id for a in case.arguments}

@@ -81,9 +81,8 @@ def test_every_writing_command_is_covered():
     assert {args[1] for args, _ in WRITERS.values() if args[0] == "export"} == set(EXPORT_FORMATS)
 
 
-@pytest.mark.parametrize("name", sorted(WRITERS))
-def test_a_full_disk_leaves_the_previous_output(name, case, tmp_path, monkeypatch):
-    target = prepared(tmp_path, name)
+def fill_the_disk(monkeypatch) -> None:
+    """Every file argmap opens for writing takes half of what is written, then the disk is full."""
     opened = os.fdopen
 
     def full_disk(fd: int, mode: str = "r", *args, **kwargs):
@@ -97,6 +96,12 @@ def test_a_full_disk_leaves_the_previous_output(name, case, tmp_path, monkeypatc
         return stream
 
     monkeypatch.setattr(argmap.output.os, "fdopen", full_disk)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_full_disk_leaves_the_previous_output(name, case, tmp_path, monkeypatch):
+    target = prepared(tmp_path, name)
+    fill_the_disk(monkeypatch)
     result = CliRunner().invoke(main, command(name, case, target))
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("argmap: error: cannot write ")
@@ -339,19 +344,7 @@ def test_a_new_file_needs_no_backup(tmp_path):
 def test_a_backup_that_cannot_be_written_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     target = tmp_path / "evidence.yaml"
     target.write_bytes(b"precious\n")
-    opened = os.fdopen
-
-    def full_disk(fd: int, mode: str = "r", *args, **kwargs):
-        stream = opened(fd, mode, *args, **kwargs)
-
-        def write(data: bytes) -> int:
-            stream.__class__.write(stream, data[: len(data) // 2])  # half of it, then no space
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        stream.write = write  # type: ignore[method-assign]
-        return stream
-
-    monkeypatch.setattr(argmap.output.os, "fdopen", full_disk)
+    fill_the_disk(monkeypatch)
     with pytest.raises(ArgmapError, match="No space left on device"):
         argmap.output.replace_with_backup(target, b"new\n")
     monkeypatch.undo()

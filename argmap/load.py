@@ -14,7 +14,10 @@ skipped (never guessed at) when a broken file or item might change its answer.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +36,9 @@ from .model import (
     EvidenceFile,
     HypothesesFile,
     Hypothesis,
+    Originator,
     QuoteSpan,
+    Scenario,
     Source,
     Statement,
     is_catch_all,
@@ -45,12 +50,23 @@ from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_rati
 from .rules import PYDANTIC_TYPES, RULES, problem
 from .text import Suggestions
 from .vocabulary import VOCABULARY
-from .yamlfile import MAX_DEPTH, Loc, YamlDocument, read_yaml
+from .yamlfile import MAX_DEPTH, Loc, YamlDocument, not_a_file, read_regular, read_yaml
 
-__all__ = ["LoadResult", "case_files", "load_case", "read_valid", "validate_document"]
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "LoadResult",
+    "case_files",
+    "load_case",
+    "read_valid",
+    "validate_document",
+]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
+
+MAX_SOURCE_BYTES = 20_000_000
+"""Largest source text read (20 MB): a longer document is refused, by its size, before it is
+read. Finding quotes in a source of this size takes about a second."""
 
 QUOTE_HINT_BUDGET = 160_000_000
 """Most characters compared (source × quote) to find the closest passages of the quotes
@@ -63,6 +79,20 @@ class LoadResult:
     warnings: list[Problem]
     ratings: list[AnalystRatings] = field(default_factory=list)
     """Analysts' ratings files (evidence/ratings/*.yaml), if any: docs/workshops.md."""
+    origins: dict[str, _Origin] = field(default_factory=dict, repr=False)
+    """Every item's id → where it is written, for checks that run after loading."""
+
+    def place(self, ident: str, *keys: str | int) -> tuple[Path, int, str]:
+        """The file, line and field name of key ``keys`` of item ``ident`` (the item's own
+        line where the key is not written; the case folder's first line for an unknown id)."""
+        origin = self.origins.get(ident)
+        if origin is None:
+            return self.case_folder, 1, ""
+        return origin.doc.path, origin.line(*keys), origin.field(*keys)
+
+    @property
+    def case_folder(self) -> Path:
+        return next(iter(self.origins.values())).doc.path.parent.parent if self.origins else Path()
 
 
 def case_files(folder: Path, part: str) -> list[Path]:
@@ -74,6 +104,49 @@ def case_files(folder: Path, part: str) -> list[Path]:
         (p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()),
         key=lambda p: p.name,
     )
+
+
+def _listed_files(folder: Path, part: str) -> tuple[list[Path], list[Problem]]:
+    """The YAML files directly in ``folder/part``, in file-name order, and a problem for each
+    name that is no file to read (a folder, a named pipe, a link to a device or that loops)
+    and for a folder that cannot be listed. Nothing is opened."""
+    directory = folder / part
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+    except OSError as err:
+        return [], [problem("folder_unreadable", directory, 1, reason=err.strerror)]
+    files: list[Path] = []
+    found: list[Problem] = []
+    for name in sorted(names):
+        path = directory / name
+        if path.suffix not in YAML_SUFFIXES:
+            continue
+        try:
+            what = not_a_file(path)
+        except OSError as err:
+            found.append(problem("unreadable_file", path, 1, reason=err.strerror))
+            continue
+        if what is None:
+            files.append(path)
+        else:
+            found.append(problem("not_a_case_file", path, 1, what=what, folder=part))
+    return files, found
+
+
+def _case_folder_problem(folder: Path) -> Problem | None:
+    """Why ``folder`` cannot be read as a case folder, if it cannot."""
+    try:
+        is_folder = stat.S_ISDIR(folder.stat().st_mode)
+        if is_folder:
+            with os.scandir(folder):  # opening it is enough to know it can be listed
+                pass
+    except (FileNotFoundError, NotADirectoryError):
+        is_folder = False
+    except OSError as err:
+        return problem("folder_unreadable", folder, 1, reason=err.strerror)
+    return None if is_folder else problem("no_case_folder", folder, 1)
 
 
 # --- one file against its model: pydantic's errors as located problems --------------------
@@ -211,11 +284,13 @@ def validate_document(
 
 
 def read_valid(
-    path: Path, model: type[BaseModel], problems: list[Problem]
+    path: Path, model: type[BaseModel], problems: list[Problem], *, regular_only: bool = False
 ) -> tuple[YamlDocument, BaseModel] | None:
-    """Read and validate one file; its problems go to ``problems`` (None when it has any)."""
+    """Read and validate one file; its problems go to ``problems`` (None when it has any).
+
+    ``regular_only``: as for :func:`~argmap.yamlfile.read_yaml`."""
     try:
-        doc = read_yaml(path)
+        doc = read_yaml(path, regular_only=regular_only)
     except CaseError as err:
         problems.extend(err.problems)
         return None
@@ -290,6 +365,10 @@ class _Parts:
     arguments: list[Argument] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    originators: list[tuple[Originator, _Origin]] = field(default_factory=list)
+    """Every readable `originators:` entry (own namespace of ids), where it stands."""
+    scenarios: list[tuple[Scenario, _Origin]] = field(default_factory=list)
+    """Every readable `scenarios:` entry (own namespace of ids), where it stands."""
     case_doc: YamlDocument | None = None
     """The hypotheses file with the case keys."""
     first_hypotheses: YamlDocument | None = None
@@ -401,6 +480,11 @@ def _gather(folder: Path, reads: Sequence[_Read], report: _Report) -> _Parts:
         for loc in read.problems:
             if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
                 by_item.setdefault((str(loc[0]), loc[1]), []).append(loc[2:])
+        for key, kind in (("originators", Originator), ("scenarios", Scenario)):
+            entries = getattr(read.model, key, ()) if read.model is not None else ()
+            for index, entry in enumerate(entries):
+                assert isinstance(entry, kind)
+                getattr(parts, key).append((entry, _Origin(doc, (key, index))))
         for key in _LISTS_OF_PART[read.part]:
             raws = doc.data.get(key) if read.model is None else getattr(read.model, key)
             if not isinstance(raws, list | tuple):
@@ -419,7 +503,7 @@ def _note_file_problems(parts: _Parts, read: _Read) -> None:
             continue  # an item's problem: _gather_item weighs it
         if loc and loc[0] in lists:  # a list that is not a list: its items are lost
             parts.lose(str(loc[0]))
-        elif loc and loc[0] in ("scoring", "evaluation"):
+        elif loc and loc[0] in ("scoring", "evaluation", "originators", "scenarios"):
             continue
         else:  # a case key, or a key that is no key of the file (a misspelt list, say)
             parts.case_keys_known &= read.part != "hypotheses"
@@ -664,6 +748,85 @@ def check_premise_cycles(parts: _Parts, report: _Report) -> None:
         report.add("premise_cycle", parts.origins[cycle[0]], ["premises"], cycle=" → ".join(cycle))
 
 
+def check_originators(parts: _Parts, report: _Report) -> None:
+    """Originator ids are unique (their own namespace: items name originators in free text)."""
+    first: dict[str, _Origin] = {}
+    for o, origin in parts.originators:
+        if o.id in first:
+            where = f"{parts.where(first[o.id].doc)}:{first[o.id].line('id')}"
+            report.add("originator_duplicate", origin, ["id"], id=o.id, where=where)
+        else:
+            first[o.id] = origin
+
+
+def check_assumption_links(parts: _Parts, report: _Report) -> None:
+    """`rests_on` names assumptions; `breaks_if` stands on assumptions."""
+    assumptions = {e.id for e in parts.evidence if e.kind == "assumption"} | {
+        s.id for s in parts.statements if s.assumed
+    }
+    for e in parts.evidence:
+        origin = parts.origins[e.id]
+        for index, ident in enumerate(e.rests_on):
+            known_other = ident in parts.kinds and ident not in parts.partial
+            if ident in assumptions or not (known_other or parts.undefined(ident)):
+                continue
+            report.add(
+                "rests_on_not_assumption",
+                origin,
+                ["rests_on", index],
+                id=ident,
+                suggestion=report.suggest(ident, assumptions),
+            )
+        if e.breaks_if is not None and e.kind != "assumption":
+            report.add("breaks_if_not_assumption", origin, ["breaks_if"], kind=e.kind)
+    for s in parts.statements:
+        if s.breaks_if is not None and not s.assumed:
+            report.add(
+                "breaks_if_not_assumption", parts.origins[s.id], ["breaks_if"], kind="statement"
+            )
+
+
+def check_scenarios(parts: _Parts, report: _Report, tree: _Tree) -> None:
+    """Scenario ids are unique; the items and leaves they name exist."""
+    evidence_ids = parts.ids_of("evidence item")
+    first: dict[str, _Origin] = {}
+    for scenario, origin in parts.scenarios:
+        if scenario.id in first:
+            where = f"{parts.where(first[scenario.id].doc)}:{first[scenario.id].line('id')}"
+            report.add("scenario_duplicate", origin, ["id"], id=scenario.id, where=where)
+        else:
+            first[scenario.id] = origin
+        for c, change in enumerate(scenario.changes):
+            for index, ident in enumerate(change.items.ids):
+                if ident not in evidence_ids and parts.is_not(ident, "evidence item"):
+                    report.add(
+                        "scenario_unknown_item",
+                        origin,
+                        ["changes", c, "items", "ids", index],
+                        id=ident,
+                        suggestion=report.suggest(ident, evidence_ids),
+                    )
+            if not tree.sound or not parts.hypotheses_whole:
+                continue
+            for hid in change.ratings:
+                if hid not in tree.leaves:
+                    report.add(
+                        "scenario_unknown_leaf",
+                        origin,
+                        ["changes", c, "ratings", hid],
+                        id=hid,
+                        suggestion=report.suggest(hid, tree.leaves),
+                    )
+
+
+def warn_idle_scenarios(case: Case, parts: _Parts, report: _Report) -> None:
+    """Each change of a scenario selects some item (on the whole, valid case)."""
+    for scenario, origin in parts.scenarios:
+        for c, change in enumerate(scenario.changes):
+            if not any(change.items.matches(case, e) for e in case.evidence):
+                report.add("scenario_selects_nothing", origin, ["changes", c, "items"])
+
+
 def read_sources(parts: _Parts, report: _Report) -> tuple[dict[str, SourceText], list[Path]]:
     """Quoted sources have a file; source files lie inside the case and read as UTF-8 text.
 
@@ -687,6 +850,10 @@ def read_sources(parts: _Parts, report: _Report) -> tuple[dict[str, SourceText],
     return texts, files
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.{0 if size % 1_000_000 == 0 else 1}f} MB"
+
+
 def _read_source(report: _Report, origin: _Origin, file: str, case_root: Path) -> str | None:
     path = origin.doc.path.parent / file
     try:
@@ -698,23 +865,53 @@ def _read_source(report: _Report, origin: _Origin, file: str, case_root: Path) -
     if not resolved.is_relative_to(case_root):
         report.add("source_file_outside", origin, ["file"], file=file)
         return None
-    if not resolved.is_file():
+
+    def unreadable(err: OSError) -> None:
+        report.add("source_file_unreadable", origin, ["file"], file=file, reason=err.strerror)
+
+    def missing() -> None:
         report.add("source_file_missing", origin, ["file"], file=file, yaml=origin.doc.path.name)
+
+    def too_large(size: str) -> None:
+        limit = _megabytes(MAX_SOURCE_BYTES)
+        report.add("source_file_too_large", origin, ["file"], file=file, limit=limit, size=size)
+
+    try:
+        info = resolved.stat()
+    except OSError as err:  # a name too long, a folder that may not be entered …
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            missing()
+        else:
+            unreadable(err)
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a folder, a named pipe, a device: never opened
+        missing()
+        return None
+    if info.st_size > MAX_SOURCE_BYTES:
+        too_large(_megabytes(info.st_size))
         return None
     try:
-        raw = resolved.read_bytes()
+        raw = read_regular(resolved, MAX_SOURCE_BYTES)
     except OSError as err:
-        report.add("source_file_unreadable", origin, ["file"], file=file, reason=err.strerror)
+        unreadable(err)
+        return None
+    if isinstance(raw, str):  # swapped for something else since it was looked at
+        missing()
+        return None
+    if len(raw) > MAX_SOURCE_BYTES:  # grown since
+        too_large(f"more than {_megabytes(MAX_SOURCE_BYTES)}")
         return None
     if b"\x00" in raw:  # UTF-16 text reads as "valid" UTF-8 full of NULs: no quote would match
         report.add("source_file_binary", origin, ["file"], file=file)
         return None
     try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, err.start) + 1
         report.add("source_file_not_utf8", origin, ["file"], file=file, line=line)
         return None
+    del raw  # the bytes and the text of a large source need not be held together for long
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def check_evidence_links(parts: _Parts, report: _Report, tree: _Tree) -> None:
@@ -919,25 +1116,33 @@ def load_case(folder: Path | str) -> LoadResult:
     Raises :class:`CaseError` with every problem found when the case is invalid.
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise CaseError([problem("no_case_folder", folder, 1)])
-    hyp_files = case_files(folder, "hypotheses")
-    ev_files = case_files(folder, "evidence")
+    unusable = _case_folder_problem(folder)
+    if unusable is not None:
+        raise CaseError([unusable])
+    hyp_files, hyp_listing = _listed_files(folder, "hypotheses")
+    ev_files, ev_listing = _listed_files(folder, "evidence")
     if not hyp_files:
-        raise CaseError([problem("no_hypotheses_files", folder / "hypotheses", 1)])
+        found = hyp_listing or [problem("no_hypotheses_files", folder / "hypotheses", 1)]
+        raise CaseError(found + ev_listing)
 
     suggest = Suggestions()
     problems: list[Problem] = []  # of single files: reading them, and their models
     reads: list[_Read] = []
     case_root = folder.resolve()
-    for part, paths in (("hypotheses", hyp_files), ("evidence", ev_files)):
+    for part, paths, listing in (
+        ("hypotheses", hyp_files, hyp_listing),
+        ("evidence", ev_files, ev_listing),
+    ):
+        # What could not be listed or read may hold any item: each is a file read as nothing.
+        problems.extend(listing)
+        reads.extend(_Read(part, None) for _ in listing)
         for path in paths:
             if not _inside(path, case_root):
                 problems.append(problem("file_outside_case", path, 1))
                 reads.append(_Read(part, None))
                 continue
             try:
-                doc = read_yaml(path)
+                doc = read_yaml(path, regular_only=True)
             except CaseError as err:
                 problems.extend(err.problems)
                 reads.append(_Read(part, None))
@@ -945,10 +1150,14 @@ def load_case(folder: Path | str) -> LoadResult:
             validated, found, wrong = _validate(doc, _MODEL_FOR_PART[part], suggest)
             problems.extend(found)
             reads.append(_Read(part, doc, validated, wrong))
-    rating_files = case_files(folder, RATINGS_FOLDER)
+    rating_files, ratings_listing = _listed_files(folder, RATINGS_FOLDER)
+    problems.extend(ratings_listing)
     ratings: list[tuple[YamlDocument, RatingsFile]] = []
     for path in rating_files:
-        read = read_valid(path, RatingsFile, problems)
+        if not _inside(path, case_root):  # the same rule as for the case files
+            problems.append(problem("file_outside_case", path, 1))
+            continue
+        read = read_valid(path, RatingsFile, problems, regular_only=True)
         if read is not None:
             doc, rated = read
             assert isinstance(rated, RatingsFile)
@@ -967,6 +1176,9 @@ def load_case(folder: Path | str) -> LoadResult:
     check_premise_cycles(parts, report)
     texts, source_files = read_sources(parts, report)
     check_evidence_links(parts, report, tree)
+    check_originators(parts, report)
+    check_assumption_links(parts, report)
+    check_scenarios(parts, report, tree)
     spans = locate_quotes(parts, report, texts)
     if parts.hypotheses_whole and tree.sound:
         check_priors(parts, report, tree)
@@ -1002,8 +1214,13 @@ def load_case(folder: Path | str) -> LoadResult:
         arguments=tuple(parts.arguments),
         sources=tuple(parts.sources),
         evidence=tuple(parts.evidence),
+        originators=tuple(o for o, _ in parts.originators),
+        scenarios=tuple(sc for sc, _ in parts.scenarios),
         source_texts={sid: t.text for sid, t in texts.items()},
         quote_spans=spans,
         digest=_digest(folder, hyp_files + ev_files + rating_files, source_files),
     )
-    return LoadResult(case, sorted(report.problems, key=lambda p: p.sort_key), analysts)
+    warn_idle_scenarios(case, parts, report)
+    return LoadResult(
+        case, sorted(report.problems, key=lambda p: p.sort_key), analysts, dict(parts.origins)
+    )

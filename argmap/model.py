@@ -33,12 +33,17 @@ __all__ = [
     "Argument",
     "Case",
     "EvaluationSettings",
+    "DEFAULT_RELIABILITY",
     "Evidence",
     "EvidenceFile",
     "HypothesesFile",
     "Hypothesis",
+    "Originator",
     "QuoteSpan",
     "Rating",
+    "Scenario",
+    "ScenarioChange",
+    "ScenarioItems",
     "Scoring",
     "Slug",
     "Source",
@@ -72,6 +77,15 @@ Weighing = Literal["linked", "convergent", "cumulative", "factorized"]
 """How an argument's premises combine into its weight (Carneades' weighing functions)."""
 EvidenceKind = Literal["fact", "claim", "assumption", "absence"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+DEFAULT_RELIABILITY: dict[str, float] = {
+    "A": 1.0,
+    "B": 0.9,
+    "C": 0.75,
+    "D": 0.5,
+    "E": 0.25,
+    "F": 0.6,
+}
+"""Admiralty grade → factor on the likelihoods' weight (F: cannot be judged, not unreliable)."""
 RELIABILITY_NAMES: dict[str, str] = {
     "A": "completely reliable",
     "B": "usually reliable",
@@ -181,6 +195,8 @@ class Statement(_Strict):
     its arguments establish it."""
     standard: Standard | None = None
     """Proof standard its arguments must meet to establish it (default: the case's)."""
+    breaks_if: Text | None = None
+    """For an assumed statement: what would show it false (the key assumptions check)."""
 
 
 class Argument(_Strict):
@@ -249,6 +265,21 @@ class Source(_Strict):
     """UTF-8 text of the document, relative to this YAML file, inside the case folder."""
 
 
+class Originator(_Strict):
+    """Who information comes from (a person, an office), graded like a source."""
+
+    id: Slug
+    """Unique among the case's originators; an item's `originator:` may name it by id or name."""
+    name: Text
+    """The originator as items name them (matched exactly, like the id)."""
+    reliability: Reliability | None = None
+    """Admiralty reliability of the originator: A completely reliable … F cannot be judged;
+    it tempers the likelihoods of the items it originates (unset: weighs like the source)."""
+    interest: Text | None = None
+    """What the originator stands to gain from being believed: their claims are then set to N
+    in the generated scenario 'claims of interested parties as neutral'."""
+
+
 class Evidence(_Strict):
     """An item of evidence, quoted from a source and rated against each leaf hypothesis."""
 
@@ -263,7 +294,9 @@ class Evidence(_Strict):
     quote: Text | None = None
     """A verbatim, contiguous passage of the source that carries the point."""
     originator: Text | None = None
-    """Who the information comes from (a named official, say), as distinct from the document."""
+    """Who the information comes from (a named official, say), as distinct from the document;
+    free text, matched to an entry of `originators:` by id or name; several originators are
+    separated by ';' (the weakest grade applies)."""
     credibility: Level = "medium"
     """How far the item is to be believed: high, medium or low."""
     relevance: Level = "medium"
@@ -282,6 +315,11 @@ class Evidence(_Strict):
     """Label shared by items that are not independent confirmations (one report retold, say)."""
     deceptive: Literal["no", "suspected"] = "no"
     """'suspected' when the item may be planted or misleading: results show with and without it."""
+    rests_on: tuple[Slug, ...] = ()
+    """Ids of the assumptions (items of kind assumption, statements with `assumed: true`) this
+    item holds only if: the scenario without an assumption removes it too."""
+    breaks_if: Text | None = None
+    """For an assumption: what would show it false (the key assumptions check)."""
 
     @model_validator(mode="after")
     def _quote_with_source(self) -> Evidence:
@@ -308,6 +346,14 @@ class Scoring(_Strict):
     """Monte Carlo draws (default 2,000)."""
     seed: Annotated[int, Field(ge=0)] | None = None
     """Monte Carlo seed, so the same case gives the same numbers."""
+    # Described in code rather than a docstring: the defaults are a table.
+    reliability: dict[Reliability, Weight] = Field(
+        default_factory=dict,
+        description="Admiralty reliability grade → factor tempering the likelihoods of items "
+        "from sources or originators of that grade (0–1); unset grades keep the defaults "
+        + ", ".join(f"{grade} {factor:g}" for grade, factor in DEFAULT_RELIABILITY.items())
+        + ".",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Scoring:
@@ -322,6 +368,11 @@ class Scoring(_Strict):
                 merged=", ".join(f"{r} {merged[r]:g}" for r in merged),
             )
         return self
+
+    def merged_reliability(self) -> dict[str, float]:
+        merged = dict(DEFAULT_RELIABILITY)
+        merged.update({str(grade): value for grade, value in self.reliability.items()})
+        return merged
 
     def merged_likelihoods(self) -> dict[str, float]:
         merged = dict(DEFAULT_LIKELIHOODS)
@@ -340,6 +391,85 @@ class EvaluationSettings(_Strict):
     """Clear and convincing: and outweigh the best argument against by more than this."""
     max_con: Weight = 0.3
     """Beyond reasonable doubt: and the best argument against must weigh less than this."""
+
+
+class ScenarioItems(_Strict):
+    """Which evidence items a scenario's change applies to: every condition given must hold."""
+
+    ids: tuple[Slug, ...] = ()
+    """These evidence items (any of them)."""
+    kind: EvidenceKind | None = None
+    """Items of this kind: fact, claim, assumption or absence."""
+    originator: Text | None = None
+    """Items from this originator (an `originators:` id or name, or the text items give),
+    alone or among several."""
+    source: Slug | None = None
+    """Items quoted from this source."""
+    tag: Text | None = None
+    """Items with this tag."""
+
+    def matches(self, case: Case, item: Evidence) -> bool:
+        """Whether ``item`` of ``case`` meets every condition given."""
+        if self.ids and item.id not in self.ids:
+            return False
+        if self.kind is not None and item.kind != self.kind:
+            return False
+        if self.source is not None and item.source != self.source:
+            return False
+        if self.tag is not None and self.tag not in item.tags:
+            return False
+        if self.originator is not None:
+            named = {o.id for o in case.originators_of(item)}
+            named |= {o.name for o in case.originators_of(item)}
+            if self.originator not in named | set(case.originator_names(item)):
+                return False
+        return True
+
+    @model_validator(mode="after")
+    def _some_condition(self) -> ScenarioItems:
+        if not (self.ids or self.kind or self.originator or self.source or self.tag):
+            raise rule_error("scenario_items_empty")
+        return self
+
+
+class ScenarioChange(_Strict):
+    """One change a scenario makes: rate the selected items, or remove them."""
+
+    items: ScenarioItems
+    """Which items: ids, kind, originator, source, tag (all that are given must hold)."""
+    rate: ScaleRating | None = None
+    """Every cell of the selected items takes this rating (N: they count for nothing)."""
+    ratings: dict[Slug, ScaleRating] = Field(default_factory=dict)
+    """Leaf hypothesis id → the rating the selected items take against it."""
+    remove: bool = False
+    """true: the selected items are left out of the weighing."""
+
+    @model_validator(mode="after")
+    def _one_action(self) -> ScenarioChange:
+        actions = (("rate", self.rate), ("ratings", self.ratings), ("remove", self.remove))
+        given = [name for name, value in actions if value]
+        if len(given) != 1:
+            raise rule_error("scenario_action", found=" and ".join(given) if given else "none")
+        return self
+
+
+class Scenario(_Strict):
+    """A named, systematic reinterpretation of the evidence: what if it were read this way?"""
+
+    id: Slug
+    """Unique among the case's scenarios."""
+    title: Text
+    """What the scenario supposes, in a few words (shown in the scenario table)."""
+    description: Text | None = None
+    """Why the reinterpretation is worth weighing."""
+    changes: tuple[ScenarioChange, ...]
+    """The changes, applied in order (a later one wins on the same cell)."""
+
+    @model_validator(mode="after")
+    def _some_change(self) -> Scenario:
+        if not self.changes:
+            raise rule_error("scenario_without_changes")
+        return self
 
 
 class HypothesesFile(_Strict):
@@ -363,6 +493,9 @@ class HypothesesFile(_Strict):
     """Free-standing claims for the argument map."""
     arguments: tuple[Argument, ...] = ()
     """Inferences that support, attack or undercut."""
+    scenarios: tuple[Scenario, ...] = ()
+    """Named reinterpretations of the evidence, weighed beside argmap's own
+    (`argmap score --scenarios`)."""
 
 
 class EvidenceFile(_Strict):
@@ -370,6 +503,8 @@ class EvidenceFile(_Strict):
 
     sources: tuple[Source, ...] = ()
     """Documents the evidence is quoted from."""
+    originators: tuple[Originator, ...] = ()
+    """Who the information comes from, graded for reliability and interest."""
     evidence: tuple[Evidence, ...] = ()
     """Evidence items with their ratings."""
 
@@ -414,6 +549,10 @@ class Case:
     """The case's `scoring:` settings, if any."""
     evaluation: EvaluationSettings | None = None
     """The case's `evaluation:` settings, if any."""
+    originators: tuple[Originator, ...] = ()
+    """Every `originators:` entry of the evidence files."""
+    scenarios: tuple[Scenario, ...] = ()
+    """Every `scenarios:` entry of the hypotheses files."""
     source_texts: dict[str, str] = field(default_factory=dict)
     """Source id → its full text, for sources with a file."""
     quote_spans: dict[str, QuoteSpan] = field(default_factory=dict)
@@ -462,6 +601,50 @@ class Case:
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
+
+    @cached_property
+    def _originator_by_key(self) -> dict[str, Originator]:
+        keys: dict[str, Originator] = {}
+        for o in self.originators:
+            keys.setdefault(o.name, o)
+        for o in self.originators:  # an id wins over another entry's name
+            keys[o.id] = o
+        return keys
+
+    def originator_names(self, item: Evidence) -> tuple[str, ...]:
+        """The originators an item names: its `originator:` text whole when that is an entry's
+        id or name, else each part between ';' (blank parts left out)."""
+        text = (item.originator or "").strip()
+        if not text:
+            return ()
+        if text in self._originator_by_key:
+            return (text,)
+        return tuple(part.strip() for part in text.split(";") if part.strip())
+
+    def originator_named(self, name: str) -> Originator | None:
+        """The `originators:` entry with this id or name, if any."""
+        return self._originator_by_key.get(name)
+
+    def originators_of(self, item: Evidence) -> tuple[Originator, ...]:
+        """The `originators:` entries an item's originator text names, by id or name."""
+        found = (self._originator_by_key.get(name) for name in self.originator_names(item))
+        return tuple(dict.fromkeys(o for o in found if o is not None))
+
+    def reliability_grades(self, item: Evidence) -> tuple[str, ...]:
+        """The Admiralty grades that bear on an item: its graded originators', else its
+        source's; empty when none is graded."""
+        grades = tuple(o.reliability for o in self.originators_of(item) if o.reliability)
+        if grades:
+            return grades
+        source = self.source_by_id.get(item.source) if item.source else None
+        return (source.reliability,) if source and source.reliability else ()
+
+    @cached_property
+    def assumptions(self) -> tuple[Evidence | Statement, ...]:
+        """Items of kind assumption and statements with `assumed: true`, in file order."""
+        return tuple(e for e in self.evidence if e.kind == "assumption") + tuple(
+            s for s in self.statements if s.assumed
+        )
 
     def top_of(self, hypothesis_id: str) -> str:
         """The top-level ancestor of a hypothesis (itself when it has no parent)."""

@@ -63,7 +63,7 @@ _PREMISES = "premises are ids of evidence items, statements or arguments"
 _TARGETS = "name a hypothesis, statement, evidence item or argument"
 _UNDERCUTS = "'undercuts' names an argument whose inference it denies"
 
-_TABLE = (
+_TABLE: tuple[Rule, ...] = (
     # --- the case folder ---------------------------------------------------------------
     Rule(
         "no_case_folder",
@@ -80,6 +80,17 @@ _TABLE = (
         "file_outside_case",
         "this file is a link to a file outside the case folder",
         "copy the file into the case instead of linking to it",
+    ),
+    Rule(
+        "folder_unreadable",
+        "cannot read folder: {reason}",
+        "check the folder's permissions: argmap lists it and reads the files in it",
+    ),
+    Rule(
+        "not_a_case_file",
+        "this is {what}, not a YAML file",
+        "every *.yaml and *.yml directly in {folder}/ is read as a case file: "
+        "rename this one, or move it out of {folder}/",
     ),
     # --- reading a YAML file -------------------------------------------------------------
     Rule("unreadable_file", "cannot read file: {reason}", "check the file exists and is readable"),
@@ -126,6 +137,12 @@ _TABLE = (
         "anchor",
         "YAML anchors and aliases are not allowed (found '{anchor}')",
         "write the value out in full; quote it if it starts with '&' or '*'",
+    ),
+    Rule(
+        "yaml_tag",
+        "YAML tags are not allowed (found '{tag}')",
+        "remove the tag (or the %TAG line): every value of a case file is text; "
+        "quote a value that starts with '!'",
     ),
     Rule(
         "too_deep",
@@ -332,6 +349,12 @@ _TABLE = (
         "check the file is readable",
     ),
     Rule(
+        "source_file_too_large",
+        "'{file}' is larger than {limit} ({size})",
+        "keep the passages the evidence quotes: split the document into several sources "
+        "of at most {limit} each, or cut what no quote needs",
+    ),
+    Rule(
         "source_file_binary",
         "'{file}' is not text: it contains NUL bytes (binary, or UTF-16)",
         "save the source as UTF-8 text",
@@ -395,6 +418,64 @@ _TABLE = (
 )
 
 _TABLE += (
+    # --- originators, assumptions and scenarios (docs/weighing.md) ------------------------
+    Rule(
+        "originator_duplicate",
+        "originator '{id}' is already listed at {where}",
+        "originator ids are unique across the evidence files; merge the two or rename one",
+    ),
+    Rule(
+        "rests_on_not_assumption",
+        "'{id}' is not an assumption",
+        "{suggestion}'rests_on' names evidence items of kind assumption or statements "
+        "with 'assumed: true'",
+    ),
+    Rule(
+        "breaks_if_not_assumption",
+        "'breaks_if' is for assumptions; this {kind} is not one",
+        "make it an assumption (kind: assumption, or assumed: true), or remove 'breaks_if'",
+        "warning",
+    ),
+    Rule(
+        "scenario_items_empty",
+        "'items' selects nothing: it gives no condition",
+        "give ids, kind, originator, source or tag",
+    ),
+    Rule(
+        "scenario_action",
+        "a scenario change needs exactly one of 'rate', 'ratings' and 'remove' (found: {found})",
+        "write 'rate: N' to set every rating of the items, 'ratings:' with leaf id → rating, "
+        "or 'remove: true'",
+    ),
+    Rule(
+        "scenario_without_changes",
+        "a scenario without changes",
+        "list at least one change under 'changes:'",
+    ),
+    Rule(
+        "scenario_duplicate",
+        "scenario '{id}' is already declared at {where}",
+        "scenario ids are unique across the hypotheses files; rename one",
+    ),
+    Rule(
+        "scenario_unknown_item",
+        "'{id}' is not an evidence item",
+        "{suggestion}'ids' names evidence items",
+    ),
+    Rule(
+        "scenario_unknown_leaf",
+        "'{id}' is not a leaf hypothesis",
+        "{suggestion}keys of 'ratings' are ids of leaf hypotheses",
+    ),
+    Rule(
+        "scenario_selects_nothing",
+        "no evidence item matches this scenario change",
+        "check the ids, kind, originator, source or tag under 'items'",
+        "warning",
+    ),
+)
+
+_TABLE += (
     # --- analysts' ratings files (evidence/ratings/, argmap.ratingsfile) -----------------
     Rule(
         "analyst_name_lines",
@@ -433,9 +514,61 @@ _TABLE += (
         "warning",
     ),
     Rule(
+        "analyst_look_alike",
+        "analyst '{analyst}' looks like '{other}' in {where} but is written with other "
+        "letters ({letters}): argmap counts two analysts",
+        "type the name in one script, the same way in both files; if they are two people, "
+        "make the names differ visibly",
+        "warning",
+    ),
+    Rule(
+        "analyst_mixed_scripts",
+        "analyst '{analyst}' mixes {scripts} letters in one word ({letters})",
+        "type the name in one script: a look-alike letter (a Cyrillic 'а' for a Latin 'a') "
+        "makes one analyst two",
+        "warning",
+    ),
+    Rule(
         "ratings_changed_silently",
         "changed from {before} in round {from_round} to {after} without a rationale",
         "say why under 'rationale:' — the workshop report shows it beside the change",
+        "warning",
+    ),
+)
+
+_ONE_STORY = "the matrix and the map should tell one story"
+
+_TABLE += (
+    # --- the map and the matrix held together (argmap.coherence, after evaluation) -------
+    Rule(
+        "rated_for_defeated_argument",
+        "{item} is rated {rating} with {hypothesis}, but {argument}, which argues from it "
+        "for {hypothesis}, is out: {why}",
+        "re-rate it in the light of what defeats the argument, or answer that in the map; "
+        + _ONE_STORY,
+        "warning",
+    ),
+    Rule(
+        "rated_against_defeated_argument",
+        "{item} is rated {rating} with {hypothesis}, but {argument}, which argues from it "
+        "against {hypothesis}, is out: {why}",
+        "re-rate it in the light of what defeats the argument, or answer that in the map; "
+        + _ONE_STORY,
+        "warning",
+    ),
+    Rule(
+        "assumption_counted_twice",
+        "{item}, an assumption, is rated in the matrix ({ratings}) and is a premise of "
+        "{arguments} in the map: it is counted twice",
+        "weigh it in one place: rate it neutral where the map argues from it, or take it out of "
+        "the arguments' premises",
+        "warning",
+    ),
+    Rule(
+        "verdict_without_weights",
+        "the verdict on {hypothesis} rests on {count} with a rationale but no weight",
+        "set 'weight:' (0 to 1) on {arguments} to say what the rationale says; without "
+        "one an argument weighs as its weakest evidence premise's credibility, or 1",
         "warning",
     ),
 )

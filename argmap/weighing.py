@@ -10,6 +10,7 @@ See docs/weighing.md for the formulas and the reasons for them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ __all__ = [
     "LEVEL",
     "NEUTRAL",
     "STEPS",
+    "TEMPER_FACTOR",
     "Change",
     "MonteCarlo",
     "Sensitivity",
@@ -57,8 +59,6 @@ CELL_STEP = 0.075
 """Monte Carlo: probability that a rated cell moves one step up, and likewise down."""
 LEVEL_STEP = 0.15
 """Monte Carlo: probability that credibility (and, separately, relevance) moves one level."""
-SEARCH_WIDTH = 64
-"""Smallest-change search: exact up to this many movable cells per pair of leaves."""
 DEFAULT_DRAWS = 2000
 DEFAULT_SEED = 20220105
 TIE = 1e-9
@@ -87,13 +87,14 @@ def estimative_term(probability: float) -> str:
     return ESTIMATIVE_TERMS[-1][1]
 
 
-def log_likelihood_table(likelihoods: Mapping[str, float]) -> FloatArray:
-    """log P′(E|H) indexed by [rating code, credibility level, relevance level]."""
+def log_likelihood_table(likelihoods: Mapping[str, float], reliability: float = 1.0) -> FloatArray:
+    """log P′(E|H) indexed by [rating code, credibility level, relevance level], for items
+    whose reliability factor is ``reliability``."""
     table = np.empty((len(STEPS), len(LEVELS), len(LEVELS)))
     for r, rating in enumerate(STEPS):
         for c, cred in enumerate(LEVELS):
             for v, rel in enumerate(LEVELS):
-                w = TEMPER_FACTOR[cred] * TEMPER_FACTOR[rel]
+                w = TEMPER_FACTOR[cred] * TEMPER_FACTOR[rel] * reliability
                 table[r, c, v] = math.log(w * likelihoods[rating] + (1 - w) * 0.5)
     return table
 
@@ -119,6 +120,15 @@ class WeighingInput:
     likelihoods: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_LIKELIHOODS))
     source: tuple[str | None, ...] = ()
     """Per item, the source it is quoted from."""
+    reliability: FloatArray | None = None
+    """Per item, the factor its source's or originators' Admiralty grade puts on the weight
+    of its likelihoods (None: 1 for every item, as for ungraded ones)."""
+
+    @cached_property
+    def reliability_factor(self) -> FloatArray:
+        if self.reliability is None:
+            return np.ones(len(self.evidence_ids))
+        return np.asarray(self.reliability, dtype=float)
 
     @cached_property
     def group_size(self) -> npt.NDArray[np.int64]:
@@ -142,9 +152,31 @@ class WeighingInput:
         return log_likelihood_table(self.likelihoods)
 
     @cached_property
+    def row_table(self) -> FloatArray:
+        """log P′ per item, indexed by [item, rating code, credibility, relevance]: the
+        table of the item's reliability factor (one table per distinct factor)."""
+        factors, which = np.unique(self.reliability_factor, return_inverse=True)
+        tables = (
+            np.stack(
+                [
+                    self.table if f == 1.0 else log_likelihood_table(self.likelihoods, float(f))
+                    for f in factors
+                ]
+            )
+            if len(factors)
+            else np.empty((0, *self.table.shape))
+        )
+        return tables[which.reshape(-1)]
+
+    @cached_property
     def log_likelihood(self) -> FloatArray:
         """log P′(E|H) per cell."""
-        return self.table[self.codes, self.credibility[:, None], self.relevance[:, None]]
+        rows = np.arange(len(self.evidence_ids))[:, None]
+        return self.row_table[rows, self.codes, self.credibility[:, None], self.relevance[:, None]]
+
+    def replace(self, **changes: object) -> WeighingInput:
+        """A copy with some fields changed (its derived arrays computed afresh)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     def without(self, rows: npt.NDArray[np.bool_]) -> WeighingInput:
         """The same case without the items where ``rows`` is True."""
@@ -161,6 +193,7 @@ class WeighingInput:
             self.prior,
             self.likelihoods,
             tuple(s for s, k in zip(self.source, keep, strict=True) if k) if self.source else (),
+            None if self.reliability is None else self.reliability_factor[keep],
         )
 
 
@@ -192,7 +225,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """The fewest single-step rating changes that change the top hypothesis."""
+    """A smallest set of rating changes, each cell moved one step at most, that changes the
+    top hypothesis."""
 
     changes: tuple[Change, ...]
     challenger: str
@@ -314,7 +348,10 @@ class Weighing:
         if not len(data.evidence_ids) or not len(data.leaf_ids):
             return np.zeros(len(data.evidence_ids))
         reversed_codes = np.where(data.fixed, data.codes, len(STEPS) - 1 - data.codes)
-        reversed_ll = data.table[reversed_codes, data.credibility[:, None], data.relevance[:, None]]
+        rows = np.arange(len(data.evidence_ids))[:, None]
+        reversed_ll = data.row_table[
+            rows, reversed_codes, data.credibility[:, None], data.relevance[:, None]
+        ]
         shifted = (
             self.log_posterior() + (reversed_ll - data.log_likelihood) * data.discount[:, None]
         )
@@ -322,15 +359,25 @@ class Weighing:
         return _softmax(shifted)[:, j] - self.posterior[j]
 
     def smallest_change(self, max_changes: int = 12) -> Sensitivity | None:
-        """The fewest single-step rating changes that change the top (None if none found).
+        """The fewest rating changes, each cell moved by one step at most, that change the
+        top (None if none of at most ``max_changes`` does)."""
+        found = self.smallest_changes(1, max_changes)
+        return found[0] if found else None
 
-        For each challenger, a dynamic programme over the cells of the top's and the
-        challenger's columns finds the largest gain in log-posterior margin reachable
-        with k steps, for k = 1, 2, …; the smallest k that closes some margin wins.
+    def smallest_changes(self, count: int = 3, max_changes: int = 12) -> list[Sensitivity]:
+        """Up to ``count`` smallest sets of plausible rating changes that change the top:
+        each moves a cell by one step at most (a re-rating an analyst could argue for).
+
+        Against each challenger, the margin in log-posterior closes fastest by taking the
+        cells whose one-step move gains most, largest first (lowering the top's ratings,
+        raising the challenger's): that is the smallest set. Alternatives are the smallest
+        sets that avoid one move of a set found, so each differs from the ones before it;
+        sets that contain a set already chosen are left out. Ordered by size, then by the
+        challenger's margin (the closest first).
         """
         data = self.data
         if len(data.leaf_ids) < 2 or not len(data.evidence_ids):
-            return None
+            return []
         log_post = self.log_posterior()
         top = np.flatnonzero(self.top)
         if len(top) > 1:
@@ -341,99 +388,74 @@ class Weighing:
                     new = code - 1 if code > 0 else code + 1
                     change = Change(data.evidence_ids[i], data.leaf_ids[j], STEPS[code], STEPS[new])
                     other = next(int(k) for k in top if k != j)
-                    return Sensitivity((change,), data.leaf_ids[other])
-            return None
+                    return [Sensitivity((change,), data.leaf_ids[other])]
+            return []
         t = int(top[0])
-        budget = max_changes
-        best: tuple[int, float, list[Change], int] | None = None
+        candidates: list[tuple[int, float, float, int, tuple[int, ...]]] = []
+        moves_of: dict[int, tuple[FloatArray, list[Change]]] = {}
         for h in range(len(data.leaf_ids)):
             if h == t:
                 continue
-            margin = log_post[t] - log_post[h]
-            found = self._closing_steps(t, h, margin, budget)
-            if found is not None and (best is None or (len(found), margin) < best[:2]):
-                best = (len(found), margin, found, h)
-                budget = len(found)  # no later challenger needs to search further
-        return Sensitivity(tuple(best[2]), data.leaf_ids[best[3]]) if best else None
-
-    def _closing_steps(self, t: int, h: int, margin: float, budget: int) -> list[Change] | None:
-        data = self.data
-        # Candidate moves: lower the top's ratings, raise the challenger's. gains[n, s] is
-        # the margin gained by step s+1 of candidate n (0 where the scale ends).
-        rows_list, cols_list, dirs_list, gains_list = [], [], [], []
-        for j, direction in ((t, -1), (h, +1)):
-            rows = np.flatnonzero(~data.fixed[:, j])
-            codes = data.codes[rows, j].astype(np.int64)
-            c, v = data.credibility[rows], data.relevance[rows]
-            gains = np.zeros((len(rows), len(STEPS) - 1))
-            for s in range(len(STEPS) - 1):
-                before, after = codes + s * direction, codes + (s + 1) * direction
-                valid = (after >= 0) & (after < len(STEPS))
-                b, a = np.clip(before, 0, 4), np.clip(after, 0, 4)
-                step = np.abs(data.table[a, c, v] - data.table[b, c, v]) * data.discount[rows]
-                gains[:, s] = np.where(valid, step, 0.0)
-            rows_list.append(rows)
-            cols_list.append(np.full(len(rows), j))
-            dirs_list.append(np.full(len(rows), direction))
-            gains_list.append(gains)
-        rows = np.concatenate(rows_list)
-        if not len(rows):
-            return None
-        cols, dirs, gains = (
-            np.concatenate(cols_list),
-            np.concatenate(dirs_list),
-            np.vstack(gains_list),
-        )
-        cumulative = np.cumsum(gains, axis=1)
-        steps_available = (gains > 0).sum(axis=1)
-        # Exact over every candidate in small cases; in large ones, over the most promising.
-        average = np.where(gains > 0, cumulative / np.arange(1, gains.shape[1] + 1), 0).max(axis=1)
-        if len(rows) > SEARCH_WIDTH:
-            keep = np.argpartition(-average, SEARCH_WIDTH)[:SEARCH_WIDTH]
-            keep.sort()
-            rows, cols, dirs, cumulative = rows[keep], cols[keep], dirs[keep], cumulative[keep]
-            steps_available = steps_available[keep]
-        # Knapsack over step counts, in plain Python: the arrays are tiny (budget ≤ 12).
-        gains_by_option = [
-            cumulative[n, : min(int(steps_available[n]), budget)].tolist() for n in range(len(rows))
-        ]
-        best = [0.0] + [-math.inf] * budget
-        choices = []
-        for gains in gains_by_option:
-            new = best[:]
-            pick = [0] * (budget + 1)
-            for s, gain in enumerate(gains, start=1):
-                for k in range(s, budget + 1):
-                    candidate = best[k - s] + gain
-                    if candidate > new[k]:
-                        new[k] = candidate
-                        pick[k] = s
-            best = new
-            choices.append(pick)
-        tolerance = TIE * max(1.0, abs(margin))
-        reachable = [k for k, gain in enumerate(best) if gain >= margin - tolerance]
-        if not reachable:
-            return None
-        k = reachable[0]
-        picked: list[list[Change]] = []
-        for n in range(len(rows) - 1, -1, -1):
-            steps = int(choices[n][k])
-            if steps:
-                i, j, direction = int(rows[n]), int(cols[n]), int(dirs[n])
-                code = int(data.codes[i, j])
-                picked.append(
-                    [
-                        Change(
-                            data.evidence_ids[i],
-                            data.leaf_ids[j],
-                            STEPS[code + s * direction],
-                            STEPS[code + (s + 1) * direction],
-                        )
-                        for s in range(steps)
-                    ]
+            margin = float(log_post[t] - log_post[h])
+            gains, moves = self._one_step_moves(t, h)
+            moves_of[h] = (gains, moves)
+            found = _closing_set(gains, margin, max_changes, frozenset())
+            if found is None:
+                continue
+            candidates.append((len(found), margin, -_surplus(gains, found, margin), h, found))
+            for avoid in found:
+                alternative = _closing_set(gains, margin, max_changes, frozenset({avoid}))
+                if alternative is not None:
+                    surplus = -_surplus(gains, alternative, margin)
+                    candidates.append((len(alternative), margin, surplus, h, alternative))
+        candidates.sort(key=lambda c: c[:3])
+        chosen: list[tuple[int, frozenset[int]]] = []
+        result: list[Sensitivity] = []
+        for _, _, _, h, cells in candidates:
+            picked = frozenset(cells)
+            if any(h == g and earlier <= picked for g, earlier in chosen):
+                continue
+            chosen.append((h, picked))
+            gains, moves = moves_of[h]
+            changes = tuple(moves[n] for n in sorted(cells))
+            # Lowering the top may let a third leaf past the challenger: name who leads.
+            after = log_post.copy()
+            for n in cells:
+                after[t if moves[n].hypothesis == data.leaf_ids[t] else h] += (
+                    -gains[n] if moves[n].hypothesis == data.leaf_ids[t] else gains[n]
                 )
-                k -= steps
-        return [change for group in reversed(picked) for change in group]
+            after[t] = -math.inf
+            leader = (
+                h
+                if after[h] >= after.max() - TIE * max(1.0, abs(after[h]))
+                else int(np.argmax(after))
+            )
+            result.append(Sensitivity(changes, data.leaf_ids[leader]))
+            if len(result) == count:
+                break
+        return result
+
+    def _one_step_moves(self, t: int, h: int) -> tuple[FloatArray, list[Change]]:
+        """Every one-step move that narrows the top's lead over ``h``: lower a movable cell of
+        the top's column, raise one of ``h``'s; with the margin each gains (discounted)."""
+        data = self.data
+        gains_list: list[FloatArray] = []
+        moves: list[Change] = []
+        for j, direction in ((t, -1), (h, +1)):
+            code_all = data.codes[:, j].astype(np.int64)
+            after_all = code_all + direction
+            rows = np.flatnonzero(~data.fixed[:, j] & (after_all >= 0) & (after_all < len(STEPS)))
+            codes, after = code_all[rows], after_all[rows]
+            c, v = data.credibility[rows], data.relevance[rows]
+            before_ll = data.row_table[rows, codes, c, v]
+            after_ll = data.row_table[rows, after, c, v]
+            gains_list.append(np.abs(after_ll - before_ll) * data.discount[rows])
+            moves.extend(
+                Change(data.evidence_ids[i], data.leaf_ids[j], STEPS[b], STEPS[a])
+                for i, b, a in zip(rows.tolist(), codes.tolist(), after.tolist(), strict=True)
+            )
+        gains = np.concatenate(gains_list) if gains_list else np.zeros(0)
+        return gains, moves
 
     # --- Monte Carlo ---------------------------------------------------------------------------
 
@@ -455,29 +477,32 @@ class Weighing:
         rng = np.random.default_rng(seed)
         combos = len(LEVELS) ** 2
         # table[code, combo]: log P′ for each rating and credibility × relevance combination.
-        table = data.table.reshape(len(STEPS), combos)
+        # table[item, code, combo]: log P′ for each rating and credibility × relevance
+        # combination, under the item's reliability factor.
+        table = data.row_table.reshape(n_items, len(STEPS), combos)
         base_ll = data.log_likelihood
         discount = data.discount
         base = self.log_posterior()
         # Each item's change of row (discounted) under every other combination, float32 to
         # halve the memory traffic of the gathers below.
-        rows_by_combo = table[data.codes.astype(np.intp)].transpose(0, 2, 1)  # (E, combo, H)
+        items = np.arange(n_items)[:, None]
+        rows_by_combo = table[items, data.codes.astype(np.intp)].transpose(0, 2, 1)  # (E, combo, H)
         row_delta = ((rows_by_combo - base_ll[:, None, :]) * discount[:, None, None]).astype(
             np.float32
         )
         # Change of log P′ when a cell steps up (0) or down (1), 0 at the ends of the scale.
-        step = np.zeros((2, len(STEPS), combos))
-        step[0, :-1] = table[1:] - table[:-1]
-        step[1, 1:] = table[:-1] - table[1:]
+        step = np.zeros((2, n_items, len(STEPS), combos))
+        step[0, :, :-1] = table[:, 1:] - table[:, :-1]
+        step[1, :, 1:] = table[:, :-1] - table[:, 1:]
 
         own_combo = data.credibility.astype(np.intp) * len(LEVELS) + data.relevance
         movable_rows, movable_cols = (a.astype(np.int32) for a in np.nonzero(~data.fixed))
         # Per movable cell, direction and combination: its discounted change of log P′,
         # flattened so that one gather finds it.
         movable_codes = data.codes[movable_rows, movable_cols].astype(np.intp)
-        cell_step = (step[:, movable_codes, :] * discount[movable_rows][None, :, None]).transpose(
-            1, 0, 2
-        )
+        cell_step = (
+            step[:, movable_rows, movable_codes, :] * discount[movable_rows][None, :, None]
+        ).transpose(1, 0, 2)
         cell_step = np.ascontiguousarray(cell_step).ravel()  # [cell, direction, combo]
         n_movable = len(movable_rows)
         p_top = np.zeros(n_leaves)
@@ -519,6 +544,27 @@ class Weighing:
             sums = posteriors[:, cols].sum(axis=1)
             group_low[gid], group_high[gid] = (float(x) for x in np.percentile(sums, [5, 95]))
         return MonteCarlo(draws, seed, p_top, low, high, group_p, group_low, group_high)
+
+
+def _closing_set(
+    gains: FloatArray, margin: float, max_changes: int, avoid: frozenset[int]
+) -> tuple[int, ...] | None:
+    """The fewest moves (indices into ``gains``) whose gains together close ``margin``: the
+    largest gains first; None when more than ``max_changes`` would be needed."""
+    usable = np.array([n not in avoid for n in range(len(gains))], dtype=bool)
+    usable &= gains > 0
+    order = np.flatnonzero(usable)
+    order = order[np.argsort(-gains[order], kind="stable")][:max_changes]
+    if not len(order):
+        return None
+    reached = np.cumsum(gains[order]) >= margin - TIE * max(1.0, abs(margin))
+    if not reached.any():
+        return None
+    return tuple(int(n) for n in order[: int(np.argmax(reached)) + 1])
+
+
+def _surplus(gains: FloatArray, cells: tuple[int, ...], margin: float) -> float:
+    return float(gains[list(cells)].sum()) - margin
 
 
 def _bernoulli_positions(

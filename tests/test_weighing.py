@@ -230,13 +230,17 @@ def _apply(w: Weighing, changes) -> bool:
 
 def _assert_smallest(w: Weighing, changes) -> None:
     assert _apply(w, changes)
-    # Brute force: no set of fewer single steps changes the top.
+    # Plausible changes only: each cell moves one step at most.
+    cells = [(c.evidence, c.hypothesis) for c in changes]
+    assert len(set(cells)) == len(cells)
+    assert all(abs(CODE[c.after] - CODE[c.before]) == 1 for c in changes)
+    # Brute force: no set of fewer cells, each moved one step, changes the top.
     moves = []
     for i, j in itertools.product(range(len(w.data.evidence_ids)), range(len(w.data.leaf_ids))):
         if not w.data.fixed[i, j]:
             moves.append((i, j))
     for k in range(1, len(changes)):
-        for combo in itertools.product(moves, repeat=k):
+        for combo in itertools.combinations(moves, k):
             for signs in itertools.product((-1, 1), repeat=k):
                 trial = w.data.codes.astype(int).copy()
                 for (i, j), sign in zip(combo, signs, strict=True):

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 from .. import __version__
-from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Source, Text
+from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Originator, Source, Text
 from ..problems import ArgmapError, CaseError, Problem, display_path
 
 __all__ = ["BINARY", "FORMAT_VERSION", "JsonDocument", "export", "json_schema", "to_case_files"]
@@ -61,6 +61,8 @@ class JsonCase(HypothesesFile):
     """The question the hypotheses answer."""
     sources: tuple[JsonSource, ...] = ()
     """Documents the evidence is quoted from, each with its text."""
+    originators: tuple[Originator, ...] = ()
+    """Who the information comes from, graded for reliability and interest."""
     evidence: tuple[Evidence, ...] = ()
     """Evidence items with their ratings, in file order."""
 
@@ -69,7 +71,7 @@ CASE_SETTINGS = tuple(
     key for key in CASE_KEYS if key not in ("title", "question", "notes", "format")
 )
 """Case keys holding settings (scoring, …): written as given, ``{}`` included."""
-ITEM_LISTS = ("hypotheses", "statements", "arguments", "evidence")
+ITEM_LISTS = ("hypotheses", "statements", "arguments", "scenarios", "originators", "evidence")
 
 
 # --- export ------------------------------------------------------------------------------
@@ -244,8 +246,20 @@ class Confidence(_Part):
     """What lowers (or supports) the confidence, in words."""
 
 
+class AlternativeChange(_Part):
+    """Another small set of one-step re-ratings that would put another hypothesis first."""
+
+    changes: list[RatingChange]
+    """The changes, each cell moved one step."""
+    challenger: str
+    """The hypothesis that would come first (or draw level)."""
+    summary: str
+    """The set in one sentence."""
+
+
 class Sensitivity(_Part):
-    """The smallest change of ratings that would put another hypothesis first."""
+    """The smallest set of plausible re-ratings (each cell moved one step at most) that
+    would put another hypothesis first."""
 
     changes: list[RatingChange] | None
     """The changes, or null when no small change does it."""
@@ -253,6 +267,57 @@ class Sensitivity(_Part):
     """The hypothesis that would come first, or null."""
     summary: str
     """The finding in one sentence."""
+    alternatives: list[AlternativeChange]
+    """The next smallest sets (up to two), each avoiding a move of the ones before."""
+
+
+class RankedHypothesis(_Part):
+    """A leaf hypothesis's posterior under a scenario."""
+
+    id: str
+    """The hypothesis's id."""
+    posterior: float
+    """Its probability under the scenario."""
+
+
+class ScenarioScores(_Part):
+    """A scenario: a systematic reinterpretation of the evidence, and the ranking under it."""
+
+    id: str
+    """The scenario's id (generated ones hold a ':' or are argmap's own names)."""
+    title: str
+    """What it supposes."""
+    description: str | None
+    """What it changes, in words."""
+    generated: bool
+    """true for scenarios argmap makes, false for the case's own."""
+    leader: list[str]
+    """The hypotheses on top under the scenario (several on a tie)."""
+    survives: bool
+    """Whether the same hypotheses lead as in the case as it stands."""
+    removed: int = Field(ge=0)
+    """How many evidence items it leaves out."""
+    changed: int = Field(ge=0)
+    """How many cells it gives another rating."""
+    ranking: list[RankedHypothesis]
+    """The leaves by posterior under the scenario, highest first."""
+
+
+class AssumptionScores(_Part):
+    """A key assumption (Heuer): what would show it false, and the ranking if it fails."""
+
+    id: str
+    """The id of the assumption (an evidence item or an assumed statement)."""
+    text: str
+    """Its summary or text."""
+    breaks_if: str | None
+    """What would show it false, as the case says."""
+    items: list[str]
+    """Evidence items that fall with it."""
+    arguments: list[str]
+    """Arguments that rest on it, directly or through others."""
+    scenario: ScenarioScores
+    """The weighing without it and what rests on it."""
 
 
 class MonteCarlo(_Part):
@@ -262,6 +327,8 @@ class MonteCarlo(_Part):
     """How many draws were made."""
     seed: int
     """The seed of the random numbers, so that a run can be repeated."""
+    what: str
+    """What the run is: noise on single cells, not a test of the reading."""
 
 
 class Assessment(_Part):
@@ -282,6 +349,13 @@ class Assessment(_Part):
     """What it would take to change the conclusion."""
     monte_carlo: MonteCarlo
     """The Monte Carlo run."""
+    scenarios: list[ScenarioScores]
+    """The case's own scenarios, then argmap's generated ones."""
+    scenarios_not_tried: dict[str, int]
+    """Per kind of generated scenario (originators, sources, assumptions): how many were left
+    out beyond the ten weightiest."""
+    assumptions: list[AssumptionScores]
+    """Every assumption with what would break it and the ranking without it."""
     caveats: list[str]
     """What the reader should keep in mind, in words."""
 
@@ -490,7 +564,7 @@ def _files(path: Path, text: str, case: JsonCase) -> dict[str, str]:
         value = getattr(case, key, None)
         if isinstance(value, BaseModel):
             hypotheses[key] = _dump(value)
-    for key in ("hypotheses", "statements", "arguments"):
+    for key in ("hypotheses", "statements", "arguments", "scenarios"):
         if items := getattr(case, key):
             hypotheses[key] = [_dump(item) for item in items]
     sources = []
@@ -503,6 +577,8 @@ def _files(path: Path, text: str, case: JsonCase) -> dict[str, str]:
     evidence: dict[str, Any] = {}
     if sources:
         evidence["sources"] = sources
+    if case.originators:
+        evidence["originators"] = [_dump(o) for o in case.originators]
     if case.evidence:
         evidence["evidence"] = [_dump(e) for e in case.evidence]
     note = f"Imported by argmap {__version__} from {path.name}."

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -392,3 +395,233 @@ def test_the_module_examples_hold() -> None:
     results = [doctest.testmod(importlib.import_module(name)) for name in names]
     assert sum(r.attempted for r in results) > 0
     assert [r.failed for r in results] == [0] * len(names)
+
+
+# --- hostile input: linear time, bounded nesting -----------------------------------------
+#
+# The lexer used to run each token's pattern at every position: a lazy `[.+?]:` that fails
+# reads to the end of the line first, so `[` × 200,000 never ended. It now looks closing
+# marks up ahead once (lexer._Next); these tests hold each such matcher to the reference
+# pattern it replaces, character for character.
+
+LEXER_PIECES = [
+    *"[]<>(){}@#*_.:,;-+=/\\!' \t\nAb1",
+    "\r", "\r\n", "\u2028", "\u2029", "\u00a0", "٣", "<!--", "-->", "/*", "*/", "//", "]:",
+    ">:", "@[", "@<", "#(", "](", "} ", "}\n", "} ,", "===", "{a: 1}",
+]  # fmt: skip
+LEXER_TEXT = st.lists(st.sampled_from(LEXER_PIECES), min_size=1, max_size=30).map("".join)
+
+
+def _reference_matchers() -> dict[str, tuple[str, Any, str | None]]:
+    """Matcher (a private method of the lexer) → (the reference pattern it replaces, the
+    type of token before it)."""
+    from argmap.io.argdown import lexer
+
+    return {
+        "_comment": (lexer._COMMENT, None),
+        "_comment after a line break": (lexer._COMMENT_AFTER_NEWLINE, lexer.NEWLINE),
+        "_comment after an empty line": (lexer._COMMENT_AFTER_EMPTYLINE, lexer.EMPTYLINE),
+        "_front_matter": (lexer._FRONT_MATTER, None),
+        "_data": (lexer._DATA, None),
+        "_special_char": (lexer._SPECIAL_CHAR, None),
+        "_link": (lexer._LINK, None),
+        "_tag": (lexer._TAG, None),
+        "_statement_definition": (lexer._STATEMENT_DEFINITION, None),
+        "_statement_reference": (lexer._STATEMENT_REFERENCE, None),
+        "_statement_mention": (lexer._STATEMENT_MENTION, None),
+        "_argument_definition": (lexer._ARGUMENT_DEFINITION, None),
+        "_argument_reference": (lexer._ARGUMENT_REFERENCE, None),
+        "_argument_mention": (lexer._ARGUMENT_MENTION, None),
+    }
+
+
+FIRST_CHARACTER = {
+    "_comment": "<", "_front_matter": "=", "_data": "{", "_special_char": ".:", "_link": "[",
+    "_tag": "#", "_statement_definition": "[", "_statement_reference": "[",
+    "_statement_mention": "@", "_argument_definition": "<", "_argument_reference": "<",
+    "_argument_mention": "@",
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=LEXER_TEXT)
+def test_each_lookahead_matcher_equals_the_reference_pattern(text: str) -> None:
+    from argmap.io.argdown import lexer
+
+    for name, (pattern, before) in _reference_matchers().items():
+        method = name.split(" ")[0]
+        first = "</" if method == "_comment" else FIRST_CHARACTER[method]
+        scanner = lexer._Lexer(text)
+        if before is not None:
+            scanner.tokens.append(lexer.Token(before, "\n", 0, 1))
+        matcher = getattr(scanner, method)
+        for pos in range(len(text)):  # growing positions, as the lexer asks
+            expected = pattern.match(text, pos)
+            if text[pos] not in first:
+                assert expected is None, (name, text, pos)
+                continue
+            assert matcher(pos) == (expected.end() if expected else -1), (name, text, pos)
+
+
+def test_every_token_type_is_tried_where_it_can_start() -> None:
+    # The lexer tries only the token types that can start with the character at hand: the
+    # character class written beside each must hold every first character of its pattern.
+    from argmap.io.argdown import lexer
+
+    patterns = {
+        lexer.COMMENT: lexer._COMMENT,
+        lexer.FRONT_MATTER: lexer._FRONT_MATTER,
+        lexer.DATA: lexer._DATA,
+        lexer.ESCAPED_CHAR: lexer._ESCAPED_CHAR,
+        lexer.SPECIAL_CHAR: lexer._SPECIAL_CHAR,
+        lexer.EMPTYLINE: lexer._EMPTYLINE,
+        lexer.NEWLINE: lexer._NEWLINE,
+        lexer.INFERENCE_START: lexer._INFERENCE_START,
+        lexer.INFERENCE_END: lexer._INFERENCE_END,
+        lexer.LIST_DELIMITER: lexer._LIST_DELIMITER,
+        lexer.INCOMING_SUPPORT: lexer._INCOMING_SUPPORT,
+        lexer.INCOMING_ATTACK: lexer._INCOMING_ATTACK,
+        lexer.OUTGOING_SUPPORT: lexer._OUTGOING_SUPPORT,
+        lexer.OUTGOING_ATTACK: lexer._OUTGOING_ATTACK,
+        lexer.CONTRADICTION: lexer._CONTRADICTION,
+        lexer.INCOMING_UNDERCUT: lexer._INCOMING_UNDERCUT,
+        lexer.OUTGOING_UNDERCUT: lexer._OUTGOING_UNDERCUT,
+        lexer.HEADING_START: lexer._HEADING,
+        lexer.STATEMENT_NUMBER: lexer._STATEMENT_NUMBER,
+        lexer.ORDERED_LIST_ITEM: lexer._ORDERED_ITEM,
+        lexer.UNORDERED_LIST_ITEM: lexer._UNORDERED_ITEM,
+        "AsteriskBoldEnd": lexer._ASTERISK_BOLD_END,
+        "UnderscoreBoldEnd": lexer._UNDERSCORE_BOLD_END,
+        "AsteriskItalicEnd": lexer._ASTERISK_ITALIC_END,
+        "UnderscoreItalicEnd": lexer._UNDERSCORE_ITALIC_END,
+        "AsteriskBoldStart": lexer._ASTERISK_BOLD_START,
+        "UnderscoreBoldStart": lexer._UNDERSCORE_BOLD_START,
+        "AsteriskItalicStart": lexer._ASTERISK_ITALIC_START,
+        "UnderscoreItalicStart": lexer._UNDERSCORE_ITALIC_START,
+        lexer.LINK: lexer._LINK,
+        lexer.TAG: lexer._TAG,
+        lexer.STATEMENT_DEFINITION: lexer._STATEMENT_DEFINITION,
+        lexer.STATEMENT_REFERENCE: lexer._STATEMENT_REFERENCE,
+        lexer.STATEMENT_MENTION: lexer._STATEMENT_MENTION,
+        lexer.ARGUMENT_DEFINITION: lexer._ARGUMENT_DEFINITION,
+        lexer.ARGUMENT_REFERENCE: lexer._ARGUMENT_REFERENCE,
+        lexer.ARGUMENT_MENTION: lexer._ARGUMENT_MENTION,
+        lexer.SPACES: lexer._SPACES,
+        lexer.FREESTYLE: lexer._FREESTYLE,
+        lexer.UNUSED_CONTROL_CHAR: lexer._UNUSED_CONTROL_CHAR,
+    }
+    # Continuations under which some pattern can match after its first character.
+    tails = ["", " x", "\n", "\n\n", "-", "-->", "*/", "/x\n", "x]: y", "x] y", "x>: y", "x> y",
+             "+> x", "> x", "< x", "x.", "x:", "x](y)", "x)", ". x", "1) ", "==x===", "x}", "_ "]  # fmt: skip
+    characters = [chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000] + ["\u3000", "\ufeff"]
+    for mode in ("default", "inference"):
+        for kind, _, first in lexer._Lexer("").matchers(mode):
+            can_start = re.compile(first)
+            pattern = patterns[kind]
+            for char in characters:
+                if can_start.match(char):
+                    continue
+                assert not any(pattern.match(char + tail) for tail in tails), (kind, char)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pieces=st.lists(st.sampled_from(LEXER_PIECES), min_size=1, max_size=6))
+def test_tokenizing_a_repeated_fragment_takes_linear_time(pieces: list[str]) -> None:
+    # 60,000 characters of one fragment over and over: milliseconds when each character is
+    # read a bounded number of times, minutes when a failed lookahead rereads the rest.
+    from argmap.io.argdown.lexer import tokenize
+
+    fragment = "".join(pieces)
+    text = fragment * (60_000 // len(fragment) + 1)
+    started = time.perf_counter()
+    with contextlib.suppress(ArgmapError):
+        tokens = tokenize(text)
+        position = 0
+        for token in tokens:  # the tokens are the text's own pieces, in order
+            if token.image:  # (Indent and Dedent cover no text)
+                assert text.startswith(token.image, token.offset) and token.offset >= position
+                position = token.offset + len(token.image)
+    assert time.perf_counter() - started < 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=LEXER_TEXT)
+def test_tokens_say_where_they_are(text: str) -> None:
+    from argmap.io.argdown.lexer import tokenize
+
+    try:
+        tokens = tokenize(text)
+    except ArgmapError as err:
+        assert str(err).startswith("line ")
+        return
+    for token in tokens:
+        if token.image:
+            assert text.startswith(token.image, token.offset)
+            line_breaks = len(re.findall(r"\r\n|\r|\n", text[: token.offset]))
+            assert token.line == line_breaks + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("[A]: a\n" + "".join(" " * level + f"+ [s{level}]\n" for level in range(1, 3001)), 102, "relations"),
+        ("*_" * 100_000, 1, "emphasis"),
+        ("[A]: a\n\n" + "**__" * 60 + "x", 3, "emphasis"),
+    ],
+    ids=["3000 levels of +", "*_ x 100000", "120 levels of ** and __"],
+)  # fmt: skip
+def test_nesting_beyond_the_limit_is_a_clear_error(text: str, line: int, what: str) -> None:
+    from argmap.io.argdown.parser import MAX_NESTING
+
+    with pytest.raises(ArgmapError) as caught:
+        argdown.parse_text(text)
+    message = str(caught.value)
+    assert f"line {line}: {what}" in message
+    assert f"nested more than {MAX_NESTING} levels deep" in message
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    from argmap.io.argdown.parser import MAX_NESTING
+
+    levels = "".join(
+        " " * level + f"+ [s{level}]: S{level}\n" for level in range(1, MAX_NESTING + 1)
+    )
+    parsed = argdown.parse_text("[A]: a\n" + levels)
+    assert len(parsed.relations) == MAX_NESTING
+    emphasis = argdown.parse_text(
+        "[B]: " + "*_" * (MAX_NESTING // 2) + "x" + "_*" * (MAX_NESTING // 2)
+    )
+    assert emphasis.statements["B"].text == "x"  # emphasis marks are not text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[A]: a\n" + "".join(f"  +> [S{i}]: s\n" for i in range(20_000)),
+        "<Arg>: a\n" + "".join(f"  +> [S{i}]: s\n" for i in range(20_000))
+        + "\n<Arg>\n\n(1) [P]: p\n----\n(2) [C]: c\n",
+        "[A]: " + " ".join(f"#t{i}" for i in range(50_000)) + "\n",
+        "[A]: " + "\nmore".join("" for _ in range(50_000)) + "\n",
+    ],
+    ids=["a statement supporting 20,000", "an argument supporting 20,000", "50,000 tags", "50,000 lines"],
+)  # fmt: skip
+def test_one_statement_with_very_many_relations_or_tags_is_read_quickly(text: str) -> None:
+    # The model walked a member's whole list of relations for each relation it added, and
+    # appended to one growing string for each tag and line: minutes for these.
+    started = time.perf_counter()
+    parsed = argdown.parse_text(text)
+    assert time.perf_counter() - started < 5
+    assert len(parsed.relations) in (0, 20_000)
+    if "#t49999" in text:
+        assert len(parsed.statements["A"].tags) == 50_000
+
+
+def test_a_file_of_many_errors_lists_the_first_ones() -> None:
+    from argmap.io.argdown.model import SHOWN_ERRORS
+
+    with pytest.raises(ArgmapError) as caught:
+        argdown.parse_text("\n\n".join(["(1) x"] * 5_000))
+    message = str(caught.value)
+    assert message.startswith("<text>: 5000 Argdown syntax errors:")
+    assert message.count("\n  line ") == SHOWN_ERRORS
+    assert message.endswith(f"… and {5_000 - SHOWN_ERRORS} more (fix these first)")

@@ -11,6 +11,7 @@ terminators, `\s` is JavaScript's whitespace class, `$` is the end of the input.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -119,7 +120,7 @@ RELATION_TOKENS = (
 _SKIPPED = {COMMENT, SPACES}
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """One token: its type, the text it covers and where it starts."""
 
@@ -129,8 +130,61 @@ class Token:
     line: int
 
 
+class _Next:
+    r"""Where ``needle`` next occurs at or after a position, for positions that only grow.
+
+    A failed lazy match such as ``\[.+?\]:`` reads on to the end of the line before giving
+    up, and the lexer retries at the next character: ``[`` × 200,000 took quadratic time.
+    An occurrence found at or after one position answers every later question up to it, so
+    each needle is searched for once over the text, not once per position.
+
+    >>> after = _Next("a]b]", "]")
+    >>> after(0), after(1), after(2), after(4)
+    (1, 1, 3, 4)
+    """
+
+    __slots__ = ("_asked", "_found", "_search", "_size")
+
+    def __init__(self, text: str, needle: str | re.Pattern[str]):
+        self._size = len(text)
+        self._asked = self._size + 1
+        self._found = -1
+        if isinstance(needle, str):
+            find = text.find
+            self._search: Callable[[int], int] = lambda pos: find(needle, pos)
+        else:
+            search = needle.search
+
+            def first(pos: int) -> int:
+                found = search(text, pos)
+                return found.start() if found else -1
+
+            self._search = first
+
+    def __call__(self, pos: int) -> int:
+        """The first index at or after ``pos`` where the needle starts; the text's length
+        when there is none."""
+        if self._asked <= pos <= self._found:
+            return self._found
+        found = self._search(pos)
+        self._asked, self._found = pos, self._size if found < 0 else found
+        return self._found
+
+
+_Matcher = Callable[[int], int]
+"""Tries a token at a position: the end of its text there, or -1."""
+
+
 class _Lexer:
-    """Turns Argdown text into tokens, exactly as the reference lexer does."""
+    """Turns Argdown text into tokens, exactly as the reference lexer does.
+
+    Each token type is a matcher that returns where the token would end. The token types
+    are tried in the reference's order, but only those that can start with the character
+    at hand (the first characters each can start with are written beside it), and those
+    whose reference pattern reads ahead for a closing mark (``[…]:``, ``<!-- … -->``,
+    ``{…}``) look the mark up with :class:`_Next` first, so the text is read in linear
+    time. ``tests/test_argdown.py`` checks every matcher against its reference pattern.
+    """
 
     def __init__(self, text: str):
         self.text = text
@@ -139,17 +193,44 @@ class _Lexer:
         self.ranges_stack: list[str] = []
         self.modes = ["default"]
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        self._size = len(text)
+        # One _Next per place a closing mark is looked for, so each is asked at growing
+        # positions.
+        needle: dict[str, str | re.Pattern[str]] = {
+            "comment_end": "-->",
+            "block_comment_end": "*/",
+            "line_end_after_slashes": _LINE_TERMINATOR,
+            "line_end_after_comment": _LS_PS,
+            "line_end_after_block_comment": _LS_PS,
+            "data_stop": _DATA_STOP,
+            "data_end_of_line": _DATA_BREAK,
+            "special_dot": ".",
+            "special_colon": ":",
+            "space_after_special": _JS_SPACE_CHAR,
+            "link_close": "]",
+            "link_target_close": ")",
+            "tag_close": ")",
+            "definition_close": "]:",
+            "definition_close_line_end": _LINE_TERMINATOR,
+            "reference_close": "]",
+            "reference_close_line_end": _LINE_TERMINATOR,
+            "mention_close": "]",
+            "mention_close_line_end": _LINE_TERMINATOR,
+            "argument_definition_close": ">:",
+            "argument_definition_close_line_end": _LINE_TERMINATOR,
+            "argument_reference_close": ">",
+            "argument_reference_close_line_end": _LINE_TERMINATOR,
+            "argument_mention_close": ">",
+            "argument_mention_close_line_end": _LINE_TERMINATOR,
+        }
+        self._next = {name: _Next(text, what) for name, what in needle.items()}
+        self._data_close = (-1, -1)
+        """The last ``{…}`` looked up: (the end of the region searched, the valid ``}`` in
+        it nearest that end, or -1)."""
 
     def line_at(self, offset: int) -> int:
         """1-based line number of a character offset."""
-        low, high = 0, len(self._line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self._line_starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1
+        return bisect_right(self._line_starts, offset)
 
     # -- helpers mirroring lexer.js -----------------------------------------------------
 
@@ -197,198 +278,374 @@ class _Lexer:
                 last_level = self.indent_stack[-1]
                 self._emit(DEDENT, offset, line)
 
-    # -- matchers: each returns the matched text or None ----------------------------------
+    # -- matchers: each returns the end of its token, or -1 ------------------------------
 
-    def _relation(self, pattern: re.Pattern[str], pos: int) -> str | None:
-        if not self._after(NEWLINE, EMPTYLINE):
-            return None
-        match = pattern.match(self.text, pos)
-        if match is None:
-            return None
-        self._indent_or_dedent(match.group(1))
-        return match.group(0)
+    def _regex(self, pattern: re.Pattern[str]) -> _Matcher:
+        match, text = pattern.match, self.text
 
-    def _inference_start(self, pos: int) -> str | None:
+        def matcher(pos: int) -> int:
+            found = match(text, pos)
+            return found.end() if found else -1
+
+        return matcher
+
+    def _relation(self, pattern: re.Pattern[str]) -> _Matcher:
+        def matcher(pos: int) -> int:
+            if not self._after(NEWLINE, EMPTYLINE):
+                return -1
+            match = pattern.match(self.text, pos)
+            if match is None:
+                return -1
+            self._indent_or_dedent(match.group(1))
+            return match.end()
+
+        return matcher
+
+    def _inference_start(self, pos: int) -> int:
         if not self._after(NEWLINE):
-            return None
+            return -1
         match = _INFERENCE_START.match(self.text, pos)
         if match is None:
-            return None
+            return -1
         self.emit_remaining_dedents()
-        return match.group(0)
+        return match.end()
 
-    def _list_item(self, pattern: re.Pattern[str], pos: int) -> str | None:
-        if not self._after(NEWLINE, EMPTYLINE):
-            return None
-        match = pattern.match(self.text, pos)
-        if match is None:
-            return None
-        self._indent_or_dedent(match.group(1) + " ")
-        return match.group(0)
+    def _list_item(self, pattern: re.Pattern[str]) -> _Matcher:
+        def matcher(pos: int) -> int:
+            if not self._after(NEWLINE, EMPTYLINE):
+                return -1
+            match = pattern.match(self.text, pos)
+            if match is None:
+                return -1
+            self._indent_or_dedent(match.group(1) + " ")
+            return match.end()
 
-    def _emptyline(self, pos: int) -> str | None:
+        return matcher
+
+    def _emptyline(self, pos: int) -> int:
         last = self._last()
         if last is not None and last.type == EMPTYLINE:
-            return None
+            return -1
         match = _EMPTYLINE.match(self.text, pos)
         if match is None:
-            return None
-        if match.end() < len(self.text):
+            return -1
+        if match.end() < self._size:
             self.emit_remaining_dedents()
-        return match.group(0)
+        return match.end()
 
-    def _statement_number(self, pos: int) -> str | None:
+    def _statement_number(self, pos: int) -> int:
         if not self._after(NEWLINE, EMPTYLINE):
-            return None
+            return -1
         match = _STATEMENT_NUMBER.match(self.text, pos)
         if match is None:
-            return None
+            return -1
         self.emit_remaining_dedents()
-        return match.group(0)
+        return match.end()
 
-    def _heading(self, pos: int) -> str | None:
+    def _heading(self, pos: int) -> int:
         if not self._after(NEWLINE, EMPTYLINE):
-            return None
+            return -1
         match = _HEADING.match(self.text, pos)
-        return match.group(0) if match else None
+        return match.end() if match else -1
 
-    def _range_start(self, pattern: re.Pattern[str], kind: str, pos: int) -> str | None:
-        match = pattern.match(self.text, pos)
-        if match is None:
-            return None
-        self.ranges_stack.append(kind)
-        return match.group(0)
+    def _range_start(self, pattern: re.Pattern[str], kind: str) -> _Matcher:
+        def matcher(pos: int) -> int:
+            match = pattern.match(self.text, pos)
+            if match is None:
+                return -1
+            self.ranges_stack.append(kind)
+            return match.end()
 
-    def _range_end(self, pattern: re.Pattern[str], kind: str, pos: int) -> str | None:
-        if not self.ranges_stack or self.ranges_stack[-1] != kind or not self.tokens:
-            return None
-        match = pattern.match(self.text, pos)
-        if match is None:
-            return None
-        self.ranges_stack.pop()
-        return match.group(0)
+        return matcher
 
-    def _comment(self, pos: int) -> str | None:
+    def _range_end(self, pattern: re.Pattern[str], kind: str) -> _Matcher:
+        def matcher(pos: int) -> int:
+            if not self.ranges_stack or self.ranges_stack[-1] != kind or not self.tokens:
+                return -1
+            match = pattern.match(self.text, pos)
+            if match is None:
+                return -1
+            self.ranges_stack.pop()
+            return match.end()
+
+        return matcher
+
+    def _closed(self, pos: int, close: str, line_from: int) -> int:
+        """Where the lazy ``.+?`` or ``.*?`` of a bracket ends: the first ``close`` mark at or
+        after ``pos``, when no line break comes between ``line_from`` and it; else -1."""
+        found = self._next[close](pos)
+        if found >= self._size or self._next[f"{close}_line_end"](line_from) < found:
+            return -1
+        return found
+
+    def _comment_body(self, pos: int) -> int:
+        """``<!-- … -->``, ``/* … */`` or ``// …`` up to the line break: its end, or -1."""
+        text = self.text
+        if text.startswith("<!--", pos):
+            close = self._next["comment_end"](pos + 4)
+            if close >= self._size or self._next["line_end_after_comment"](pos + 4) < close:
+                return -1
+            return close + 3
+        if text.startswith("/*", pos):
+            close = self._next["block_comment_end"](pos + 2)
+            if close >= self._size or self._next["line_end_after_block_comment"](pos + 2) < close:
+                return -1
+            return close + 2
+        if text.startswith("//", pos):
+            end = self._next["line_end_after_slashes"](pos + 2)
+            return end if end < self._size and text[end] in "\r\n" else -1
+        return -1
+
+    def _comment(self, pos: int) -> int:
+        end = self._comment_body(pos)
+        if end < 0:
+            return -1
         last = self._last()
         if last is not None and last.type == EMPTYLINE:
-            pattern = _COMMENT_AFTER_EMPTYLINE
+            tail = _COMMENT_TAIL_AFTER_EMPTYLINE.match(self.text, end)
         elif last is not None and last.type == NEWLINE:
-            pattern = _COMMENT_AFTER_NEWLINE
+            tail = _COMMENT_TAIL_AFTER_NEWLINE.match(self.text, end)
         else:
-            pattern = _COMMENT
-        match = pattern.match(self.text, pos)
-        return match.group(0) if match else None
+            return end
+        assert tail is not None  # both tails may be empty
+        return tail.end()
 
-    def _matchers(self) -> list[tuple[str, Callable[[int], str | None]]]:
-        def regex(pattern: re.Pattern[str]) -> Callable[[int], str | None]:
-            def match(pos: int) -> str | None:
-                found = pattern.match(self.text, pos)
-                return found.group(0) if found else None
+    def _front_matter(self, pos: int) -> int:
+        # Linear as it stands: it fails only when no later `===` exists at all.
+        if not self.text.startswith("===", pos):
+            return -1
+        match = _FRONT_MATTER.match(self.text, pos)
+        return match.end() if match else -1
 
-            return match
+    def _data(self, pos: int) -> int:
+        # _DATA: the greedy body runs up to the first carriage return, line or paragraph
+        # separator, or `}` + space + anything but `,` and `}`; the regex then backs off to
+        # the last `}` there not followed by spaces and `,` or `}`.
+        stop = min(self._next["data_stop"](pos + 1), self._next["data_end_of_line"](pos + 1))
+        last = min(stop, self._size - 1)
+        close = self._last_data_close(pos + 1, last)
+        return close + 1 if close >= 0 else -1
 
-        def relation(pattern: re.Pattern[str]) -> Callable[[int], str | None]:
-            return lambda pos: self._relation(pattern, pos)
+    def _last_data_close(self, low: int, high: int) -> int:
+        """The last `}` in text[low:high + 1] that can close data, or -1.
 
-        def start(pattern: re.Pattern[str], kind: str) -> Callable[[int], str | None]:
-            return lambda pos: self._range_start(pattern, kind, pos)
+        ``high`` only grows from one call to the next, so only the part after the last
+        call's ``high`` is searched: each character is looked at about once.
+        """
+        if high < low:
+            return -1
+        searched, best = self._data_close
+        if not low - 1 <= searched <= high:
+            searched, best = low - 1, -1
+        text, top = self.text, high
+        while top > searched:
+            brace = text.rfind("}", searched + 1, top + 1)
+            if brace < 0:
+                break
+            if _DATA_CLOSE.match(text, brace):
+                best = brace
+                break
+            top = brace - 1
+        self._data_close = (high, best)
+        return best if best >= low else -1
 
-        def end(pattern: re.Pattern[str], kind: str) -> Callable[[int], str | None]:
-            return lambda pos: self._range_end(pattern, kind, pos)
+    def _special_char(self, pos: int) -> int:
+        mark = self.text[pos]
+        close = self._next["special_dot" if mark == "." else "special_colon"](pos + 2)
+        if close >= self._size or self._next["space_after_special"](pos + 1) < close:
+            return -1
+        return self._blank_after(close)
 
+    def _link(self, pos: int) -> int:
+        text = self.text
+        close = self._next["link_close"](pos + 1)
+        if close < pos + 2 or close + 1 >= self._size or text[close + 1] != "(":
+            return -1
+        target = self._next["link_target_close"](close + 2)
+        if target < close + 3 or target >= self._size:
+            return -1
+        return self._blank_after(target)
+
+    def _tag(self, pos: int) -> int:
+        if pos + 1 < self._size and self.text[pos + 1] == "(":
+            close = self._next["tag_close"](pos + 2)
+            if close < pos + 3 or close >= self._size:
+                return -1
+            return self._blank_after(close)
+        match = _TAG.match(self.text, pos)
+        return match.end() if match else -1
+
+    def _statement_definition(self, pos: int) -> int:
+        close = self._closed(pos + 2, "definition_close", pos + 1)  # [.+?]:
+        return close + 2 if close >= 0 else -1
+
+    def _statement_reference(self, pos: int) -> int:
+        if pos + 1 >= self._size or self.text[pos + 1] == "-":  # [[^-].*?]
+            return -1
+        close = self._closed(pos + 2, "reference_close", pos + 2)
+        return close + 1 if close >= 0 else -1
+
+    def _statement_mention(self, pos: int) -> int:
+        if not self.text.startswith("@[", pos):  # @[.+?][ \t]?
+            return -1
+        return self._blank_after(self._closed(pos + 3, "mention_close", pos + 2))
+
+    def _argument_definition(self, pos: int) -> int:
+        close = self._closed(pos + 2, "argument_definition_close", pos + 1)  # <.+?>:
+        return close + 2 if close >= 0 else -1
+
+    def _argument_reference(self, pos: int) -> int:
+        if pos + 1 >= self._size or self.text[pos + 1] == "-":  # <[^-].*?>
+            return -1
+        close = self._closed(pos + 2, "argument_reference_close", pos + 2)
+        return close + 1 if close >= 0 else -1
+
+    def _argument_mention(self, pos: int) -> int:
+        if not self.text.startswith("@<", pos):  # @<.+?>[ \t]?
+            return -1
+        return self._blank_after(self._closed(pos + 3, "argument_mention_close", pos + 2))
+
+    def _blank_after(self, close: int) -> int:
+        """The end of a token closing at ``close`` and taking one space or tab after it."""
+        if close < 0:
+            return -1
+        end = close + 1
+        return end + 1 if end < self._size and self.text[end] in " \t" else end
+
+    def matchers(self, mode: str) -> list[tuple[str, _Matcher, str]]:
+        """The mode's token types in the reference's order: (type, matcher, the characters
+        the token can start with, as a regex character class)."""
+        regex, relation, item = self._regex, self._relation, self._list_item
+        start, end = self._range_start, self._range_end
+        if mode == "inference":
+            return [
+                (COMMENT, self._comment, "[</]"),
+                (NEWLINE, regex(_NEWLINE), "[ \t\r\n]"),
+                (ESCAPED_CHAR, regex(_ESCAPED_CHAR), r"\\"),
+                (SPECIAL_CHAR, self._special_char, "[.:]"),
+                (INFERENCE_END, regex(_INFERENCE_END), "-"),
+                (DATA, self._data, r"\{"),
+                (LIST_DELIMITER, regex(_LIST_DELIMITER), ","),
+                (SPACES, regex(_SPACES), "[ \t]"),
+                (FREESTYLE, regex(_FREESTYLE), _FREESTYLE_FIRST),
+                (UNUSED_CONTROL_CHAR, regex(_UNUSED_CONTROL_CHAR), _CONTROL_FIRST),
+            ]
         return [
-            (COMMENT, self._comment),
-            (FRONT_MATTER, regex(_FRONT_MATTER)),
-            (DATA, regex(_DATA)),
-            (ESCAPED_CHAR, regex(_ESCAPED_CHAR)),
-            (SPECIAL_CHAR, regex(_SPECIAL_CHAR)),
-            (EMPTYLINE, self._emptyline),
-            (NEWLINE, regex(_NEWLINE)),
-            (INFERENCE_START, self._inference_start),
-            (INCOMING_SUPPORT, relation(_INCOMING_SUPPORT)),
-            (INCOMING_ATTACK, relation(_INCOMING_ATTACK)),
-            (OUTGOING_SUPPORT, relation(_OUTGOING_SUPPORT)),
-            (OUTGOING_ATTACK, relation(_OUTGOING_ATTACK)),
-            (CONTRADICTION, relation(_CONTRADICTION)),
-            (INCOMING_UNDERCUT, relation(_INCOMING_UNDERCUT)),
-            (OUTGOING_UNDERCUT, relation(_OUTGOING_UNDERCUT)),
-            (HEADING_START, self._heading),
-            (STATEMENT_NUMBER, self._statement_number),
-            (ORDERED_LIST_ITEM, lambda pos: self._list_item(_ORDERED_ITEM, pos)),
-            (UNORDERED_LIST_ITEM, lambda pos: self._list_item(_UNORDERED_ITEM, pos)),
-            ("AsteriskBoldEnd", end(_ASTERISK_BOLD_END, "AsteriskBold")),
-            ("UnderscoreBoldEnd", end(_UNDERSCORE_BOLD_END, "UnderscoreBold")),
-            ("AsteriskItalicEnd", end(_ASTERISK_ITALIC_END, "AsteriskItalic")),
-            ("UnderscoreItalicEnd", end(_UNDERSCORE_ITALIC_END, "UnderscoreItalic")),
-            ("AsteriskBoldStart", start(_ASTERISK_BOLD_START, "AsteriskBold")),
-            ("UnderscoreBoldStart", start(_UNDERSCORE_BOLD_START, "UnderscoreBold")),
-            ("AsteriskItalicStart", start(_ASTERISK_ITALIC_START, "AsteriskItalic")),
-            ("UnderscoreItalicStart", start(_UNDERSCORE_ITALIC_START, "UnderscoreItalic")),
-            (LINK, regex(_LINK)),
-            (TAG, regex(_TAG)),
-            (STATEMENT_DEFINITION, regex(_STATEMENT_DEFINITION)),
-            (STATEMENT_REFERENCE, regex(_STATEMENT_REFERENCE)),
-            (STATEMENT_MENTION, regex(_STATEMENT_MENTION)),
-            (ARGUMENT_DEFINITION, regex(_ARGUMENT_DEFINITION)),
-            (ARGUMENT_REFERENCE, regex(_ARGUMENT_REFERENCE)),
-            (ARGUMENT_MENTION, regex(_ARGUMENT_MENTION)),
-            (SPACES, regex(_SPACES)),
-            (FREESTYLE, regex(_FREESTYLE)),
-            (UNUSED_CONTROL_CHAR, regex(_UNUSED_CONTROL_CHAR)),
-        ]
-
-    def _inference_matchers(self) -> list[tuple[str, Callable[[int], str | None]]]:
-        def regex(pattern: re.Pattern[str]) -> Callable[[int], str | None]:
-            def match(pos: int) -> str | None:
-                found = pattern.match(self.text, pos)
-                return found.group(0) if found else None
-
-            return match
-
-        return [
-            (COMMENT, self._comment),
-            (NEWLINE, regex(_NEWLINE)),
-            (ESCAPED_CHAR, regex(_ESCAPED_CHAR)),
-            (SPECIAL_CHAR, regex(_SPECIAL_CHAR)),
-            (INFERENCE_END, regex(_INFERENCE_END)),
-            (DATA, regex(_DATA)),
-            (LIST_DELIMITER, regex(_LIST_DELIMITER)),
-            (SPACES, regex(_SPACES)),
-            (FREESTYLE, regex(_FREESTYLE)),
-            (UNUSED_CONTROL_CHAR, regex(_UNUSED_CONTROL_CHAR)),
+            (COMMENT, self._comment, "[</]"),
+            (FRONT_MATTER, self._front_matter, "="),
+            (DATA, self._data, r"\{"),
+            (ESCAPED_CHAR, regex(_ESCAPED_CHAR), r"\\"),
+            (SPECIAL_CHAR, self._special_char, "[.:]"),
+            (EMPTYLINE, self._emptyline, "[ \t\r\n]"),
+            (NEWLINE, regex(_NEWLINE), "[ \t\r\n]"),
+            (INFERENCE_START, self._inference_start, "[' \t-]"),
+            (INCOMING_SUPPORT, relation(_INCOMING_SUPPORT), "[' \t+]"),
+            (INCOMING_ATTACK, relation(_INCOMING_ATTACK), "[' \t-]"),
+            (OUTGOING_SUPPORT, relation(_OUTGOING_SUPPORT), "[' \t<+]"),
+            (OUTGOING_ATTACK, relation(_OUTGOING_ATTACK), "[' \t<-]"),
+            (CONTRADICTION, relation(_CONTRADICTION), "[' \t>]"),
+            (INCOMING_UNDERCUT, relation(_INCOMING_UNDERCUT), "[' \t_]"),
+            (OUTGOING_UNDERCUT, relation(_OUTGOING_UNDERCUT), "[' \t<_]"),
+            (HEADING_START, self._heading, "#"),
+            (STATEMENT_NUMBER, self._statement_number, r"[' \t(]"),
+            (ORDERED_LIST_ITEM, item(_ORDERED_ITEM), r"[' \t\d]"),
+            (UNORDERED_LIST_ITEM, item(_UNORDERED_ITEM), r"[' \t*]"),
+            ("AsteriskBoldEnd", end(_ASTERISK_BOLD_END, "AsteriskBold"), r"\*"),
+            ("UnderscoreBoldEnd", end(_UNDERSCORE_BOLD_END, "UnderscoreBold"), "_"),
+            ("AsteriskItalicEnd", end(_ASTERISK_ITALIC_END, "AsteriskItalic"), r"\*"),
+            ("UnderscoreItalicEnd", end(_UNDERSCORE_ITALIC_END, "UnderscoreItalic"), "_"),
+            ("AsteriskBoldStart", start(_ASTERISK_BOLD_START, "AsteriskBold"), r"\*"),
+            ("UnderscoreBoldStart", start(_UNDERSCORE_BOLD_START, "UnderscoreBold"), "_"),
+            ("AsteriskItalicStart", start(_ASTERISK_ITALIC_START, "AsteriskItalic"), r"\*"),
+            ("UnderscoreItalicStart", start(_UNDERSCORE_ITALIC_START, "UnderscoreItalic"), "_"),
+            (LINK, self._link, r"\["),
+            (TAG, self._tag, "#"),
+            (STATEMENT_DEFINITION, self._statement_definition, r"\["),
+            (STATEMENT_REFERENCE, self._statement_reference, r"\["),
+            (STATEMENT_MENTION, self._statement_mention, "@"),
+            (ARGUMENT_DEFINITION, self._argument_definition, "<"),
+            (ARGUMENT_REFERENCE, self._argument_reference, "<"),
+            (ARGUMENT_MENTION, self._argument_mention, "@"),
+            (SPACES, regex(_SPACES), "[ \t]"),
+            (FREESTYLE, regex(_FREESTYLE), _FREESTYLE_FIRST),
+            (UNUSED_CONTROL_CHAR, regex(_UNUSED_CONTROL_CHAR), _CONTROL_FIRST),
         ]
 
     def tokenize(self) -> list[Token]:
         """The tokens of the whole text; raises ArgmapError where no token fits."""
-        modes = {"default": self._matchers(), "inference": self._inference_matchers()}
+        text, size, tokens, modes = self.text, self._size, self.tokens, self.modes
+        first = {
+            mode: [
+                (kind, matcher, re.compile(chars)) for kind, matcher, chars in self.matchers(mode)
+            ]
+            for mode in ("default", "inference")
+        }
+        # The matchers that can start with a character, in order, by mode and by what the
+        # last token was (most matchers of line starts need a line break before them).
+        tables: dict[tuple[str, str], dict[str, list[tuple[str, _Matcher]]]] = {}
+        line_starts = self._line_starts
         pos = 0
-        while pos < len(self.text):
-            kind = ""
-            for kind, matcher in modes[self.modes[-1]]:  # noqa: B007 - the match's kind
-                image = matcher(pos)
-                if image is not None:
+        while pos < size:
+            char = text[pos]
+            last = tokens[-1].type if tokens else ""
+            table = tables.get((modes[-1], last))
+            if table is None:
+                table = tables[modes[-1], last] = {}
+            candidates = table.get(char)
+            if candidates is None:
+                candidates = table[char] = [
+                    (kind, matcher)
+                    for kind, matcher, can in first[modes[-1]]
+                    if can.match(char) and _possible_after(kind, last)
+                ]
+            kind, end = "", -1
+            for kind, matcher in candidates:  # noqa: B007 - the match's kind
+                end = matcher(pos)
+                if end >= 0:
                     break
-            else:
-                line = self.line_at(pos)
+            if end < 0:
                 raise ArgmapError(
-                    f"line {line}: Argdown cannot read the character {self.text[pos]!r} here"
-                    + (
-                        " (a backslash escapes the character after it)"
-                        if self.text[pos] == "\\"
-                        else ""
-                    )
+                    f"line {self.line_at(pos)}: Argdown cannot read the character {char!r} here"
+                    + (" (a backslash escapes the character after it)" if char == "\\" else "")
                 )
             if kind not in _SKIPPED:
-                self.tokens.append(Token(kind, image, pos, self.line_at(pos)))
+                tokens.append(Token(kind, text[pos:end], pos, bisect_right(line_starts, pos)))
             if kind == INFERENCE_START:
-                self.modes.append("inference")
-            elif kind == INFERENCE_END and len(self.modes) > 1:
-                self.modes.pop()
-            pos += len(image)
-        if self.tokens and self.tokens[-1].type == EMPTYLINE:
-            self.tokens.pop()
+                modes.append("inference")
+            elif kind == INFERENCE_END and len(modes) > 1:
+                modes.pop()
+            pos = end
+        if tokens and tokens[-1].type == EMPTYLINE:
+            tokens.pop()
         self.emit_remaining_dedents()
-        return self.tokens
+        return tokens
+
+
+_AFTER_LINE_BREAK = {
+    INCOMING_SUPPORT,
+    INCOMING_ATTACK,
+    OUTGOING_SUPPORT,
+    OUTGOING_ATTACK,
+    CONTRADICTION,
+    INCOMING_UNDERCUT,
+    OUTGOING_UNDERCUT,
+    HEADING_START,
+    STATEMENT_NUMBER,
+    ORDERED_LIST_ITEM,
+    UNORDERED_LIST_ITEM,
+}
+"""Tokens that only start a line: after a line break, an empty line or nothing."""
+
+
+def _possible_after(kind: str, last: str) -> bool:
+    """Whether a token of ``kind`` can follow one of type ``last`` ('' at the start)."""
+    if kind in _AFTER_LINE_BREAK:
+        return last in ("", NEWLINE, EMPTYLINE)
+    if kind == INFERENCE_START:
+        return last in ("", NEWLINE)
+    if kind == EMPTYLINE:
+        return last != EMPTYLINE
+    return True
 
 
 _EMPTYLINE = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r)){2,}")
@@ -436,8 +693,20 @@ _TAG = re.compile(f"#{TAG_BODY}[ \\t]?")
 _SPACES = re.compile(r"( |\t)+")
 _ESCAPED_CHAR = re.compile(f"\\\\{_DOT}(?: )*")
 _SPECIAL_CHAR = re.compile(f"(?:\\.{_NOT_S}+?\\.[ \\t]?)|(?::{_NOT_S}+?:[ \\t]?)")
-_FREESTYLE = re.compile(r"[^\\@#*_\[\],.:;</>\-\r\n(){}]+")
-_UNUSED_CONTROL_CHAR = re.compile(r"[@#*_\[\],.:;</>\-(){}][ \t]?")
+_FREESTYLE_FIRST = r"[^\\@#*_\[\],.:;</>\-\r\n(){}]"
+_FREESTYLE = re.compile(_FREESTYLE_FIRST + "+")
+_CONTROL_FIRST = r"[@#*_\[\],.:;</>\-(){}]"
+_UNUSED_CONTROL_CHAR = re.compile(_CONTROL_FIRST + r"[ \t]?")
+
+# What the linear matchers look up instead of running the patterns above at every position.
+_LINE_TERMINATOR = re.compile("[\n\r\u2028\u2029]")
+_LS_PS = re.compile("[\u2028\u2029]")
+_JS_SPACE_CHAR = re.compile(_S)
+_DATA_STOP = re.compile(f"\\}}{_S}[^,}}]")
+_DATA_BREAK = re.compile("[\r\u2028\u2029]")
+_DATA_CLOSE = re.compile(f"\\}}(?!{_S}*(,|\\}}))")
+_COMMENT_TAIL_AFTER_EMPTYLINE = re.compile(r"(?:[ \t]*\r\n|\n|\r)*")
+_COMMENT_TAIL_AFTER_NEWLINE = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r)(?!([ \t]*(\r\n|\n|\r))))?")
 
 
 def tokenize(text: str) -> list[Token]:

@@ -7,7 +7,11 @@ premise-conclusion structures, and relations.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from .lexer import (
     DATA,
     DEDENT,
     EMPTYLINE,
+    EOF,
     ESCAPED_CHAR,
     FRONT_MATTER,
     INCOMING_ATTACK,
@@ -101,13 +106,31 @@ class Statement:
     """One occurrence of a statement: a definition, a reference or a mention."""
 
     title: str = ""
-    text: str = ""
     tags: list[str] = field(default_factory=list)
     data: Any = None
     role: str | None = None
     is_reference: bool = False
     line: int = 0
     inference: Inference | None = None
+    tag_set: set[str] | None = field(default=None, repr=False)
+    """The tags, for looking one up (a map may give one statement thousands); made when the
+    first tag is added."""
+    pieces: list[str] = field(default_factory=list, repr=False)
+    """The text as read, piece by piece: adding each to one string would copy the whole
+    string every time (quadratic for a statement of many thousand tags or lines)."""
+
+    @property
+    def text(self) -> str:
+        if len(self.pieces) > 1:
+            self.pieces[:] = ["".join(self.pieces)]
+        return self.pieces[0] if self.pieces else ""
+
+    def add_text(self, piece: str) -> None:
+        if piece:
+            self.pieces.append(piece)
+
+    def ends_with_space(self) -> bool:
+        return bool(self.pieces) and self.pieces[-1].endswith(" ")
 
 
 def _canonical(members: list[Statement]) -> Statement | None:
@@ -131,6 +154,9 @@ class EquivalenceClass:
     tags: list[str] = field(default_factory=list)
     data: Any = None
     kind: str = "statement"
+    tag_set: set[str] | None = field(default=None, repr=False)
+    """The tags, for looking one up (a map may give one statement thousands); made when the
+    first tag is added."""
 
     @property
     def canonical(self) -> Statement | None:
@@ -172,6 +198,9 @@ class Argument:
     data: Any = None
     line: int = 0
     kind: str = "argument"
+    tag_set: set[str] | None = field(default=None, repr=False)
+    """The tags, for looking one up (a map may give one statement thousands); made when the
+    first tag is added."""
 
     @property
     def canonical(self) -> Statement | None:
@@ -226,6 +255,11 @@ def _true(value: Any) -> bool:
 
 def _load_yaml(text: str, line: int, what: str) -> Any:
     # BaseLoader: every scalar stays text (as in the case format), nothing is constructed.
+    if _FAST_LOADER is not None:
+        # libyaml is ten times faster; on an error the pure loader reads it again, so the
+        # message is the same with or without libyaml.
+        with contextlib.suppress(yaml.YAMLError, RecursionError):
+            return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - builds no objects
     try:
         return yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds no objects
     except yaml.MarkedYAMLError as err:
@@ -233,6 +267,101 @@ def _load_yaml(text: str, line: int, what: str) -> Any:
         raise ArgmapError(f"line {where}: {what} is not valid YAML: {err.problem}") from None
     except (yaml.YAMLError, RecursionError) as err:
         raise ArgmapError(f"line {line}: {what} is not valid YAML ({err})") from None
+
+
+SHOWN_ERRORS = 20
+"""Syntax errors listed at most; a broken file can have one per line."""
+_FAST_LOADER: type | None = getattr(yaml, "CBaseLoader", None)
+
+
+class _Held:
+    """The relations one member takes part in, in order, with lookups by key.
+
+    The reference walks a member's whole list for every relation it adds or moves, which is
+    quadratic for a statement that thousands of arguments support. Here each relation is
+    filed under keys of its current ends and type; a lookup returns the first relation in
+    list order under a key, checking that it still holds there (relations are moved and
+    retyped after the walk: :meth:`refile` files them again).
+    """
+
+    KEYS: dict[str, Callable[[Member, Relation], Hashable]] = {
+        "to": lambda owner, r: (id(r.to), r.type),
+        "from": lambda owner, r: (id(r.from_), r.type),
+        "both": lambda owner, r: (id(r.from_), id(r.to), r.type),
+        "pair": lambda owner, r: (frozenset((id(r.from_), id(r.to))), r.type),
+        "far": lambda owner, r: id(r.to if r.from_ is owner else r.from_),
+    }
+
+    def __init__(self, owner: Member):
+        self.owner = owner
+        self.slots: list[Relation | None] = []
+        self.where: dict[int, list[int]] = {}
+        """id(relation) → its slots (a relation of a member to itself is there twice)."""
+        self.filed: dict[str, dict[Hashable, list[int]]] = {}
+        """Kind of key → key → slots; a kind is filed when first looked up."""
+
+    def append(self, relation: Relation) -> None:
+        slot = len(self.slots)
+        self.slots.append(relation)
+        self.where.setdefault(id(relation), []).append(slot)
+        for kind, filed in self.filed.items():
+            filed.setdefault(self.KEYS[kind](self.owner, relation), []).append(slot)
+
+    def __contains__(self, relation: Relation) -> bool:
+        return bool(self.where.get(id(relation)))
+
+    def remove(self, relation: Relation) -> None:
+        """Remove its first occurrence, as ``list.remove`` does."""
+        slots = self.where.get(id(relation))
+        if slots:
+            self.slots[slots.pop(0)] = None
+
+    def refile(self, relation: Relation) -> None:
+        """File a relation again after its ends or type changed."""
+        for slot in self.where.get(id(relation), ()):
+            for kind, filed in self.filed.items():
+                slots = filed.setdefault(self.KEYS[kind](self.owner, relation), [])
+                at = bisect_left(slots, slot)
+                if at == len(slots) or slots[at] != slot:
+                    slots.insert(at, slot)
+
+    def _filed(self, kind: str) -> dict[Hashable, list[int]]:
+        filed = self.filed.get(kind)
+        if filed is None:
+            filed = self.filed[kind] = {}
+            keyed = self.KEYS[kind]
+            for slot, relation in enumerate(self.slots):
+                if relation is not None:
+                    filed.setdefault(keyed(self.owner, relation), []).append(slot)
+        return filed
+
+    def first(
+        self, kind: str, key: Hashable, accept: Callable[[Relation], bool] | None = None
+    ) -> tuple[int, Relation] | None:
+        """The first relation (slot, relation) in order filed under ``key`` that ``accept``s."""
+        if not self.slots:
+            return None
+        slots = self._filed(kind).get(key)
+        if not slots:
+            return None
+        keyed = self.KEYS[kind]
+        stale = 0
+        found = None
+        for index, slot in enumerate(slots):
+            relation = self.slots[slot]
+            if relation is None or keyed(self.owner, relation) != key:
+                stale += 1
+                slots[index] = -1
+                continue
+            if accept is None or accept(relation):
+                found = (slot, relation)
+                break
+        if stale:  # what no longer holds is dropped, so it is passed over once
+            slots[:] = [slot for slot in slots if slot >= 0]
+        return found
+
+    def live(self) -> list[Relation]:
+        return [relation for relation in self.slots if relation is not None]
 
 
 class _ModelBuilder:
@@ -259,6 +388,12 @@ class _ModelBuilder:
         self.current_inference: Inference | None = None
         self.current_relation: Relation | None = None
         self.parents: list[Member] = []
+        self.held: dict[int, _Held] = {}
+        """id(member) → the relations it takes part in (its ``relations`` when done)."""
+        self.holders: dict[int, list[_Held]] = {}
+        """id(relation) → the members' lists it is in."""
+        self.handlers: dict[str, tuple[Callable[..., None] | None, Callable[..., None] | None]]
+        self.handlers = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -294,15 +429,33 @@ class _ModelBuilder:
     def target(self) -> Statement | None:
         return self.current_heading or self.current_statement
 
+    def relations_of(self, member: Member) -> _Held:
+        held = self.held.get(id(member))
+        if held is None:
+            held = self.held[id(member)] = _Held(member)
+        return held
+
+    def link(self, relation: Relation, member: Member) -> None:
+        held = self.relations_of(member)
+        held.append(relation)
+        self.holders.setdefault(id(relation), []).append(held)
+
+    def moved(self, relation: Relation) -> None:
+        """``relation``'s ends or type changed: file it again where it is."""
+        for held in self.holders.get(id(relation), ()):
+            held.refile(relation)
+
     # -- the walk --------------------------------------------------------------------------
 
     def build(self, tree: Node) -> ArgdownMap:
-        self.visit(tree, None, 0)
+        self.visit(tree)
         if _true(self.settings.get("transformArgumentRelations", True)):
             self.transform_argument_relations()
         if self.settings.get("mode") == "strict":
             self.transform_statement_relations()
         self.remove_redundant_attacks()
+        for held in self.held.values():
+            held.owner.relations = held.live()
         return ArgdownMap(
             self.statements,
             self.arguments,
@@ -312,19 +465,49 @@ class _ModelBuilder:
             self.generated,
         )
 
-    def visit(self, node: Node | Token, parent: Node | None, index: int) -> None:
-        if isinstance(node, Token):
-            assert parent is not None
-            self.on_token(node, parent, index)
-            return
-        enter = getattr(self, f"enter_{node.name}", None)
+    def visit(self, tree: Node) -> None:
+        """Enter each node, visit its children in order, leave it: depth first, with a stack of
+        its own (the parser bounds nesting, but the walk needs no Python stack for it).
+
+        The tree is taken apart as it is walked: a node's children are dropped once it is left.
+        """
+        enter, leave = self._handlers(tree.name)
         if enter:
-            enter(node, parent, index)
-        for child_index, child in enumerate(node.children):
-            self.visit(child, node, child_index)
-        leave = getattr(self, f"exit_{node.name}", None)
-        if leave:
-            leave(node, parent, index)
+            enter(tree, None, 0)
+        stack: list[tuple[Node, Node | None, int, Iterator[tuple[int, Node | Token]]]] = [
+            (tree, None, 0, iter(enumerate(tree.children)))
+        ]
+        on_token = self.on_token
+        while stack:
+            node, parent, index, children = stack[-1]
+            for child_index, child in children:
+                if isinstance(child, Token):
+                    on_token(child, node, child_index)
+                    continue
+                enter, leave = self._handlers(child.name)
+                if enter:
+                    enter(child, node, child_index)
+                # The tokens of free text are read by enter_freestyleText as a whole.
+                grandchildren = () if child.name == FREESTYLE_TEXT else child.children
+                stack.append((child, node, child_index, iter(enumerate(grandchildren))))
+                break
+            else:
+                stack.pop()
+                leave = self._handlers(node.name)[1]
+                if leave:
+                    leave(node, parent, index)
+                # Done with what is below it (later handlers look at a node's siblings, not at
+                # their children): a large map's tokens are freed as the model grows.
+                node.children = []
+
+    def _handlers(self, name: str) -> tuple[Callable[..., None] | None, Callable[..., None] | None]:
+        found = self.handlers.get(name)
+        if found is None:
+            found = self.handlers[name] = (
+                getattr(self, f"enter_{name}", None),
+                getattr(self, f"exit_{name}", None),
+            )
+        return found
 
     def on_token(self, token: Token, parent: Node, index: int) -> None:
         kind = token.type
@@ -349,28 +532,27 @@ class _ModelBuilder:
         elif kind in (STATEMENT_MENTION, ARGUMENT_MENTION):
             target = self.target()
             if target is not None:
-                target.text += token.image
+                target.add_text(token.image)
         elif kind == LINK:
             target = self.target()
             if target is not None:
-                target.text += token.image[1 : token.image.index("](")]
+                target.add_text(token.image[1 : token.image.index("](")])
                 if token.image.endswith(" "):
-                    target.text += " "
+                    target.add_text(" ")
         elif kind == TAG:
             target = self.target()
             if target is not None:
-                match = re.match("#" + TAG_BODY, token.image)
+                match = _TAG_BODY.match(token.image)
                 assert match is not None
                 tag = match.group(1) or match.group(2)
                 if not _true(self.settings.get("removeTagsFromText")):
-                    target.text += token.image
-                if tag not in target.tags:
-                    target.tags.append(tag)
+                    target.add_text(token.image)
+                _add_tags(target, [tag])
         elif kind == NEWLINE:
             target = self.target()
             last = index == len(parent.children) - 1
-            if target is not None and not last and not target.text.endswith(" "):
-                target.text += " "
+            if target is not None and not last and not target.ends_with_space():
+                target.add_text(" ")
 
     def data(self, token: Token) -> Any:
         text = token.image
@@ -418,11 +600,9 @@ class _ModelBuilder:
         if not statement.title:
             statement.title = self.unique_title()
         ec = self.equivalence_class(statement.title)
-        for tag in statement.tags:
-            if tag not in ec.tags:
-                ec.tags.append(tag)
+        _add_tags(ec, statement.tags)
         if isinstance(statement.data, dict):
-            ec.data = {**(ec.data or {}), **statement.data}
+            ec.data = _merged(ec.data, statement.data)
         ec.members.append(statement)
         self.current_statement = None
 
@@ -440,11 +620,9 @@ class _ModelBuilder:
             description.title = self.unique_title()
         argument = self.argument(description.title, node.line)
         node.argument = argument
-        for tag in description.tags:
-            if tag not in argument.tags:
-                argument.tags.append(tag)
+        _add_tags(argument, description.tags)
         if isinstance(description.data, dict):
-            argument.data = {**(argument.data or {}), **description.data}
+            argument.data = _merged(argument.data, description.data)
         argument.members.append(description)
         if not argument.line:
             argument.line = node.line
@@ -562,20 +740,20 @@ class _ModelBuilder:
             relation.from_ = other
         source = relation.from_
         assert source is not None
-        for existing in source.relations:
-            same = relation.to is existing.to and relation.type == existing.type
-            mirrored = (
-                relation.type == CONTRADICTORY == existing.type
-                and relation.from_ is existing.to
-                and relation.to is existing.from_
-            )
-            if same or mirrored:
-                existing.lines.extend(relation.lines)
-                return
+        # The first relation of the source's that this one repeats: the same target and type,
+        # or the same contradiction the other way round.
+        held = self.relations_of(source)
+        found = [held.first("to", (id(relation.to), relation.type))]
+        if relation.type == CONTRADICTORY:
+            found.append(held.first("both", (id(relation.to), id(source), CONTRADICTORY)))
+        repeated = min((f for f in found if f is not None), default=None, key=lambda f: f[0])
+        if repeated is not None:
+            repeated[1].lines.extend(relation.lines)
+            return
         assert relation.to is not None
         self.relations.append(relation)
-        source.relations.append(relation)
-        relation.to.relations.append(relation)
+        self.link(relation, source)
+        self.link(relation, relation.to)
 
     def __getattr__(self, name: str) -> Any:
         # enter_/exit_ handlers for the seven relation rules share two methods.
@@ -589,7 +767,7 @@ class _ModelBuilder:
     def enter_freestyleText(self, node: Node, parent: Node | None, index: int) -> None:  # noqa: N802
         target = self.target()
         if target is not None:
-            target.text += _freestyle(node)
+            target.add_text(_freestyle(node))
 
     def exit_bold(self, node: Node, parent: Node | None, index: int) -> None:
         self._emphasis_end(node)
@@ -601,13 +779,13 @@ class _ModelBuilder:
         target = self.target()
         end = node.children[-1]
         if target is not None and isinstance(end, Token) and end.image.endswith(" "):
-            target.text += " "
+            target.add_text(" ")
 
     # -- after the walk ------------------------------------------------------------------
 
     def _unlink(self, relation: Relation, side: Member | None) -> None:
-        if side is not None and relation in side.relations:
-            side.relations.remove(relation)
+        if side is not None:
+            self.relations_of(side).remove(relation)
 
     def transform_argument_relations(self) -> None:
         kept = []
@@ -618,33 +796,27 @@ class _ModelBuilder:
                 self._unlink(relation, source)
                 ec = self.statements[source.pcs[-1].title]
                 relation.from_ = ec
-                existing = next(
-                    (r for r in ec.relations if r.to is relation.to and r.type == relation.type),
-                    None,
-                )
-                if existing is None:
-                    ec.relations.append(relation)
+                self.moved(relation)
+                found = self.relations_of(ec).first("to", (id(relation.to), relation.type))
+                if found is None:
+                    self.link(relation, ec)
                 else:
-                    existing.lines.extend(relation.lines)
+                    found[1].lines.extend(relation.lines)
                     self._unlink(relation, relation.to)
                     add = False
             if isinstance(target, Argument) and target.pcs and relation.type == UNDERCUT:
                 inference = target.pcs[-1].inference
                 assert inference is not None
                 relation.to = inference
+                self.moved(relation)
                 self._unlink(relation, target)
-                existing = next(
-                    (
-                        r
-                        for r in inference.relations
-                        if r.from_ is relation.from_ and r.type == relation.type
-                    ),
-                    None,
+                found = self.relations_of(inference).first(
+                    "from", (id(relation.from_), relation.type)
                 )
-                if existing is None:
-                    inference.relations.append(relation)
+                if found is None:
+                    self.link(relation, inference)
                 else:
-                    existing.lines.extend(relation.lines)
+                    found[1].lines.extend(relation.lines)
                     self._unlink(relation, relation.from_)
                     add = False
             if add:
@@ -658,18 +830,15 @@ class _ModelBuilder:
             if isinstance(source, EquivalenceClass) and isinstance(target, EquivalenceClass):
                 if relation.type == SUPPORT:
                     relation.type = ENTAILS
+                    self.moved(relation)
                 elif relation.type == ATTACK:
-                    duplicate = any(
-                        r.type == CONTRARY
-                        and {id(r.from_), id(r.to)} == {id(source), id(target)}
-                        and (r.from_ is source or r.from_ is target)
-                        for r in source.relations
-                    )
-                    if duplicate:
+                    pair = frozenset((id(source), id(target)))
+                    if self.relations_of(source).first("pair", (pair, CONTRARY)) is not None:
                         self._unlink(relation, source)
                         self._unlink(relation, target)
                         continue
                     relation.type = CONTRARY
+                    self.moved(relation)
             kept.append(relation)
         self.relations = kept
 
@@ -677,6 +846,7 @@ class _ModelBuilder:
         # An attack from a statement on an argument that has a premise the statement already
         # attacks, contradicts or is contrary to adds nothing: it folds into that relation.
         kept = []
+        premises_of: dict[int, dict[int, EquivalenceClass]] = {}
         for relation in self.relations:
             source, target = relation.from_, relation.to
             if not (
@@ -686,58 +856,121 @@ class _ModelBuilder:
             ):
                 kept.append(relation)
                 continue
-            premises = {s.title for s in target.pcs if s.role == PREMISE}
-            folded = None
-            for other in source.relations:
-                far = other.to if other.from_ is source else other.from_
-                if not isinstance(far, EquivalenceClass) or far.title not in premises:
-                    continue
-                if (other.type == ATTACK and other.from_ is source) or other.type in (
+            premises = premises_of.get(id(target))
+            if premises is None:
+                titles = dict.fromkeys(s.title for s in target.pcs if s.role == PREMISE)
+                found_ecs = (self.statements[t] for t in titles if t in self.statements)
+                premises = premises_of[id(target)] = {id(ec): ec for ec in found_ecs}
+
+            def folds(other: Relation, source: EquivalenceClass = source) -> bool:
+                return (other.type == ATTACK and other.from_ is source) or other.type in (
                     CONTRADICTORY,
                     CONTRARY,
-                ):
-                    folded = other
-                    break
+                )
+
+            held = self.relations_of(source)
+            # The first of the source's relations with a premise at its far end that folds:
+            # looked up premise by premise, or read in order, whichever is shorter.
+            if len(premises) <= len(held.slots):
+                found = [held.first("far", key, folds) for key in premises]
+                folded = min((f for f in found if f is not None), default=None, key=lambda f: f[0])
+            else:
+                far = _Held.KEYS["far"]
+                folded = next(
+                    (
+                        (slot, other)
+                        for slot, other in enumerate(held.slots)
+                        if other is not None and far(source, other) in premises and folds(other)
+                    ),
+                    None,
+                )
             if folded is None:
                 kept.append(relation)
                 continue
             self._unlink(relation, source)
             self._unlink(relation, target)
-            folded.lines.extend(relation.lines)
+            folded[1].lines.extend(relation.lines)
         self.relations = kept
 
 
 def _freestyle(node: Node) -> str:
-    text = ""
+    pieces = []
     for child in node.children:
         if not isinstance(child, Token):
             continue
         if child.type == ESCAPED_CHAR:
-            text += child.image[1:]
+            pieces.append(child.image[1:])
         elif child.type == SPECIAL_CHAR:
             char = SHORTCODES.get(child.image.strip())
             if char is None:
-                text += child.image
+                pieces.append(child.image)
             else:
-                text += char + (" " if child.image.endswith(" ") else "")
+                pieces.append(char + (" " if child.image.endswith(" ") else ""))
         else:
-            text += child.image
-    return text
+            pieces.append(child.image)
+    return "".join(pieces)
+
+
+_TAG_BODY = re.compile("#" + TAG_BODY)
+
+
+def _add_tags(owner: Statement | EquivalenceClass | Argument, tags: list[str]) -> None:
+    """Add to ``owner.tags`` the tags it does not have yet, in order."""
+    if not tags:
+        return
+    if owner.tag_set is None:
+        owner.tag_set = set(owner.tags)
+    for tag in tags:
+        if tag not in owner.tag_set:
+            owner.tag_set.add(tag)
+            owner.tags.append(tag)
+
+
+def _merged(data: Any, more: dict[str, Any]) -> dict[str, Any]:
+    """``data`` updated with ``more``, copying ``data`` only the first time."""
+    if not isinstance(data, dict):
+        return dict(more)
+    data.update(more)
+    return data
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a map is read: it would go over the millions of
+    tokens and nodes of a large map again and again, none of them garbage yet (that doubled
+    the time a 30 MB map takes)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_text(text: str, name: str = "<text>") -> ArgdownMap:
     """The argument map in Argdown text; raises ArgmapError naming the lines of any errors."""
+    with _collector_paused():
+        return _parse_text(text, name)
+
+
+def _parse_text(text: str, name: str) -> ArgdownMap:
     text = text.removeprefix("\ufeff")
     tokens = tokenize(text)
-    real = [t for t in tokens if t.type not in (INDENT, DEDENT)]
-    parser = Parser(tokens, real[-1].line if real else 1)
+    real = (t for t in reversed(tokens) if t.type not in (INDENT, DEDENT))
+    parser = Parser(tokens, next(real, Token(EOF, "", 0, 1)).line)
+    del tokens, real  # the parser owns them now
     tree = parser.argdown()
     if parser.errors:
         count = len(parser.errors)
-        details = "\n".join(f"  line {line}: {message}" for line, message in parser.errors)
+        shown = parser.errors[:SHOWN_ERRORS]
+        details = "\n".join(f"  line {line}: {message}" for line, message in shown)
+        if count > len(shown):
+            details += f"\n  … and {count - len(shown)} more (fix these first)"
         raise ArgmapError(
             f"{name}: {count} Argdown syntax error{'s' if count != 1 else ''}:\n{details}"
         )
+    del parser
     return _ModelBuilder().build(tree)
 
 

@@ -59,6 +59,7 @@ __all__ = [
     "ARGUMENT",
     "FREESTYLE_TEXT",
     "INFERENCE",
+    "MAX_NESTING",
     "RELATION_RULES",
     "Node",
     "Parser",
@@ -128,7 +129,7 @@ _DESCRIBE = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """A grammar rule's node in the syntax tree, with what model building attaches to it."""
 
@@ -155,22 +156,33 @@ def _describe(token: Token) -> str:
     return repr(token.image.strip() or token.image)
 
 
+MAX_NESTING = 100
+"""How deeply relations and emphasis may nest. The parser descends once per level, so a
+map nested thousands deep (`+` under `+` under `+` …, or `*_*_*_…`) would exhaust Python's
+stack; real maps stay within ten levels."""
+
+
 class Parser:
+    """Parses a list of tokens, which it takes over (two EOF tokens are added at its end)."""
+
     def __init__(self, tokens: list[Token], end_line: int):
-        self.tokens = tokens
-        self.pos = 0
         self.eof = Token(EOF, "", -1, end_line)
+        # Two EOF tokens past the end: the grammar looks at most two tokens ahead.
+        tokens += (self.eof, self.eof)
+        self.tokens = tokens
+        self.types = [token.type for token in self.tokens]
+        self.pos = 0
+        self.depth = 0
         self.errors: list[tuple[int, str]] = []
 
     def peek(self, ahead: int = 0) -> Token:
-        index = self.pos + ahead
-        return self.tokens[index] if index < len(self.tokens) else self.eof
+        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
 
     def at(self, *kinds: str) -> bool:
-        return self.peek().type in kinds
+        return self.types[self.pos] in kinds
 
     def consume(self, kind: str, expected: str | None = None) -> Token:
-        token = self.peek()
+        token = self.tokens[self.pos]
         if token.type != kind:
             raise _ParseError(
                 token,
@@ -180,9 +192,18 @@ class Parser:
         return token
 
     def node(self, name: str, children: list[Node | Token]) -> Node:
-        first = next((c for c in children if isinstance(c, Token | Node)), None)
-        line = first.line if first is not None else self.peek().line
+        line = children[0].line if children else self.tokens[self.pos].line
         return Node(name, children, line)
+
+    def descend(self, what: str) -> None:
+        """One level deeper into nested relations or emphasis; refused past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _ParseError(
+                self.peek(),
+                f"{what} nested more than {MAX_NESTING} levels deep; argmap reads at most "
+                f"{MAX_NESTING} (split the map, or indent less)",
+            )
 
     # -- rules -------------------------------------------------------------------------
 
@@ -224,6 +245,7 @@ class Parser:
 
     def _recover(self, err: _ParseError) -> None:
         self.errors.append((err.token.line, err.message))
+        self.depth = 0
         while not self.at(EMPTYLINE, EOF):
             self.pos += 1
 
@@ -382,14 +404,17 @@ class Parser:
 
     def inference_relations(self) -> Node:
         self.consume(INDENT)
+        self.descend("relations")
         children: list[Node | Token] = [self.relation(OUTGOING_UNDERCUT, only_undercut=True)]
         while self.at(OUTGOING_UNDERCUT):
             children.append(self.relation(OUTGOING_UNDERCUT))
         self.consume(DEDENT)
+        self.depth -= 1
         return self.node(RELATIONS, children)
 
     def relations(self) -> Node:
         self.consume(INDENT)
+        self.descend("relations")
         children: list[Node | Token] = []
         while True:
             if not self.at(*RELATION_TOKENS):
@@ -402,6 +427,7 @@ class Parser:
             if not self.at(*RELATION_TOKENS):
                 break
         self.consume(DEDENT)
+        self.depth -= 1
         return self.node(RELATIONS, children)
 
     def relation(self, kind: str, only_undercut: bool = False) -> Node:
@@ -450,16 +476,19 @@ class Parser:
 
     def emphasis(self) -> Node:
         start = self.consume(self.peek().type)
+        self.descend("emphasis (** __ * _)")
         end_kind = start.type.replace("Start", "End")
         children: list[Node | Token] = [start]
         if self.at(*CONTENT_FIRST):
             children.append(self.statement_content())
         marker = start.image.strip()
         children.append(self.consume(end_kind, f"the closing {marker} of {marker}emphasis{marker}"))
+        self.depth -= 1
         return self.node(BOLD if "Bold" in start.type else ITALIC, children)
 
     def freestyle_text(self) -> Node:
-        children: list[Node | Token] = []
-        while self.at(*FREESTYLE_FIRST):
-            children.append(self.consume(self.peek().type))
-        return self.node(FREESTYLE_TEXT, children)
+        start = self.pos
+        types = self.types
+        while types[self.pos] in FREESTYLE_FIRST:
+            self.pos += 1
+        return self.node(FREESTYLE_TEXT, list(self.tokens[start : self.pos]))

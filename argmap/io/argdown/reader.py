@@ -172,6 +172,7 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
     # Every other relation: contrary and contradictory ones are statement fields, the rest are
     # carried by a small argument whose only premise is the relation's source.
     carriers: list[dict[str, Any]] = []
+    claims = {entry["id"]: entry["claim"] for entry in argument_entries}
     for relation in argdown_map.relations:
         if id(relation) in consumed:
             continue
@@ -195,7 +196,7 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
             claim = statement_text(source)
         else:
             assert isinstance(source, Argument)
-            claim = next(a["claim"] for a in argument_entries if a["id"] == source_id)
+            claim = claims[source_id]
         carriers.append(
             {
                 "id": ids.new(f"{source_id}-{verb}-{target_id}"),

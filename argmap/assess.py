@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .model import Case, is_catch_all
+from .model import DEFAULT_RELIABILITY, Case, is_catch_all
 from .priors import leaf_priors
+from .scenarios import Scenarios, scenarios_json, weigh_scenarios
 from .scoring import Matrix, Scores, score_case, significant
 from .weighing import (
     DEFAULT_DRAWS,
@@ -26,13 +27,22 @@ from .weighing import (
     Sensitivity,
     Weighing,
     WeighingInput,
-    estimative_term,
+)
+from .wording import (
+    Headline,
+    Node,
+    OrderDisagreement,
+    disagreements,
+    estimative_words,
+    headline,
+    share,
 )
 
 __all__ = [
     "Assessment",
     "assess",
     "assessment_json",
+    "reliability_factors",
     "weighing_input",
 ]
 
@@ -64,8 +74,22 @@ def weighing_input(
         deceptive=np.array([e.deceptive == "suspected" for e in case.evidence], dtype=bool),
         prior=np.array([priors[hid] for hid in leaves]),
         source=tuple(e.source for e in case.evidence),
+        reliability=reliability_factors(case),
         **extra,
     )
+
+
+def reliability_factors(case: Case) -> np.ndarray | None:
+    """Per item, the factor of the weakest Admiralty grade that bears on it (its graded
+    originators', else its source's); 1 for an ungraded item. None when no item is graded,
+    so a case without grades weighs exactly as it did before grades counted."""
+    table = case.scoring.merged_reliability() if case.scoring else dict(DEFAULT_RELIABILITY)
+    factors = [
+        min((table[g] for g in case.reliability_grades(e)), default=1.0) for e in case.evidence
+    ]
+    if all(f == 1.0 for f in factors):
+        return None
+    return np.array(factors, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -92,12 +116,67 @@ class Assessment:
         return self.weighing.data.leaf_ids
 
     @cached_property
+    def plausible_changes(self) -> list[Sensitivity]:
+        """The three smallest sets of one-step re-ratings that change the top."""
+        return self.weighing.smallest_changes(3)
+
+    @cached_property
     def smallest_change(self) -> Sensitivity | None:
-        return self.weighing.smallest_change()
+        return self.plausible_changes[0] if self.plausible_changes else None
+
+    @cached_property
+    def scenarios(self) -> Scenarios:
+        """The case's own and argmap's generated scenarios, and the key assumptions check."""
+        return weigh_scenarios(self.case, self.weighing)
 
     @cached_property
     def top_ids(self) -> list[str]:
         return self.weighing.top_ids
+
+    @cached_property
+    def nodes(self) -> dict[str, Node]:
+        """Every hypothesis, leaf or group, with its posterior, interval and P(top)."""
+        w, mc = self.weighing, self.monte_carlo
+        groups = w.group_posterior()
+        nodes = {}
+        for j, hid in enumerate(self.leaf_ids):
+            h = self.case.hypothesis_by_id[hid]
+            nodes[hid] = Node(
+                hid,
+                h.title,
+                float(w.posterior[j]),
+                float(mc.low[j]),
+                float(mc.high[j]),
+                float(mc.p_top[j]),
+            )
+        for g in self.case.groups:
+            nodes[g.id] = Node(
+                g.id,
+                g.title,
+                groups[g.id],
+                mc.group_low[g.id],
+                mc.group_high[g.id],
+                mc.group_p_top[g.id],
+                tuple(self.case.children.get(g.id, ())),
+            )
+        return nodes
+
+    def words(self, hid: str) -> str:
+        """A hypothesis's 5–95% interval in ICD 203 words, as the confidence allows."""
+        node = self.nodes[hid]
+        return estimative_words(node.low, node.high, self.confidence.level)
+
+    @cached_property
+    def headline(self) -> Headline | None:
+        """The most specific hypothesis the evidence can tell apart from its rivals."""
+        roots = [h.id for h, depth in self.case.hypotheses_in_order if depth == 0]
+        return headline(self.nodes, roots, self.confidence.level)
+
+    @cached_property
+    def disagreements(self) -> list[OrderDisagreement]:
+        """Pairs that PARC ranks one way and the posterior the other, with the reason."""
+        titles = {h.id: h.title for h in self.case.hypotheses}
+        return disagreements(self.weighing, self.scores, titles, self.confidence.level)
 
     @cached_property
     def neutral_cells(self) -> int:
@@ -134,40 +213,59 @@ class Assessment:
                 "such item counts 1/k of its weight in the posteriors."
             )
         if self.weighing.data.deceptive.any():
+            suspected = int(self.weighing.data.deceptive.sum())
             notes.append(
-                f"{int(self.weighing.data.deceptive.sum())} item(s) are suspected of "
-                "deception; results are shown with and without them."
+                f"{suspected} item{' is' if suspected == 1 else 's are'} suspected of "
+                "deception; results are shown with and without "
+                f"{'it' if suspected == 1 else 'them'}."
             )
         return notes
 
-    def sensitivity_sentence(self) -> str:
-        """What the conclusion hinges on, in one sentence."""
-        found = self.smallest_change
+    def sensitivity_sentence(self, found: Sensitivity | None = None) -> str:
+        """What the conclusion hinges on, in one sentence: a set of one-step re-ratings in
+        words (the smallest set unless ``found`` is given)."""
+        found = found if found is not None else self.smallest_change
         names = {h.id: h.title for h in self.case.hypotheses}
         if found is None:
-            return "No change of a few ratings would change the top hypothesis."
-        # Consecutive steps on one cell read as one move of several steps.
-        moves: list[list[str]] = []
-        for c in found.changes:
-            if moves and moves[-1][:2] == [c.evidence, c.hypothesis]:
-                moves[-1][3] = c.after
-                moves[-1][4] = str(int(moves[-1][4]) + 1)
-            else:
-                moves.append([c.evidence, c.hypothesis, c.before, c.after, "1"])
+            return (
+                "No plausible re-rating of a few cells (one step each) changes the top hypothesis."
+            )
+        summaries = {e.id: e.summary.rstrip(".") for e in self.case.evidence}
         parts = [
-            f"{e} on {names[h]} from {before} to {after}" + (f", {n} steps" if n != "1" else "")
-            for e, h, before, after, n in moves
+            f"‘{summaries[c.evidence]}’ from {c.before} to {c.after} against {names[c.hypothesis]}"
+            for c in found.changes
         ]
-        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         count = len(found.changes)
+        number = _NUMBER_WORDS.get(count, str(count))
+        number = number[0].upper() + number[1:]
+        what = f"{number} re-rating{'s' if count != 1 else ''}, one step each,"
         outcome = (
-            f"{names[found.challenger]} draws level with or overtakes it"
+            f"would put {names[found.challenger]} level with or ahead of {names[self.top_ids[0]]}"
             if len(self.top_ids) == 1
-            else "the tie at the top is broken"
+            else "would break the tie at the top"
         )
+        return f"{what} {outcome}: " + "; ".join(parts) + "."
+
+    def scenario_sentence(self) -> str:
+        """How the lead fares across the scenarios, naming those it fails ('' without any)."""
+        results = self.scenarios.results
+        if not results:
+            return ""
+        failed = [r.title.rstrip(".") for r in results if not r.survives]
+        held = len(results) - len(failed)
+        sentence = f"The lead holds in {held} of {len(results)} scenarios"
+        if not failed:
+            return sentence + "."
+        shown = failed[:3] + ([f"{len(failed) - 3} more"] if len(failed) > 3 else [])
+        return f"{sentence}, not in: {'; '.join(shown)}."
+
+    def monte_carlo_note(self) -> str:
+        """What the Monte Carlo is, and what it is not."""
         return (
-            f"The conclusion changes with {count} one-step rating change"
-            f"{'s' if count != 1 else ''} — {joined} — after which {outcome}."
+            f"The intervals and 'on top in' shares come from {self.monte_carlo.draws:,} random "
+            "re-ratings, each cell moved one step at random (7.5% each way) and each item's "
+            "credibility and relevance one level (15%): noise on single cells, not a test of "
+            "the reading. Systematic reinterpretations are the scenarios."
         )
 
     @cached_property
@@ -211,18 +309,27 @@ class Assessment:
         else:
             reasons.append(lead + ".")
         p_top = float(self.monte_carlo.p_top[top])
+        leader = names[data.leaf_ids[top]]
+        stays_at = len(reasons)
         if p_top < 0.6:
-            cap("low", f"It stays on top in only {p_top:.0%} of plausible re-ratings.")
+            cap("low", f"{leader} stays on top in only {p_top:.0%} of plausible re-ratings.")
         elif p_top < 0.85:
-            cap("moderate", f"It stays on top in {p_top:.0%} of plausible re-ratings.")
+            cap("moderate", f"{leader} stays on top in {p_top:.0%} of plausible re-ratings.")
         else:
-            reasons.append(f"It stays on top in {p_top:.0%} of plausible re-ratings.")
-        linchpins = [data.evidence_ids[i] for i in np.flatnonzero(w.linchpins)]
-        if linchpins:
+            reasons.append(f"{leader} stays on top in {p_top:.0%} of plausible re-ratings.")
+        summaries = [self.case.evidence[i].summary for i in np.flatnonzero(w.linchpins)]
+        if summaries:
+            more = len(summaries) - 3
             cap(
                 "moderate",
-                f"Removing {', '.join(linchpins[:3])}"
-                f"{' or others' if len(linchpins) > 3 else ''} alone changes the top.",
+                (
+                    "Removing this item alone changes the top: "
+                    if len(summaries) == 1
+                    else "Removing any one of these items alone changes the top: "
+                )
+                + "; ".join(s.rstrip(".") for s in summaries[:3])
+                + (f"; and {more} other{'s' if more != 1 else ''}" if more > 0 else "")
+                + ".",
             )
         if high_cred * 2 < n:
             cap(
@@ -248,6 +355,15 @@ class Assessment:
                 cap("moderate", "The case rests on a single source.")
         elif len(sources) >= 2:
             reasons.append(f"They come from {len(sources)} sources.")
+        scenario_reason = self.scenario_sentence()
+        if scenario_reason:
+            reasons.append(scenario_reason)
+        if level == "low":  # no figure finer than the confidence allows
+            only = " only" if p_top < 0.85 else ""
+            reasons[stays_at] = (
+                f"{leader} stays on top in{only} about {share(p_top, level)} of plausible "
+                "re-ratings."
+            )
         return Confidence(level, tuple(reasons))
 
 
@@ -269,6 +385,22 @@ def assess(
     return Assessment(case, scores, weighing, weighing.monte_carlo(draws, seed))
 
 
+_NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+}
+
+
 def _r(value: float) -> float:
     return significant(float(value))
 
@@ -288,7 +420,7 @@ def assessment_json(a: Assessment) -> dict[str, object]:
             {
                 "prior": _r(w.data.prior[j]),
                 "posterior": _r(w.posterior[j]),
-                "estimate": estimative_term(float(w.posterior[j])),
+                "estimate": a.words(entry["id"]),
                 "p_top": _r(mc.p_top[j]),
                 "interval": [_r(mc.low[j]), _r(mc.high[j])],
                 "posterior_if_independent": _r(independent[j]),
@@ -302,7 +434,7 @@ def assessment_json(a: Assessment) -> dict[str, object]:
         entry.update(
             {
                 "posterior": _r(group_posterior[gid]),
-                "estimate": estimative_term(group_posterior[gid]),
+                "estimate": a.words(gid),
                 "p_top": _r(mc.group_p_top[gid]),
                 "interval": [_r(mc.group_low[gid]), _r(mc.group_high[gid])],
             }
@@ -325,9 +457,24 @@ def assessment_json(a: Assessment) -> dict[str, object]:
                 "changes": [vars(c) for c in changes.changes] if changes else None,
                 "challenger": changes.challenger if changes else None,
                 "summary": a.sensitivity_sentence(),
+                "alternatives": [
+                    {
+                        "changes": [vars(c) for c in other.changes],
+                        "challenger": other.challenger,
+                        "summary": a.sensitivity_sentence(other),
+                    }
+                    for other in a.plausible_changes[1:]
+                ],
             },
-            "monte_carlo": {"draws": mc.draws, "seed": mc.seed},
+            "monte_carlo": {
+                "draws": mc.draws,
+                "seed": mc.seed,
+                "what": a.monte_carlo_note(),
+            },
+            **scenarios_json(a.scenarios, a.leaf_ids),
             "caveats": a.caveats,
+            "headline": a.headline.as_json() if a.headline else None,
+            "order_disagreements": [d.as_json() for d in a.disagreements],
         }
     )
     return document

@@ -37,9 +37,16 @@ __all__ = [
 
 
 def load(folder: Path) -> LoadResult:
+    """The case, its warnings with those of the map and the matrix held together (argmap.
+    coherence: they need the argument map evaluated, so the loader cannot find them)."""
+    from .coherence import coherence_warnings
     from .load import load_case
 
-    return load_case(folder)
+    result = load_case(folder)
+    found = coherence_warnings(result)
+    if found:
+        result.warnings = sorted(result.warnings + found, key=lambda p: p.sort_key)
+    return result
 
 
 def check(folder: Path) -> tuple[Case, list[Problem], str]:
@@ -73,10 +80,13 @@ def score(
     analyst: str | None = None,
     consensus: bool = False,
     round_number: int | None = None,
+    scenarios: bool = False,
 ) -> tuple[str, list[Problem]]:
     """The scores as a table or JSON text; with ``analyst`` or ``consensus``, of the matrix
-    as that analyst rated it or of the analysts' consensus (docs/workshops.md)."""
+    as that analyst rated it or of the analysts' consensus (docs/workshops.md); the table
+    lists the scenarios with ``scenarios`` (JSON always holds them)."""
     from .assess import assess, assessment_json
+    from .coherence import disagreements
 
     result = load(folder)
     case = result.case
@@ -87,11 +97,71 @@ def score(
         case, ratings = _workshop_case(result, analyst, round_number)
     assessment = assess(case, draws=draws, seed=seed, likelihoods=_merged(case, likelihoods))
     document = assessment_json(assessment)
+    document["coherence"] = [d.to_json(case) for d in disagreements(case)]
     if ratings is not None:
         document["ratings"] = ratings
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n", result.warnings
-    return _score_table(case, document), result.warnings
+    text = _score_table(case, document) + _assumptions_table(document)
+    if scenarios:
+        text += _scenarios_table(document)
+    return text, result.warnings
+
+
+def _ranking_words(ranking: list[dict], titles: dict[str, str]) -> str:
+    return ", ".join(f"{titles[r['id']]} {r['posterior']:.0%}" for r in ranking[:3])
+
+
+def _assumptions_table(document: dict) -> str:
+    """The key assumptions check (Heuer): each assumption, what would break it, and what
+    its failing does to the lead."""
+    assumptions = document.get("assumptions") or []
+    if not assumptions:
+        return ""
+    titles = {h["id"]: h["title"] for h in document["hypotheses"]}
+    lines = ["", "key assumptions (if one fails, what rests on it goes too):"]
+    for a in assumptions:
+        scenario = a["scenario"]
+        lines.append(f"  - {a['text']}")
+        if a["breaks_if"]:
+            lines.append(f"      breaks if: {a['breaks_if']}")
+        else:
+            lines.append("      breaks if: (not stated: add 'breaks_if:')")
+        if not a["items"]:
+            count = len(a["arguments"])
+            rest = f"{count} argument{'s' if count != 1 else ''} of the map" if count else "nothing"
+            lines.append(f"      without it: {rest} but nothing in the matrix rests on it")
+            continue
+        held = "the lead holds" if scenario["survives"] else "the lead changes"
+        lines.append(
+            f"      without it ({len(a['items'])} item{'s' if len(a['items']) != 1 else ''}): "
+            f"{held}: {_ranking_words(scenario['ranking'], titles)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _scenarios_table(document: dict) -> str:
+    """Every scenario with its leader and whether the conclusion survives it."""
+    from .scenarios import MAX_PER_KIND
+
+    titles = {h["id"]: h["title"] for h in document["hypotheses"]}
+    results = document.get("scenarios") or []
+    if not results:
+        return "\nscenarios: none (no originators, sources, assumptions or declared scenarios)\n"
+    held = sum(r["survives"] for r in results)
+    lines = ["", f"scenarios: the lead holds in {held} of {len(results)}"]
+    for r in results:
+        mark = "holds" if r["survives"] else "FAILS"
+        lines.append(f"  {mark}  {r['title']}" + ("" if r["generated"] else " (the case's)"))
+        tie = len(r["leader"]) > 1
+        lines.append(
+            "         "
+            + (f"tie at the top of {len(r['leader'])}: " if tie else "")
+            + _ranking_words(r["ranking"], titles)
+        )
+    for kind, count in document.get("scenarios_not_tried", {}).items():
+        lines.append(f"  ({count} more {kind} not tried: only the {MAX_PER_KIND} weightiest are)")
+    return "\n".join(lines) + "\n"
 
 
 def _workshop_case(
@@ -137,24 +207,33 @@ def _check_likelihoods(case: Case, likelihoods: dict[str, float]) -> None:
 
 def _score_table(case: Case, document: dict) -> str:
     from .scoring import significant
+    from .wording import percent, percent_range, share
 
-    header = ("rank", "hypothesis", "inconsistency", "weighted", "posterior", "P(top)", "")
+    level = document["confidence"]["level"]
+    header = ("rank", "hypothesis", "inconsistency", "weighted", "posterior", "5–95%", "P(top)", "")
     rows = [header]
-    for h in document["hypotheses"]:
-        title = h["title"] + (f"  (in {h['parent']})" if h["parent"] else "")
+    # One order: PARC rank, hypotheses sharing a rank by posterior (the caption says so).
+    hypotheses = sorted(document["hypotheses"], key=lambda h: (h["rank"], -h["posterior"]))
+    notes: dict[str, list[str]] = {}
+    for d in document.get("order_disagreements", ()):
+        notes.setdefault(d["posterior_first"], []).append(d["sentence"])
+    for h in hypotheses:
+        parent = case.hypothesis_by_id[h["parent"]].title if h["parent"] else None
+        title = h["title"] + (f"  (in {parent})" if parent else "")
         rows.append(
             (
                 str(h["rank"]),
                 title,
                 f"{h['inconsistency']:g}",
                 f"{significant(h['weighted_inconsistency'], 4):g}",
-                f"{h['posterior']:.1%}",
-                f"{h['p_top']:.0%}",
+                percent(h["posterior"], level),
+                percent_range(h["interval"][0], h["interval"][1], level),
+                share(h["p_top"], level),
                 h["estimate"],
             )
         )
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
-    align = "><>>>><"
+    align = "><>>>>><"
     lines = [f"{case.title}", f"{case.question}", ""]
     ratings = document.get("ratings")
     if ratings:
@@ -170,29 +249,51 @@ def _score_table(case: Case, document: dict) -> str:
     if not document["hypotheses"]:
         lines.append("The case has no hypotheses yet: add them under 'hypotheses:' to score it.")
         return "\n".join(lines) + "\n"
+    lines.append("by PARC rank (1 = least weighted inconsistency); a shared rank by posterior")
     for index, row in enumerate(rows):
         cells = [f"{cell:{align[k]}{widths[k]}}" for k, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
         if index == 0:
             lines.append("-" * len(lines[-1]))
+        else:
+            lines += [f"      ↳ {note}" for note in notes.get(hypotheses[index - 1]["id"], ())]
     for group in document["groups"]:
         lines.append(
-            f"   group {group['title']}: posterior {group['posterior']:.1%}, "
-            f"P(top) {group['p_top']:.0%} ({group['estimate']})"
+            f"   group {group['title']}: posterior {percent(group['posterior'], level)} "
+            f"({percent_range(group['interval'][0], group['interval'][1], level)}), "
+            f"P(top) {share(group['p_top'], level)} ({group['estimate']})"
         )
+    headline = document.get("headline")
+    if headline:
+        lines += [
+            "",
+            f"most probable: {headline['title']} — {headline['words']} ({headline['range']})",
+            f"  {headline['why']}",
+        ]
     confidence = document["confidence"]
     lines += ["", f"confidence: {confidence['level']}"]
     lines += [f"  - {reason}" for reason in confidence["reasons"]]
     lines += ["", document["sensitivity"]["summary"]]
-    linchpins = [e["id"] for e in document["evidence"] if e["linchpin"]]
+    linchpins = [
+        case.evidence_by_id[e["id"]].summary for e in document["evidence"] if e["linchpin"]
+    ]
     if linchpins:
-        lines.append(f"linchpins (removing one changes the top): {', '.join(linchpins)}")
+        lines.append("linchpins (removing any one changes the top):")
+        lines += [f"  - {summary}" for summary in linchpins]
     top = [e for e in document["evidence"][:5] if e["diagnosticity"] > 0]
     if top:
         lines += ["", "most diagnostic evidence:"]
         lines += [f"  {e['diagnosticity']:>7.3g}  {e['id']}" for e in top]
     if document["caveats"]:
         lines += ["", "caveats:"] + [f"  - {c}" for c in document["caveats"]]
+    disagreements = len(document.get("coherence", ()))
+    if disagreements:
+        places = "one place" if disagreements == 1 else f"{disagreements} places"
+        lines += [
+            "",
+            f"the argument map and the matrix disagree in {places}: `argmap check` lists "
+            "them, the report explains them",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -347,7 +448,10 @@ def _evaluation_table(case: Case, evaluation: Evaluation) -> str:
         met = STANDARD_NAMES[verdict.strongest] if verdict.strongest else "none"
         if verdict.strongest is None and verdict.met is None:
             met = "not yet known"
-        lines.append(row(h.id, f"needs {STANDARD_NAMES[verdict.standard]}; meets {met}", depth))
+        if verdict.unopposed:
+            met = "met, unopposed"
+        meets = met if verdict.unopposed else f"meets {met}"
+        lines.append(row(h.id, f"needs {STANDARD_NAMES[verdict.standard]}; {meets}", depth))
         lines.append(f"  {'':<9}  {'':<{width}}  {verdict.why}")
     sections = (
         ("statements", [s.id for s in case.statements]),

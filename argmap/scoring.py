@@ -24,6 +24,7 @@ __all__ = [
     "TIE_TOLERANCE",
     "Matrix",
     "Scores",
+    "competition_ranks",
     "diagnosticity",
     "score_case",
     "scores_json",

@@ -35,13 +35,17 @@ def test_report_shows_question_ranking_and_matrix(report_of):
     _, soup = report_of()
     assert soup.find("h1").get_text() == "Warehouse fire"
     assert soup.select_one(".question").get_text() == "What caused the fire?"
-    ranking = [row.find_all("td") for row in soup.select("table.ranking tbody:not(.groups) tr")]
+    rows = soup.select("table.ranking tbody:not(.groups) tr:not(.order-note)")
+    ranking = [row.find_all("td") for row in rows]
+    # One order: PARC rank, and a shared rank by posterior.
     assert [(cells[0].get_text(), cells[1].a.get_text()) for cells in ranking] == [
+        ("1", "Other"),
         ("1", "Arson"),
         ("1", "Insurance fraud"),
-        ("1", "Other"),
         ("4", "Accident"),
     ]
+    shown = [int(cells[5].get_text().rstrip("%")) for cells in ranking[:3]]
+    assert shown == sorted(shown, reverse=True)
     matrix = soup.find("table", id="matrix-table")
     headers = [th.get_text(strip=True) for th in matrix.select("thead tr:last-child th.hcol")]
     assert headers == ["Accident", "Arson", "Insurance fraud", "Other"]

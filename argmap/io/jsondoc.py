@@ -181,7 +181,8 @@ class HypothesisScores(_Part):
     posterior: float
     """Probability after the evidence."""
     estimate: str
-    """The posterior in words (an estimative term)."""
+    """Its 5–95% interval in ICD 203 words, as the confidence allows ("unlikely to
+    likely")."""
     p_top: float
     """Share of the Monte Carlo draws in which it comes first."""
     interval: Interval
@@ -204,7 +205,7 @@ class GroupScores(_Part):
     posterior: float
     """Probability after the evidence that one of its members is true."""
     estimate: str
-    """The posterior in words (an estimative term)."""
+    """Its 5–95% interval in ICD 203 words, as the confidence allows."""
     p_top: float
     """Share of the Monte Carlo draws in which one of its members comes first."""
     interval: Interval
@@ -244,6 +245,52 @@ class Confidence(_Part):
     """low, moderate or high."""
     reasons: list[str]
     """What lowers (or supports) the confidence, in words."""
+
+
+class Headline(_Part):
+    """The most specific hypothesis the evidence supports: a group while its children
+    cannot be told apart, a leaf only when it stands apart (docs/weighing.md)."""
+
+    id: str
+    """The hypothesis's (or group's) id."""
+    title: str
+    """Its title."""
+    level: Literal["group", "hypothesis"]
+    """Whether the headline names a group of hypotheses or a single one."""
+    words: str
+    """Its 5–95% interval in ICD 203 words, as the confidence allows."""
+    range: str
+    """The interval as printed: rounded outwards, whole percent (5 points with low
+    confidence)."""
+    posterior: float
+    """Its posterior probability."""
+    interval: Interval
+    """5–95% range of the posterior over the Monte Carlo draws."""
+    p_top: float
+    """Share of the draws in which it is (or holds) the top."""
+    separable: bool
+    """false when even at the top level it cannot be told apart from its rivals."""
+    leader: str | None
+    """For a group: its child with the highest posterior; else null."""
+    rivals: list[str]
+    """What it (or, for a group, its leader) cannot be told apart from."""
+    why: str
+    """Why this level, in one sentence."""
+
+
+class OrderDisagreement(_Part):
+    """A pair of hypotheses that PARC's rank and the posterior order differently."""
+
+    parc_first: str
+    """The hypothesis with the better PARC rank."""
+    posterior_first: str
+    """The hypothesis with the higher posterior."""
+    reasons: list[Literal["prior", "consistent", "dependence", "reliability", "weighting", "scale"]]
+    """What tips the weighing, largest first."""
+    because: list[str]
+    """The reasons in words."""
+    sentence: str
+    """The disagreement and its reasons in one sentence."""
 
 
 class AlternativeChange(_Part):
@@ -358,6 +405,10 @@ class Assessment(_Part):
     """Every assumption with what would break it and the ranking without it."""
     caveats: list[str]
     """What the reader should keep in mind, in words."""
+    headline: Headline | None
+    """The most specific hypothesis the evidence supports (null without hypotheses)."""
+    order_disagreements: list[OrderDisagreement]
+    """Each pair that PARC's rank and the posterior order differently, with the reason."""
 
 
 class JsonDocument(_Part):

@@ -22,6 +22,7 @@ from .. import __version__
 from ..model import RELIABILITY_NAMES, Case
 from ..scoring import significant
 from ..vocabulary import UNRATED_SYMBOL, VOCABULARY
+from ..wording import share
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -89,7 +90,7 @@ def _link(title: str, url: str | None) -> str:
     return f"{text} ({inline(url)})" if url else text
 
 
-def _pct(value: float, digits: int = 1) -> str:
+def _pct(value: float, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
@@ -114,14 +115,13 @@ def _code(ident: str) -> str:
 
 
 def _summary(ctx: ReportContext, case: Case) -> list[str]:
-    top = [row for row in ctx.ranking if row.id in ctx.top]
     out = []
-    if top:
-        names = " and ".join(f"**{inline(row.title)}**" for row in top)
-        each = " each" if len(top) > 1 else ""
+    head = ctx.headline
+    if head is not None:
+        group = " (a group of hypotheses)" if head.is_group else ""
         out += [
-            f"Most probable on this evidence: {names} — {top[0].estimate} "
-            f"({_pct(top[0].posterior, 0)}{each}).",
+            f"Most probable on this evidence: **{inline(head.node.title)}**{group} — "
+            f"{head.words} ({head.range}). {inline(head.why)}",
             "",
         ]
     rows = [
@@ -129,10 +129,10 @@ def _summary(ctx: ReportContext, case: Case) -> list[str]:
             str(row.rank),
             f"{cell(row.title)} {_code(row.id)}",
             cell(case.hypothesis_by_id[row.parent].title) if row.parent else " ",
-            _pct(row.posterior),
+            row.shown,
             row.estimate,
-            f"{_pct(row.low, 0)}–{_pct(row.high, 0)}",
-            _pct(row.p_top, 0),
+            row.range,
+            share(row.p_top, ctx.confidence),
             _num(row.inconsistency),
             _num(row.weighted_inconsistency),
         ]
@@ -155,26 +155,31 @@ def _summary(ctx: ReportContext, case: Case) -> list[str]:
     )
     out += [
         "",
-        f"Rank is the PARC rank (1 = least weighted inconsistency). The 5–95% range and P(top) "
-        f"come from {ctx.draws} plausible re-ratings (seed {ctx.seed}).",
+        "Ordered by PARC rank (1 = least weighted inconsistency); hypotheses sharing a rank, "
+        f"by posterior. The 5–95% range and P(top) come from {ctx.draws} plausible re-ratings "
+        f"(seed {ctx.seed}); the words follow the range.",
     ]
+    notes = [note for row in ctx.ranking for note in ctx.order_notes.get(row.id, ())]
+    if notes:
+        out += ["", "Where the posterior orders a pair the other way:", ""]
+        out += [f"- {inline(note)}" for note in notes]
     groups = [row for row in ctx.hypotheses if not row.is_leaf]
     if groups:
         out.append("")
         out += [
-            f"- Group **{inline(g.title)}** {_code(g.id)}: {_pct(g.posterior)} ({g.estimate}), "
-            f"P(top) {_pct(g.p_top, 0)}"
+            f"- Group **{inline(g.title)}** {_code(g.id)}: {g.shown}, {g.range} ({g.estimate}), "
+            f"P(top) {share(g.p_top, ctx.confidence)}"
             for g in groups
         ]
     out += ["", f"**Confidence: {ctx.confidence}.**", ""]
     out += [f"- {inline(reason)}" for reason in ctx.confidence_reasons]
     out += ["", "### What the conclusion hinges on", "", inline(ctx.sensitivity), ""]
     if ctx.linchpins:
-        out.append(
-            "Linchpins — removing any one alone changes the top hypothesis: "
-            + ", ".join(_code(eid) for eid in ctx.linchpins)
-            + "."
-        )
+        out += ["Linchpins — removing any one alone changes the top hypothesis:", ""]
+        out += [
+            f"- {inline(summary)} {_code(eid)}"
+            for eid, summary in zip(ctx.linchpins, ctx.linchpin_summaries, strict=True)
+        ]
     else:
         out.append("No single item is a linchpin.")
     if ctx.caveats:
@@ -190,7 +195,7 @@ def _hypotheses(ctx: ReportContext, case: Case) -> list[str]:
             facts.append("group of " + ", ".join(_code(k) for k in case.children[row.id]))
         if row.parent:
             facts.append(f"in {inline(case.hypothesis_by_id[row.parent].title)}")
-        facts.append(f"prior {_pct(row.prior)}, posterior {_pct(row.posterior)}")
+        facts.append(f"prior {_pct(row.prior, 0)}, posterior {row.shown} ({row.range})")
         if row.tags:
             facts.append("tags: " + ", ".join(inline(t) for t in row.tags))
         out += ["", f"### {inline(row.title)}", "", " · ".join(facts), "", inline(row.statement)]

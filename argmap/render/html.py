@@ -9,10 +9,10 @@ is declared here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -24,11 +24,12 @@ from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case, Evide
 if TYPE_CHECKING:
     from ..assess import Assessment
     from ..evaluate import Evaluation
+    from ..scenarios import ScenarioResult
     from ..workshop.view import WorkshopView
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
 from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
-from ..weighing import estimative_term
+from ..wording import Headline, percent, percent_range, share
 from .dot import EDGE_STYLES, LABEL_STYLES
 
 __all__ = [
@@ -71,6 +72,8 @@ def environment(user_templates: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.filters["pct"] = percent
+    env.filters["share"] = share
     env.globals["vocabulary"] = VOCABULARY
     return env
 
@@ -107,7 +110,7 @@ class HypothesisRow:
     posterior: float
     """P(H|E); for a group, the sum of its leaves."""
     estimate: str
-    """The posterior in ICD 203 words."""
+    """Its 5–95% interval in ICD 203 words, no finer than the confidence allows."""
     p_top: float
     """Monte Carlo probability of being (or, for a group, holding) the top."""
     low: float
@@ -124,6 +127,10 @@ class HypothesisRow:
     """The proof standard that decides its label, in words."""
     verdict: str | None = None
     """Which standard it meets and why, in one sentence."""
+    shown: str = ""
+    """The posterior as the report prints it: whole percent, 5 points with low confidence."""
+    range: str = ""
+    """The 5–95% interval as the report prints it, rounded outwards."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +255,10 @@ class ChartBar:
     p_top: float
     is_top: bool
     is_group: bool
+    shown: str = ""
+    """The posterior as printed (see HypothesisRow.shown)."""
+    range: str = ""
+    """The 5–95% interval as printed."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,61 @@ class TornadoBar:
     """Change of the top hypothesis's posterior when the item is removed."""
     reversed: float
     """Change when the item's ratings are reversed (CC ↔ II, C ↔ I)."""
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One place where the argument map and the matrix disagree (argmap.coherence)."""
+
+    sentence: str
+    """What disagrees, naming items, hypotheses and arguments in words."""
+    advice: str
+    """How to make the two tell one story."""
+    nodes: tuple[tuple[str, str], ...]
+    """(id, kind) of each node involved, for links: the first is where it is written."""
+
+
+@dataclass(frozen=True)
+class DisagreementGroup:
+    """The disagreements of one kind, under the heading of that kind."""
+
+    kind: str
+    """The rule's type (argmap.rules)."""
+    title: str
+    disagreements: tuple[Disagreement, ...]
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """One scenario of the scenario table: a reinterpretation and the ranking under it."""
+
+    id: str
+    title: str
+    description: str | None
+    generated: bool
+    """Made by argmap (else declared in the case)."""
+    survives: bool
+    """The same hypotheses lead as in the case as it stands."""
+    leaders: tuple[str, ...]
+    """Titles of the hypotheses on top under it (several on a tie)."""
+    ranking: tuple[tuple[str, str, str], ...]
+    """(id, title, posterior as printed) of the first three leaves under it."""
+
+
+@dataclass(frozen=True)
+class AssumptionRow:
+    """One key assumption: what would break it and the ranking without it."""
+
+    id: str
+    kind: str
+    """'evidence' or 'statement', for links."""
+    text: str
+    breaks_if: str | None
+    items: int
+    """Items that fall with it (itself included, when it is an item)."""
+    arguments: int
+    """Arguments that rest on it."""
+    scenario: ScenarioRow
 
 
 @dataclass(frozen=True)
@@ -329,6 +395,27 @@ class ReportContext:
     workshop: WorkshopView | None = None
     """Analysts' ratings: disagreement, rankings, agenda, changes (docs/workshops.md);
     None when the case has no evidence/ratings/ files."""
+    headline: Headline | None = None
+    """The most specific hypothesis the evidence can tell apart, in words, with why."""
+    order_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Hypothesis id → why the posterior ranks it above a hypothesis with a better PARC
+    rank, one sentence per such pair (shown under its row of the ranking)."""
+    linchpin_summaries: tuple[str, ...] = ()
+    """The summaries of ``linchpins``, in the same order."""
+    coherence: tuple[DisagreementGroup, ...] | None = None
+    """Where the argument map and the matrix disagree, by kind; empty when they agree, None
+    when the map was not evaluated."""
+    alternatives: tuple[str, ...] = ()
+    """The next smallest sets of one-step re-ratings that change the top, in words."""
+    scenarios: tuple[ScenarioRow, ...] = ()
+    """The case's own scenarios, then argmap's generated ones."""
+    scenarios_not_tried: tuple[tuple[str, int], ...] = ()
+    """(kind, count) of generated scenarios left out beyond the weightiest."""
+    assumptions: tuple[AssumptionRow, ...] = ()
+    """Every assumption (items of kind assumption, assumed statements): the key assumptions
+    check."""
+    monte_carlo_note: str = ""
+    """What the Monte Carlo is: noise on single cells, not a test of the reading."""
 
 
 def _inline_svg(svg: bytes | str) -> Markup:
@@ -451,7 +538,9 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
                 arguments=tuple(args_on.get(h.id, ())),
                 prior=float(w.data.prior[cols].sum()),
                 posterior=posterior,
-                estimate=estimative_term(posterior),
+                estimate=a.words(h.id),
+                shown=percent(posterior, a.confidence.level),
+                range=percent_range(low, high, a.confidence.level),
                 p_top=p_top,
                 low=low,
                 high=high,
@@ -538,7 +627,13 @@ def report_context(
             for row in rows
         ]
     by_id = {r.id: r for r in rows}
-    ranking = tuple(by_id[m.hypothesis_ids[j]] for j in scores.order)
+    # One order: PARC rank, a shared rank by posterior; the chart orders by posterior.
+    ranking = tuple(
+        sorted(
+            (by_id[m.hypothesis_ids[j]] for j in scores.order),
+            key=lambda r: (r.rank, -r.posterior),
+        )
+    )
     columns = tuple(by_id[hid] for hid in m.hypothesis_ids)
 
     groups: list[tuple[str, str, int]] = []
@@ -584,14 +679,26 @@ def report_context(
     w = assessment.weighing
     chart = [
         ChartBar(
-            r.id, r.title, r.posterior, r.low, r.high, r.p_top, r.id in assessment.top_ids, False
+            r.id,
+            r.title,
+            r.posterior,
+            r.low,
+            r.high,
+            r.p_top,
+            r.id in assessment.top_ids,
+            False,
+            shown=r.shown,
+            range=r.range,
         )
         for r in sorted(columns, key=lambda r: (-r.posterior, r.id))
     ] + [
-        ChartBar(r.id, r.title, r.posterior, r.low, r.high, r.p_top, False, True)
+        ChartBar(r.id, r.title, r.posterior, r.low, r.high, r.p_top, False, True, r.shown, r.range)
         for r in rows
         if not r.is_leaf
     ]
+    order_notes: dict[str, list[str]] = {}
+    for pair in assessment.disagreements:
+        order_notes.setdefault(pair.posterior_first, []).append(pair.sentence)
     top_column = int(w.posterior.argmax()) if len(w.posterior) else 0
     movement = np.maximum(np.abs(w.removal_shift), np.abs(w.reversal_shift))
     strongest = [
@@ -661,6 +768,71 @@ def report_context(
         ),
         kind_of=kind_of,
         workshop=workshop,
+        coherence=_coherence(case, evaluation, kind_of) if evaluation is not None else None,
+        headline=assessment.headline,
+        order_notes={hid: tuple(notes) for hid, notes in order_notes.items()},
+        linchpin_summaries=tuple(
+            e.summary for e, flag in zip(case.evidence, w.linchpins, strict=True) if flag
+        ),
+        **_scenario_fields(assessment),
+    )
+
+
+def _scenario_row(case: Case, leaf_ids: Sequence[str], result: ScenarioResult) -> ScenarioRow:
+    from ..scenarios import ranking
+
+    title = {h.id: h.title for h in case.hypotheses}
+    return ScenarioRow(
+        result.id,
+        result.title,
+        result.description,
+        result.generated,
+        result.survives,
+        tuple(title[hid] for hid in result.leaders),
+        tuple((hid, title[hid], f"{100 * p:.0f}%") for hid, p in ranking(result, leaf_ids)[:3]),
+    )
+
+
+def _scenario_fields(a: Assessment) -> dict[str, Any]:
+    """The report's scenario table, key assumptions check and Monte Carlo note."""
+    case, found = a.case, a.scenarios
+    statements = {s.id for s in case.statements}
+    return {
+        "alternatives": tuple(a.sensitivity_sentence(s) for s in a.plausible_changes[1:]),
+        "scenarios": tuple(_scenario_row(case, a.leaf_ids, r) for r in found.results),
+        "scenarios_not_tried": tuple(sorted(found.left_out.items())),
+        "assumptions": tuple(
+            AssumptionRow(
+                c.id,
+                "statement" if c.id in statements else "evidence",
+                c.text,
+                c.breaks_if,
+                len(c.items),
+                len(c.arguments),
+                _scenario_row(case, a.leaf_ids, c.result),
+            )
+            for c in found.assumptions
+        ),
+        "monte_carlo_note": a.monte_carlo_note(),
+    }
+
+
+def _coherence(
+    case: Case, evaluation: Evaluation, kind_of: dict[str, str]
+) -> tuple[DisagreementGroup, ...]:
+    """The map's and the matrix's disagreements, grouped by kind in the checks' order."""
+    from ..coherence import KINDS, disagreements, namer
+
+    name = namer(case)
+    found: dict[str, list[Disagreement]] = {}
+    for d in disagreements(case, evaluation):
+        sentence, advice = d.to_words(name)
+        nodes = tuple((ident, kind_of[ident]) for ident in d.ids)
+        found.setdefault(d.kind, []).append(Disagreement(sentence, advice, nodes))
+    return tuple(
+        DisagreementGroup(kind, title, tuple(found[kind]))
+        for kind, title in KINDS.items()
+        if kind in found
     )
 
 

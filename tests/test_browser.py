@@ -210,3 +210,23 @@ def test_screenshots(browser, report_file, name, width):
     assert overflow <= 1
     assert opened.errors == []
     opened.context.close()
+
+
+def test_the_map_and_matrix_section_reads_and_links(page):
+    p = page.page
+    section = p.locator("#coherence")
+    assert section.is_visible()
+    assert section.locator("h2").inner_text() == "Where the map and the matrix disagree"
+    items = section.locator("ul.coherence li")
+    assert items.count() == 12  # the shipped case's known disagreements (test_shipped_case)
+    first = items.first
+    assert first.bounding_box()["height"] > 40
+    border = first.evaluate("li => getComputedStyle(li).borderLeftWidth")
+    assert border == "4px"
+    OUTPUT.mkdir(exist_ok=True)
+    # The viewport at the section's top (an element screenshot of a section taller than the
+    # viewport is composed unreliably).
+    p.evaluate("document.getElementById('coherence').scrollIntoView()")
+    p.screenshot(path=str(OUTPUT / "report-coherence.png"))
+    first.locator("a").last.click()
+    p.wait_for_function("location.hash === '#arg-purge-points-to-knb'")

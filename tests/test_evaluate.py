@@ -698,6 +698,32 @@ def test_cli_table(write_case, runner):
     assert out.endswith("\n8 in, 3 out, 0 undecided.\n")
 
 
+def test_cli_says_when_a_standard_is_met_unopposed(write_case, runner):
+    text = MAP[: MAP.index("  - id: wiring")]  # nothing is left to argue for an accident
+    folder = write_case({"hypotheses/case.yaml": text})
+    out = runner.invoke(main, ["evaluate", str(folder)]).stdout
+    assert re.search(
+        r"^  in +arson +needs preponderance of the evidence; met, unopposed$", out, re.M
+    )
+    assert "Met, unopposed: nothing in the map argues against it. Its best argument" in out
+    document = json.loads(runner.invoke(main, ["evaluate", str(folder), "--format", "json"]).stdout)
+    assert document["hypotheses"]["arson"]["unopposed"] is True
+    assert document["hypotheses"]["arson"]["strongest"] == "beyond-reasonable-doubt"
+    assert document["hypotheses"]["accident"]["unopposed"] is False
+
+
+def test_report_says_when_a_standard_is_met_unopposed(write_case, runner, tmp_path):
+    from bs4 import BeautifulSoup
+
+    folder = write_case({"hypotheses/case.yaml": MAP[: MAP.index("  - id: wiring")]})
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    line = soup.select_one("#hyp-arson .verdict-line").get_text(" ", strip=True)
+    assert "Met, unopposed: nothing in the map argues against it." in line
+    assert "Met, unopposed" not in soup.select_one("#hyp-accident").get_text()
+
+
 def test_cli_json_covers_every_node(write_case, runner):
     folder = write_case({"hypotheses/case.yaml": MAP})
     result = runner.invoke(main, ["evaluate", str(folder), "--format", "json"])

@@ -92,7 +92,7 @@ def _sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}."
 
 
-def by_id(ident: str) -> str:
+def _by_id(ident: str) -> str:
     """A node as `argmap check` names it."""
     return f"'{ident}'"
 
@@ -316,4 +316,4 @@ def coherence_warnings(
 
 
 def _ids_context(d: Disagreement) -> dict[str, str]:
-    return {key: word(by_id) for key, word in d.context.items()}
+    return {key: word(_by_id) for key, word in d.context.items()}

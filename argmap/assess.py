@@ -193,7 +193,7 @@ class Assessment:
         if self.neutral_cells:
             notes.append(
                 f"{self.neutral_cells} cell{'s' if self.neutral_cells != 1 else ''} rated NA "
-                "or unrated take the neutral likelihood."
+                f"or unrated take{'s' if self.neutral_cells == 1 else ''} the neutral likelihood."
             )
         if self.case.hypotheses and not self.has_catch_all:
             notes.append(
@@ -209,8 +209,8 @@ class Assessment:
         dependent = int((self.weighing.data.group_size > 1).sum())
         if dependent:
             notes.append(
-                f"{dependent} items share an originator or group with others; each "
-                "such item counts 1/k of its weight in the posteriors."
+                f"{dependent} items share an originator or group with others: in the "
+                "posteriors, the items of one originator or group weigh together as one."
             )
         if self.weighing.data.deceptive.any():
             suspected = int(self.weighing.data.deceptive.sum())

@@ -400,3 +400,53 @@ def test_report_leads_with_the_headline_and_notes_the_pair(write_case, runner, t
     note = rows[titles.index("Alpha") + 1]
     assert "order-note" in note["class"]
     assert pairs[0]["sentence"] in note.get_text()
+
+
+def test_caveats_are_grammatical_for_one_and_many(write_case):
+    from argmap.assess import assess
+    from argmap.load import load_case
+
+    def caveats(evidence: str, name: str) -> list[str]:
+        folder = write_case(
+            {
+                "hypotheses/case.yaml": """\
+                    title: T
+                    question: Q?
+                    hypotheses:
+                      - {id: a, title: Alpha, statement: A.}
+                      - {id: b, title: Beta, statement: B.}
+                      - {id: other, title: Something else, statement: O.}
+                    """,
+                "evidence/evidence.yaml": evidence,
+                "evidence/sources/report.txt": None,
+            },
+            name=name,
+        )
+        return assess(load_case(folder).case, draws=10).caveats
+
+    one = caveats(
+        """\
+        evidence:
+          - {id: e1, summary: One., kind: assumption, deceptive: suspected,
+             ratings: {a: C, b: I}}
+        """,
+        "one",
+    )
+    assert "1 cell rated NA or unrated takes the neutral likelihood." in one
+    assert "1 item is suspected of deception; results are shown with and without it." in one
+    many = caveats(
+        """\
+        evidence:
+          - {id: e1, summary: One., kind: assumption, group: x, deceptive: suspected,
+             ratings: {a: C, b: I}}
+          - {id: e2, summary: Two., kind: assumption, group: x, deceptive: suspected,
+             ratings: {a: C}}
+        """,
+        "many",
+    )
+    assert "3 cells rated NA or unrated take the neutral likelihood." in many
+    assert "2 items are suspected of deception; results are shown with and without them." in many
+    assert (
+        "2 items share an originator or group with others: in the posteriors, the items of "
+        "one originator or group weigh together as one."
+    ) in many

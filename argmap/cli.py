@@ -198,6 +198,12 @@ def _likelihood(
 )
 @click.option("--consensus", is_flag=True, help="Score the analysts' consensus matrix.")
 @click.option(
+    "--scenarios",
+    "with_scenarios",
+    is_flag=True,
+    help="List the scenarios: systematic reinterpretations, and whether the lead holds.",
+)
+@click.option(
     "--round",
     "round_number",
     type=click.IntRange(1, 99),
@@ -213,6 +219,7 @@ def score(
     analyst: str | None,
     consensus: bool,
     round_number: int | None,
+    with_scenarios: bool,
 ) -> None:
     """Rank the hypotheses: PARC inconsistency, posteriors, robustness, confidence.
 
@@ -234,6 +241,7 @@ def score(
         analyst=analyst,
         consensus=consensus,
         round_number=round_number,
+        scenarios=with_scenarios,
     )
     _report_warnings(warnings, full=False)
     click.echo(text, nl=False)

@@ -409,13 +409,15 @@ class Weighing:
                     surplus = -_surplus(gains, alternative, margin)
                     candidates.append((len(alternative), margin, surplus, h, alternative))
         candidates.sort(key=lambda c: c[:3])
-        chosen: list[tuple[int, frozenset[int]]] = []
+        # A set holding one already given (the same moves, against any challenger) adds
+        # nothing: compare the moves themselves, not their positions in a challenger's list.
+        chosen: list[frozenset[Change]] = []
         result: list[Sensitivity] = []
         for _, _, _, h, cells in candidates:
-            picked = frozenset(cells)
-            if any(h == g and earlier <= picked for g, earlier in chosen):
+            picked = frozenset(moves_of[h][1][n] for n in cells)
+            if any(earlier <= picked for earlier in chosen):
                 continue
-            chosen.append((h, picked))
+            chosen.append(picked)
             gains, moves = moves_of[h]
             changes = tuple(moves[n] for n in sorted(cells))
             # Lowering the top may let a third leaf past the challenger: name who leads.

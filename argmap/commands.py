@@ -207,16 +207,16 @@ def _check_likelihoods(case: Case, likelihoods: dict[str, float]) -> None:
 
 def _score_table(case: Case, document: dict) -> str:
     from .scoring import significant
-    from .wording import percent, percent_range, share
+    from .wording import notes_by_row, percent, percent_range, share
 
     level = document["confidence"]["level"]
     header = ("rank", "hypothesis", "inconsistency", "weighted", "posterior", "5–95%", "P(top)", "")
     rows = [header]
     # One order: PARC rank, hypotheses sharing a rank by posterior (the caption says so).
     hypotheses = sorted(document["hypotheses"], key=lambda h: (h["rank"], -h["posterior"]))
-    notes: dict[str, list[str]] = {}
-    for d in document.get("order_disagreements", ()):
-        notes.setdefault(d["posterior_first"], []).append(d["sentence"])
+    notes = notes_by_row(
+        [(d["posterior_first"], d["sentence"]) for d in document.get("order_disagreements", ())]
+    )
     for h in hypotheses:
         parent = case.hypothesis_by_id[h["parent"]].title if h["parent"] else None
         title = h["title"] + (f"  (in {parent})" if parent else "")

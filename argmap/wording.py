@@ -21,6 +21,7 @@ from .weighing import CODE, ESTIMATIVE_TERMS, LEVEL, NEUTRAL, Weighing, estimati
 
 __all__ = [
     "LEAD_SHARE",
+    "NOTES_PER_ROW",
     "OrderDisagreement",
     "Headline",
     "Node",
@@ -28,11 +29,14 @@ __all__ = [
     "disagreements",
     "estimative_words",
     "headline",
+    "notes_by_row",
     "percent",
     "percent_range",
     "share",
 ]
 
+NOTES_PER_ROW = 3
+"""A ranking row shows at most this many disagreement notes; the JSON lists every pair."""
 LEAD_SHARE = 0.75
 """A hypothesis stands apart from its siblings when it is on top in at least this share
 of the Monte Carlo re-ratings (or its interval clears theirs)."""
@@ -397,3 +401,27 @@ def disagreements(
                 OrderDisagreement(ids[ja], ids[jb], tuple(reasons), parts, because, sentence)
             )
     return found
+
+
+def notes_by_row(pairs: Sequence[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """(posterior_first, sentence) pairs as the notes under each ranking row: at most
+    ``NOTES_PER_ROW``, then how many more there are.
+
+    >>> notes = notes_by_row([("b", "1."), ("b", "2."), ("b", "3."), ("b", "4."), ("c", "5.")])
+    >>> notes["b"][-1], notes["c"]
+    ('And 1 more pair like these (argmap score --format json lists every one).', ('5.',))
+    """
+    grouped: dict[str, list[str]] = {}
+    for hid, sentence in pairs:
+        grouped.setdefault(hid, []).append(sentence)
+    notes = {}
+    for hid, sentences in grouped.items():
+        shown = sentences[:NOTES_PER_ROW]
+        more = len(sentences) - len(shown)
+        if more:
+            shown.append(
+                f"And {more} more pair{'s' if more != 1 else ''} like these "
+                "(argmap score --format json lists every one)."
+            )
+        notes[hid] = tuple(shown)
+    return notes

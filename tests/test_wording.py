@@ -450,3 +450,22 @@ def test_caveats_are_grammatical_for_one_and_many(write_case):
         "2 items share an originator or group with others: in the posteriors, the items of "
         "one originator or group weigh together as one."
     ) in many
+
+
+def test_the_examples_in_the_docstrings_hold():
+    import doctest
+
+    import argmap.wording
+
+    result = doctest.testmod(argmap.wording)
+    assert result.failed == 0 and result.attempted >= 8
+
+
+def test_a_row_shows_three_notes_and_says_how_many_more():
+    from argmap.wording import NOTES_PER_ROW, notes_by_row
+
+    notes = notes_by_row([("b", f"Pair {n}.") for n in range(5)])
+    assert notes["b"][:NOTES_PER_ROW] == ("Pair 0.", "Pair 1.", "Pair 2.")
+    assert notes["b"][NOTES_PER_ROW:] == (
+        "And 2 more pairs like these (argmap score --format json lists every one).",
+    )

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
 from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
-from ..wording import Headline, percent, percent_range, share
+from ..wording import Headline, notes_by_row, percent, percent_range, share
 from .dot import EDGE_STYLES, LABEL_STYLES
 
 __all__ = [
@@ -696,9 +696,7 @@ def report_context(
         for r in rows
         if not r.is_leaf
     ]
-    order_notes: dict[str, list[str]] = {}
-    for pair in assessment.disagreements:
-        order_notes.setdefault(pair.posterior_first, []).append(pair.sentence)
+    order_notes = notes_by_row([(d.posterior_first, d.sentence) for d in assessment.disagreements])
     top_column = int(w.posterior.argmax()) if len(w.posterior) else 0
     movement = np.maximum(np.abs(w.removal_shift), np.abs(w.reversal_shift))
     strongest = [
@@ -770,7 +768,7 @@ def report_context(
         workshop=workshop,
         coherence=_coherence(case, evaluation, kind_of) if evaluation is not None else None,
         headline=assessment.headline,
-        order_notes={hid: tuple(notes) for hid, notes in order_notes.items()},
+        order_notes=order_notes,
         linchpin_summaries=tuple(
             e.summary for e, flag in zip(case.evidence, w.linchpins, strict=True) if flag
         ),

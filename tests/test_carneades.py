@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from argmap.casewriter import write_new_case
 from argmap.cli import main
@@ -344,3 +347,179 @@ def test_the_module_examples_hold():
     results = [doctest.testmod(importlib.import_module(name)) for name in names]
     assert sum(r.attempted for r in results) > 0
     assert [r.failed for r in results] == [0] * len(names)
+
+
+# --- hostile graphs: bounded work ----------------------------------------------------------
+
+
+def _explosive(last_facts: str, atoms: int = 60) -> str:
+    """A scheme of five variables over ``atoms`` assumptions: joined premise by premise, the
+    first four alone have atoms**4 partial matches before the fifth is tried."""
+    assumptions = ", ".join(f"p(a{i})" for i in range(atoms))
+    return (
+        "argument_schemes:\n"
+        "  - id: five\n"
+        "    variables: [A, B, C, D, E]\n"
+        "    premises:\n"
+        "      - p(A)\n      - p(B)\n      - p(C)\n      - p(D)\n"
+        "      - q(A, B, C, D, E)\n"
+        "    conclusions: [r(A)]\n"
+        f"assumptions: [{assumptions}{last_facts}]\n"
+    )
+
+
+def test_a_join_that_explodes_is_refused_naming_the_scheme(tmp_path):
+    from argmap.io.carneades.graph import MAX_JOIN_STEPS
+
+    path = write(tmp_path, _explosive(", 'q(z, z, z, z, z)'"))
+    started = time.perf_counter()
+    with pytest.raises(CaseError) as caught:
+        read_graph(path)
+    assert time.perf_counter() - started < 10
+    [problem] = caught.value.problems
+    assert problem.line == 2  # the scheme
+    assert f"scheme 'five' tried more than {MAX_JOIN_STEPS:,} matches" in problem.message
+    assert "premise" in problem.hint
+
+
+def test_a_premise_no_assumption_can_match_ends_the_join_at_once(tmp_path):
+    # The red team's 0.6 KB graph: no q(…) fact at all, so no instance; it ran for minutes.
+    path = write(tmp_path, _explosive(""))
+    started = time.perf_counter()
+    graph = read_graph(path)
+    assert time.perf_counter() - started < 5
+    assert [a for a in graph.arguments if a.scheme is not None] == []
+    assert graph.statements["p(a59)"].assumed
+
+
+def test_facts_are_looked_up_by_predicate_and_argument(tmp_path):
+    # 400 people, each with one parent: joining parent(X, Y) with parent(Y, Z) fact by fact
+    # tries 400 × 400 pairs; looked up by Y it tries a few hundred.
+    people = [f"p{i}" for i in range(401)]
+    facts = ", ".join(f"'parent({people[i]}, {people[i + 1]})'" for i in range(400))
+    text = (
+        "argument_schemes:\n"
+        "  - id: grand\n"
+        "    variables: [X, Y, Z]\n"
+        "    premises: ['parent(X, Y)', 'parent(Y, Z)']\n"
+        "    conclusions: ['grandparent(X, Z)']\n"
+        f"assumptions: [{facts}]\n"
+    )
+    graph = read_graph(write(tmp_path, text))
+    instances = [a for a in graph.arguments if a.scheme is not None]
+    assert len(instances) == 399
+    assert instances[0].conclusion == "grandparent(p0,p2)"
+    assert instances[-1].premises == ["parent(p398,p399)", "parent(p399,p400)"]
+
+
+def test_a_scheme_of_thousands_of_premises_needs_no_deep_stack(tmp_path):
+    premises = "".join(f"      - p(X{i})\n" for i in range(3000))
+    variables = ", ".join(f"X{i}" for i in range(3000))
+    text = (
+        "argument_schemes:\n"
+        "  - id: long\n"
+        f"    variables: [{variables}]\n"
+        f"    premises:\n{premises}"
+        "    conclusions: [done(X0)]\n"
+        "assumptions: [p(a)]\n"
+    )
+    graph = read_graph(write(tmp_path, text))
+    [instance] = [a for a in graph.arguments if a.scheme is not None]
+    assert instance.conclusion == "done(a)"
+
+
+def test_issue_schemes_over_thousands_of_statements_are_bounded(tmp_path):
+    from argmap.io.carneades.graph import MAX_JOIN_STEPS
+
+    facts = ", ".join(f"r(a{i})" for i in range(3000))
+    text = f"assumptions: [{facts}]\nissue_schemes:\n  pairs: [r(X), r(Y)]\n"
+    started = time.perf_counter()
+    with pytest.raises(CaseError) as caught:
+        read_graph(write(tmp_path, text))
+    assert time.perf_counter() - started < 10
+    [problem] = caught.value.problems
+    assert problem.line == 3
+    assert f"issue scheme 'pairs' tried more than {MAX_JOIN_STEPS:,} matches" in problem.message
+
+
+# Instantiation against a naive join: the facts in order, premise by premise, each scheme in
+# turn until nothing new is derived (what carneades-4 delegates to CHR).
+
+PREDICATES = {"p": 1, "q": 2, "r": 2}
+ATOMS = ["a", "b", "c"]
+VARIABLES = ["X", "Y", "Z"]
+
+
+@st.composite
+def _terms(draw: st.DrawFn, *, variables: bool) -> str:
+    name = draw(st.sampled_from(sorted(PREDICATES)))
+    pool = ATOMS + (VARIABLES if variables else [])
+    args = [draw(st.sampled_from(pool)) for _ in range(PREDICATES[name])]
+    return f"{name}({', '.join(args)})"
+
+
+@st.composite
+def _theories(draw: st.DrawFn) -> tuple[list[tuple[list[str], str]], list[str]]:
+    schemes = []
+    for _ in range(draw(st.integers(1, 3))):
+        premises = draw(st.lists(_terms(variables=True), min_size=1, max_size=3))
+        bound = [v for v in VARIABLES if any(v in p for p in premises)]
+        conclusion = draw(st.sampled_from(sorted(PREDICATES)))
+        args = [draw(st.sampled_from(bound + ATOMS)) for _ in range(PREDICATES[conclusion])]
+        schemes.append((premises, f"{conclusion}({', '.join(args)})"))
+    facts = draw(st.lists(_terms(variables=False), min_size=1, max_size=8, unique=True))
+    return schemes, facts
+
+
+def _naive_instances(schemes: list[tuple[list[str], str]], facts: list[str]) -> list[tuple]:
+    from argmap.io.carneades.terms import show, substitute
+
+    known = [parse_term(f) for f in facts]
+    seen, order = set(), []
+    grew = True
+    while grew:
+        grew = False
+        for number, (premises, conclusion) in enumerate(schemes):
+            patterns = [parse_term(p) for p in premises]
+            snapshot = list(known)
+            partial = [{}]
+            for pattern in patterns:
+                partial = [
+                    found
+                    for bindings in partial
+                    for fact in snapshot
+                    if (found := match(substitute(pattern, bindings), fact, bindings)) is not None
+                ]
+            for bindings in partial:
+                names = sorted({v for p in premises for v in VARIABLES if v in p})
+                instance = (number, tuple(show(bindings[v]) for v in names))
+                if instance in seen:
+                    continue
+                seen.add(instance)
+                derived = substitute(parse_term(conclusion), bindings)
+                order.append((f"s{number}", show(derived)))
+                if show(derived) not in {show(k) for k in known}:
+                    known.append(derived)
+                grew = True
+    return order
+
+
+@settings(max_examples=150, deadline=None)
+@given(theory=_theories())
+def test_scheme_instances_are_those_of_a_naive_join(theory, tmp_path_factory):
+    schemes, facts = theory
+    lines = ["argument_schemes:"]
+    for number, (premises, conclusion) in enumerate(schemes):
+        used = sorted({v for p in premises for v in VARIABLES if v in p})
+        lines += [
+            f"  - id: s{number}",
+            f"    variables: [{', '.join(used)}]",
+            "    premises: [" + ", ".join(f"'{p}'" for p in premises) + "]",
+            f"    conclusions: ['{conclusion}']",
+        ]
+    lines.append("assumptions: [" + ", ".join(f"'{f}'" for f in facts) + "]")
+    path = tmp_path_factory.mktemp("theory") / "graph.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    graph = read_graph(path)
+    made = [(a.scheme.id, a.conclusion) for a in graph.arguments if a.scheme is not None]
+    assert made == _naive_instances(schemes, facts)

@@ -573,6 +573,56 @@ def test_carneades_import_of_yamlish_text(text: str) -> None:
         run_importer("carneades", path, folder)
 
 
+# Theories as a hostile graph would write them: many premises sharing few variables over
+# many facts. Applying them either succeeds or stops at the budget of matches, quickly.
+
+ARITY = {"p": 1, "q": 2, "r": 3}
+THEORY_TERMS = st.sampled_from(sorted(ARITY)).flatmap(
+    lambda name: st.lists(
+        st.sampled_from(["A", "B", "C", "D", "E", "c0", "c1"]),
+        min_size=ARITY[name],
+        max_size=ARITY[name],
+    ).map(lambda args: f"{name}({', '.join(args)})")
+)
+
+
+@st.composite
+def hostile_theories(draw: st.DrawFn) -> str:
+    premises = draw(st.lists(THEORY_TERMS, min_size=1, max_size=6))
+    used = sorted({v for p in premises for v in "ABCDE" if v in p})
+    conclusion = f"s({', '.join(used) or 'c0'})"
+    atoms = draw(st.integers(1, 60))
+    facts = [f"p(c{i})" for i in range(atoms)]
+    facts += [f"q(c{i}, c{i % 3})" for i in range(draw(st.integers(0, atoms)))]
+    facts += [f"r(c{i}, c{i % 2}, c{i % 5})" for i in range(draw(st.integers(0, atoms)))]
+    return (
+        "argument_schemes:\n  - id: s\n"
+        f"    variables: [{', '.join(used)}]\n"
+        "    premises: [" + ", ".join(f"'{p}'" for p in premises) + "]\n"
+        f"    conclusions: ['{conclusion}']\n"
+        "assumptions: [" + ", ".join(f"'{f}'" for f in facts) + "]\n"
+    )
+
+
+@settings(FUZZ, max_examples=examples(30))
+@given(text=hostile_theories())
+def test_carneades_instantiation_of_hostile_theories_is_bounded(text: str) -> None:
+    import time
+
+    from argmap.io.carneades import read_graph
+
+    with scratch() as folder:
+        path = folder / "graph.yml"
+        path.write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            read_graph(path)
+        except CaseError as err:
+            [problem] = err.problems
+            assert problem.line >= 1 and problem.hint
+        assert time.perf_counter() - started < 10
+
+
 KEYS = ["id", "summary", "kind", "source", "credibility", "relevance", "accident", "arson"]
 CELLS = st.one_of(
     st.sampled_from(

@@ -8,7 +8,7 @@ issues; weighing functions give each argument its weight.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,6 +39,10 @@ MAX_INSTANCES = 10_000
 """Scheme instances before forward chaining is stopped as non-terminating."""
 MAX_DEPTH = 32
 """How deeply a derived term may nest before forward chaining is stopped as non-terminating."""
+MAX_JOIN_STEPS = 500_000
+"""Matches of a premise or issue pattern against a fact, all schemes together, before the
+import stops: the instance cap counts only the joins that succeed, but a scheme of five
+premises over 60 facts tries 60⁵ partial ones first (a few seconds' work at most)."""
 
 TOP_KEYS = (
     "meta",
@@ -174,6 +178,8 @@ class _Builder:
         self.functions: dict[str, _Weighing] = {}
         self.language: dict[str, str] = {}
         self.remarks: list[str] = []
+        self.budget = _Budget(MAX_JOIN_STEPS, lambda: AssertionError("no scheme is applied"))
+        """Matches left for applying schemes and issue schemes, all together."""
 
     def build(self) -> CarneadesGraph:
         r, data = self.r, self.data
@@ -538,18 +544,20 @@ class _Builder:
         rules = [s for s in self.schemes.values() if s.conclusions]
         if not rules:
             return
-        facts: dict[str, Term] = {}
+        facts = _Facts()
         for key in self.assumptions:
             term = parse_term(key)
             if term is not None and is_ground(term):
-                facts[show(term)] = term
+                facts.add(term)
         instances: dict[tuple[str, tuple[str, ...]], dict[str, Term]] = {}
         order: list[tuple[_Scheme, dict[str, Term]]] = []
         grew = True
         while grew:
             grew = False
             for scheme in rules:
-                for bindings in _joins(scheme.premises, list(facts.values()), {}):
+                # The facts as they stand when the scheme is applied (what it derives is
+                # matched in the next round).
+                for bindings in facts.joins(scheme.premises, self._spending(scheme.loc, scheme.id)):
                     instance = (scheme.id, tuple(show(bindings[v]) for v in scheme.variables))
                     if instance in instances:
                         continue
@@ -571,11 +579,27 @@ class _Builder:
                                 f"{MAX_DEPTH}, such as {show(term)[:60]}…",
                                 "a scheme keeps deriving new terms; check its conclusions",
                             )
-                        facts.setdefault(show(term), term)
+                        facts.add(term)
         counts: dict[str, int] = {}
         for scheme, bindings in order:
             counts[scheme.id] = counts.get(scheme.id, 0) + 1
             self._instantiate(scheme, bindings, counts[scheme.id])
+
+    def _spending(self, loc: Loc, name: str, what: str = "scheme") -> _Budget:
+        """The budget of matches, now spent on the scheme ``name``."""
+
+        def exceeded() -> Exception:
+            return self.r.fail(
+                loc,
+                f"{what} '{name}' tried more than {MAX_JOIN_STEPS:,} matches of its "
+                "patterns against the statements",
+                "premises that share no variables multiply the facts (60 facts, five "
+                "such premises: 60⁵ tries); make a premise that few facts match come "
+                "first, share variables between premises, or split the scheme",
+            )
+
+        self.budget.exceeded = exceeded
+        return self.budget
 
     def _instantiate(self, scheme: _Scheme, bindings: dict[str, Term], number: int) -> None:
         premises = [self._ensure(substitute(t, bindings)) for t in scheme.premises]
@@ -630,25 +654,38 @@ class _Builder:
             self._issues_from(name, [p for p in patterns if p is not None], enumeration)
 
     def _issues_from(self, name: str, patterns: list[Term], enumeration: bool) -> None:
-        terms = {k: t for k in self.statements if (t := parse_term(k)) is not None and is_ground(t)}
-        for key, term in terms.items():
-            bindings = match(patterns[0], term, {})
-            if bindings is None:
-                continue
+        budget = self._spending(("issue_schemes", name), name, "issue scheme")
+        facts = _Facts()
+        keys: dict[int, str] = {}
+        terms: list[tuple[str, Term]] = []
+        for key in self.statements:
+            term = parse_term(key)
+            if term is not None and is_ground(term):
+                keys.setdefault(facts.add(term), key)
+                terms.append((key, term))
+
+        def matching(
+            pattern: Term, bindings: dict[str, Term]
+        ) -> Iterator[tuple[str, dict[str, Term]]]:
+            """The statements ``pattern`` matches under ``bindings``, in order."""
+            for index in facts.indices(pattern, bindings):
+                budget.spend()
+                found = match(pattern, facts.terms[index], bindings)
+                if found is not None:
+                    yield keys[index], found
+
+        for key, bindings in list(matching(patterns[0], {})):
             candidates = [key]
             if enumeration:
                 # Variables ending in a digit (V1 … Vn) range over the positions.
                 fixed = {v: t for v, t in bindings.items() if not v[-1].isdigit()}
-                candidates += [
-                    other
-                    for other, t in terms.items()
-                    if other != key and match(patterns[0], t, fixed) is not None
-                ]
+                candidates += [other for other, _ in matching(patterns[0], fixed) if other != key]
             else:
-                for other, t in terms.items():
+                for other, t in terms:
                     if other == key:
                         continue
                     for pattern in patterns[1:]:
+                        budget.spend()
                         found = match(pattern, t, bindings)
                         if found is not None:
                             bindings = found
@@ -798,16 +835,103 @@ def _comparable(value: Any, explicit: list[str]) -> Any:
         return text
 
 
-def _joins(
-    premises: list[Term], facts: list[Term], bindings: dict[str, Term]
-) -> Iterator[dict[str, Term]]:
-    """Every way of matching ``premises`` against ``facts``, in order."""
-    if not premises:
-        yield bindings
-        return
-    first, rest = premises[0], premises[1:]
-    pattern = substitute(first, bindings)
-    for fact in facts:
-        found = match(pattern, fact, bindings)
-        if found is not None:
-            yield from _joins(rest, facts, found)
+class _Facts:
+    """Ground terms in the order they were added, each once, found by functor and argument.
+
+    A premise such as ``parent(Y, Z)`` with ``Y`` already bound is matched only against the
+    facts with that functor, arity and first argument, in the order the facts came, so the
+    joins find what matching every fact in turn finds, in the same order.
+    """
+
+    def __init__(self) -> None:
+        self.terms: list[Term] = []
+        self.known: dict[str, int] = {}
+        self.filed: dict[tuple[str, int] | tuple[str, int, int, str], list[int]] = {}
+
+    def add(self, term: Term) -> int:
+        """File ``term`` (a ground term) unless it is known; its index either way."""
+        key = show(term)
+        if key in self.known:
+            return self.known[key]
+        index = self.known[key] = len(self.terms)
+        self.terms.append(term)
+        signature = functor_arity(term)
+        assert signature is not None
+        self.filed.setdefault(signature, []).append(index)
+        if isinstance(term, tuple):
+            for position, arg in enumerate(term[1]):
+                self.filed.setdefault((*signature, position, show(arg)), []).append(index)
+        return index
+
+    def indices(self, pattern: Term, bindings: dict[str, Term]) -> Sequence[int]:
+        """The indices of the facts ``pattern`` could match under ``bindings``, in order."""
+        signature = functor_arity(pattern)
+        if signature is None:  # a bare variable matches anything
+            return range(len(self.terms))
+        indices = self.filed.get(signature, [])
+        if isinstance(pattern, tuple):
+            for position, arg in enumerate(pattern[1]):
+                if isinstance(arg, Var):
+                    bound = bindings.get(arg.name)
+                    if bound is None:
+                        continue
+                    arg = bound
+                elif not isinstance(arg, str) and not is_ground(arg):
+                    continue
+                narrower = self.filed.get((*signature, position, show(arg)), [])
+                if len(narrower) < len(indices):
+                    indices = narrower
+        return indices
+
+    def joins(self, premises: list[Term], budget: _Budget) -> Iterator[dict[str, Term]]:
+        """Every way of matching ``premises`` in turn against the facts as they are now, in
+        order, each match tried counted in ``budget``. Depth first, on a stack of its own."""
+        until = len(self.terms)
+        if not premises:
+            yield {}
+            return
+        if any(not self.indices(premise, {}) for premise in premises):
+            return  # a premise that no fact can match: nothing to try
+        terms, last = self.terms, len(premises) - 1
+        # (candidate indices, how many were tried, bindings so far), one per premise joined
+        stack: list[tuple[Sequence[int], list[int], dict[str, Term]]] = [
+            (self.indices(premises[0], {}), [0], {})
+        ]
+        while stack:
+            indices, tried, bindings = stack[-1]
+            depth = len(stack) - 1
+            premise = premises[depth]
+            pushed = False
+            while tried[0] < len(indices):
+                index = indices[tried[0]]
+                tried[0] += 1
+                if index >= until:
+                    break
+                budget.spend()
+                # match() checks bound variables itself: no need to substitute first
+                found = match(premise, terms[index], bindings)
+                if found is None:
+                    continue
+                if depth == last:
+                    yield found
+                    continue
+                following = premises[depth + 1]
+                stack.append((self.indices(following, found), [0], found))
+                pushed = True
+                break
+            if not pushed:
+                stack.pop()
+
+
+class _Budget:
+    """Matches left before the import stops (see MAX_JOIN_STEPS)."""
+
+    def __init__(self, steps: int, exceeded: Callable[[], Exception]):
+        self.left = steps
+        self.exceeded = exceeded
+        """The error to raise once they are spent, for whatever spent the last one."""
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise self.exceeded()

@@ -65,6 +65,7 @@ __all__ = [
     "CONTRARY",
     "ENTAILS",
     "PREMISE",
+    "SHOWN_ERRORS",
     "SUPPORT",
     "UNDERCUT",
     "ArgdownMap",

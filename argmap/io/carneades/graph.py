@@ -31,7 +31,7 @@ from .terms import (
     variables_of,
 )
 
-__all__ = ["CarneadesGraph", "read_graph"]
+__all__ = ["MAX_JOIN_STEPS", "CarneadesGraph", "read_graph"]
 
 BASIC_WEIGHING = ("linked", "convergent", "cumulative", "factorized")
 STANDARDS = {"pe": "preponderance", "cce": "clear-and-convincing", "brd": "beyond-reasonable-doubt"}

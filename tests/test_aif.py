@@ -192,6 +192,10 @@ def test_undercut_and_attack_on_an_argument_stay_apart(tmp_path) -> None:
             "edge 'e' joins two I-nodes",
         ),
         ('{"nodes": [{"nodeID": "1", "type": "L", "text": "a"}]}', "nothing to import"),
+        (
+            '{"nodes": [\n  {"text": "9999", "nodeID": ' + "9" * 5000 + ', "type": "I"}]}',
+            "bad.json: line 2: a whole number of 5,000 digits, more than the 4,300 argmap reads",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(text: str, words: str, tmp_path, runner) -> None:

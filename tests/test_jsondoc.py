@@ -175,6 +175,10 @@ def valid_document(runner, tmp_path, write_case) -> dict:
         ('{"argmap_json": true, "case": {}}', "unsupported version true"),
         ('{"argmap_json": 1}', "case: missing or not an object"),
         ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+        (
+            '{"argmap_json": 1,\n "case": {"draws": ' + "7" * 5000 + "}}",
+            "in.json:2: error: a whole number of 5,000 digits, more than the 4,300 argmap reads",
+        ),
     ],
 )
 def test_malformed_documents(runner, tmp_path, text, expected):
@@ -231,40 +235,53 @@ def test_source_text_must_travel_with_the_document(runner, tmp_path, write_case)
 
 
 @pytest.mark.parametrize(
-    "file",
+    ("file", "problem"),
     [
-        "../../outside.txt",
-        "/etc/passwd",
-        "../hypotheses/case.yaml",
-        "evidence.yaml",
-        "../notes.txt",
-        "a\\b.txt",
+        ("../../outside.txt", "is outside sources/"),
+        ("/etc/passwd", "is an absolute path"),
+        ("../hypotheses/case.yaml", "is outside sources/"),
+        ("evidence.yaml", "is outside sources/"),
+        ("ratings/evil.yaml", "is outside sources/"),  # read as an analyst's ratings file
+        ("sources/../ratings/evil.yaml", "is outside sources/"),
+        ("../notes.txt", "is outside sources/"),
+        ("../texts/report.txt", "is outside sources/"),
+        ("sources/a\\b.txt", "holds a control character or a backslash"),
+        ("sources/" + "/".join(["d" * 90] * 40) + "/x.txt", "is longer than 255 bytes"),
+        ("sources/" + "é" * 60 + ".txt", "has a folder or file name longer than 100 bytes"),
     ],
+    ids=lambda value: value if len(value) < 40 else value[:20] + "…",
 )
-def test_unsafe_source_paths_get_a_fresh_name_inside_the_case(runner, tmp_path, write_case, file):
+def test_source_texts_go_only_under_sources(runner, tmp_path, write_case, file, problem):
+    # A document must not place files anywhere else in the new case: beside its case files,
+    # into evidence/ratings/ (read as analysts' ratings), outside the case.
     document = valid_document(runner, tmp_path, write_case)
     document["case"]["sources"][0]["file"] = file
-    result, target = import_text(runner, tmp_path, json.dumps(document))
-    assert result.exit_code == 0, result.output
-    case = load_case(target).case
-    assert case.sources[0].file == "sources/report.txt"
-    assert case.source_texts["report"] == document["case"]["sources"][0]["text"]
+    text = json.dumps(document, indent=2)
+    result, target = import_text(runner, tmp_path, text)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [error] = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert f"case.sources[report].file: '{file[:40]}" in error.replace("\\\\", "\\")
+    assert problem in error
+    line = int(error.split(":")[1])
+    assert '"file"' in text.splitlines()[line - 1]
+    assert "hint: an imported source's text goes under the new case's evidence/sources/" in (
+        result.stderr
+    )
+    assert not target.exists()
     assert not (tmp_path / "outside.txt").exists()
-    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        "evidence/evidence.yaml",
-        "evidence/sources/report.txt",
-        "hypotheses/case.yaml",
-    ]
 
 
-def test_safe_source_paths_are_kept(runner, tmp_path, write_case):
+def test_source_texts_in_folders_under_sources_are_kept(runner, tmp_path, write_case):
     case = write_case(
         {
             "evidence/sources/report.txt": None,
-            "texts/harbour report.txt": "Witnesses saw two men leave the yard in a van.\n",
+            "evidence/sources/2022/harbour report.txt": (
+                "Witnesses saw two men leave the yard in a van.\n"
+            ),
             "evidence/evidence.yaml": (
                 "sources:\n  - id: report\n    title: Harbour report\n"
-                "    file: ../texts/harbour report.txt\n"
+                "    file: sources/2022/harbour report.txt\n"
                 "evidence:\n  - id: van\n    summary: A van.\n    source: report\n"
                 "    quote: Witnesses saw two men leave the yard in a van.\n"
                 "    ratings: {accident: I, arson: C, other: N}\n"
@@ -273,7 +290,45 @@ def test_safe_source_paths_are_kept(runner, tmp_path, write_case):
     )
     first, second, imported = round_trip(runner, case, tmp_path)
     assert first["case"] == second["case"]
-    assert (imported / "texts" / "harbour report.txt").is_file()
+    assert (imported / "evidence" / "sources" / "2022" / "harbour report.txt").is_file()
+
+
+def test_a_source_with_a_long_id_gets_a_short_file_name(runner, tmp_path, write_case):
+    # A source with text but no file is given one named after its id: a 300-character id made
+    # a file name too long for the file system (a traceback).
+    document = valid_document(runner, tmp_path, write_case)
+    long_id = "s" * 300
+    text = json.dumps(document).replace('"report"', json.dumps(long_id))
+    document = json.loads(text)
+    document["case"]["sources"][0]["file"] = None
+    result, target = import_text(runner, tmp_path, json.dumps(document, indent=2))
+    assert result.exit_code == 0, result.output
+    case = load_case(target).case
+    assert case.sources[0].id == long_id
+    [name] = [p.name for p in (target / "evidence" / "sources").iterdir()]
+    assert name == "s" * 84 + ".txt"
+    assert case.source_texts[long_id] == document["case"]["sources"][0]["text"]
+
+
+@pytest.mark.parametrize("where", ["text", "title", "key"])
+def test_a_lone_surrogate_is_a_clear_error(runner, tmp_path, write_case, where):
+    # JSON can spell half a character ("\\ud800"), which no UTF-8 file can hold.
+    document = valid_document(runner, tmp_path, write_case)
+    source = document["case"]["sources"][0]
+    if where == "key":
+        document["case"]["evidence"][0]["ratings"]["\ud800"] = "C"
+        node = "case.evidence[van].ratings"
+    else:
+        source[where] += "\ud800"
+        node = f"case.sources[report].{where}"
+    text = json.dumps(document, indent=2)
+    assert "\\ud800" in text
+    result, target = import_text(runner, tmp_path, text)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"{node}: holds a lone surrogate" in result.stderr
+    assert "hint: remove the escape" in result.stderr
+    assert not target.exists()
 
 
 def test_two_sources_may_share_a_file(runner, tmp_path, write_case):
@@ -294,7 +349,10 @@ def test_import_refuses_an_existing_case(runner, tmp_path, write_case):
 
 
 def test_doctests():
+    from argmap.io import jsontext
+
     assert doctest.testmod(jsondoc).failed == 0
+    assert doctest.testmod(jsontext).failed == 0
 
 
 def test_schema_command_prints_the_document_schema(runner):

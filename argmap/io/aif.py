@@ -16,6 +16,7 @@ from typing import Any
 
 from ..problems import ArgmapError
 from ..text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
+from . import jsontext
 
 __all__ = ["BINARY", "export", "summary", "to_case_files"]
 
@@ -43,10 +44,15 @@ def _read(path: Path) -> Any:
         line = raw[: err.start].count(b"\n") + 1
         raise ArgmapError(f"{path.name}: line {line}: not UTF-8 text") from None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise ArgmapError(
             f"{path.name}: line {err.lineno}: not valid JSON ({err.msg}, column {err.colno})"
+        ) from None
+    except jsontext.LongNumber as err:
+        raise ArgmapError(
+            f"{path.name}: line {err.line}: a whole number of {err.digits:,} digits, more than "
+            f"the {err.limit:,} argmap reads; write a long nodeID as text, in quotes"
         ) from None
     except RecursionError:
         raise ArgmapError(f"{path.name}: the JSON is nested too deeply") from None

@@ -30,6 +30,7 @@ from pydantic.json_schema import SkipJsonSchema
 from .. import __version__
 from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Originator, Source, Text
 from ..problems import ArgmapError, CaseError, Problem, display_path
+from . import jsontext
 
 __all__ = ["BINARY", "FORMAT_VERSION", "JsonDocument", "export", "json_schema", "to_case_files"]
 
@@ -490,10 +491,18 @@ def _read(path: Path) -> tuple[str, Any]:
         line = raw[: err.start].count(b"\n") + 1
         raise _fail(path, line, "", "not UTF-8 text", "save the file as UTF-8") from None
     try:
-        return text, json.loads(text)
+        return text, jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise _fail(
             path, err.lineno, "", f"not valid JSON: {err.msg} (column {err.colno})", ""
+        ) from None
+    except jsontext.LongNumber as err:
+        raise _fail(
+            path,
+            err.line,
+            "",
+            f"a whole number of {err.digits:,} digits, more than the {err.limit:,} argmap reads",
+            "no number in an argmap document is that long: write it with fewer digits",
         ) from None
     except RecursionError:
         raise _fail(path, 1, "", "not valid JSON: nested too deeply", "") from None
@@ -526,6 +535,7 @@ def _validated(path: Path, text: str, data: Any) -> JsonCase:
             "missing or not an object",
             "the document needs the case's model under 'case'",
         )
+    _check_characters(path, text, part)
     try:
         return JsonCase.model_validate(part)
     except ValidationError as err:
@@ -541,37 +551,82 @@ def _validated(path: Path, text: str, data: Any) -> JsonCase:
 
 
 _UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+SOURCES = "evidence/sources"
+"""Where an imported document's source texts go: nowhere else in the new case (not beside
+the case files, not into evidence/ratings/, where a file would be read as an analyst's)."""
+MAX_PATH = 255
+"""Longest path of a source text under SOURCES, in UTF-8 bytes."""
+MAX_NAME = 100
+"""Longest folder or file name in that path, in UTF-8 bytes (file systems allow 255)."""
 
 
-def _safe_text_path(file: str) -> str | None:
-    """The case-relative path of a source text, or None where it would be unsafe.
+def _text_path_problem(file: str) -> str | None:
+    """Why a source's ``file:`` cannot be where the new case keeps its text, or None.
 
-    Source files are relative to the evidence file; a path that leaves the case, would be
-    read as a case file itself, or holds control characters gets a fresh name instead.
+    Source files are relative to the evidence file: ``sources/report.txt``.
+
+    >>> _text_path_problem("sources/2022/report.txt") is None
+    True
+    >>> print(_text_path_problem("ratings/evil.yaml"))
+    is outside sources/, where an imported source's text goes
     """
-    if _UNSAFE_PATH.search(file) or file.startswith("/") or not file.strip():
-        return None
+    if not file.strip():
+        return "is empty"
+    if _UNSAFE_PATH.search(file):
+        return "holds a control character or a backslash"
+    if file.startswith("/"):
+        return "is an absolute path"
     relative = posixpath.normpath(posixpath.join("evidence", file))
-    parts = relative.split("/")
-    if relative.startswith("../") or relative == ".." or any(len(p) > 200 for p in parts):
-        return None
-    read_as_case_file = len(parts) == 2 and parts[0] in ("hypotheses", "evidence")
-    if read_as_case_file and posixpath.splitext(parts[1])[1] in (".yaml", ".yml"):
-        return None
-    if len(parts) == 1:  # directly in the case folder: beside hypotheses/ and evidence/
-        return None
-    return relative
+    if not relative.startswith(SOURCES + "/"):
+        return "is outside sources/, where an imported source's text goes"
+    inside = relative.removeprefix(SOURCES + "/")
+    if len(inside.encode("utf-8")) > MAX_PATH:
+        return f"is longer than {MAX_PATH} bytes"
+    if any(len(part.encode("utf-8")) > MAX_NAME for part in inside.split("/")):
+        return f"has a folder or file name longer than {MAX_NAME} bytes"
+    return None
+
+
+def _check_text_paths(path: Path, text: str, sources: Sequence[JsonSource]) -> None:
+    """Refuse a source whose text would land outside the new case's evidence/sources/."""
+    problems = []
+    for s in sources:
+        if s.text is None or s.file is None:
+            continue
+        problem = _text_path_problem(s.file)
+        if problem is not None:
+            node = f"case.sources[{s.id}].file"
+            shown = s.file if len(s.file) <= 80 else s.file[:40] + "…" + s.file[-40:]
+            problems.append(
+                Problem(
+                    "error",
+                    path,
+                    _line_of(text, node),
+                    node,
+                    f"{shown!r} {problem}",
+                    "an imported source's text goes under the new case's evidence/sources/, "
+                    f"by a path relative to the evidence file of at most {MAX_PATH} bytes: "
+                    f"e.g. sources/{s.id[:40]}.txt",
+                )
+            )
+    if problems:
+        raise CaseError(problems)
+
+
+def _fresh_name(source_id: str, number: int) -> str:
+    stem = source_id[: MAX_NAME - 16]  # ids are ASCII slugs; room left for '-NN.txt'
+    return f"{SOURCES}/{stem}.txt" if number == 1 else f"{SOURCES}/{stem}-{number}.txt"
 
 
 def _text_paths(sources: Sequence[JsonSource]) -> dict[str, str]:
-    """Source id → case-relative path of its text, each path unique and safe."""
+    """Source id → case-relative path of its text, each path unique (paths were checked)."""
     taken: dict[str, str | None] = {HYPOTHESES_FILE: None, EVIDENCE_FILE: None}
     chosen: dict[str, str] = {}
     fresh: list[JsonSource] = []
     for s in sources:
         if s.text is None:
             continue
-        path = _safe_text_path(s.file) if s.file else None
+        path = posixpath.normpath(posixpath.join("evidence", s.file)) if s.file else None
         # Two sources may share one file, when they share its text.
         key = unicodedata.normalize("NFC", path).casefold() if path else None
         if path is None or (key in taken and taken[key] != s.text):
@@ -580,13 +635,46 @@ def _text_paths(sources: Sequence[JsonSource]) -> dict[str, str]:
         taken[key] = s.text  # type: ignore[index]
         chosen[s.id] = path
     for s in fresh:
-        candidate, number = f"evidence/sources/{s.id}.txt", 1
+        number = 1
+        candidate = _fresh_name(s.id, number)
         while candidate.casefold() in taken:
             number += 1
-            candidate = f"evidence/sources/{s.id}-{number}.txt"
+            candidate = _fresh_name(s.id, number)
         taken[candidate.casefold()] = s.text
         chosen[s.id] = candidate
     return chosen
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_characters(path: Path, text: str, part: dict[str, Any]) -> None:
+    """Refuse text that no file can hold: a lone surrogate (JSON's ``"\\ud800"``) is half of
+    a character, and writing it as UTF-8 fails."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), part)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _LONE_SURROGATE.search(key):
+                    break
+                stack.append(((*loc, key), item))
+            else:
+                continue
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in enumerate(value))
+            continue
+        elif not (isinstance(value, str) and _LONE_SURROGATE.search(value)):
+            continue
+        node = _node_name(part, loc)
+        raise _fail(
+            path,
+            _line_of(text, node),
+            node,
+            "holds a lone surrogate (a \\uD800–\\uDFFF escape without its other half), which "
+            "is not a character",
+            "remove the escape, or write the character itself",
+        )
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:
@@ -606,6 +694,7 @@ def _files(path: Path, text: str, case: JsonCase) -> dict[str, str]:
                 "the source names a file but its text is missing",
                 "export the case again: every source's text travels in the document",
             )
+    _check_text_paths(path, text, case.sources)
     text_paths = _text_paths(case.sources)
     hypotheses: dict[str, Any] = {"title": case.title, "question": case.question}
     if case.notes is not None:

@@ -505,19 +505,36 @@ def test_every_node_is_labelled_and_explained_in_a_fixed_order():
 
 
 def test_the_shipped_case_evaluates_as_its_arguments_say():
-    result = evaluate(load_case(REPO).case)
+    case = load_case(REPO).case
+    result = evaluate(case)
     labels = result.labels
     assert "undecided" not in labels.values()
-    # The colour-revolution reading fails: its inference from motive is undercut.
-    assert labels["target-implies-plot"] == "out"
+    # The colour-revolution reading fails: no Western plot, whatever the motive. The Kyrgyz
+    # precedent answers the author's 'no European route', so the motive argument stands, but
+    # it is outweighed.
+    assert labels["kyrgyz-precedent"] == "in" and labels["no-route-to-europe"] == "out"
+    assert labels["target-implies-plot"] == "in"
     assert labels["western-plot"] == labels["colour-revolution"] == "out"
-    assert labels["no-western-plot"] == "in"
-    # Ertysbayev's unconfirmed allegation is undercut by the author's own caveat.
-    assert labels["ertysbayev-accuses-knb"] == "out"
-    # The map establishes an intra-elite struggle but cannot tell which faction.
-    assert labels["elite-coup"] == "in"
-    assert labels["palace-coup"] == labels["knb-coup"] == "out"
+    assert labels["no-western-plot"] == labels["no-plot-attacks-cr"] == "in"
+    # Interested parties' word carries nothing: each is undercut.
+    for argument in (
+        "allies-call-it-colour-revolution",
+        "official-foreign-militants",
+        "official-coup-claim",
+        "nazarbayev-says-allies",
+        "ertysbayev-accuses-knb",
+    ):
+        assert labels[argument] == "out", argument
+    # The author's route to an intra-elite struggle falls with its timing and capacity premises.
+    assert labels["timing-implies-outside-actors"] == labels["weakened-class-argument"] == "out"
+    assert labels["elite-faction-probable"] == "out"
+    assert labels["purge-points-to-knb"] == "out"
+    # No driver is established: none meets clear and convincing evidence.
+    assert all(h.standard == "clear-and-convincing" for h in case.hypotheses)
+    assert all(labels[h.id] == "out" for h in case.hypotheses)
+    assert result.verdicts["palace-coup"].strongest == "scintilla"
     assert result.verdicts["knb-coup"].strongest == "scintilla"
+    assert result.verdicts["proletarian-uprising"].strongest == "scintilla"
 
 
 # --- properties ---------------------------------------------------------------------------

@@ -45,7 +45,10 @@ def test_shipped_case_round_trips(runner, tmp_path):
     assert first["assessment"] == second["assessment"]
     original = load_case(REPO).case
     assert load_case(imported).case.quote_spans == original.quote_spans
-    assert len(first["case"]["evidence"]) == len(original.evidence) == 47
+    assert len(first["case"]["evidence"]) == len(original.evidence) == 53
+    # The originators with their grades and interests, and the case's own scenarios, too.
+    assert len(first["case"]["originators"]) == len(original.originators) == 10
+    assert len(first["case"]["scenarios"]) == len(original.scenarios) == 4
 
 
 def test_hostile_text_round_trips_unchanged(runner, tmp_path, write_case):

@@ -65,7 +65,7 @@ def test_shipped_case_report_structure(runner):
     body = ranking.find("tbody").find_all("tr")
     assert len(body) == len(case.leaves)
     first = [td.get_text() for td in body[0].find_all("td")]
-    assert first[0] == "1" and first[1].endswith("knb-coup") and first[3].endswith("%")
+    assert first[0] == "1" and first[1].endswith("palace-coup") and first[3].endswith("%")
     matrix = next(el for el in section(soup, "Matrix") if el.name == "table")
     header = [th.get_text() for th in matrix.find("thead").find_all("th")]
     assert header[:3] == ["Evidence", "Credibility", "Relevance"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from bs4 import BeautifulSoup
 
 from argmap.cli import main
-from argmap.coherence import coherence_warnings, disagreements
+from argmap.coherence import disagreements
 from argmap.commands import check
 from argmap.load import load_case
 from argmap.quotes import normalise
@@ -17,105 +18,44 @@ from .conftest import REPO
 SEED_SHA256 = "5e605cb35deff23ddbb6839d6f72fe089261459bc4cc113a3bd69aeb3dd96631"
 
 
-# Where the shipped case's argument map and matrix disagree (argmap.coherence): known
-# findings of the review in issue 14, pinned here so that none is silenced and none slips in
-# unnoticed. The rebuild of the shipped case (its own issue) clears them: empty this list then.
-KNOWN_DISAGREEMENTS = [
-    ("rated_for_defeated_argument", ("masimov-removed", "knb-coup", "purge-points-to-knb")),
-    ("rated_for_defeated_argument", ("masimov-arrested", "knb-coup", "purge-points-to-knb")),
-    ("rated_for_defeated_argument", ("knb-purge", "knb-coup", "purge-points-to-knb")),
-    (
-        "rated_for_defeated_argument",
-        ("ertysbayev-allegation", "knb-coup", "ertysbayev-accuses-knb"),
-    ),
-    (
-        "assumption_counted_twice",
-        ("no-europe-aspiration", "no-route-to-europe", "level-headed-analysis"),
-    ),
-    ("assumption_counted_twice", ("capacity-assumption", "weakened-class-argument")),
-    (
-        "verdict_without_weights",
-        (
-            "colour-revolution",
-            "western-plot-supports-cr",
-            "no-plot-attacks-cr",
-            "target-implies-plot",
-            "allies-call-it-colour-revolution",
-            "stake-attacks-plot",
-            "level-headed-analysis",
-            "geopolitics-makes-target",
-            "west-stake",
-        ),
-    ),
-    ("verdict_without_weights", ("foreign-militants", "official-foreign-militants")),
-    (
-        "verdict_without_weights",
-        (
-            "proletarian-uprising",
-            "intensity-attacks-uprising",
-            "outsiders-attack-uprising",
-            "weakened-class-argument",
-            "official-coup-claim",
-            "timing-implies-outside-actors",
-        ),
-    ),
-    (
-        "verdict_without_weights",
-        (
-            "elite-coup",
-            "faction-supports-elite-coup",
-            "elite-faction-probable",
-            "weakened-class-argument",
-            "official-coup-claim",
-            "timing-implies-outside-actors",
-            "level-headed-analysis",
-            "target-implies-plot",
-            "allies-call-it-colour-revolution",
-            "geopolitics-makes-target",
-        ),
-    ),
-    (
-        "verdict_without_weights",
-        (
-            "palace-coup",
-            "palace-reading-supports-pc",
-            "cui-bono-tokayev",
-            "allies-attack-palace-coup",
-            "security-council-reading",
-            "nazarbayev-says-allies",
-            "real-conflict-security-services",
-            "csto-bypass",
-        ),
-    ),
-    (
-        "verdict_without_weights",
-        (
-            "knb-coup",
-            "conflict-supports-knb",
-            "purge-points-to-knb",
-            "motive-and-opportunity",
-            "ertysbayev-accuses-knb",
-            "real-conflict-security-services",
-            "security-council-reading",
-            "nazarbayev-says-allies",
-            "csto-bypass",
-            "masimov-had-motive",
-            "violence-gave-cover",
-        ),
-    ),
-]
-
-
-def test_shipped_case_has_no_errors_and_only_its_known_disagreements():
+def test_shipped_case_has_no_errors_and_no_warnings():
+    # The rebuild of the case (issue 15) cleared the twelve places where the map and the matrix
+    # disagreed (issue 14's review): none may slip back in, and `check` is clean.
     result = load_case(REPO)  # raises CaseError on any error
     assert result.warnings == []  # the loader's own checks find nothing
-    found = disagreements(result.case)
-    assert [(d.kind, d.ids) for d in found] == KNOWN_DISAGREEMENTS
-    # `argmap check` lists exactly these, as warnings, and nothing else.
-    _, warnings, _ = check(REPO)
-    assert all(p.severity == "warning" for p in warnings)
-    expected = coherence_warnings(result, found)
-    assert sorted(warnings, key=lambda p: p.sort_key) == sorted(expected, key=lambda p: p.sort_key)
+    assert [(d.kind, d.ids) for d in disagreements(result.case)] == []
+    _, warnings, _ = check(REPO)  # raises on any error
+    assert warnings == []
+
+
+def test_shipped_case_keeps_the_rules_of_its_rebuild():
+    case = load_case(REPO).case
+    leaves = [h.id for h in case.leaves]
+    # The three explanations the article argues about, and the readings it leaves implicit.
+    assert {"colour-revolution", "proletarian-uprising", "russian-destabilisation"} <= set(leaves)
+    assert {"regime-let-run", "foreign-militants", "other"} <= set(leaves)
+    assert case.leaves_under("elite-coup") == ("palace-coup", "knb-coup")
+    # At least three scenarios of the case's own, each changing something.
+    assert len(case.scenarios) >= 3 and all(s.changes for s in case.scenarios)
+    # Every argument the verdicts read says in a weight what its rationale says.
+    for argument in case.arguments:
+        if argument.relation != "undercuts" and argument.rationale:
+            assert argument.weight is not None, argument.id
+    # Interested parties' claims are never counted as support for what they assert.
+    interested = {o.id for o in case.originators if o.interest}
+    assert {"tokayev", "nazarbayev", "putin", "ertysbayev"} <= interested
+    for item in case.evidence:
+        named = {o.id for o in case.originators_of(item)}
+        if item.kind == "claim" and named and named <= interested:
+            assert set(item.ratings.values()) <= {"N", "NA"}, item.id
+    # Assumptions argued in the map are not rated as well (counted once).
+    for item in case.evidence:
+        if item.kind == "assumption":
+            assert set(item.ratings.values()) <= {"N", "NA"}, item.id
+            assert item.breaks_if, item.id
+    # Indicators say when to look.
+    for h in case.hypotheses:
+        assert all(re.search(r"20\d\d|any time", text) for text in h.indicators), h.id
 
 
 def test_shipped_case_checks_clean():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from argmap.cli import main
 from argmap.io import matrix as matrix_module
@@ -105,13 +106,14 @@ def test_xlsx_layout(runner, tmp_path):
         ratings = [sheet.cell(row, 7 + j).value for j in range(len(leaves))]
         assert ratings == [item.ratings.get(h) for h in leaves]
     validations = {dv.formula1: str(dv.sqref) for dv in sheet.data_validations.dataValidation}
-    assert validations['"CC,C,N,I,II,NA"'] == f"G3:L{last}"
+    end = get_column_letter(6 + len(leaves))  # the rating columns start at G
+    assert validations['"CC,C,N,I,II,NA"'] == f"G3:{end}{last}"
     assert sorted(validations['"high,medium,low"'].split()) == [f"E3:E{last}", f"F3:F{last}"]
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     assert sorted(rule.formula[0] for rule in rules) == sorted(
         f'"{code}"' for code in ("CC", "C", "N", "I", "II", "NA")
     )
-    assert {str(cf.sqref) for cf in sheet.conditional_formatting} == {f"G3:L{last}"}
+    assert {str(cf.sqref) for cf in sheet.conditional_formatting} == {f"G3:{end}{last}"}
     # Ids are locked on a protected sheet; ratings, credibility and relevance are not.
     assert sheet.protection.sheet
     assert sheet.cell(3, 1).protection.locked
@@ -119,7 +121,9 @@ def test_xlsx_layout(runner, tmp_path):
     assert not sheet.cell(3, 7).protection.locked
     scores = book["scores"]
     names = [scores.cell(row, 2).value for row in range(6, 6 + len(leaves))]
-    assert names[0] == "knb-coup" and sorted(names) == sorted(leaves)
+    ranks = [scores.cell(row, 1).value for row in range(6, 6 + len(leaves))]
+    assert ranks == sorted(ranks) and sorted(names) == sorted(leaves)
+    assert names[-1] == "colour-revolution"  # the most inconsistent, last
     assert 0 < scores.cell(6, 5).value < 1 and scores.cell(6, 5).number_format == "0.0%"
 
 
@@ -211,7 +215,7 @@ def test_xlsx_edits_land_in_the_shipped_case(runner, tmp_path):
     new = yaml_file.read_text(encoding="utf-8")
     new_lines = new.splitlines()
     credibility, rating = lines[0], lines[1]
-    assert rating.endswith(": masimov-arrested × knb-coup: CC → C")
+    assert rating.endswith(": masimov-arrested × knb-coup: N → C")
     assert credibility.endswith(": masimov-arrested credibility: high → medium")
     assert rating.startswith(f"{yaml_file}:") or "evidence/kazakhstan.yaml:" in rating
     rating_line = int(rating.split(":")[-3])
@@ -362,14 +366,20 @@ def test_bad_cells_are_named_and_nothing_changes(runner, tmp_path):
 def test_group_columns_and_duplicates_are_refused(runner, tmp_path):
     case = copy_shipped_case(tmp_path)
     rows = export_csv(runner, case)
+    other = get_column_letter(rows[0].index("other") + 1)
+    group, again = get_column_letter(len(rows[0]) + 1), get_column_letter(len(rows[0]) + 2)
     rows[0].append("elite-coup")
     rows[0].append("other")
     rows.append(list(rows[1]))
     result = import_into(runner, "csv", write_csv(tmp_path / "bad.csv", rows), case)
     assert result.exit_code == 1
-    assert "bad.csv!M1: 'elite-coup' has sub-hypotheses" in result.stderr
-    assert "bad.csv!N1: column 'other' appears twice (first at bad.csv!L1)" in result.stderr
-    assert f"bad.csv!A{len(rows)}: 'multivector-relations' appears twice" in result.stderr
+    assert f"bad.csv!{group}1: 'elite-coup' has sub-hypotheses" in result.stderr
+    assert (
+        f"bad.csv!{again}1: column 'other' appears twice (first at bad.csv!{other}1)"
+        in result.stderr
+    )
+    first = load_case(case).case.evidence[0].id
+    assert f"bad.csv!A{len(rows)}: '{first}' appears twice" in result.stderr
 
 
 def test_an_edit_that_would_break_the_case_writes_nothing(runner, tmp_path, monkeypatch):
@@ -474,13 +484,13 @@ def test_a_sheet_older_than_the_case_says_so(runner, tmp_path):
     assert result.stdout.startswith("no changes")  # a comment changed, no cell did
     anchor = "  - id: masimov-arrested"
     start = text.index(anchor)
-    edited = text[:start] + text[start:].replace("knb-coup: CC", "knb-coup: C", 1)
+    edited = text[:start] + text[start:].replace("knb-coup: N", "knb-coup: C", 1)
     yaml_file.write_text(edited, encoding="utf-8")
     result = import_into(runner, "xlsx", exported, case)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("note: the case has changed since this sheet was exported")
-    assert lines[1].endswith("masimov-arrested × knb-coup: C → CC")
+    assert lines[1].endswith("masimov-arrested × knb-coup: C → N")
 
 
 def test_a_flow_style_evidence_list_is_edited_whole(runner, write_case, tmp_path):

@@ -121,8 +121,8 @@ def _listed_files(folder: Path, part: str) -> tuple[list[Path], list[Problem]]:
     found: list[Problem] = []
     for name in sorted(names):
         path = directory / name
-        if path.suffix not in YAML_SUFFIXES:
-            continue
+        if path.suffix not in YAML_SUFFIXES or name.startswith(".#"):
+            continue  # .#case.yaml: the link Emacs makes, to nowhere, while a file is edited
         try:
             what = not_a_file(path)
         except OSError as err:

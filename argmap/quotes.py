@@ -4,15 +4,23 @@ Both sides are normalised the same way: NFC; every run of Unicode whitespace
 becomes one space, trimmed at both ends; curly and prime quotes become straight
 ones; hyphen and dash variants become '-'. Matching is case-sensitive. Offsets
 are mapped back to code points in the original text.
+
+A source may be tens of megabytes, so the work is linear and holds no number per character:
+the text is normalised in pieces of a few thousand characters, cut where normalising the
+pieces gives what normalising the whole would, and only the piece a match lies in is mapped
+back character by character (:class:`SourceText`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from itertools import chain
 
 __all__ = ["Comparisons", "SourceText", "normalise"]
 
@@ -33,8 +41,166 @@ _FOLD = str.maketrans(
         "\u2212": "-",
     }
 )
+_FOLDS = tuple((chr(code), folded) for code, folded in _FOLD.items())
+"""The same as pairs: replacing each in turn is several times as fast as str.translate."""
 _SPACE = re.compile(r"\s+")
+_SPACE_TO_CUT = re.compile(r"[^\S ]\s*| \s+")
+"""A run of whitespace other than one space: what collapsing whitespace has to replace."""
+_NOT_SPACE = re.compile(r"\S")
+_ANY = re.compile(r".", re.DOTALL)
+_LEAD = re.compile(r"\s*")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+
+_PIECE_LENGTH = 8192
+"""About how many characters of a text are normalised at a time."""
+_STREAM_SAFE = 30
+"""Most characters in a row that NFC may reorder or compose together, as in Unicode's
+stream-safe text format (UAX #15): a longer run of combining marks, which no writing needs,
+is normalised 30 at a time, since reordering a run costs time as its square."""
+
+
+@cache
+def _no_cut_codes() -> tuple[int, ...]:
+    """The characters a text must not be cut before for NFC: combining marks, characters
+    that decompose to one, and the starters that compose with what precedes them (Hangul
+    vowels and final consonants, some Indic vowel signs).
+
+    Cutting before any other character, NFC of the pieces joined is NFC of the whole: such
+    a character begins with a starter that nothing reorders across or composes into. Every
+    such character lies below U+20000, outside the CJK, Hangul and private-use blocks (a
+    test holds every code point to that), which are skipped to take milliseconds.
+    """
+    codes: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for first, last in ((0, 0x3400), (0xA000, 0xAC00), (0xD7A4, 0xD800), (0xF900, 0x20000)):
+        for code in range(first, last):
+            char = chr(code)
+            if unicodedata.combining(char):
+                codes.add(code)
+                continue
+            decomposition = unicodedata.decomposition(char)
+            if not decomposition or decomposition.startswith("<"):
+                continue  # no canonical decomposition
+            if unicodedata.combining(unicodedata.normalize("NFD", char)[0]):
+                codes.add(code)
+            parts = decomposition.split()
+            if len(parts) == 2:  # the second of a pair composes with what precedes it
+                codes.add(int(parts[1], 16))
+    return tuple(sorted(codes))
+
+
+def _class(codes: Iterable[int]) -> str:
+    """The inside of a regular-expression class of these code points (sorted)."""
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in ranges)
+
+
+@dataclass(frozen=True)
+class _NfcPatterns:
+    anywhere: re.Pattern[str]
+    """A character a text may be cut before for NFC."""
+    not_space: re.Pattern[str]
+    """The same, if not whitespace."""
+    long_run: re.Pattern[str]
+    """A run of more than :data:`_STREAM_SAFE` characters not to cut before."""
+    long_run_in_bmp: re.Pattern[str]
+    """The same, of characters below U+10000 only: ten times as fast to search for (a class
+    with characters beyond it is searched range by range)."""
+    beyond_bmp: re.Pattern[str]
+    """A character in the span of those beyond U+10000 (Brahmi, musical notation…): without
+    one, :attr:`long_run_in_bmp` finds every long run."""
+
+
+@cache
+def _nfc_patterns() -> _NfcPatterns:
+    codes = _no_cut_codes()
+    no_cut = _class(codes)
+    beyond = [code for code in codes if code > 0xFFFF]
+    run = f"{{{_STREAM_SAFE + 1},}}"
+    return _NfcPatterns(
+        anywhere=re.compile(f"[^{no_cut}]"),
+        not_space=re.compile(f"[^{no_cut}\\s]"),
+        long_run=re.compile(f"[{no_cut}]{run}"),
+        long_run_in_bmp=re.compile(f"[{_class([c for c in codes if c <= 0xFFFF])}]{run}"),
+        beyond_bmp=re.compile(f"[\\U{beyond[0]:08x}-\\U{beyond[-1]:08x}]"),
+    )
+
+
+def _cuts(text: str, *, nfc: bool, spaces: bool) -> Iterator[int]:
+    """Offsets about :data:`_PIECE_LENGTH` characters apart where ``text`` may be cut: with
+    ``nfc``, where the pieces normalised and joined give NFC of the whole (but for the
+    stream-safe cuts inside a run of more than :data:`_STREAM_SAFE` marks); with ``spaces``,
+    not inside a run of whitespace.
+
+    >>> text = "x" * 100 + " " * 9000 + "y"
+    >>> list(_cuts(text, nfc=False, spaces=True)), list(_cuts(text, nfc=False, spaces=False))
+    ([9100], [8192])
+    """
+    if nfc:
+        patterns = _nfc_patterns()
+        pattern = patterns.not_space if spaces else patterns.anywhere
+        long_run = patterns.long_run_in_bmp
+        if patterns.beyond_bmp.search(text):
+            long_run = patterns.long_run
+        forced: Iterator[int] = (
+            cut
+            for run in long_run.finditer(text)
+            for cut in range(run.start() + _STREAM_SAFE, run.end(), _STREAM_SAFE)
+        )
+    else:
+        pattern = _NOT_SPACE if spaces else _ANY
+        forced = iter(())
+    end = len(text)
+    next_forced = next(forced, end)
+    position = 0
+    while True:
+        target = position + _PIECE_LENGTH
+        if next_forced <= target:
+            cut = next_forced
+        elif target >= end:
+            return
+        else:
+            found = pattern.search(text, target)
+            cut = min(found.start() if found else end, next_forced)
+        if cut == next_forced:
+            next_forced = next(forced, end)
+        if cut >= end:
+            return
+        yield cut
+        position = cut
+
+
+def _pieces(text: str, *, nfc: bool, spaces: bool) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces (see :func:`_cuts`): the offset of each, and the piece."""
+    start = 0
+    for cut in chain(_cuts(text, nfc=nfc, spaces=spaces), [len(text)]):
+        yield start, text[start:cut]
+        start = cut
+
+
+def _nfc(text: str) -> str:
+    """NFC of ``text``, in linear time (see :data:`_STREAM_SAFE`).
+
+    >>> _nfc("Cafe\u0301") == "Caf\u00e9"
+    True
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return "".join(
+        unicodedata.normalize("NFC", piece) for _, piece in _pieces(text, nfc=True, spaces=False)
+    )
+
+
+def _matching_form(text: str) -> str:
+    """NFC text folded and with each run of whitespace one space (not trimmed)."""
+    for typographic, plain in _FOLDS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return _SPACE_TO_CUT.sub(" ", text)
 
 
 def normalise(text: str) -> str:
@@ -43,39 +209,54 @@ def normalise(text: str) -> str:
     >>> normalise("  it\u2019s \u2013 a\u00a0 \u201cquote\u201d\\n")
     'it\\'s - a "quote"'
     """
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
+    return _matching_form(_nfc(text)).strip()
 
 
-def _composes(before: str, char: str) -> bool:
-    """Whether NFC merges ``char`` into the text before it."""
-    nfc = unicodedata.normalize
-    return nfc("NFC", before + char) != nfc("NFC", before) + nfc("NFC", char)
+@cache
+def _no_cut_runs() -> re.Pattern[str]:
+    """A run of characters a text must not be cut before for NFC."""
+    return re.compile(f"[{_class(_no_cut_codes())}]+")
 
 
 def _nfc_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
-    """NFC of ``text`` and, per output character, the span of the original it came from."""
+    """NFC of ``text`` and, per output character, the span of the original it came from.
+
+    Normalisation stays within a cluster: a character that may be cut before and the run of
+    those that may not which follows it (combining marks, Hangul vowels …). A cluster of one
+    character maps to itself (or to what NFC makes of it), a longer one as a whole.
+
+    >>> _nfc_with_offsets("Cafe\u0301!")
+    ('Café!', [0, 1, 2, 3, 5], [1, 2, 3, 5, 6])
+    """
     if unicodedata.is_normalized("NFC", text):
         return text, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    start = 0
-    # Composition stays within a piece: a starter and what follows it. A new piece
-    # begins at a starter that does not compose with the piece before it (Hangul
-    # jamo and some Indic vowel signs compose although they are starters; nothing
-    # below U+0300 composes with what precedes it).
-    for index in range(1, len(text) + 1):
-        if index < len(text):
-            char = text[index]
-            if unicodedata.combining(char):
-                continue
-            if char >= "\u0300" and _composes(text[start:index], char):
-                continue
-        piece = unicodedata.normalize("NFC", text[start:index])
-        out.append(piece)
-        starts.extend([start] * len(piece))
-        ends.extend([index] * len(piece))
-        start = index
+
+    def singles(begin: int, end: int) -> None:
+        stretch = text[begin:end]
+        if unicodedata.is_normalized("NFC", stretch):
+            out.append(stretch)
+            starts.extend(range(begin, end))
+            ends.extend(range(begin + 1, end + 1))
+            return
+        for index in range(begin, end):  # singletons such as U+212B ANGSTROM SIGN
+            cluster(index, index + 1)
+
+    def cluster(begin: int, end: int) -> None:
+        normalised = unicodedata.normalize("NFC", text[begin:end])
+        out.append(normalised)
+        starts.extend([begin] * len(normalised))
+        ends.extend([end] * len(normalised))
+
+    position = 0
+    for run in _no_cut_runs().finditer(text):
+        begin = max(run.start() - 1, position)  # with the character it follows, if any
+        singles(position, begin)
+        cluster(begin, run.end())
+        position = run.end()
+    singles(position, len(text))
     return "".join(out), starts, ends
 
 
@@ -120,39 +301,75 @@ class Match:
 
 
 class SourceText:
-    """A source document prepared for quote lookups."""
+    """A source document prepared for quote lookups.
+
+    Holds the text and its normalised form, and for every piece the text was normalised in
+    (see :func:`_cuts`) where it starts in both: a few numbers per thousand characters. A
+    match is mapped back to the original by normalising its piece again, cluster by cluster
+    (:func:`_nfc_with_offsets`).
+    """
 
     def __init__(self, text: str):
         self.text = text
-        nfc, nfc_starts, nfc_ends = _nfc_with_offsets(text)
-        folded = nfc.translate(_FOLD)
-        # Collapse whitespace, remembering where each kept run starts in both texts.
-        pieces: list[str] = []
-        self._norm_starts: list[int] = []
-        self._nfc_starts: list[int] = []
-        position = 0
-        norm_length = 0
-        for space in _SPACE.finditer(folded):
-            if space.start() > position:
-                self._norm_starts.append(norm_length)
-                self._nfc_starts.append(position)
-                pieces.append(folded[position : space.start()])
-                norm_length += space.start() - position
-            pieces.append(" ")
-            norm_length += 1
-            position = space.end()
-        if position < len(folded):
-            self._norm_starts.append(norm_length)
-            self._nfc_starts.append(position)
-            pieces.append(folded[position:])
-        self.normalised = "".join(pieces)
-        self._orig_starts = nfc_starts
-        self._orig_ends = nfc_ends
+        self._is_nfc = unicodedata.is_normalized("NFC", text)
+        self._starts = array("q")
+        """Where each piece starts in the text."""
+        self._norm_starts = array("q")
+        """Where each piece starts in :attr:`normalised`."""
+        self._maps: dict[int, tuple[str, list[int] | None, list[int] | None]] = {}
+        normalised: list[str] = []
+        length = 0
+        for start, piece in _pieces(text, nfc=not self._is_nfc, spaces=True):
+            self._starts.append(start)
+            self._norm_starts.append(length)
+            # No piece holds a run too long to normalise at once (see _cuts).
+            part = _matching_form(piece if self._is_nfc else unicodedata.normalize("NFC", piece))
+            normalised.append(part)
+            length += len(part)
+        self.normalised = "".join(normalised)
 
-    def _nfc_index(self, norm_index: int) -> int:
-        """Index into the NFC text of the (non-space) character at ``norm_index``."""
-        run = bisect_right(self._norm_starts, norm_index) - 1
-        return self._nfc_starts[run] + (norm_index - self._norm_starts[run])
+    def _piece(self, index: int) -> tuple[str, list[int] | None, list[int] | None]:
+        """A piece in NFC and, unless the text is NFC already, for each of its characters the
+        span of the piece it came from."""
+        found = self._maps.get(index)
+        if found is None:
+            start = self._starts[index]
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.text)
+            piece = self.text[start:end]
+            if self._is_nfc:
+                found = (piece, None, None)
+            else:
+                nfc, starts, ends = _nfc_with_offsets(piece)
+                whole = unicodedata.normalize("NFC", piece)
+                if nfc != whole:  # where the two could disagree, the piece maps as a whole
+                    nfc, starts, ends = whole, [0] * len(whole), [len(piece)] * len(whole)
+                found = (nfc, starts, ends)
+            if len(self._maps) >= 8:  # a few pieces are mapped at a time
+                self._maps.clear()
+            self._maps[index] = found
+        return found
+
+    def _span(self, norm_index: int) -> tuple[int, int]:
+        """The span of the original text that the character at ``norm_index`` of
+        :attr:`normalised` stands for (a space: the start of its run of whitespace)."""
+        index = bisect_right(self._norm_starts, norm_index) - 1
+        nfc, starts, ends = self._piece(index)
+        wanted = norm_index - self._norm_starts[index]
+        counted = position = 0  # normalised characters before `position` in the NFC piece
+        for space in _SPACE.finditer(nfc):
+            if wanted < counted + space.start() - position:
+                break
+            counted += space.start() - position
+            if wanted == counted:  # the space that stands for this run
+                position = space.start()
+                break
+            counted += 1
+            position = space.end()
+        at = position + wanted - counted
+        base = self._starts[index]
+        if starts is None or ends is None:
+            return base + at, base + at + 1
+        return base + starts[at], base + ends[at]
 
     def find(self, quote: str) -> Match | None:
         """First occurrence of ``quote`` (normalised), with the number of occurrences."""
@@ -163,28 +380,39 @@ class SourceText:
         if first < 0:
             return None
         second = self.normalised.find(needle, first + 1)
-        start = self._orig_starts[self._nfc_index(first)]
+        start = self._span(first)[0]
         # The last character may be one NFC character standing for several original ones.
-        end = self._orig_ends[self._nfc_index(first + len(needle) - 1)]
+        end = self._span(first + len(needle) - 1)[1]
         while end < len(self.text) and unicodedata.combining(self.text[end]):
             end += 1
         return Match(start, end, 1 if second < 0 else 2)
 
     @cached_property
+    def _paragraph_index(self) -> array[int]:
+        """Offsets where paragraphs begin: one number per paragraph."""
+        lead = _LEAD.match(self.text)
+        first = lead.end() if lead else 0
+        size = len(self.text)
+        index = array("q", [first])
+        index.extend(
+            end
+            for blank in _BLANK_LINE.finditer(self.text, first)
+            if first < (end := blank.end()) < size
+        )
+        return index
+
+    @property
     def paragraph_starts(self) -> list[int]:
         """Offsets where paragraphs (blank-line-separated blocks) begin."""
-        lead = len(self.text) - len(self.text.lstrip())
-        return [lead] + [
-            m.end() for m in _BLANK_LINE.finditer(self.text) if lead < m.end() < len(self.text)
-        ]
+        return list(self._paragraph_index)
 
     def paragraph_of(self, offset: int) -> int:
         """1-based number of the paragraph holding ``offset``."""
-        return max(1, bisect_right(self.paragraph_starts, offset))
+        return max(1, bisect_right(self._paragraph_index, offset))
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of every paragraph, end exclusive and trailing space trimmed."""
-        starts = self.paragraph_starts
+        starts = self._paragraph_index
         spans = []
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
@@ -247,6 +475,6 @@ class SourceText:
             begin += 1
         while haystack[end - 1] == " ":
             end -= 1
-        first = self._orig_starts[self._nfc_index(begin)]
-        last = self._orig_ends[self._nfc_index(end - 1)]
-        return _SPACE.sub(" ", unicodedata.normalize("NFC", self.text[first:last]))
+        first = self._span(begin)[0]
+        last = self._span(end - 1)[1]
+        return _SPACE.sub(" ", _nfc(self.text[first:last]))

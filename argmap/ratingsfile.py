@@ -10,8 +10,9 @@ nothing heavier than the model, so that loading a case stays fast.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -104,7 +105,7 @@ class AnalystRatings:
     analyst: str
     """The name as written (whitespace collapsed)."""
     key: str
-    """The name compared case- and accent-insensitively: one analyst, one key."""
+    """The name as compared (:func:`analyst_key`): one analyst, one key."""
     round: int
     path: Path
     ratings: Mapping[str, Mapping[str, str]]
@@ -113,13 +114,83 @@ class AnalystRatings:
     digest: str | None = None
 
 
+def _visible(name: str) -> str:
+    """NFKC, without format characters (zero-width spaces and joiners, soft hyphens,
+    direction marks): what a reader of the name sees, in one spelling."""
+    compatible = unicodedata.normalize("NFKC", name)
+    return "".join(char for char in compatible if unicodedata.category(char) != "Cf")
+
+
 def analyst_key(name: str) -> str:
     """The identity of an analyst's name: 'Ann  O’Neil' and 'ann o’neil' are one analyst.
 
-    >>> analyst_key("  Ann   ÖNeil ") == analyst_key("ann öneil")
+    Case, runs of whitespace, compatibility forms (fullwidth 'Ａ', the ligature 'ﬁ') and
+    invisible format characters (a zero-width space) make no other analyst. Letters of
+    another script do, even where they look the same (a Cyrillic 'А'): :func:`check_ratings`
+    warns about those.
+
+    >>> analyst_key("  Ann   ÖNeil ") == analyst_key("ann öneil") == analyst_key("An\u200bn ÖNeil")
     True
     """
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    return " ".join(unicodedata.normalize("NFKC", _visible(name).casefold()).split())
+
+
+_LOOKS_LATIN = str.maketrans(
+    # Cyrillic and Greek letters that most fonts draw as Latin ones, and those Latin ones.
+    {
+        **dict(zip("АВЕКМНОРСТУХЅІЈҮҺԚԜ", "ABEKMHOPCTYXSIJYHQW", strict=True)),
+        **dict(zip("аеорсухѕіјһԁԛԝүѵ", "aeopcyxsijhdqwyv", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹ", "ABEZHIKMNOPTYXC", strict=True)),
+        **dict(zip("ϳαονρυϲ", "jaovpuc", strict=True)),
+    }
+)
+_LOOK_ALIKE_SCRIPTS = ("CYRILLIC", "GREEK", "LATIN")
+"""Scripts whose letters are confused with one another's."""
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _script(char: str) -> str | None:
+    """Cyrillic, Greek or Latin, for a letter of these scripts."""
+    first = unicodedata.name(char, "").split(" ", 1)[0]
+    return first.title() if first in _LOOK_ALIKE_SCRIPTS else None
+
+
+def _described(chars: Iterable[str]) -> str:
+    """'Cyrillic 'а' U+0430, …' for at most three characters."""
+    shown = list(dict.fromkeys(chars))[:3]
+    return ", ".join(f"{_script(c) or 'other'} '{c}' U+{ord(c):04X}" for c in shown)
+
+
+def _mixed_scripts(name: str) -> tuple[list[str], list[str]]:
+    """The scripts a word of ``name`` mixes (Latin with Cyrillic, say) and the letters in the
+    fewer of them; nothing for a name whose every word keeps to one script."""
+    scripts: set[str] = set()
+    odd: list[str] = []
+    for word in _WORD.findall(_visible(name)):
+        by_script: dict[str, list[str]] = {}
+        for char in word:
+            script = _script(char)
+            if script is not None:
+                by_script.setdefault(script, []).append(char)
+        if len(by_script) > 1:
+            scripts |= set(by_script)
+            ranked = sorted(by_script.values(), key=len, reverse=True)
+            odd += [char for letters in ranked[1:] for char in letters]
+    return sorted(scripts), odd
+
+
+def _look_alikes(name: str) -> list[str]:
+    """The letters of ``name`` that look like Latin ones but are not."""
+    return [char for char in _visible(name) if ord(char) in _LOOKS_LATIN]
+
+
+def _skeleton(name: str) -> str:
+    """What ``name`` looks like: its analyst key with look-alike letters read as Latin.
+
+    >>> _skeleton("\u0410nn") == _skeleton("Ann") == "ann"
+    True
+    """
+    return analyst_key(_visible(name).translate(_LOOKS_LATIN))
 
 
 def analyst_slug(name: str) -> str:
@@ -281,6 +352,37 @@ def _field(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _look_alike_names(
+    first_file: Mapping[str, tuple[str, YamlDocument]], where: Callable[[YamlDocument], str]
+) -> list[Problem]:
+    """A warning on each analyst's name that looks like another's (analyst key → the name as
+    first written and its file), or that mixes look-alike scripts in a word."""
+    found: list[Problem] = []
+    by_look: dict[str, list[str]] = {}
+    for key, (name, _) in first_file.items():
+        by_look.setdefault(_skeleton(name), []).append(key)
+    for key, (name, doc) in first_file.items():
+        # The name with the look-alike letters is the one warned about; the other is named.
+        others = [k for k in by_look[_skeleton(name)] if k != key]
+        others.sort(key=lambda k: bool(_look_alikes(first_file[k][0])))
+        odd = _look_alikes(name)
+        if others and (odd or not _look_alikes(first_file[others[0]][0])):
+            other, other_doc = first_file[others[0]]
+            letters = _described(odd or _mixed_scripts(name)[1])
+            context = {"other": other, "where": where(other_doc), "letters": letters}
+            rule_type = "analyst_look_alike"
+        elif not others and (mixed := _mixed_scripts(name))[0]:
+            scripts, odd = mixed
+            listed = " and ".join([", ".join(scripts[:-1]), scripts[-1]])
+            context = {"scripts": listed, "letters": _described(odd)}
+            rule_type = "analyst_mixed_scripts"
+        else:
+            continue
+        line = doc.line_of(("analyst",))
+        found.append(problem(rule_type, doc.path, line, "analyst", analyst=name, **context))
+    return found
+
+
 def check_ratings(
     files: Sequence[tuple[YamlDocument, RatingsFile]],
     *,
@@ -297,27 +399,32 @@ def check_ratings(
     def add(rule_type: str, doc: YamlDocument, loc: Loc, **context: str | int) -> None:
         problems.append(problem(rule_type, doc.path, doc.line_of(loc), _field(loc), **context))
 
+    def where(doc: YamlDocument) -> str:
+        try:
+            return doc.path.relative_to(folder).as_posix()
+        except ValueError:
+            return doc.path.name
+
     leaves = set(leaf_ids)
     seen: dict[tuple[str, int], YamlDocument] = {}
     result: list[AnalystRatings] = []
     docs: dict[Path, YamlDocument] = {}
+    first_file: dict[str, tuple[str, YamlDocument]] = {}
+    """Analyst key → the name as first written and its file."""
     for doc, model in files:
         key = analyst_key(model.analyst)
         first = seen.get((key, model.round))
         if first is not None:
-            try:
-                where = first.path.relative_to(folder).as_posix()
-            except ValueError:
-                where = first.path.name
             add(
                 "ratings_round_twice",
                 doc,
                 ("analyst",),
                 analyst=model.analyst,
                 round=model.round,
-                where=where,
+                where=where(first),
             )
             continue
+        first_file.setdefault(key, (model.analyst, doc))
         seen[(key, model.round)] = doc
         for part in ("ratings", "rationale"):
             for eid, cells in getattr(model, part).items():
@@ -360,6 +467,7 @@ def check_ratings(
                 digest=model.digest,
             )
         )
+    problems += _look_alike_names(first_file, where)
     if any(p.severity == "error" for p in problems):
         return [], problems
     for change in round_changes(result):

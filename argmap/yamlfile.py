@@ -4,13 +4,20 @@ Case files are read with the C-accelerated composer: the node tree it builds
 already carries line marks, so validation pays nothing for positions until an
 error has to be located. Every scalar stays a string (YAML's failsafe schema),
 an empty plain value becomes ``None``, and the things that make YAML surprising
-are refused: duplicate keys, anchors and aliases, tab indentation, several
+are refused: duplicate keys, anchors and aliases, tags, tab indentation, several
 documents, empty files.
+
+Case files are read without ever blocking or reading without end: a named pipe, a device or
+a folder where a file should be is described (:func:`not_a_file`), never opened for reading
+(:func:`read_regular`).
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,8 @@ __all__ = [
     "NOT_TEXT",
     "Loc",
     "YamlDocument",
+    "not_a_file",
+    "read_regular",
     "read_yaml",
 ]
 
@@ -102,25 +111,43 @@ def _refuse(path: Path, line: int, rule_type: str, /, **context: Any) -> CaseErr
 
 def _decode(path: Path, raw: bytes) -> str:
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise _refuse(path, line, "binary_file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, err.start) + 1
         raise _refuse(
             path, line, "not_utf8", byte=f"{raw[err.start]:02x}", offset=err.start
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def _refuse_anchors(path: Path, text: str) -> None:
-    # Only files that contain '&' or '*' can hold anchors or aliases; scan their events.
-    for event in yaml.parse(text, Loader=_Loader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            line = event.start_mark.line + 1 if event.start_mark is not None else 1
-            raise _refuse(path, line, "anchor", anchor=anchor)
+_MAY_HOLD_TOKENS = re.compile(r"[&*!]|^%", re.MULTILINE)
+"""What a file needs to hold an anchor (&), an alias (*), a tag (!) or a directive (%)."""
+
+
+def _tag_as_written(handle: str | None, suffix: str) -> str:
+    if handle is not None:
+        return handle + suffix  # !!binary, !secret, !e!thing
+    return suffix if suffix == "!" else f"!<{suffix}>"  # the non-specific tag, a verbatim one
+
+
+def _refuse_anchors_and_tags(path: Path, text: str) -> None:
+    """Anchors, aliases and tags are refused where they stand.
+
+    Every value is read as text, so a tag would be dropped without a word (`!!binary`,
+    `!!python/name:…`, a local `!secret`): what the file says would not be what it means.
+    """
+    for token in yaml.scan(text, Loader=_Loader):
+        line = token.start_mark.line + 1
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise _refuse(path, line, "anchor", anchor=token.value)
+        if isinstance(token, yaml.TagToken):
+            raise _refuse(path, line, "yaml_tag", tag=_tag_as_written(*token.value))
+        if isinstance(token, yaml.DirectiveToken) and token.name == "TAG":
+            handle, prefix = token.value
+            raise _refuse(path, line, "yaml_tag", tag=f"%TAG {handle} {prefix}")
 
 
 def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
@@ -197,16 +224,93 @@ def _runaway_quote(text: str, err: yaml.MarkedYAMLError) -> tuple[int, str, int]
     return (last.start_mark.line + 1, quote, problem_mark.line + 1) if quote else None
 
 
-def read_yaml(path: Path) -> YamlDocument:
-    """Read one case file strictly; raises :class:`CaseError` naming file and line."""
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is no regular file, links followed — 'a folder', 'a named
+    pipe', 'a link to a device', 'a symbolic link that loops' — or None when it is one.
+
+    Looks, never opens. Raises :class:`OSError` when it cannot tell (permission denied).
+    """
+    linked = stat.S_ISLNK(path.lstat().st_mode)
     try:
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+    except OSError as err:
+        if not linked:
+            raise
+        if err.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "a link to a file that does not exist"
+        raise
+    if stat.S_ISREG(mode):
+        return None
+    return f"a link to {_kind(mode)}" if linked else _kind(mode)
+
+
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # opening a named pipe would wait for a writer
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes | str:
+    """The bytes of the regular file at ``path``; or, when it is no regular file, what it is
+    ("a named pipe", "a device", "a folder"), found on the open file so that nothing can swap it in
+    between: a named pipe is never waited on, a device never read.
+
+    With a ``limit``, at most ``limit + 1`` bytes are read: more than ``limit`` means the
+    file is too large, without its being read whole. Raises :class:`OSError`.
+    """
+    descriptor = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        return _kind(info.st_mode)
+    with os.fdopen(descriptor, "rb") as file:
+        most = None if limit is None else limit + 1
+        # The size the file has and one byte more, to see whether it grew meanwhile (a read
+        # of `limit` bytes would allocate them for any file).
+        wanted = info.st_size + 1 if most is None else min(info.st_size + 1, most)
+        data = file.read(wanted)
+        if len(data) == wanted and wanted != most:
+            data += file.read(-1 if most is None else most - wanted)
+        return data
+
+
+def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
+    """Read one case file strictly; raises :class:`CaseError` naming file and line.
+
+    With ``regular_only`` (the loader, reading a case), a path that is no regular file is
+    refused without waiting on it or reading it (others may read a pipe they were given).
+    """
+    try:
+        raw = read_regular(path) if regular_only else path.read_bytes()
     except OSError as err:
         raise _refuse(path, 1, "unreadable_file", reason=err.strerror) from None
+    if isinstance(raw, str):
+        raise _refuse(path, 1, "not_a_case_file", what=raw, folder=path.parent.name)
     text = _decode(path, raw)
     try:
-        if "&" in text or "*" in text:
-            _refuse_anchors(path, text)
+        if _MAY_HOLD_TOKENS.search(text):
+            _refuse_anchors_and_tags(path, text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         problem_line = err.problem_mark.line + 1 if err.problem_mark else None

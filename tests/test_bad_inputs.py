@@ -3,8 +3,9 @@
 Each entry is a folder laid over the valid case in ``bad_inputs/_base`` (its files replace or
 add to the base's) with an ``expect.toml`` manifest: the file and line the first error must
 name, a fragment of its message, and optionally files to ``remove``, a ``make`` step for what
-git should not hold (symlinks, a named pipe, 5 MB of text) and ``subprocess = true`` to run it
-again in a fresh process with a memory limit. tests/bad_inputs/README.md lists them.
+git should not hold (symlinks, named pipes, 5 MB of text, a sparse file) and
+``subprocess = true`` to run it again in a fresh process with a memory limit.
+tests/bad_inputs/README.md lists them.
 """
 
 from __future__ import annotations
@@ -117,12 +118,50 @@ def _fifo(case: Path, _outside: Path) -> None:
     os.mkfifo(case / "evidence/sources/pipe.txt")
 
 
+def _fifo_at(path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+
+
+def _yaml_symlink_loop(case: Path, _outside: Path) -> None:
+    (case / "evidence/loop.yaml").symlink_to("loop.yaml")
+
+
+def _yaml_dev_zero(case: Path, _outside: Path) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero on this system")
+    (case / "evidence/zero.yaml").symlink_to("/dev/zero")
+
+
+def _ratings_symlink_outside(case: Path, outside: Path) -> None:
+    outside.mkdir(parents=True, exist_ok=True)
+    elsewhere = outside / "ann.yaml"
+    elsewhere.write_text("analyst: Ann\nratings:\n  van: {accident: C}\n", encoding="utf-8")
+    (case / "evidence/ratings").mkdir(parents=True, exist_ok=True)
+    (case / "evidence/ratings/ann.yaml").symlink_to(elsewhere)
+
+
+def _sparse_source(case: Path, _outside: Path) -> None:
+    # 25 MB that take no room on disk: the size alone must refuse it, before any reading.
+    with open(case / "evidence/sources/report.txt", "r+b") as source:
+        source.truncate(25_000_000)
+
+
 MAKERS = {
     "five-mb-value": _five_mb_value,
     "five-mb-quote": _five_mb_quote,
     "symlink-outside": _symlink_outside,
     "symlink-loop": _symlink_loop,
     "fifo": _fifo,
+    "yaml-fifo": lambda case, _outside: _fifo_at(case / "evidence/pipe.yaml"),
+    "hypotheses-fifo": lambda case, _outside: _fifo_at(case / "hypotheses/more.yaml"),
+    "ratings-fifo": lambda case, _outside: _fifo_at(case / "evidence/ratings/ann.yaml"),
+    "yaml-symlink-loop": _yaml_symlink_loop,
+    "yaml-dev-zero": _yaml_dev_zero,
+    "ratings-symlink-outside": _ratings_symlink_outside,
+    "sparse-25-mb": _sparse_source,
 }
 
 
@@ -227,9 +266,17 @@ def test_bad_input_in_a_fresh_process_with_limited_memory(name, tmp_path):
 
 
 def test_the_subprocess_runs_cover_the_expensive_inputs():
-    assert {"yaml-alias-bomb", "quote-five-mb", "huge-value", "source-fifo"} <= set(
-        SUBPROCESS_NAMES
-    )
+    assert {
+        "yaml-alias-bomb",
+        "quote-five-mb",
+        "huge-value",
+        "source-fifo",
+        "source-too-large",
+        "evidence-yaml-fifo",
+        "evidence-yaml-dev-zero",
+        "hypotheses-yaml-fifo",
+        "analyst-ratings-fifo",
+    } <= set(SUBPROCESS_NAMES)
 
 
 # --- importers: bounded time on small hostile files ---------------------------------------------
@@ -416,3 +463,85 @@ def test_a_hierarchy_thousands_of_levels_deep_is_refused(tmp_path):
     assert [p.message for p in caught.value.errors] == [
         "'h-64' lies more than 64 levels below its top hypothesis"
     ]
+
+
+# --- source texts: a size limit, and linear work below it ----------------------------------
+
+LARGE_SOURCE_SECONDS = 60
+"""Hang guard of the subprocesses below; what they must take is CLI_SECONDS."""
+
+
+def _run_check(cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], float]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*ARGMAP, "check", "case"],
+        cwd=cwd,
+        capture_output=True,
+        timeout=LARGE_SOURCE_SECONDS,
+        preexec_fn=_limit_memory,
+        env={**os.environ, "PYTHONUTF8": "1"},
+        check=False,
+    )
+    return result, time.perf_counter() - started
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits need a POSIX system")
+def test_a_200_mb_source_is_refused_before_it_is_read(tmp_path):
+    # Reading it took minutes and gigabytes before failing with MemoryError.
+    case = tmp_path / "case"
+    shutil.copytree(BASE, case)
+    block = (SOURCE_TEXT + "\n") * (1_000_000 // (len(SOURCE_TEXT) + 1))
+    with open(case / "evidence/sources/report.txt", "w", encoding="utf-8") as source:
+        for _ in range(200_000_000 // len(block) + 1):
+            source.write(block)
+    result, elapsed = _run_check(tmp_path)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 1, stderr[-2000:]
+    assert "Traceback" not in stderr and "MemoryError" not in stderr
+    assert stderr.startswith(
+        "case/evidence/evidence.yaml:4: error: sources[report].file: "
+        "'sources/report.txt' is larger than 20 MB ("
+    ), stderr
+    assert elapsed < CLI_SECONDS, f"{elapsed:.1f} s"
+
+
+def _large_source(limit: int) -> tuple[str, list[str]]:
+    """A source text just under ``limit`` bytes of UTF-8, and two passages near its end.
+
+    Not plain ASCII: an emoji makes Python hold every character in four bytes, and
+    decomposed accents (NFD) take the slower road of normalisation."""
+    paragraph = (
+        "The harbour was quiet that night; the cafe\u0301 by the gate had closed at 22:00 "
+        "and the guard\u2019s \u201cround\u201d \u2013 twice an hour \u2013 found nothing. "
+        "\U0001f525\n\n"
+    )
+    passages = [
+        "Witnesses saw two men leave the\nyard in a van.",
+        "The alarm system had been switched off at 22:10.",
+    ]
+    tail = f"Harbour report\n\n{passages[0]}\n\n{passages[1]}\n"
+    count = (limit - len(tail.encode()) - 4096) // len(paragraph.encode())
+    return paragraph * count + tail, passages
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits need a POSIX system")
+def test_quotes_in_a_source_just_under_the_limit_are_found_in_bounded_time_and_memory(tmp_path):
+    # A 50 MB source took 13 s and 5.7 GB: lists of one number per character.
+    from argmap.load import MAX_SOURCE_BYTES
+
+    case = tmp_path / "case"
+    shutil.copytree(BASE, case)
+    text, passages = _large_source(MAX_SOURCE_BYTES)
+    (case / "evidence/sources/report.txt").write_text(text, encoding="utf-8")
+    result, elapsed = _run_check(tmp_path)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 0, stderr[-2000:]
+    assert elapsed < CLI_SECONDS, f"{elapsed:.1f} s"
+    loaded = load_case(case).case
+    for evidence_id, passage in zip(["van", "alarm"], passages, strict=True):
+        span = loaded.quote_spans[evidence_id]
+        assert text[span.start : span.end] == passage
+        assert span.start == text.index(passage)
+        assert span.paragraph == text[: span.start].count("\n\n") + 1

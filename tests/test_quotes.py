@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import time
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from argmap.quotes import SourceText, normalise
+from argmap.quotes import _FOLD, SourceText, normalise
 
 
 @pytest.mark.parametrize(
@@ -188,3 +190,131 @@ def test_any_passage_is_found_at_an_equal_span(tokens, data):
     assert normalise(text[match.start : match.end]) == needle
     assert match.start <= len("".join(tokens[:first])) + len(passage) - len(passage.lstrip())
     assert text[match.start : match.end] == text[match.start : match.end].strip()
+
+
+# --- large sources: normalised in pieces, in linear time ---------------------------------
+
+
+@pytest.fixture(params=[1, 3, 8192], ids=["pieces-of-1", "pieces-of-3", "pieces-of-8192"])
+def piece_length(request, monkeypatch):
+    """Every test here runs with sources cut into tiny pieces as well as real ones."""
+    import argmap.quotes
+
+    monkeypatch.setattr(argmap.quotes, "_PIECE_LENGTH", request.param)
+    return request.param
+
+
+def _whole(text: str) -> str:
+    """The matching form of a whole text, normalised in one go."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_FOLD))
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    # The fixture only sets the length of pieces, the same for every example.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(tokens=st.lists(TOKENS, min_size=1, max_size=40), data=st.data())
+def test_pieces_change_nothing(piece_length, tokens, data):
+    text = "".join(tokens)
+    source = SourceText(text)
+    assert source.normalised == _whole(text)
+    first = data.draw(st.integers(0, len(tokens) - 1))
+    last = data.draw(st.integers(first + 1, len(tokens)))
+    passage = "".join(tokens[first:last])
+    match = source.find(passage)
+    if normalise(passage):
+        assert match is not None
+        assert normalise(text[match.start : match.end]) == normalise(passage)
+    assert normalise(text) == _whole(text).strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "passage"),
+    [
+        ("x Cafe\u0301 y", "Caf\u00e9", "Cafe\u0301"),
+        ("Cafe\u0301\u0301s", "Caf\u00e9\u0301", "Cafe\u0301\u0301"),
+        (
+            "x " + unicodedata.normalize("NFD", "\ud55c\uad6d\uc5b4 \ud14d\uc2a4\ud2b8") + " y",
+            "\uad6d\uc5b4 \ud14d",
+            unicodedata.normalize("NFD", "\uad6d\uc5b4 \ud14d"),
+        ),
+        ("\u0995\u09c7\u09be\u0996", "\u0995\u09cb", "\u0995\u09c7\u09be"),
+        ("one\n  two\u00a0three  ", "one two three", "one\n  two\u00a0three"),
+        # One character that NFC replaces (U+212B ANGSTROM SIGN), or makes two (U+0958).
+        ("e\u0301 \u212b 1", "\u00c5 1", "\u212b 1"),
+        ("e\u0301 \u0958!", "\u0915\u093c!", "\u0958!"),
+    ],
+)
+def test_pieces_map_back_to_the_original(piece_length, text, quote, passage):
+    assert found(text, quote) == passage
+
+
+def test_where_a_text_may_be_cut_for_nfc():
+    # Not before a combining mark, a Hangul vowel or final consonant, or an Indic vowel sign
+    # that composes with the letter before it; before a letter, a space, an ideograph.
+    from argmap.quotes import _nfc_patterns
+
+    anywhere = _nfc_patterns().anywhere
+    for char in "\u0301\u0316\u1161\u11a8\u09be\u0b3e\u0f73\u3099":
+        assert not anywhere.fullmatch(char), f"U+{ord(char):04X}"
+    for char in "a \u00e9\u1100\uac00\u4e00\u0627\U0001f525":
+        assert anywhere.fullmatch(char), f"U+{ord(char):04X}"
+
+
+def test_the_characters_not_to_cut_before_all_lie_where_they_are_looked_for():
+    # _no_cut_codes skips blocks and stops at U+20000 to take milliseconds; this test looks
+    # at every code point it skips, so a Unicode version with marks there fails here.
+    from argmap.quotes import _no_cut_codes
+
+    codes = set(_no_cut_codes())
+    skipped = [(0x3400, 0xA000), (0xAC00, 0xD7A4), (0xD800, 0xF900), (0x20000, 0x110000)]
+    for first, last in skipped:
+        for code in range(first, last):
+            char = chr(code)
+            assert not unicodedata.combining(char), f"U+{code:04X}"
+            decomposition = unicodedata.decomposition(char)
+            if decomposition and not decomposition.startswith("<"):
+                assert not unicodedata.combining(unicodedata.normalize("NFD", char)[0])
+                parts = decomposition.split()
+                assert len(parts) != 2 or int(parts[1], 16) in codes, f"U+{code:04X}"
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        pytest.param("\u0301\u0316", id="alternating-classes"),  # reordering runs: n squared
+        pytest.param("\u0301", id="one-mark"),
+        pytest.param("\u1161", id="hangul-vowels"),
+    ],
+)
+def test_a_long_run_of_combining_marks_is_normalised_quickly(marks):
+    # Normalising 160,000 alternating marks in one go took ten seconds, and the time grows
+    # as the square of the run: normalised 30 at a time (Unicode's stream-safe format).
+    text = "Before.\n\nA" + marks * 200_000 + " after, the quote.\n"
+    started = time.perf_counter()
+    source = SourceText(text)
+    match = source.find("after, the quote.")
+    quote = normalise("A" + marks * 200_000)
+    assert time.perf_counter() - started < 5
+    assert text[match.start : match.end] == "after, the quote."
+    assert source.paragraph_of(match.start) == 2
+    assert len(quote) <= 1 + len(marks) * 200_000
+
+
+def test_a_large_source_is_read_in_linear_time():
+    # Twice the text takes about twice the time (with room for a noisy machine): no step
+    # grows faster than the text.
+    paragraph = "The guard\u2019s round \u2013 at 22:10 \u2013 found the cafe\u0301 shut.\n\n"
+
+    def seconds(copies: int) -> float:
+        text = paragraph * copies + "The alarm was off."
+        started = time.perf_counter()
+        match = SourceText(text).find("The alarm was off.")
+        assert match is not None and match.start == len(paragraph) * copies
+        return time.perf_counter() - started
+
+    seconds(1_000)  # warm up: the table of combining marks is built once
+    small, large = seconds(20_000), seconds(80_000)
+    assert large < small * 4 * 2.5, (small, large)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -375,7 +376,7 @@ def test_empty_optional_value_is_absent(write_case):
         pytest.param(
             {EV: EVIDENCE.replace("evidence:", "evidense:")},
             [error(EV, 5, "evidense", "unknown key 'evidense'")],
-            "did you mean 'evidence'? allowed keys here: sources, evidence",
+            "did you mean 'evidence'? allowed keys here: sources, originators, evidence",
             id="top-level",
         ),
         pytest.param(
@@ -408,7 +409,7 @@ def test_empty_optional_value_is_absent(write_case):
         pytest.param(
             {EV: "title: Warehouse fire\n" + EVIDENCE},
             [error(EV, 1, "title", "unknown key 'title'")],
-            "allowed keys here: sources, evidence",
+            "allowed keys here: sources, originators, evidence",
             id="case-key-in-evidence-file",
         ),
     ],
@@ -1171,22 +1172,25 @@ def test_source_file_not_utf8(write_case):
 
 
 def test_unreadable_source_file(write_case, monkeypatch):
+    # A disk that fails under the file (permissions: test_what_cannot_be_read_…, below).
+    import argmap.load
+
     folder = write_case()
-    read_bytes = Path.read_bytes
+    read_regular = argmap.load.read_regular
 
-    def refuse(path: Path) -> bytes:  # chmod does not stop root, who may run the tests
+    def fail(path: Path, limit: int | None = None) -> bytes | str:
         if path.name == "report.txt":
-            raise PermissionError(13, "Permission denied")
-        return read_bytes(path)
+            raise OSError(5, "Input/output error")
+        return read_regular(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(argmap.load, "read_regular", fail)
     problems = failure(folder).errors
     assert located(folder, problems) == [
         error(
             EV,
             4,
             "sources[report].file",
-            "cannot read source file 'sources/report.txt': Permission denied",
+            "cannot read source file 'sources/report.txt': Input/output error",
         )
     ]
 
@@ -1992,3 +1996,167 @@ def test_a_case_file_linked_from_outside_the_case_is_refused(write_case, tmp_pat
     [problem] = caught.value.problems
     assert (problem.file.name, problem.line) == ("extra.yaml", 1)
     assert "outside the case folder" in problem.message
+
+
+# --- files and folders the user may not read ----------------------------------------------
+
+
+def _load_problems(folder: Path) -> list[list[str | int]]:
+    """Loading ``folder``: each problem as [file relative to it, line, message, hint]."""
+    try:
+        load_case(folder)
+    except CaseError as err:
+        return [
+            [p.file.relative_to(folder).as_posix(), p.line, p.message, p.hint] for p in err.problems
+        ]
+    return []
+
+
+def _load_as_nobody(folder: Path) -> list[list[str | int]]:
+    """What :func:`_load_problems` gives a user without root's right to read everything.
+
+    Root reads files whatever their permissions, so a test run as root loads the case in a
+    forked child that has become `nobody` (no exec: the interpreter may lie where `nobody`
+    cannot read it, and everything loading needs is imported already).
+    """
+    if os.geteuid() != 0:
+        return _load_problems(folder)
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("running as root and there is no user 'nobody' to drop to")
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves through _exit
+        status = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            try:
+                found = _load_problems(folder)
+            except BaseException as err:  # a traceback is what the test must not see
+                found = [["uncaught", 0, f"{type(err).__name__}: {err}", ""]]
+            os.write(write_end, json.dumps(found).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        output = pipe.read()
+    _, status = os.waitpid(child, 0)
+    assert status == 0 and output, "the child could not report"
+    return json.loads(output)
+
+
+@pytest.fixture
+def open_folder():
+    """A folder any user can enter (pytest's tmp_path is private to its user); removed with
+    every permission restored."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="argmap-permissions-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+_DENIED = "Permission denied"
+_SOURCE_DENIED = (EV, 4, f"cannot read source file 'sources/report.txt': {_DENIED}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize(
+    ("target", "mode", "expected"),
+    [
+        pytest.param(".", 0o000, (".", 1, f"cannot read folder: {_DENIED}"), id="case"),
+        pytest.param(
+            "hypotheses", 0o000, ("hypotheses", 1, f"cannot read folder: {_DENIED}"), id="hyp"
+        ),
+        pytest.param(
+            "evidence", 0o000, ("evidence", 1, f"cannot read folder: {_DENIED}"), id="evidence"
+        ),
+        pytest.param(
+            "evidence",
+            0o644,  # its names can be listed, but nothing in it opened
+            (EV, 1, f"cannot read file: {_DENIED}"),
+            id="evidence-not-searchable",
+        ),
+        pytest.param(
+            "evidence/ratings",
+            0o000,
+            ("evidence/ratings", 1, f"cannot read folder: {_DENIED}"),
+            id="ratings",
+        ),
+        pytest.param(EV, 0o000, (EV, 1, f"cannot read file: {_DENIED}"), id="evidence-file"),
+        pytest.param("evidence/sources", 0o000, _SOURCE_DENIED, id="sources"),
+        pytest.param("evidence/sources/report.txt", 0o000, _SOURCE_DENIED, id="source-file"),
+    ],
+)
+def test_what_cannot_be_read_is_a_located_problem(open_folder, target, mode, expected):
+    from .conftest import write_case_files
+
+    case = write_case_files(
+        open_folder / "case",
+        {
+            HYP: HYPOTHESES,
+            EV: EVIDENCE,
+            "evidence/sources/report.txt": SOURCE_TEXT,
+            "evidence/ratings/ann.yaml": "analyst: Ann\nratings:\n  van: {accident: C}\n",
+        },
+    )
+    for path in [case, *case.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (case / target).chmod(mode)
+    problems = _load_as_nobody(case)
+    assert problems, "the case loaded"
+    assert tuple(problems[0][:3]) == expected, problems
+    assert problems[0][3], "every problem has a hint"
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        pytest.param(
+            lambda folder: (folder / "evidence/old.yaml").mkdir(),
+            ("evidence/old.yaml", 1, "this is a folder, not a YAML file"),
+            id="folder",
+        ),
+        pytest.param(
+            lambda folder: (folder / "evidence/gone.yml").symlink_to("nowhere.yml"),
+            (
+                "evidence/gone.yml",
+                1,
+                "this is a link to a file that does not exist, not a YAML file",
+            ),
+            id="dangling-link",
+        ),
+        pytest.param(
+            lambda folder: (folder / "hypotheses/up.yaml").symlink_to(".."),
+            ("hypotheses/up.yaml", 1, "this is a link to a folder, not a YAML file"),
+            id="link-to-a-folder",
+        ),
+    ],
+)
+def test_a_yaml_name_that_is_no_file_is_an_error_naming_it(write_case, make, expected):
+    folder = write_case()
+    make(folder)
+    problems = failure(folder).problems
+    assert [(p.file.relative_to(folder).as_posix(), p.line, p.message) for p in problems] == [
+        expected
+    ]
+    assert problems[0].hint.startswith("every *.yaml and *.yml directly in ")
+
+
+def test_an_editors_lock_link_is_no_case_file(write_case):
+    # Emacs links .#evidence.yaml to "user@host.pid" while the file is being edited.
+    folder = write_case()
+    (folder / "evidence/.#evidence.yaml").symlink_to("ann@laptop.4242:1700000000")
+    assert load_case(folder).warnings == []

@@ -20,7 +20,7 @@ from argmap.casewriter import yaml_quoted
 from argmap.cli import main
 from argmap.load import load_case
 from argmap.problems import CaseError
-from argmap.ratingsfile import analyst_slug, anonymous_labels, ratings_file_name
+from argmap.ratingsfile import analyst_key, analyst_slug, anonymous_labels, ratings_file_name
 from argmap.workshop.aggregate import VOTE_CODE, Analyst, Workshop, build_workshop
 
 from .conftest import HYPOTHESES_WITH_GROUP, REPO, write_case_files
@@ -270,6 +270,101 @@ def test_one_file_per_analyst_and_round(write_case):
     assert (
         problem.message == "alice ABLE's round 1 ratings are already in evidence/ratings/alice.yaml"
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "An\u200bn",  # a zero-width space
+        "\u200eAnn\u2060",  # a left-to-right mark and a word joiner
+        "A\u00adnn",  # a soft hyphen
+        "\uff21\uff4e\uff4e",  # fullwidth letters
+        "ANN",
+        "  ann ",
+    ],
+)
+def test_one_analyst_however_the_name_is_typed(written):
+    # Invisible format characters and compatibility forms are not part of who someone is.
+    assert analyst_key(written) == analyst_key("Ann") == "ann"
+
+
+def test_look_alike_letters_from_another_script_are_another_analyst():
+    # A Cyrillic А is another letter: the key keeps it, the loader warns (below).
+    assert analyst_key("\u0410nn") != analyst_key("Ann")
+
+
+def test_a_name_with_an_invisible_character_is_the_same_analyst(write_case):
+    folder = write_case(
+        {
+            "evidence/ratings/alice.yaml": ALICE,
+            "evidence/ratings/copy.yaml": 'analyst: "Alice\\u200b Able"\nratings: {}\n',
+        }
+    )
+    [problem] = pytest.raises(CaseError, load_case, folder).value.errors
+    assert (problem.file.name, problem.line, problem.field) == ("copy.yaml", 1, "analyst")
+    assert problem.message.endswith("'s round 1 ratings are already in evidence/ratings/alice.yaml")
+
+
+def test_a_name_that_looks_like_another_analysts_warns_naming_both_files(write_case):
+    # "Аlice Able" with a Cyrillic А: two analysts to argmap, one to whoever reads the report.
+    folder = write_case(
+        {
+            "evidence/ratings/alice.yaml": ALICE,
+            "evidence/ratings/mallory.yaml": ALICE.replace("Alice Able", "\u0410lice Able"),
+        }
+    )
+    result = load_case(folder)
+    assert len({r.key for r in result.ratings}) == 2
+    [problem] = result.warnings
+    assert (problem.file.name, problem.line, problem.field) == ("mallory.yaml", 1, "analyst")
+    assert problem.message == (
+        "analyst '\u0410lice Able' looks like 'Alice Able' in evidence/ratings/alice.yaml but "
+        "is written with other letters (Cyrillic '\u0410' U+0410): argmap counts two analysts"
+    )
+    assert problem.hint.startswith("type the name in one script")
+
+
+def test_the_look_alike_is_warned_about_whichever_file_comes_first(write_case):
+    folder = write_case(
+        {
+            "evidence/ratings/a.yaml": ALICE.replace("Alice Able", "Alic\u0435 Able"),
+            "evidence/ratings/b.yaml": ALICE.replace("Alice Able", "Alice Able"),
+            # b's analyst again, in round 2: one analyst, one warning
+            "evidence/ratings/c.yaml": "analyst: alice able\nround: 2\nratings:\n"
+            "  van: {accident: I}\n",
+        }
+    )
+    [problem] = load_case(folder).warnings
+    assert (problem.file.name, problem.line) == ("a.yaml", 1)
+    assert problem.message.startswith(
+        "analyst 'Alic\u0435 Able' looks like 'Alice Able' in evidence/ratings/b.yaml but"
+    )
+    assert "(Cyrillic '\u0435' U+0435)" in problem.message
+
+
+def test_a_name_that_mixes_scripts_warns_on_its_own(write_case):
+    folder = write_case({"evidence/ratings/bob.yaml": BOB.replace("Bob", "B\u043eb")})
+    [problem] = load_case(folder).warnings
+    assert (problem.file.name, problem.line, problem.severity) == ("bob.yaml", 1, "warning")
+    assert problem.message == (
+        "analyst 'B\u043eb Baker' mixes Cyrillic and Latin letters in one word "
+        "(Cyrillic '\u043e' U+043E)"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u5c71\u7530 \u305f\u308d\u3046",  # Han and Hiragana: one writing system
+        "\u03a3\u03bf\u03c6\u03af\u03b1 P.",  # Greek and a Latin initial: two words
+        "\u0141ukasz \u017bak",
+        "\u0410\u043d\u043d\u0430",  # all Cyrillic
+        "Ann-2 (lead)",
+    ],
+)
+def test_names_in_one_script_or_without_look_alikes_do_not_warn(write_case, name):
+    folder = write_case({"evidence/ratings/x.yaml": ALICE.replace("Alice Able", name)})
+    assert load_case(folder).warnings == []
 
 
 def test_check_warns_about_unexplained_changes_and_empty_files(write_case, runner):

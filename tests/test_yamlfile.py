@@ -61,7 +61,6 @@ def test_every_scalar_stays_text(read):
         "2016: 1.0\n"
         "null: ~\n"
         "list: [true, False, 0x1F, 1e3, .inf, 2022-01-05, 12:30:00]\n"
-        "tagged: !!int 5\n"
         "quoted: 'no'\n"
     )
     assert doc.data == {
@@ -70,7 +69,6 @@ def test_every_scalar_stays_text(read):
         "2016": "1.0",
         "null": "~",
         "list": ["true", "False", "0x1F", "1e3", ".inf", "2022-01-05", "12:30:00"],
-        "tagged": "5",
         "quoted": "no",
     }
 
@@ -93,6 +91,62 @@ def test_tab_inside_scalar_content_is_not_indentation(read):
 def test_ampersand_and_asterisk_in_text_are_fine(read):
     doc = read("title: R&D * notes\nurl: https://example.org/?a=1&b=*\n")
     assert doc.data == {"title": "R&D * notes", "url": "https://example.org/?a=1&b=*"}
+
+
+def test_exclamation_marks_and_percent_signs_in_text_are_fine(read):
+    doc = read(
+        "title: Fire! Again!\nprior: 25%\nquoted: '!secret'\nblock: |\n  %TAG ! x\n  !!binary\n"
+    )
+    assert doc.data == {
+        "title": "Fire! Again!",
+        "prior": "25%",
+        "quoted": "!secret",
+        "block": "%TAG ! x\n!!binary\n",
+    }
+
+
+def test_a_yaml_version_directive_is_fine(read):
+    assert read("%YAML 1.1\n---\na: b\n").data == {"a": "b"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "tag"),
+    [
+        pytest.param(
+            "a: 1\nb: !!python/name:os.system\n", 2, "!!python/name:os.system", id="python"
+        ),
+        pytest.param(
+            "a: !!python/object/apply:os.system [ls]\n",
+            1,
+            "!!python/object/apply:os.system",
+            id="python-apply",
+        ),
+        pytest.param("a: !!binary aGVsbG8=\n", 1, "!!binary", id="binary"),
+        pytest.param("a: !!int 5\n", 1, "!!int", id="core-schema"),
+        pytest.param("a:\n  - x\n  - !secret y\n", 3, "!secret", id="local"),
+        pytest.param("a: [x, !secret y]\n", 1, "!secret", id="in-a-flow-list"),
+        pytest.param(
+            "a: !<tag:example.com,2000:x> y\n", 1, "!<tag:example.com,2000:x>", id="verbatim"
+        ),
+        pytest.param("a: ! y\n", 1, "!", id="non-specific"),
+        pytest.param("!!str a: b\n", 1, "!!str", id="on-a-key"),
+        pytest.param("a: !!map {b: c}\n", 1, "!!map", id="on-a-mapping"),
+        pytest.param(
+            "%TAG ! tag:example.com,2000:\n---\na: b\n",
+            1,
+            "%TAG ! tag:example.com,2000:",
+            id="tag-directive",
+        ),
+    ],
+)
+def test_tags_are_refused_naming_the_tag(read, text, line, tag):
+    # A tag is dropped when every value is read as text: refused, so that what a file says
+    # is what it means (and no file written for another loader passes silently).
+    with pytest.raises(CaseError) as info:
+        read(text)
+    [problem] = info.value.problems
+    assert (problem.line, problem.message) == (line, f"YAML tags are not allowed (found '{tag}')")
+    assert "remove the tag" in problem.hint
 
 
 def test_document_markers_and_bom_and_crlf(read):

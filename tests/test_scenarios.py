@@ -662,3 +662,21 @@ def test_thousands_of_bad_references_end_fast(write_case):
     assert sum(m.endswith("is not an assumption") for m in messages) == 3000
     assert sum(m.endswith("is not an evidence item") for m in messages) == 3000
     assert elapsed < 10, elapsed
+
+
+def test_originators_and_scenarios_travel_through_json(write_case, tmp_path):
+    from argmap.io.jsondoc import export, to_case_files
+
+    from .conftest import write_case_files
+
+    originators = """\
+originators:
+  - {id: smith, name: Mayor Smith, reliability: E, interest: Wants the owner blamed.}
+"""
+    case = _load(write_case, _evidence("C", originators), HYPOTHESES + SCENARIOS).case
+    path = tmp_path / "case.json"
+    path.write_text(export(case), encoding="utf-8")
+    again = load_case(write_case_files(tmp_path / "again", to_case_files(path))).case
+    assert again.originators == case.originators
+    assert again.scenarios == case.scenarios
+    assert reliability_factors(again).tolist() == reliability_factors(case).tolist()

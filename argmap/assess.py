@@ -238,11 +238,11 @@ class Assessment:
         count = len(found.changes)
         number = _NUMBER_WORDS.get(count, str(count))
         number = number[0].upper() + number[1:]
-        what = f"{number} re-rating{'s' if count != 1 else ''}, one step each,"
+        what = f"{number} re-ratings, one step each," if count != 1 else "One re-rating by one step"
         outcome = (
             f"would put {names[found.challenger]} level with or ahead of {names[self.top_ids[0]]}"
             if len(self.top_ids) == 1
-            else "would break the tie at the top"
+            else f"would break the tie at the top in favour of {names[found.challenger]}"
         )
         return f"{what} {outcome}: " + "; ".join(parts) + "."
 
@@ -297,7 +297,7 @@ class Assessment:
         n = int(carrying.sum())
         names = {h.id: h.title for h in self.case.hypotheses}
         lead = (
-            f"{n} item{'s' if n != 1 else ''} separate{'s' if n == 1 else ''} "
+            f"{n or 'No'} item{'s' if n > 1 else ''} separate{'s' if n <= 1 else ''} "
             f"{names[data.leaf_ids[top]]} from {names[data.leaf_ids[second]]}"
         )
         if n != round(effective):

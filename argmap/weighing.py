@@ -381,15 +381,7 @@ class Weighing:
         log_post = self.log_posterior()
         top = np.flatnonzero(self.top)
         if len(top) > 1:
-            # A tie breaks with any one step on one of the tied leaves' movable cells.
-            for j in top:
-                for i in np.flatnonzero(~data.fixed[:, j]):
-                    code = int(data.codes[i, j])
-                    new = code - 1 if code > 0 else code + 1
-                    change = Change(data.evidence_ids[i], data.leaf_ids[j], STEPS[code], STEPS[new])
-                    other = next(int(k) for k in top if k != j)
-                    return [Sensitivity((change,), data.leaf_ids[other])]
-            return []
+            return self._tie_breakers(top, count)
         t = int(top[0])
         candidates: list[tuple[int, float, float, int, tuple[int, ...]]] = []
         moves_of: dict[int, tuple[FloatArray, list[Change]]] = {}
@@ -435,6 +427,41 @@ class Weighing:
             result.append(Sensitivity(changes, data.leaf_ids[leader]))
             if len(result) == count:
                 break
+        return result
+
+    def _tie_breakers(self, top: npt.NDArray[np.intp], count: int) -> list[Sensitivity]:
+        """A tie at the top breaks with any one step of a tied leaf's movable cell: the
+        ``count`` steps that move the log posterior most, each a set of its own. A step down
+        hands the lead to another tied leaf, a step up to the leaf itself."""
+        data = self.data
+        found: list[tuple[float, int, int, int]] = []
+        for j in top.tolist():
+            for direction in (-1, +1):
+                codes = data.codes[:, j].astype(np.int64)
+                after = codes + direction
+                rows = np.flatnonzero(~data.fixed[:, j] & (after >= 0) & (after < len(STEPS)))
+                c, v = data.credibility[rows], data.relevance[rows]
+                gain = (
+                    np.abs(
+                        data.row_table[rows, after[rows], c, v]
+                        - data.row_table[rows, codes[rows], c, v]
+                    )
+                    * data.discount[rows]
+                )
+                found.extend(
+                    (-g, i, j, direction)
+                    for g, i in zip(gain.tolist(), rows.tolist(), strict=True)
+                    if g > TIE
+                )
+        found.sort()
+        result = []
+        for _, i, j, direction in found[:count]:
+            code = int(data.codes[i, j])
+            change = Change(
+                data.evidence_ids[i], data.leaf_ids[j], STEPS[code], STEPS[code + direction]
+            )
+            leader = j if direction > 0 else next(int(k) for k in top if k != j)
+            result.append(Sensitivity((change,), data.leaf_ids[leader]))
         return result
 
     def _one_step_moves(self, t: int, h: int) -> tuple[FloatArray, list[Change]]:

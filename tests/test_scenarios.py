@@ -636,7 +636,7 @@ def test_every_set_reported_overturns_the_top_and_none_contains_another(data):
             assert abs(CODE[c.after] - CODE[c.before]) == 1 and codes[i, j] == CODE[c.before]
             codes[i, j] = CODE[c.after]
         assert (Weighing(data.replace(codes=codes)).top != w.top).any()
-        cells.append({(c.evidence, c.hypothesis) for c in found.changes})
+        cells.append({(c.evidence, c.hypothesis, c.after) for c in found.changes})
     for n, first in enumerate(cells):
         assert all(not first <= later for later in cells[n + 1 :])
     if sets:
@@ -680,3 +680,23 @@ originators:
     assert again.originators == case.originators
     assert again.scenarios == case.scenarios
     assert reliability_factors(again).tolist() == reliability_factors(case).tolist()
+
+
+def test_a_tie_breaks_with_the_weightiest_single_step(write_case):
+    evidence = """\
+evidence:
+  - {id: weak, summary: Weak., kind: assumption, credibility: low, ratings: {a: C, b: C, other: I}}
+  - {id: strong, summary: Strong., kind: assumption, credibility: high, ratings: {a: C, b: C, other: I}}
+"""
+    case = _load(write_case, evidence).case
+    a = assess(case, draws=20)
+    assert a.top_ids == ["a", "b"]
+    first = a.plausible_changes[0]
+    (change,) = first.changes
+    # The high-credibility item's step moves the posterior most; in logs C → N
+    # (ln 0.7/0.5 at this weight) is larger than C → CC (ln 0.9/0.7).
+    assert (change.evidence, change.before, change.after) == ("strong", "C", "N")
+    assert first.challenger in ("a", "b") and first.challenger != change.hypothesis
+    assert a.sensitivity_sentence().startswith(
+        "One re-rating by one step would break the tie at the top in favour of "
+    )

@@ -267,7 +267,8 @@ def _score_table(case: Case, document: dict) -> str:
     if headline:
         lines += [
             "",
-            f"most probable: {headline['title']} — {headline['words']} ({headline['range']})",
+            ("most probable: " if headline["separable"] else "nothing stands apart; highest: ")
+            + f"{headline['title']} — {headline['words']} ({headline['range']})",
             f"  {headline['why']}",
         ]
     confidence = document["confidence"]

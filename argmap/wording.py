@@ -21,6 +21,7 @@ from .weighing import CODE, ESTIMATIVE_TERMS, LEVEL, NEUTRAL, Weighing, estimati
 
 __all__ = [
     "LEAD_SHARE",
+    "MAX_NAMED",
     "NOTES_PER_ROW",
     "OrderDisagreement",
     "Headline",
@@ -37,6 +38,8 @@ __all__ = [
 
 NOTES_PER_ROW = 3
 """A ranking row shows at most this many disagreement notes; the JSON lists every pair."""
+MAX_NAMED = 3
+"""The headline's reason names at most this many rivals, then says how many more."""
 LEAD_SHARE = 0.75
 """A hypothesis stands apart from its siblings when it is on top in at least this share
 of the Monte Carlo re-ratings (or its interval clears theirs)."""
@@ -237,7 +240,11 @@ def _headline(node: Node, leader: Node | None, rivals: tuple[Node, ...], conf: s
             why = f"{node.title} stands apart: its 5–95% interval clears the alternatives'."
         return Headline(node, words, span, None, (), why)
     who = leader or node
-    names = or_list([f"{r.title} ({percent_range(r.low, r.high, conf)})" for r in rivals], "and")
+    named = [f"{r.title} ({percent_range(r.low, r.high, conf)})" for r in rivals[:MAX_NAMED]]
+    if len(rivals) > MAX_NAMED:
+        others = len(rivals) - MAX_NAMED
+        named.append(f"{others} other{'s' if others != 1 else ''}")
+    names = or_list(named, "and")
     why = (
         f"{'Within it, ' if leader else ''}{who.title} "
         f"({percent_range(who.low, who.high, conf)}) leads {names} but cannot be told apart "

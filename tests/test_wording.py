@@ -144,6 +144,13 @@ def test_headline_at_the_top_level_says_when_nothing_stands_apart():
     assert head.as_json()["rivals"] == ["y"]
 
 
+def test_headline_names_three_rivals_then_counts_the_rest():
+    nodes = {k: Node(k, k.upper(), 0.2 - 0.01 * n, 0.1, 0.3, 0.2) for n, k in enumerate("abcdef")}
+    head = headline(nodes, list(nodes), "high")
+    assert not head.separable and len(head.rivals) == 5
+    assert "leads B (10–30%), C (10–30%), D (10–30%) and 2 others but cannot" in head.why
+
+
 def test_headline_starts_from_the_top_level_leader_not_the_top_leaf():
     # The top leaf is c (35%), but the group holds 59% and clears it.
     nodes = _tree((0.30, 0.2, 0.4, 0.35), (0.29, 0.2, 0.4, 0.3), (0.35, 0.25, 0.45, 0.35))
@@ -277,6 +284,19 @@ def test_reason_scale_of_very_inconsistent():
     assert "which the weighing counts as more than two inconsistent ones" in pair.because[0]
 
 
+def test_reason_scale_the_other_way():
+    # With II at 0.25, one II weighs about 1.3 I in the weighing, two in PARC.
+    likelihoods = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.25}
+    levels = [("medium", "high"), ("medium", "medium")]
+    pair = _only(*_weigh(["I N", "N II"], levels=levels, likelihoods=likelihoods))
+    assert (pair.parc_first, pair.posterior_first) == ("a", "b")
+    assert pair.reasons == ("scale",)
+    assert pair.because[0] == (
+        "the evidence against B includes items rated very inconsistent, which the weighing "
+        "counts as less than two inconsistent ones (PARC: exactly two)"
+    )
+
+
 def test_reason_reliability():
     # Two items against b from a source graded E (factor 0.25), one against a graded A.
     pair = _only(*_weigh(["I N", "N I", "N I"], reliability=[1.0, 0.25, 0.25]))
@@ -305,7 +325,8 @@ def test_score_on_the_shipped_case_says_what_an_analyst_can_sign(runner):
         assert "almost no chance" not in text and "almost certain" not in text
         assert all(int(n) % 5 == 0 for n in re.findall(r"(\d+)%", text.split("confidence:")[0]))
     head = document["headline"]
-    assert f"most probable: {head['title']} — {head['words']} ({head['range']})" in text
+    opening = "most probable: " if head["separable"] else "nothing stands apart; highest: "
+    assert f"{opening}{head['title']} — {head['words']} ({head['range']})" in text
     assert set(head) >= {"id", "title", "level", "words", "interval"}
     # JSON keeps full precision.
     leaf = document["hypotheses"][0]
@@ -400,6 +421,21 @@ def test_report_leads_with_the_headline_and_notes_the_pair(write_case, runner, t
     note = rows[titles.index("Alpha") + 1]
     assert "order-note" in note["class"]
     assert pairs[0]["sentence"] in note.get_text()
+
+
+def test_no_separating_item_is_said_in_words(write_case, runner):
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": GROUPED,
+            "evidence/evidence.yaml": """\
+                evidence:
+                  - {id: e1, summary: One., kind: assumption, ratings: {a: C, b: C, c: C}}
+                """,
+            "evidence/sources/report.txt": None,
+        }
+    )
+    document = json.loads(runner.invoke(main, ["score", str(folder), "--format", "json"]).stdout)
+    assert document["confidence"]["reasons"][0].startswith("No item separates Gamma from Alpha: too few")
 
 
 def test_caveats_are_grammatical_for_one_and_many(write_case):

@@ -120,7 +120,12 @@ def _summary(ctx: ReportContext, case: Case) -> list[str]:
     if head is not None:
         group = " (a group of hypotheses)" if head.is_group else ""
         out += [
-            f"Most probable on this evidence: **{inline(head.node.title)}**{group} — "
+            (
+                "Most probable on this evidence: "
+                if head.separable
+                else "No hypothesis stands apart on this evidence. The highest posterior: "
+            )
+            + f"**{inline(head.node.title)}**{group} — "
             f"{head.words} ({head.range}). {inline(head.why)}",
             "",
         ]

@@ -435,7 +435,9 @@ def test_no_separating_item_is_said_in_words(write_case, runner):
         }
     )
     document = json.loads(runner.invoke(main, ["score", str(folder), "--format", "json"]).stdout)
-    assert document["confidence"]["reasons"][0].startswith("No item separates Gamma from Alpha: too few")
+    assert document["confidence"]["reasons"][0].startswith(
+        "No item separates Gamma from Alpha: too few"
+    )
 
 
 def test_caveats_are_grammatical_for_one_and_many(write_case):

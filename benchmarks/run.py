@@ -1,14 +1,16 @@
 """How argmap's cost grows with the case, as ratios against baselines measured in the same run.
 
-    python -m benchmarks.run                 # 5x50 and 20x1000
-    python -m benchmarks.run --large         # also 100x10000 (minutes)
+    python -m benchmarks.run                 # 5x50 and 20x1000, and hostile inputs
+    python -m benchmarks.run --large         # also 100x10000 and a 30 MB Argdown map (minutes)
     python -m benchmarks.run --json out.json
 
 For each size, in a fresh subprocess (so peak memory is that size's own), the median of
 several runs of each stage: load+validate, score (PARC + posteriors + robustness + Monte
 Carlo at its default 2,000 draws), evidence diagram (DOT and layout), report (HTML, diagrams
 included). Baselines: a plain C-accelerated YAML parse of the same files (goals: load ≤ 2×,
-score < 1×), and for start-up, `argmap --help` against `python -c pass`.
+score < 1×), and for start-up, `argmap --help` against `python -c pass`. Then the hostile
+inputs of benchmarks/hostile.py, once each beside a valid file of their format and size
+(goals: each under 10 s; Argdown read no slower than 10× a valid map as large).
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ REPO = Path(__file__).resolve().parent.parent
 SIZES = [(5, 50), (20, 1000)]
 LARGE = (100, 10000)
 GOALS = {"load": ("yaml", 2.0), "score": ("yaml", 1.0)}
+HOSTILE_SECONDS = 10.0
+"""Goal: every hostile input refused or read within this."""
+HOSTILE_RATIO = 10.0
+"""Goal: a hostile Argdown file read no slower than this times a valid map of its size (a file
+of one-character tokens costs a few times more per byte than words do; a lexer that rereads
+the rest of the line at each character costs thousands of times more)."""
 
 
 def _median_time(action, runs: int) -> float:
@@ -160,11 +168,49 @@ def main(argv: list[str] | None = None) -> int:
                     + ("" if ratio <= goal else "  MISSED")
                 )
     print("\n".join(verdicts))
+    hostile = _hostile(args.large)
     if args.json:
         args.json.write_text(
-            json.dumps({"sizes": results, "growth": growth, "startup": startup}, indent=2) + "\n"
+            json.dumps(
+                {"sizes": results, "growth": growth, "startup": startup, "hostile": hostile},
+                indent=2,
+            )
+            + "\n"
         )
     return 0
+
+
+def _hostile(large: bool) -> dict[str, dict[str, float | str]]:
+    """Time the hostile inputs in a subprocess of their own; print the table and the goals."""
+    print("measuring hostile inputs …", file=sys.stderr, flush=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.hostile", *(["--large"] if large else [])],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found: dict[str, dict[str, float | str]] = json.loads(out)
+    peak = found.pop("peak")["mib"]
+    print(f"\n{'hostile input':<32} {'outcome':>8} {'seconds':>8} {'valid':>8} {'ratio':>6}")
+    slowest, worst_ratio = 0.0, 0.0
+    for name, r in found.items():
+        seconds, baseline = float(r["seconds"]), float(r["baseline"])
+        ratio = seconds / baseline if baseline else math.inf
+        slowest = max(slowest, seconds)
+        if str(name).startswith("argdown") and r["outcome"] == "read":
+            worst_ratio = max(worst_ratio, ratio)
+        print(f"{name:<32} {r['outcome']!s:>8} {seconds:>8.3f} {baseline:>8.3f} {ratio:>6.1f}")
+    print(
+        f"hostile inputs: slowest {slowest:.2f} s (goal < {HOSTILE_SECONDS:.0f} s)"
+        + ("" if slowest < HOSTILE_SECONDS else "  MISSED")
+    )
+    print(
+        f"hostile Argdown read / valid map of its size: {worst_ratio:.1f} "
+        f"(goal ≤ {HOSTILE_RATIO:.0f})" + ("" if worst_ratio <= HOSTILE_RATIO else "  MISSED")
+    )
+    print(f"hostile inputs: peak {peak:.0f} MiB")
+    return found
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import RATINGS, Case
-from ..problems import ArgmapError, display_path
+from ..problems import ArgmapError, display_path, printable
 from ..vocabulary import VOCABULARY, or_list
 from .matrix import (
     FIXED_KEYS,
@@ -45,7 +45,7 @@ from .matrix import merge_into as merge_sheet
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["BINARY", "export", "merge_into", "to_case_files"]
+__all__ = ["BINARY", "MAX_RATIO", "MAX_UNPACKED", "export", "merge_into", "to_case_files"]
 
 BINARY = True
 MATRIX_SHEET = "matrix"
@@ -373,10 +373,53 @@ def _value(cell: Any) -> Value:
     return Value(str(value), f"holds {type(value).__name__} {value!s}, not text")
 
 
+MAX_UNPACKED = 256 << 20
+"""Bytes a workbook's members may unpack to, all together: a 10,000-item matrix of 100
+hypotheses unpacks to 60 MB."""
+MAX_RATIO = 100
+"""How far a member over 1 MB may be compressed (unpacked size to packed size): a sheet's XML
+packs 5 to 20 times, a zip bomb a thousand."""
+MAX_MEMBERS = 1_000
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a workbook that would unpack to far more than a matrix needs, from the sizes
+    its zip directory declares, before anything is unpacked (reading stops at those sizes,
+    so a member cannot unpack to more than it declares)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return  # not a zip: openpyxl says so
+    where = display_path(path)
+    fix = "export the matrix again with `argmap export xlsx`, or save the workbook from Excel"
+    if len(members) > MAX_MEMBERS:
+        raise ArgmapError(
+            f"{where} holds {len(members):,} files; a workbook argmap reads holds at most "
+            f"{MAX_MEMBERS:,}; {fix}"
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED:
+        raise ArgmapError(
+            f"{where} would unpack to {total / 2**20:,.0f} MB, more than the "
+            f"{MAX_UNPACKED >> 20} MB argmap reads from a workbook (it is refused unread, as "
+            f"a zip bomb would be); {fix}"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1 << 20 and ratio > MAX_RATIO:
+            raise ArgmapError(
+                f"{where}: {printable(member.filename)!r} is packed {ratio:,.0f} to 1 "
+                f"(a sheet packs at most about 20 to 1; it is refused unread, as a zip bomb "
+                f"would be); {fix}"
+            )
+
+
 def read_sheet(path: Path) -> Sheet:
     """The cells of the workbook's matrix sheet; formulas are reported, never evaluated."""
     from openpyxl import load_workbook
 
+    _check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a bad file

@@ -32,9 +32,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # A case folder read and validated, or written new.
     ("argmap.load", "argmap.casewriter", "argmap.scaffold"),
     # What the evidence and the argument map say.
-    ("argmap.scoring", "argmap.weighing", "argmap.evaluate", "argmap.assess", "argmap.coherence",
-     "argmap.wording",
-     "argmap.scenarios"),
+    (
+        "argmap.scoring",
+        "argmap.weighing",
+        "argmap.evaluate",
+        "argmap.assess",
+        "argmap.coherence",
+        "argmap.wording",
+        "argmap.scenarios",
+    ),
     # Outputs and exchanges: reports, diagrams, formats, workshops.
     ("argmap.render", "argmap.io", "argmap.workshop"),
     # One function per command, then the command line that parses and calls them.

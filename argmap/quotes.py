@@ -293,6 +293,37 @@ class Comparisons:
     left: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One piece of a source, ready to map positions in its normalised form back."""
+
+    nfc: str
+    starts: list[int] | None
+    """Per NFC character, where its span in the original piece starts (None: the same)."""
+    ends: list[int] | None
+    space_at: array[int]
+    """Per run of whitespace, the index of the one space that stands for it when normalised."""
+    run_starts: array[int]
+    run_ends: array[int]
+
+
+def _space_runs(nfc: str) -> tuple[array[int], array[int], array[int]]:
+    """Each run of whitespace in ``nfc``: where its space stands in the normalised piece (every
+    run shrinks to one space), and where the run starts and ends in ``nfc``.
+
+    >>> [list(a) for a in _space_runs("a  b c")]
+    [[1, 3], [1, 4], [3, 5]]
+    """
+    space_at, run_starts, run_ends = array("q"), array("q"), array("q")
+    removed = 0  # characters the runs so far lost on the way to one space each
+    for space in _SPACE.finditer(nfc):
+        space_at.append(space.start() - removed)
+        run_starts.append(space.start())
+        run_ends.append(space.end())
+        removed += space.end() - space.start() - 1
+    return space_at, run_starts, run_ends
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -316,7 +347,7 @@ class SourceText:
         """Where each piece starts in the text."""
         self._norm_starts = array("q")
         """Where each piece starts in :attr:`normalised`."""
-        self._maps: dict[int, tuple[str, list[int] | None, list[int] | None]] = {}
+        self._maps: dict[int, _Piece] = {}
         normalised: list[str] = []
         length = 0
         for start, piece in _pieces(text, nfc=not self._is_nfc, spaces=True):
@@ -328,22 +359,23 @@ class SourceText:
             length += len(part)
         self.normalised = "".join(normalised)
 
-    def _piece(self, index: int) -> tuple[str, list[int] | None, list[int] | None]:
-        """A piece in NFC and, unless the text is NFC already, for each of its characters the
-        span of the piece it came from."""
+    def _piece(self, index: int) -> _Piece:
+        """A piece in NFC with its runs of whitespace and, unless the text is NFC already,
+        for each of its characters the span of the piece it came from."""
         found = self._maps.get(index)
         if found is None:
             start = self._starts[index]
             end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self.text)
             piece = self.text[start:end]
-            if self._is_nfc:
-                found = (piece, None, None)
-            else:
+            starts: list[int] | None = None
+            ends: list[int] | None = None
+            nfc = piece
+            if not self._is_nfc:
                 nfc, starts, ends = _nfc_with_offsets(piece)
                 whole = unicodedata.normalize("NFC", piece)
                 if nfc != whole:  # where the two could disagree, the piece maps as a whole
                     nfc, starts, ends = whole, [0] * len(whole), [len(piece)] * len(whole)
-                found = (nfc, starts, ends)
+            found = _Piece(nfc, starts, ends, *_space_runs(nfc))
             if len(self._maps) >= 8:  # a few pieces are mapped at a time
                 self._maps.clear()
             self._maps[index] = found
@@ -353,23 +385,19 @@ class SourceText:
         """The span of the original text that the character at ``norm_index`` of
         :attr:`normalised` stands for (a space: the start of its run of whitespace)."""
         index = bisect_right(self._norm_starts, norm_index) - 1
-        nfc, starts, ends = self._piece(index)
+        piece = self._piece(index)
         wanted = norm_index - self._norm_starts[index]
-        counted = position = 0  # normalised characters before `position` in the NFC piece
-        for space in _SPACE.finditer(nfc):
-            if wanted < counted + space.start() - position:
-                break
-            counted += space.start() - position
-            if wanted == counted:  # the space that stands for this run
-                position = space.start()
-                break
-            counted += 1
-            position = space.end()
-        at = position + wanted - counted
+        run = bisect_right(piece.space_at, wanted) - 1  # the last run of spaces up to it
+        if run < 0:
+            at = wanted
+        elif piece.space_at[run] == wanted:  # the space that stands for this run
+            at = piece.run_starts[run]
+        else:
+            at = piece.run_ends[run] + wanted - piece.space_at[run] - 1
         base = self._starts[index]
-        if starts is None or ends is None:
+        if piece.starts is None or piece.ends is None:
             return base + at, base + at + 1
-        return base + starts[at], base + ends[at]
+        return base + piece.starts[at], base + piece.ends[at]
 
     def find(self, quote: str) -> Match | None:
         """First occurrence of ``quote`` (normalised), with the number of occurrences."""

@@ -69,8 +69,13 @@ def _write(case: Path, files: dict[Path, bytes | str]) -> None:
     """
     from .output import refuse_case_files, write_atomic
 
+    inputs: tuple[Path, ...] = ()
+    if any(path.exists() for path in files):  # replacing a file: never one the case reads
+        from .load import load_case
+
+        inputs = load_case(case).inputs
     for path in files:
-        refuse_case_files(path, case)
+        refuse_case_files(path, case, inputs)
     for path, data in files.items():
         write_atomic(path, data)
         click.echo(printable(os.path.abspath(path)))

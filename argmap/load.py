@@ -81,6 +81,8 @@ class LoadResult:
     """Analysts' ratings files (evidence/ratings/*.yaml), if any: docs/workshops.md."""
     origins: dict[str, _Origin] = field(default_factory=dict, repr=False)
     """Every item's id → where it is written, for checks that run after loading."""
+    inputs: tuple[Path, ...] = ()
+    """Every file the case was read from: YAML files, ratings files and source texts."""
 
     def place(self, ident: str, *keys: str | int) -> tuple[Path, int, str]:
         """The file, line and field name of key ``keys`` of item ``ident`` (the item's own
@@ -1222,5 +1224,9 @@ def load_case(folder: Path | str) -> LoadResult:
     )
     warn_idle_scenarios(case, parts, report)
     return LoadResult(
-        case, sorted(report.problems, key=lambda p: p.sort_key), analysts, dict(parts.origins)
+        case,
+        sorted(report.problems, key=lambda p: p.sort_key),
+        analysts,
+        dict(parts.origins),
+        inputs=(*hyp_files, *ev_files, *rating_files, *source_files),
     )

@@ -391,3 +391,24 @@ def test_outputs_beside_the_case_are_fine(write_case):
     result = CliRunner().invoke(main, ["export", "json", str(case), "-o", str(case / "case.json")])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(case / "case.json")
+
+
+def test_no_writer_replaces_a_source_text_kept_outside_evidence(write_case):
+    from .conftest import EVIDENCE
+
+    case = write_case(
+        {
+            "evidence/evidence.yaml": EVIDENCE.replace(
+                "file: sources/report.txt", "file: ../texts/report.txt"
+            ),
+            "texts/report.txt": (
+                Path(write_case(name="plain")) / "evidence/sources/report.txt"
+            ).read_text(encoding="utf-8"),
+        }
+    )
+    before = _case_files(case)
+    target = case / "texts" / "report.txt"
+    result = CliRunner().invoke(main, ["export", "json", str(case), "-o", str(target)])
+    assert result.exit_code == 1, result.output
+    assert "is a file the case reads" in result.stderr
+    assert _case_files(case) == before

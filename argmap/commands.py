@@ -108,8 +108,14 @@ def score(
     return text, result.warnings
 
 
-def _ranking_words(ranking: list[dict], titles: dict[str, str]) -> str:
-    return ", ".join(f"{titles[r['id']]} {r['posterior']:.0%}" for r in ranking[:3])
+def _ranking_words(ranking: list[dict], titles: dict[str, str], confidence: str) -> str:
+    """The top three of a ranking, their posteriors in the words' precision (5 points with
+    low confidence)."""
+    from .wording import percent
+
+    return ", ".join(
+        f"{titles[r['id']]} {percent(r['posterior'], confidence)}" for r in ranking[:3]
+    )
 
 
 def _assumptions_table(document: dict) -> str:
@@ -119,6 +125,7 @@ def _assumptions_table(document: dict) -> str:
     if not assumptions:
         return ""
     titles = {h["id"]: h["title"] for h in document["hypotheses"]}
+    confidence = document["confidence"]["level"]
     lines = ["", "key assumptions (if one fails, what rests on it goes too):"]
     for a in assumptions:
         scenario = a["scenario"]
@@ -135,7 +142,7 @@ def _assumptions_table(document: dict) -> str:
         held = "the lead holds" if scenario["survives"] else "the lead changes"
         lines.append(
             f"      without it ({len(a['items'])} item{'s' if len(a['items']) != 1 else ''}): "
-            f"{held}: {_ranking_words(scenario['ranking'], titles)}"
+            f"{held}: {_ranking_words(scenario['ranking'], titles, confidence)}"
         )
     return "\n".join(lines) + "\n"
 
@@ -145,6 +152,7 @@ def _scenarios_table(document: dict) -> str:
     from .scenarios import MAX_PER_KIND
 
     titles = {h["id"]: h["title"] for h in document["hypotheses"]}
+    confidence = document["confidence"]["level"]
     results = document.get("scenarios") or []
     if not results:
         return "\nscenarios: none (no originators, sources, assumptions or declared scenarios)\n"
@@ -157,7 +165,7 @@ def _scenarios_table(document: dict) -> str:
         lines.append(
             "         "
             + (f"tie at the top of {len(r['leader'])}: " if tie else "")
-            + _ranking_words(r["ranking"], titles)
+            + _ranking_words(r["ranking"], titles, confidence)
         )
     for kind, count in document.get("scenarios_not_tried", {}).items():
         lines.append(f"  ({count} more {kind} not tried: only the {MAX_PER_KIND} weightiest are)")

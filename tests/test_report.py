@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -433,3 +434,18 @@ def test_the_printed_page_is_static_and_painted_only_for_print(write_case, runne
     rules = " ".join(style.get_text() for style in printed.find_all("style"))
     assert "@media screen { body { display: none !important; } }" in rules
     assert "content-visibility: visible !important" in rules
+
+
+def test_with_low_confidence_no_table_shows_a_percentage_finer_than_five_points(runner, tmp_path):
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(REPO), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert "LOW CONFIDENCE" in soup.get_text().upper()
+    for table in ("table.ranking", "#scenarios table"):
+        cells = " ".join(cell.get_text(" ") for cell in soup.select(f"{table} td"))
+        numbers = [int(n) for n in re.findall(r"(\d+)%", cells)]
+        assert numbers, table
+        assert [n for n in numbers if n % 5] == [], table
+    score = runner.invoke(main, ["score", str(REPO), "--scenarios"])
+    numbers = [int(n) for n in re.findall(r"(\d+)%", score.stdout)]
+    assert numbers and [n for n in numbers if n % 5] == []

@@ -776,7 +776,9 @@ def report_context(
     )
 
 
-def _scenario_row(case: Case, leaf_ids: Sequence[str], result: ScenarioResult) -> ScenarioRow:
+def _scenario_row(
+    case: Case, leaf_ids: Sequence[str], result: ScenarioResult, confidence: str
+) -> ScenarioRow:
     from ..scenarios import ranking
 
     title = {h.id: h.title for h in case.hypotheses}
@@ -787,7 +789,9 @@ def _scenario_row(case: Case, leaf_ids: Sequence[str], result: ScenarioResult) -
         result.generated,
         result.survives,
         tuple(title[hid] for hid in result.leaders),
-        tuple((hid, title[hid], f"{100 * p:.0f}%") for hid, p in ranking(result, leaf_ids)[:3]),
+        tuple(
+            (hid, title[hid], percent(p, confidence)) for hid, p in ranking(result, leaf_ids)[:3]
+        ),
     )
 
 
@@ -797,7 +801,9 @@ def _scenario_fields(a: Assessment) -> dict[str, Any]:
     statements = {s.id for s in case.statements}
     return {
         "alternatives": tuple(a.sensitivity_sentence(s) for s in a.plausible_changes[1:]),
-        "scenarios": tuple(_scenario_row(case, a.leaf_ids, r) for r in found.results),
+        "scenarios": tuple(
+            _scenario_row(case, a.leaf_ids, r, a.confidence.level) for r in found.results
+        ),
         "scenarios_not_tried": tuple(sorted(found.left_out.items())),
         "assumptions": tuple(
             AssumptionRow(
@@ -807,7 +813,7 @@ def _scenario_fields(a: Assessment) -> dict[str, Any]:
                 c.breaks_if,
                 len(c.items),
                 len(c.arguments),
-                _scenario_row(case, a.leaf_ids, c.result),
+                _scenario_row(case, a.leaf_ids, c.result, a.confidence.level),
             )
             for c in found.assumptions
         ),

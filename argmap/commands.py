@@ -306,21 +306,47 @@ def _score_table(case: Case, document: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diagram_source(case: Case, kind: str, max_evidence: int | None = None) -> str:
+def diagram_source(
+    case: Case,
+    kind: str,
+    max_evidence: int | None = None,
+    focus: str | None = None,
+    depth: int | None = None,
+) -> str:
     from .render.dot import argument_map, evidence_map
 
     if kind == "arguments":
         from .evaluate import evaluate
 
+        if focus is not None:
+            _check_focus(case, focus)
         evaluation = evaluate(case)
-        return argument_map(case, labels=evaluation.labels, reasons=evaluation.reasons)
+        return argument_map(
+            case, labels=evaluation.labels, reasons=evaluation.reasons, focus=focus, depth=depth
+        )
     return evidence_map(case, _scores(case), max_evidence=max_evidence)
 
 
-def diagram(folder: Path, kind: str, fmt: str) -> tuple[bytes, list[Problem]]:
-    """A diagram as DOT, SVG or PNG bytes."""
+def _check_focus(case: Case, focus: str) -> None:
+    """A focus must be a hypothesis or a statement of the case."""
+    from .text import Suggestions
+
+    known = [h.id for h in case.hypotheses] + [s.id for s in case.statements]
+    if focus not in known:
+        raise ArgmapError(
+            f"--focus {focus!r} is no hypothesis or statement of the case; "
+            f"{Suggestions()(focus, known)}give the id of a hypothesis or a statement "
+            "(`argmap evaluate` lists them)"
+        )
+
+
+def diagram(
+    folder: Path, kind: str, fmt: str, focus: str | None = None, depth: int | None = None
+) -> tuple[bytes, list[Problem]]:
+    """A diagram as DOT, SVG or PNG bytes; the argument map may focus on one hypothesis or
+    statement (what bears on it, to ``depth`` layers of arguments)."""
     result = load(folder)
-    source = diagram_source(result.case, kind)
+    source = diagram_source(result.case, kind, focus=focus, depth=depth)
     if fmt == "dot":
         return source.encode("utf-8"), result.warnings
     from .render.engine import layout

@@ -371,3 +371,57 @@ def test_a_long_chain_of_arguments_is_drawn_quickly(tmp_path, kind):
     )
     assert result.returncode == 0, result.stderr
     assert "Showing 150 of 3002" in result.stdout
+
+
+def _node_ids(dot: str) -> set[str]:
+    return set(re.findall(r'^\t"?([a-z0-9-]+)"? \[', dot, flags=re.M)) - {"node", "edge"}
+
+
+def test_a_focused_map_draws_what_bears_on_its_focus(case):
+    from argmap.render.dot import focus_nodes
+
+    # accident ← van-seen (premises van, planned) ← nothing; planned ← alarm-off (premise
+    # alarm) ← maintenance (undercuts alarm-off): three layers of arguments out from accident.
+    assert focus_nodes(case, "accident") == [
+        "accident",
+        "van-seen",
+        "van",
+        "planned",
+        "alarm-off",
+        "alarm",
+        "maintenance",
+    ]
+    assert focus_nodes(case, "accident", depth=1) == ["accident", "van-seen", "van", "planned"]
+    full = _node_ids(argument_map(case, focus="accident"))
+    assert full == {"accident", "van-seen", "planned", "van", "alarm-off", "alarm", "maintenance"}
+    near = argument_map(case, focus="accident", depth=1)
+    assert _node_ids(near) == {"accident", "van-seen", "planned", "van"}
+    assert "What bears on ‘Accident’, 1 layer deep." in near
+    assert "cluster" not in near and "arson [" not in near  # no other hypotheses
+    statement = _node_ids(argument_map(case, focus="planned"))
+    assert statement == {"planned", "alarm-off", "alarm", "maintenance"}
+
+
+def test_a_hypothesis_nothing_argues_about_stands_alone(case, write_case, runner):
+    dot = argument_map(case, focus="other")
+    assert _node_ids(dot) == {"other"} and "->" not in dot
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    result = runner.invoke(
+        main, ["diagram", str(folder), "--kind", "arguments", "--focus", "other", "--format", "dot"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "other [" in result.stdout
+
+
+def test_focus_options_are_checked(write_case, runner):
+    folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
+    unknown = runner.invoke(
+        main, ["diagram", str(folder), "--kind", "arguments", "--focus", "arzon"]
+    )
+    assert unknown.exit_code == 1
+    assert "--focus 'arzon' is no hypothesis or statement" in unknown.stderr
+    assert "did you mean 'arson'?" in unknown.stderr
+    evidence = runner.invoke(main, ["diagram", str(folder), "--focus", "arson"])
+    assert evidence.exit_code == 2 and "--kind arguments" in evidence.stderr
+    alone = runner.invoke(main, ["diagram", str(folder), "--kind", "arguments", "--depth", "2"])
+    assert alone.exit_code == 2 and "--depth goes with --focus" in alone.stderr

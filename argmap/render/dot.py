@@ -28,6 +28,7 @@ __all__ = [
     "argument_map_nodes",
     "drawn_evidence",
     "evidence_map",
+    "focus_nodes",
 ]
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -285,6 +286,33 @@ def argument_map_nodes(case: Case, max_nodes: int | None = ARGUMENT_MAP_MAX_NODE
     return chosen if max_nodes is None else chosen[:max_nodes]
 
 
+def focus_nodes(case: Case, focus: str, depth: int | None = None) -> list[str]:
+    """What bears on ``focus`` (a hypothesis or statement), nearest first: the arguments for
+    it, against it and undercutting them, with their premises, then what bears on those, to
+    ``depth`` layers of arguments (None: all the way). The focus itself comes first.
+
+    An argument's premises stand in its layer; what supports, attacks or undercuts a node
+    stands one layer further out.
+    """
+    bearing: dict[str, list[str]] = {}
+    for a in case.arguments:
+        bearing.setdefault(a.target, []).append(a.id)
+    premises = {a.id: a.premises for a in case.arguments}
+    layer = {focus: 0}
+    queue = deque([focus])
+    while queue:
+        node = queue.popleft()
+        for premise in premises.get(node, ()):
+            if premise not in layer:
+                layer[premise] = layer[node]
+                queue.appendleft(premise)  # same layer: before the next layer's nodes
+        for argument in bearing.get(node, ()):
+            if argument not in layer and (depth is None or layer[node] < depth):
+                layer[argument] = layer[node] + 1
+                queue.append(argument)
+    return list(layer)
+
+
 LABEL_STYLES: dict[str, dict[str, str]] = {
     "in": {"fillcolor": "#d3f9d8", "color": "#1a7f37", "penwidth": "2.4", "line": "solid"},
     "out": {
@@ -314,6 +342,8 @@ def argument_map(
     labels: Mapping[str, str] | None = None,
     reasons: Mapping[str, str] | None = None,
     max_nodes: int | None = ARGUMENT_MAP_MAX_NODES,
+    focus: str | None = None,
+    depth: int | None = None,
 ) -> str:
     """Statements, arguments, evidence and hypotheses with the five relation kinds.
 
@@ -322,12 +352,25 @@ def argument_map(
     (node id → text) become the nodes' tooltips. A map of more than ``max_nodes``
     statements, arguments and items draws those closest to the hypotheses
     (:func:`argument_map_nodes`) and says in its own caption how many it left out.
+
+    With ``focus`` (a hypothesis or statement id), only what bears on it is drawn
+    (:func:`focus_nodes`, to ``depth`` layers of arguments): a hypothesis nothing argues
+    about stands alone.
     """
-    total = len(case.statements) + len(case.arguments) + len(_used_evidence(case))
-    drawn = set(argument_map_nodes(case, max_nodes))
+    if focus is None:
+        candidates = argument_map_nodes(case, None)
+        hypotheses = set(case.hypothesis_by_id)
+    else:
+        near = focus_nodes(case, focus, depth)
+        hypotheses = {node for node in near if node in case.hypothesis_by_id}
+        candidates = [node for node in near if node not in case.hypothesis_by_id and node != focus]
+        if focus not in case.hypothesis_by_id:
+            candidates.insert(0, focus)
+    total = len(candidates)
+    drawn = set(candidates if max_nodes is None else candidates[:max_nodes])
     statements = [s for s in case.statements if s.id in drawn]
     arguments = [a for a in case.arguments if a.id in drawn]
-    shown = drawn | set(case.hypothesis_by_id)
+    shown = drawn | hypotheses
 
     def small(node: str, text: str) -> str:
         return f"{text} · {labels[node]}" if labels and node in labels else text
@@ -343,17 +386,26 @@ def argument_map(
     graph = _graph("argument_map", case.title)
     if len(drawn) + len(case.hypotheses) > BOUNDED_LAYOUT_ABOVE:
         graph.attr(**BOUNDED_LAYOUT)
+    caption = []
+    if focus is not None:
+        reach = "all the way" if depth is None else f"{depth} layer{'s' if depth != 1 else ''} deep"
+        texts = {s.id: s.text for s in case.statements}
+        name = case.hypothesis_by_id[focus].title if focus in hypotheses else texts[focus]
+        caption.append(f"What bears on ‘{textwrap.shorten(name, 80, placeholder=' …')}’, {reach}.")
     if len(drawn) < total:
-        graph.attr(
-            label=_text(
-                f"Showing {len(drawn)} of {total} statements, arguments and evidence items: "
-                "those closest to the hypotheses. `argmap evaluate` lists them all."
-            ),
-            labelloc="t",
-            labeljust="l",
+        caption.append(
+            f"Showing {len(drawn)} of {total} statements, arguments and evidence items: "
+            f"those closest to {'it' if focus else 'the hypotheses'}. "
+            "`argmap evaluate` lists them all."
         )
+    if caption:
+        graph.attr(label=_text(" ".join(caption)), labelloc="t", labeljust="l")
     targeted = frozenset(a.target for a in arguments if case.children.get(a.target))
-    _hypotheses(graph, "am", case, targeted)
+    if focus is None:
+        _hypotheses(graph, "am", case, targeted)
+    elif focus in hypotheses:  # the focus alone: no clusters of the other hypotheses
+        h = case.hypothesis_by_id[focus]
+        _hypothesis_node(graph, "am", h, leaf=not case.children[focus])
     for s in statements:
         attrs = {"style": "filled", "fillcolor": STATEMENT_FILL, "tooltip": _text(s.text)}
         attrs.update(restyle(s.id, "filled"))
@@ -388,7 +440,7 @@ def argument_map(
         # node merges its attributes, so they are restyled here (clusters are unchanged).
         for h, _ in case.hypotheses_in_order:
             leaf = not case.children[h.id]
-            if h.id in labels and (leaf or h.id in targeted):
+            if h.id in labels and h.id in hypotheses and (leaf or h.id in targeted or focus):
                 graph.node(
                     h.id,
                     _html_label(h.title, small(h.id, h.id), bold=True, width=24),

@@ -275,14 +275,34 @@ def score(
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (DOT and SVG go to standard output without it).",
 )
+@click.option(
+    "--focus",
+    metavar="ID",
+    help="Argument map: only what bears on this hypothesis or statement.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    help="With --focus: how many layers of arguments out from it (default: all).",
+)
 @handles_errors
-def diagram(case: Path, kind: str, fmt: str, output: Path | None) -> None:
-    """Draw the evidence map or the argument map with Graphviz."""
+def diagram(
+    case: Path, kind: str, fmt: str, output: Path | None, focus: str | None, depth: int | None
+) -> None:
+    """Draw the evidence map or the argument map with Graphviz.
+
+    With --focus, the argument map shows only what bears on one hypothesis or statement: the
+    arguments for and against it, their premises, what attacks or undercuts them, and so on.
+    """
     if fmt == "png" and output is None:
         raise click.UsageError("PNG needs an output file: add -o FILE.png")
+    if (focus is not None or depth is not None) and kind != "arguments":
+        raise click.UsageError("--focus and --depth go with --kind arguments")
+    if depth is not None and focus is None:
+        raise click.UsageError("--depth goes with --focus ID")
     from .commands import diagram as run
 
-    data, warnings = run(case, kind, fmt)
+    data, warnings = run(case, kind, fmt, focus=focus, depth=depth)
     _report_warnings(warnings, full=False)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

@@ -324,6 +324,13 @@ def diagram(
     help="Write a PDF instead of HTML (Chromium when installed, else WeasyPrint).",
 )
 @click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size of the PDF.",
+)
+@click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Folder of templates overriding the built-in partials.",
@@ -334,7 +341,9 @@ def diagram(
     help="Name the analysts in the workshop section (default: A, B, C…).",
 )
 @handles_errors
-def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, names: bool) -> None:
+def report(
+    case: Path, output: Path | None, pdf: bool, paper: str, templates: Path | None, names: bool
+) -> None:
     """Write the self-contained HTML report: ranking, matrix, diagrams, evidence, sources.
 
     With analysts' ratings (evidence/ratings/), it adds the workshop section: where they
@@ -352,7 +361,7 @@ def report(case: Path, output: Path | None, pdf: bool, templates: Path | None, n
         from .render.pdf import html_to_pdf
 
         _progress("printing the PDF")
-        pdf_bytes = html_to_pdf(html, notify=_say)
+        pdf_bytes = html_to_pdf(html, notify=_say, paper=paper)
         _write(case, {output or case / "build" / "report.pdf": pdf_bytes})
     else:
         _write(case, {output or case / "build" / "report.html": html})

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 from ..extras import require
@@ -23,6 +24,7 @@ from ..problems import ArgmapError
 
 __all__ = [
     "CHROMIUM_FLAGS",
+    "PAPERS",
     "find_chromium",
     "html_to_pdf",
 ]
@@ -62,28 +64,95 @@ def _source_date() -> datetime | None:
         raise ArgmapError(f"SOURCE_DATE_EPOCH={value!r} is not a Unix time in seconds") from None
 
 
-_PRINT_STYLE = (
-    "<style>#hypotheses, #arguments, #evidence, #sources "
+PAPERS = {"a4": "A4", "letter": "letter"}
+_MARGIN_MM = (16, 14)  # top/bottom, left/right
+# Paper in millimetres, (width, height).
+_PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+# Room a diagram's caption takes above it on its own page, and the section's heading and
+# legend above the first.
+_CAPTION_MM = 30
+_LEGEND_MM = 22
+
+_SCREEN_STYLE = (
+    "#hypotheses, #arguments, #evidence, #sources "
     "{ content-visibility: visible !important; }"
     # Nothing to show on screen: Chromium otherwise paints the page for its (invisible)
     # window while it prints, and under load a text run painted for the screen, its baseline
     # snapped to a whole pixel, now and then lands in the PDF (one glyph 0.4 pt off in one
     # print of twenty). With no screen paint the print is laid out and painted once.
-    "@media screen { body { display: none !important; } }</style>"
+    "@media screen { body { display: none !important; } }"
 )
 
 
-def _printable(html: str) -> str:
-    """The report as paper wants it: static and fully laid out.
+def _css_string(text: str) -> str:
+    """Text as a quoted CSS string (for `content:`)."""
+    text = " ".join(text.split())
+    # A backslash escapes; "<" as an escape too, so no title can close the <style> element.
+    return '"' + re.sub(r'(["\\])', r"\\\1", text).replace("<", "\\3c ") + '"'
+
+
+def _paper_style(title: str, generated: str, paper: str) -> str:
+    """Paper: size, margins, running title, date and page numbers, breaks and diagram pages."""
+    height = _PAPER_MM[paper][1]
+    top, side = _MARGIN_MM
+    small = "font: 8pt system-ui, sans-serif; color: #52606d;"
+    boxes = (
+        f"@top-left {{ content: {_css_string(title)}; {small} }}"
+        f"@top-right {{ content: {_css_string(generated)}; {small} }}"
+        f'@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {small} }}'
+    )
+
+    area = height - 2 * top - _CAPTION_MM
+    return (
+        f"@page {{ size: {PAPERS[paper]}; margin: {top}mm {side}mm; {boxes} }}"
+        "@media print {"
+        "h1, h2, h3, h4, summary, caption, figcaption "
+        "{ break-after: avoid; page-break-after: avoid; break-inside: avoid; }"
+        "h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }"
+        "thead { display: table-header-group; }"
+        "tr, .matrix thead th { break-inside: avoid; }"
+        ".matrix thead th, .heatmap thead th { position: static !important; }"
+        # Each diagram on a page of its own, with its caption, scaled to fit the page; the
+        # first shares its page with the section's heading and legend.
+        "#diagrams { break-before: page; }"
+        "figure.diagram { break-before: page; break-after: page; break-inside: avoid;"
+        " margin: 0; }"
+        "figure.diagram:first-of-type { break-before: avoid; }"
+        "figure.diagram .svg-wrap { break-before: avoid; page-break-before: avoid; }"
+        f"figure.diagram .svg-wrap svg {{ width: 100% !important; height: {area}mm !important;"
+        " max-width: none !important; }"
+        "figure.diagram:first-of-type .svg-wrap svg "
+        f"{{ height: {area - _LEGEND_MM}mm !important; }}"
+        "}"
+    )
+
+
+def _generated() -> str:
+    """When the report was printed: SOURCE_DATE_EPOCH when set, so prints repeat exactly."""
+    stamp = _source_date() or datetime.now(tz=UTC)
+    return "Generated " + stamp.strftime("%Y-%m-%d")
+
+
+def _printable(html: str, paper: str = "a4") -> str:
+    """The report as paper wants it: static, fully laid out, and paginated.
 
     Folded sections (indicators) are opened, since paper cannot be clicked; the script is
     dropped, lazy layout switched off and the screen left blank, so that nothing about the
     printed page depends on when the browser got round to it (and the same case prints the
-    same bytes).
+    same bytes). Sort buttons become plain text (Chromium leaves a button's label out of a
+    table header it repeats on the next page); each diagram gets a page of its own.
     """
+    if paper not in PAPERS:
+        raise ArgmapError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
     html = html.replace("<details>", "<details open>")
     html = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
-    return html.replace("</head>", _PRINT_STYLE + "</head>", 1)
+    html = re.sub(
+        r"<button type=\"button\" data-sort=[^>]*>(.*?)</button>", r"<span>\1</span>", html
+    )
+    found = re.search(r"<title>(.*?)</title>", html, flags=re.DOTALL)
+    title = unescape(found.group(1)).removesuffix(" — argmap report") if found else "argmap report"
+    style = _SCREEN_STYLE + _paper_style(title, _generated(), paper)
+    return html.replace("</head>", f"<style>{style}</style></head>", 1)
 
 
 def _chromium(html: str, binary: str) -> bytes:
@@ -148,12 +217,12 @@ def _weasyprint(html: str, notify: Callable[[str], None] | None = None) -> bytes
     return HTML(string=html).write_pdf()
 
 
-def html_to_pdf(html: str, notify: Callable[[str], None] | None = None) -> bytes:
-    """Print a self-contained HTML report to PDF bytes."""
+def html_to_pdf(html: str, notify: Callable[[str], None] | None = None, paper: str = "a4") -> bytes:
+    """Print a self-contained HTML report to PDF bytes on `paper` (a4 or letter)."""
     choice = os.environ.get("ARGMAP_PDF", "").strip().lower()
     if choice not in ("", "chromium", "weasyprint"):
         raise ArgmapError(f"ARGMAP_PDF={choice!r}: use 'chromium' or 'weasyprint'")
-    html = _printable(html)
+    html = _printable(html, paper)
     binary = find_chromium() if choice in ("", "chromium") else None
     if choice == "chromium" and binary is None:
         raise ArgmapError("ARGMAP_PDF=chromium but no Chromium is installed")

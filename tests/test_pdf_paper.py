@@ -1,0 +1,82 @@
+"""The PDF as a briefing: paper size, running title, date, page numbers, diagram pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from argmap.cli import main
+from argmap.render.pdf import _printable
+
+from .conftest import REPO
+
+HEAD = "<html><head><title>Q &lt;/style&gt; &quot;x&quot; — argmap report</title></head><body>"
+MATRIX = (
+    '<table class="matrix"><thead><tr><th scope="col">'
+    '<button type="button" data-sort="position">Evidence</button></th></tr></thead></table>'
+)
+
+
+def test_printable_has_page_boxes_title_and_the_source_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    page = _printable(HEAD + MATRIX + "</body></html>")
+    style = page[page.index("<style>") : page.index("</style>")]
+    assert "@page { size: A4;" in style
+    assert 'counter(page) " of " counter(pages)' in style
+    assert '"Generated 2023-11-14"' in style
+    # The title as a CSS string: quotes escaped, and no "<" that could end the style element.
+    assert r'"Q \3c /style> \"x\""' in style
+    assert "<" not in style.removeprefix("<style>")
+    # Sort buttons print as their labels (Chromium drops a button's text from repeated headers).
+    assert "<button" not in page
+    assert "<span>Evidence</span>" in page
+
+
+def test_printable_letter_and_unknown_paper():
+    assert "@page { size: letter;" in _printable(HEAD + "</body></html>", "letter")
+    from argmap.problems import ArgmapError
+
+    with pytest.raises(ArgmapError, match="paper 'a5'"):
+        _printable(HEAD, "a5")
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_shipped_case_pdf_is_paginated_and_numbered(runner, tmp_path, monkeypatch, paper, size):
+    if not shutil.which("chromium"):
+        from .test_browser import _chromium
+
+        _chromium()  # skips visibly, or fails where CI demands every engine
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    monkeypatch.setenv("ARGMAP_PDF", "chromium")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    target = tmp_path / "report.pdf"
+    args = ["report", str(REPO), "--pdf", "-o", str(target)]
+    result = runner.invoke(main, [*args, "--paper", paper] if paper != "a4" else args)
+    assert result.exit_code == 0, result.output
+    data = target.read_bytes()
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert boxes
+    for width, height in boxes:
+        assert (round(float(width)), round(float(height))) == size
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    pages = text.split("\f")
+    if not pages[-1].strip():
+        pages.pop()
+    assert 10 <= len(pages) <= 80, len(pages)
+    assert len(boxes) == len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page, number
+        assert "Kazakhstan" in page  # the running title
+        assert "Generated 2023-11-14" in page
+    # Each diagram on a page of its own, its caption with it.
+    evidence_map = [p for p in pages if "Evidence map: each item points" in p]
+    argument_map = [p for p in pages if "Argument map: statements, arguments" in p]
+    assert len(evidence_map) == len(argument_map) == 1
+    assert "Argument map:" not in evidence_map[0]

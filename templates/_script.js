@@ -27,15 +27,17 @@
       page = 0;
       paginate();
       buttons.forEach(function (b) {
-        if (b.dataset.sort === key) b.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        else b.removeAttribute("aria-sort");
+        // aria-sort belongs to the column header, not to the button in it.
+        var header = b.closest("th");
+        if (b.dataset.sort === key) header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        else header.removeAttribute("aria-sort");
       });
       controls.elements.sort.value = key;
     };
     buttons.forEach(function (button) {
       button.addEventListener("click", function () {
         var key = button.dataset.sort;
-        var current = button.getAttribute("aria-sort");
+        var current = button.closest("th").getAttribute("aria-sort");
         sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
       });
     });

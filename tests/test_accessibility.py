@@ -12,11 +12,12 @@ import shutil
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 
 from argmap.cli import main
 from argmap.load import load_case
 
-from .conftest import REPO
+from .conftest import EVIDENCE, HYPOTHESES, REPO, SOURCE_TEXT, write_case_files
 from .test_browser import CHROMIUM_ARGS, Page, _chromium, playwright_api
 from .test_server import real_server  # noqa: F401  (a fixture)
 
@@ -87,10 +88,6 @@ def test_the_vendored_axe_core_finds_what_it_should(browser, tmp_path):
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, object]:
-    from click.testing import CliRunner
-
-    from .conftest import EVIDENCE, HYPOTHESES, SOURCE_TEXT, write_case_files
-
     folder = tmp_path_factory.mktemp("a11y")
     shipped = folder / "shipped.html"
     result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(shipped)])
@@ -182,3 +179,50 @@ def test_every_server_page_has_no_violations(browser, tmp_path, real_server):  #
     check(alice + "/results", "a participant's results")
     assert errors == []
     context.close()
+
+
+def test_the_report_in_use_has_no_violations(browser, reports, tmp_path):
+    # What scripts change is checked too: a sorted, filtered matrix, a passage highlighted, a
+    # rationale shown, a zoomed diagram; and a case whose map and matrix disagree.
+    opened = Page(browser, reports["shipped"].as_uri(), viewport={"width": 1300, "height": 900})
+    p = opened.page
+    p.click("#matrix-table button[data-sort=position]")
+    p.locator("#matrix-table tbody tr").nth(2).locator("td.date").click()
+    p.locator("#matrix-table td.cell:has(.tip)").first.focus()
+    p.click("#evidence-map .zoom button[data-zoom=in]")
+    assert p.locator("mark.active").count() >= 1
+    assert_accessible(p, "the report after sorting, a click on a row and a zoom")
+    assert opened.errors == [] and opened.requests == []
+    opened.context.close()
+
+    case = tmp_path / "case"
+    shutil.copytree(REPO / "hypotheses", case / "hypotheses")
+    shutil.copytree(REPO / "evidence", case / "evidence")
+    evidence = case / "evidence" / "kazakhstan.yaml"
+    text = evidence.read_text(encoding="utf-8")
+    start = text.index("  - id: masimov-arrested")
+    evidence.write_text(
+        text[:start] + text[start:].replace("knb-coup: N", "knb-coup: CC", 1), encoding="utf-8"
+    )
+    out = tmp_path / "disagreeing.html"
+    result = CliRunner().invoke(main, ["report", str(case), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    opened = Page(browser, out.as_uri(), viewport={"width": 1300, "height": 900})
+    assert opened.page.locator("#coherence ul.coherence li").count() >= 1
+    assert_accessible(opened.page, "a report whose map and matrix disagree")
+    opened.context.close()
+
+
+def test_the_sheet_in_use_has_no_violations(browser, reports):
+    # A strong rating without a reason, and a reason without a rating: both messages show.
+    opened = Page(browser, reports["sheet"].as_uri(), viewport={"width": 1300, "height": 900})
+    p = opened.page
+    cells = p.locator("tr.cell")
+    cells.nth(0).locator("label.v-CC").click()
+    cells.nth(1).locator("textarea").fill("Unclear.")
+    assert "say why" in cells.nth(0).locator(".msg").inner_text()
+    assert p.inner_text("#issues") != ""
+    cells.nth(0).locator("label.v-CC").hover()  # a chosen rating stays legible under the pointer
+    assert_accessible(p, "the rating sheet with two messages")
+    assert opened.errors == [] and opened.requests == []
+    opened.context.close()

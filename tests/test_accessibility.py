@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import httpx
 import pytest
@@ -87,7 +88,7 @@ def test_the_vendored_axe_core_finds_what_it_should(browser, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, object]:
+def reports(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("a11y")
     shipped = folder / "shipped.html"
     result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(shipped)])

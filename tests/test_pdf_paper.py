@@ -50,19 +50,27 @@ def test_shipped_case_pdf_is_paginated_and_numbered(runner, tmp_path, monkeypatc
         from .test_browser import _chromium
 
         _chromium()  # skips visibly, or fails where CI demands every engine
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    if not (shutil.which("pdftotext") and shutil.which("pdfinfo")):
+        pytest.skip("pdftotext and pdfinfo (poppler-utils) are not installed")
     monkeypatch.setenv("ARGMAP_PDF", "chromium")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     target = tmp_path / "report.pdf"
     args = ["report", str(REPO), "--pdf", "-o", str(target)]
     result = runner.invoke(main, [*args, "--paper", paper] if paper != "a4" else args)
     assert result.exit_code == 0, result.output
-    data = target.read_bytes()
-    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert boxes
-    for width, height in boxes:
-        assert (round(float(width)), round(float(height))) == size
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(target)],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    sizes = [
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info)
+    ]
+    assert sizes
+    # Every page the paper asked for, upright or (a wide diagram's page) turned.
+    assert set(sizes) <= {size, size[::-1]}
     text = subprocess.run(
         ["pdftotext", "-layout", str(target), "-"], capture_output=True, check=True, text=True
     ).stdout
@@ -70,7 +78,7 @@ def test_shipped_case_pdf_is_paginated_and_numbered(runner, tmp_path, monkeypatc
     if not pages[-1].strip():
         pages.pop()
     assert 10 <= len(pages) <= 80, len(pages)
-    assert len(boxes) == len(pages)
+    assert len(sizes) == len(pages)
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page, number
         assert "Kazakhstan" in page  # the running title
@@ -80,3 +88,17 @@ def test_shipped_case_pdf_is_paginated_and_numbered(runner, tmp_path, monkeypatc
     argument_map = [p for p in pages if "Argument map: statements, arguments" in p]
     assert len(evidence_map) == len(argument_map) == 1
     assert "Argument map:" not in evidence_map[0]
+    # A drawing wider than tall gets a landscape page, the others portrait. The diagrams'
+    # heading stays with the first.
+    html = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(REPO), "-o", str(html)]).exit_code == 0
+    for figure, page in (("evidence-map", evidence_map[0]), ("argument-map", argument_map[0])):
+        drawn = re.search(
+            rf'<figure class="diagram" id="{figure}">.*?<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+            html.read_text(encoding="utf-8"),
+            flags=re.DOTALL,
+        )
+        assert drawn is not None
+        wide = float(drawn.group(1)) > float(drawn.group(2))
+        assert sizes[pages.index(page)] == (size[::-1] if wide else size), figure
+    assert "Diagrams" in evidence_map[0]

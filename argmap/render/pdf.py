@@ -93,7 +93,6 @@ def _css_string(text: str) -> str:
 
 def _paper_style(title: str, generated: str, paper: str) -> str:
     """Paper: size, margins, running title, date and page numbers, breaks and diagram pages."""
-    height = _PAPER_MM[paper][1]
     top, side = _MARGIN_MM
     small = "font: 8pt system-ui, sans-serif; color: #52606d;"
     boxes = (
@@ -102,28 +101,59 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         f'@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {small} }}'
     )
 
-    area = height - 2 * top - _CAPTION_MM
+    width, height = _PAPER_MM[paper]
+
+    def diagram_page(orientation: str, page_height: float) -> str:
+        area = page_height - 2 * top - _CAPTION_MM
+        name = f"diagram-{orientation}"
+        return (
+            f"@page {name} {{ size: {PAPERS[paper]} {orientation}; }}"
+            f"figure.diagram.{orientation}, #diagrams.{orientation} {{ page: {name}; }}"
+            f"figure.diagram.{orientation} .svg-wrap svg {{ height: {area:.0f}mm !important; }}"
+            f"figure.diagram.{orientation}:first-of-type .svg-wrap svg "
+            f"{{ height: {area - _LEGEND_MM:.0f}mm !important; }}"
+        )
+
     return (
         f"@page {{ size: {PAPERS[paper]}; margin: {top}mm {side}mm; {boxes} }}"
         "@media print {"
+        # The page margins frame the text; main's screen padding (a share of the width)
+        # would keep a landscape page's content at the portrait page's width.
+        "main { padding: 0 !important; }"
         "h1, h2, h3, h4, summary, caption, figcaption "
         "{ break-after: avoid; page-break-after: avoid; break-inside: avoid; }"
         "h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }"
         "thead { display: table-header-group; }"
         "tr, .matrix thead th { break-inside: avoid; }"
         ".matrix thead th, .heatmap thead th { position: static !important; }"
-        # Each diagram on a page of its own, with its caption, scaled to fit the page; the
-        # first shares its page with the section's heading and legend.
+        # The matrix fits the page's width: anything wider makes Chromium shrink every page
+        # of the report to fit it, and the diagrams' landscape pages more.
+        ".matrix { font-size: 7pt !important; }"
+        ".matrix th, .matrix td { min-width: 0 !important; padding: .15rem .25rem !important; }"
+        ".matrix th.hcol { max-width: none !important; font-size: 7pt !important;"
+        " hyphens: auto; overflow-wrap: anywhere; }"
+        ".matrix tbody th { min-width: 12em !important; }"
+        ".matrix td.date { white-space: normal; }"
+        # So does the ranking (Chromium matches the report's narrow-screen rules against the
+        # paper, not the printed width, so it keeps every column).
+        ".ranking { font-size: 8pt; }"
+        ".ranking th, .ranking td { padding: .2rem .3rem !important; }"
+        ".ranking .estimate { min-width: 0 !important; }"
+        ".ranking td:nth-child(2) { min-width: 8rem !important; }"
+        # The weighted inconsistency stays as a figure; its bar is left out for room.
+        ".ranking .bar-col { display: none; } .ranking .post-col { min-width: 4rem; }"
+        # Each diagram on a page of its own (landscape when the drawing is wider than tall),
+        # with its caption, scaled to fit the page; the first shares its page with the
+        # section's heading and legend.
         "#diagrams { break-before: page; }"
         "figure.diagram { break-before: page; break-after: page; break-inside: avoid;"
         " margin: 0; }"
         "figure.diagram:first-of-type { break-before: avoid; }"
         "figure.diagram .svg-wrap { break-before: avoid; page-break-before: avoid; }"
-        f"figure.diagram .svg-wrap svg {{ width: 100% !important; height: {area}mm !important;"
-        " max-width: none !important; }"
-        "figure.diagram:first-of-type .svg-wrap svg "
-        f"{{ height: {area - _LEGEND_MM}mm !important; }}"
-        "}"
+        "figure.diagram .svg-wrap svg { width: 100% !important; max-width: none !important; }"
+        + diagram_page("portrait", height)
+        + diagram_page("landscape", width)
+        + "}"
     )
 
 
@@ -133,6 +163,29 @@ def _generated() -> str:
     return "Generated " + stamp.strftime("%Y-%m-%d")
 
 
+def _orient(html: str) -> str:
+    """Mark each diagram's figure portrait or landscape by its drawing's proportions.
+
+    The diagrams' section takes the first figure's orientation, so that its heading and
+    legend share that figure's page.
+    """
+    first: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', match.group(0))
+        wide = size is not None and float(size.group(1)) > float(size.group(2))
+        orientation = "landscape" if wide else "portrait"
+        first.append(orientation)
+        return match.group(0).replace('class="diagram"', f'class="diagram {orientation}"', 1)
+
+    html = re.sub(r'<figure class="diagram".*?</figure>', mark, html, flags=re.DOTALL)
+    if first:
+        html = html.replace(
+            '<section id="diagrams"', f'<section class="{first[0]}" id="diagrams"', 1
+        )
+    return html
+
+
 def _printable(html: str, paper: str = "a4") -> str:
     """The report as paper wants it: static, fully laid out, and paginated.
 
@@ -140,7 +193,8 @@ def _printable(html: str, paper: str = "a4") -> str:
     dropped, lazy layout switched off and the screen left blank, so that nothing about the
     printed page depends on when the browser got round to it (and the same case prints the
     same bytes). Sort buttons become plain text (Chromium leaves a button's label out of a
-    table header it repeats on the next page); each diagram gets a page of its own.
+    table header it repeats on the next page); each diagram gets a page of its own, turned
+    landscape when the drawing is wider than tall.
     """
     if paper not in PAPERS:
         raise ArgmapError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
@@ -149,6 +203,7 @@ def _printable(html: str, paper: str = "a4") -> str:
     html = re.sub(
         r"<button type=\"button\" data-sort=[^>]*>(.*?)</button>", r"<span>\1</span>", html
     )
+    html = _orient(html)
     found = re.search(r"<title>(.*?)</title>", html, flags=re.DOTALL)
     title = unescape(found.group(1)).removesuffix(" — argmap report") if found else "argmap report"
     style = _SCREEN_STYLE + _paper_style(title, _generated(), paper)

@@ -264,7 +264,7 @@ def score(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["svg", "png", "dot"]),
+    type=click.Choice(["svg", "png", "pdf", "dot"]),
     default="svg",
     show_default=True,
     help="Output format.",
@@ -294,8 +294,8 @@ def diagram(
     With --focus, the argument map shows only what bears on one hypothesis or statement: the
     arguments for and against it, their premises, what attacks or undercuts them, and so on.
     """
-    if fmt == "png" and output is None:
-        raise click.UsageError("PNG needs an output file: add -o FILE.png")
+    if fmt in ("png", "pdf") and output is None:
+        raise click.UsageError(f"{fmt.upper()} needs an output file: add -o FILE.{fmt}")
     if (focus is not None or depth is not None) and kind != "arguments":
         raise click.UsageError("--focus and --depth go with --kind arguments")
     if depth is not None and focus is None:

@@ -343,7 +343,7 @@ def _check_focus(case: Case, focus: str) -> None:
 def diagram(
     folder: Path, kind: str, fmt: str, focus: str | None = None, depth: int | None = None
 ) -> tuple[bytes, list[Problem]]:
-    """A diagram as DOT, SVG or PNG bytes; the argument map may focus on one hypothesis or
+    """A diagram as DOT, SVG, PNG or PDF bytes; the argument map may focus on one hypothesis or
     statement (what bears on it, to ``depth`` layers of arguments)."""
     result = load(folder)
     source = diagram_source(result.case, kind, focus=focus, depth=depth)

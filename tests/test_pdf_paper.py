@@ -102,3 +102,46 @@ def test_shipped_case_pdf_is_paginated_and_numbered(runner, tmp_path, monkeypatc
         wide = float(drawn.group(1)) > float(drawn.group(2))
         assert sizes[pages.index(page)] == (size[::-1] if wide else size), figure
     assert "Diagrams" in evidence_map[0]
+
+
+@pytest.mark.pdf
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_diagram_as_pdf_with_either_engine(runner, tmp_path, monkeypatch, kind):
+    """System dot writes the PDF itself; graphviz-pure's SVG is printed to one."""
+    if kind == "system":
+        from .conftest import need_system_dot
+
+        need_system_dot()
+    else:
+        from .test_browser import _chromium
+
+        _chromium()
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    svg = runner.invoke(main, ["diagram", str(REPO), "--kind", "evidence"])
+    assert svg.exit_code == 0, svg.output
+    drawn = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg.stdout)
+    assert drawn is not None
+    target = tmp_path / "map.pdf"
+    args = ["diagram", str(REPO), "--kind", "evidence", "--format", "pdf", "-o", str(target)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout
+    assert re.search(r"Pages: +1\n", info)
+    page = re.search(r"Page size: +([\d.]+) x ([\d.]+) pts", info)
+    assert page is not None
+    if kind == "pure":  # one page the drawing's own size
+        assert abs(float(page.group(1)) - float(drawn.group(1))) < 2
+        assert abs(float(page.group(2)) - float(drawn.group(2))) < 2
+    assert (
+        "Western-backed colour"
+        in subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True).stdout
+    )
+
+
+def test_diagram_pdf_needs_an_output_file(runner):
+    result = runner.invoke(main, ["diagram", str(REPO), "--format", "pdf"])
+    assert result.exit_code == 2
+    assert "PDF needs an output file: add -o FILE.pdf" in result.output

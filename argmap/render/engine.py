@@ -19,7 +19,7 @@ from ..problems import ArgmapError
 __all__ = ["Engine", "find_engine", "layout"]
 
 PURE_NAME = "graphviz-pure"
-FORMATS = ("svg", "png")
+FORMATS = ("svg", "png", "pdf")
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,17 @@ def find_engine() -> Engine:
 
 
 def layout(dot_source: str, fmt: str, engine: Engine | None = None) -> bytes:
-    """Lay out DOT source into SVG or PNG bytes."""
+    """Lay out DOT source into SVG, PNG or PDF bytes.
+
+    graphviz-pure writes no PDF: its SVG is printed to PDF instead (render/pdf.py).
+    """
     if fmt not in FORMATS:
         raise ArgmapError(f"unsupported diagram format {fmt!r}")
     engine = engine or find_engine()
+    if fmt == "pdf" and engine.kind == "pure":
+        from .pdf import svg_to_pdf
+
+        return svg_to_pdf(layout(dot_source, "svg", engine))
     try:
         result = subprocess.run(
             [engine.path, f"-T{fmt}"],

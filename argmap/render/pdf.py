@@ -27,6 +27,7 @@ __all__ = [
     "PAPERS",
     "find_chromium",
     "html_to_pdf",
+    "svg_to_pdf",
 ]
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -274,10 +275,32 @@ def _weasyprint(html: str, notify: Callable[[str], None] | None = None) -> bytes
 
 def html_to_pdf(html: str, notify: Callable[[str], None] | None = None, paper: str = "a4") -> bytes:
     """Print a self-contained HTML report to PDF bytes on `paper` (a4 or letter)."""
+    return _print(_printable(html, paper), notify)
+
+
+def svg_to_pdf(svg: bytes, notify: Callable[[str], None] | None = None) -> bytes:
+    """A Graphviz SVG as a one-page PDF of the drawing's own size.
+
+    For the layout engines that write no PDF themselves (graphviz-pure): the SVG is printed
+    by Chromium, or WeasyPrint (argmap[pdf]) when there is no Chromium.
+    """
+    text = svg.decode("utf-8")
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text)
+    width, height = (size.group(1), size.group(2)) if size else ("595", "842")
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        f"@page {{ size: {width}pt {height}pt; margin: 0; }}"
+        "html, body { margin: 0; } svg { display: block; }"
+        "@media screen { body { display: none !important; } }"
+        f"</style></head><body>{text[text.find('<svg') :]}</body></html>"
+    )
+    return _print(page, notify)
+
+
+def _print(html: str, notify: Callable[[str], None] | None) -> bytes:
     choice = os.environ.get("ARGMAP_PDF", "").strip().lower()
     if choice not in ("", "chromium", "weasyprint"):
         raise ArgmapError(f"ARGMAP_PDF={choice!r}: use 'chromium' or 'weasyprint'")
-    html = _printable(html, paper)
     binary = find_chromium() if choice in ("", "chromium") else None
     if choice == "chromium" and binary is None:
         raise ArgmapError("ARGMAP_PDF=chromium but no Chromium is installed")

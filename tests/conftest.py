@@ -146,3 +146,16 @@ def need_system_dot() -> None:
     if os.environ.get("ARGMAP_REQUIRE_ALL_ENGINES"):
         pytest.fail("system Graphviz 'dot' is missing but ARGMAP_REQUIRE_ALL_ENGINES is set")
     pytest.skip("no system Graphviz here (CI installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system Chromium driven by Playwright, one per test module (tests/test_browser.py
+    says where it is found; without it the test skips, or fails in CI)."""
+    from .test_browser import CHROMIUM_ARGS, _chromium, playwright_api
+
+    executable = _chromium()
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

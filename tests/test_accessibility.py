@@ -19,7 +19,7 @@ from argmap.cli import main
 from argmap.load import load_case
 
 from .conftest import EVIDENCE, HYPOTHESES, REPO, SOURCE_TEXT, write_case_files
-from .test_browser import CHROMIUM_ARGS, Page, _chromium, playwright_api
+from .test_browser import Page, write_disagreeing_report
 from .test_server import real_server  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser]
@@ -38,15 +38,6 @@ ratings:
   van: {accident: I, arson: II, other: N}
   alarm: {accident: C, arson: CC, other: N}
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def axe_violations(page) -> list[dict]:
@@ -196,18 +187,7 @@ def test_the_report_in_use_has_no_violations(browser, reports, tmp_path):
     assert opened.errors == [] and opened.requests == []
     opened.context.close()
 
-    case = tmp_path / "case"
-    shutil.copytree(REPO / "hypotheses", case / "hypotheses")
-    shutil.copytree(REPO / "evidence", case / "evidence")
-    evidence = case / "evidence" / "kazakhstan.yaml"
-    text = evidence.read_text(encoding="utf-8")
-    start = text.index("  - id: masimov-arrested")
-    evidence.write_text(
-        text[:start] + text[start:].replace("knb-coup: N", "knb-coup: CC", 1), encoding="utf-8"
-    )
-    out = tmp_path / "disagreeing.html"
-    result = CliRunner().invoke(main, ["report", str(case), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    out = write_disagreeing_report(tmp_path)
     opened = Page(browser, out.as_uri(), viewport={"width": 1300, "height": 900})
     assert opened.page.locator("#coherence ul.coherence li").count() >= 1
     assert_accessible(opened.page, "a report whose map and matrix disagree")

@@ -48,15 +48,6 @@ def report_file(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 class Page:
     """A page opened offline from a file URL, recording requests and console errors."""
 
@@ -223,13 +214,11 @@ def test_the_shipped_case_says_the_map_and_matrix_agree(page):
     assert section.inner_text().count("They agree:") == 1
 
 
-@pytest.fixture(scope="module")
-def disagreeing_report(tmp_path_factory) -> Path:
+def write_disagreeing_report(folder: Path) -> Path:
     """The shipped case with the old reading of Masimov's arrest put back: very consistent with
     the KNB faction while the map's undercutter of that inference is in (one disagreement)."""
     from click.testing import CliRunner
 
-    folder = tmp_path_factory.mktemp("disagreeing")
     case = folder / "case"
     shutil.copytree(REPO / "hypotheses", case / "hypotheses")
     shutil.copytree(REPO / "evidence", case / "evidence")
@@ -243,6 +232,11 @@ def disagreeing_report(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["report", str(case), "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="module")
+def disagreeing_report(tmp_path_factory) -> Path:
+    return write_disagreeing_report(tmp_path_factory.mktemp("disagreeing"))
 
 
 def test_the_map_and_matrix_section_reads_and_links(browser, disagreeing_report):

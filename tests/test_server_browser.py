@@ -15,22 +15,13 @@ from bs4 import BeautifulSoup
 
 from argmap.cli import main
 
-from .test_browser import CHROMIUM_ARGS, OUTPUT, _chromium, playwright_api
+from .test_browser import OUTPUT, playwright_api
 from .test_server import real_server  # noqa: F401, F811  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 expect = playwright_api.expect
 ALICE = "Alice <Able>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Tab:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from argmap.cli import main
 from argmap.load import load_case
 
-from .test_browser import CHROMIUM_ARGS, OUTPUT, Page, _chromium, playwright_api
+from .test_browser import OUTPUT, Page
 
 pytestmark = [pytest.mark.browser]
 
@@ -28,15 +28,6 @@ rationale:
     accident: Old wiring trips alarms all the time.
 """
 ALICE = "Alice <Able>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -289,14 +289,17 @@ class _Lexer:
 
         return matcher
 
-    def _relation(self, pattern: re.Pattern[str]) -> _Matcher:
+    def _relation(self, pattern: re.Pattern[str], marker_width: str = "") -> _Matcher:
+        """A token that starts a line and sets its indentation: a relation, or a list item
+        (whose marker counts as ``marker_width`` more indentation)."""
+
         def matcher(pos: int) -> int:
             if not self._after(NEWLINE, EMPTYLINE):
                 return -1
             match = pattern.match(self.text, pos)
             if match is None:
                 return -1
-            self._indent_or_dedent(match.group(1))
+            self._indent_or_dedent(match.group(1) + marker_width)
             return match.end()
 
         return matcher
@@ -311,16 +314,7 @@ class _Lexer:
         return match.end()
 
     def _list_item(self, pattern: re.Pattern[str]) -> _Matcher:
-        def matcher(pos: int) -> int:
-            if not self._after(NEWLINE, EMPTYLINE):
-                return -1
-            match = pattern.match(self.text, pos)
-            if match is None:
-                return -1
-            self._indent_or_dedent(match.group(1) + " ")
-            return match.end()
-
-        return matcher
+        return self._relation(pattern, " ")
 
     def _emptyline(self, pos: int) -> int:
         last = self._last()

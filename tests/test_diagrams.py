@@ -425,3 +425,29 @@ def test_focus_options_are_checked(write_case, runner):
     assert evidence.exit_code == 2 and "--kind arguments" in evidence.stderr
     alone = runner.invoke(main, ["diagram", str(folder), "--kind", "arguments", "--depth", "2"])
     assert alone.exit_code == 2 and "--depth goes with --focus" in alone.stderr
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_layout_many_draws_each_graph_in_one_run(case, kind, monkeypatch):
+    if kind == "system":
+        need_system_dot()
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    sources = [argument_map(case, focus=h.id) for h in case.hypotheses]
+    runs = []
+    run = engine._run
+    monkeypatch.setattr(engine, "_run", lambda *args: runs.append(args) or run(*args))
+    drawings = engine.layout_many(sources)
+    assert len(runs) == 1 and len(drawings) == len(sources)
+    for h, svg in zip(case.hypotheses, drawings, strict=True):
+        root = ET.fromstring(svg)  # each one a whole document
+        ids = {element.get("id") for element in root.iter()}
+        assert f"am-{h.id}" in ids  # in the order given
+    assert drawings == [engine.layout(source, "svg") for source in sources]
+    assert engine.layout_many([]) == []
+
+
+def test_layout_many_counts_the_drawings(monkeypatch):
+    monkeypatch.setattr(engine, "_run", lambda *args: b"<svg></svg>\n")
+    with pytest.raises(ArgmapError, match="wrote 1 drawings for 2 graphs"):
+        engine.layout_many(["digraph a {}", "digraph b {}"], engine.Engine("custom", "dot"))

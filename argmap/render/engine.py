@@ -8,15 +8,17 @@ alone. ``ARGMAP_DOT=system|pure|PATH`` overrides the choice.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import ArgmapError
 
-__all__ = ["Engine", "find_engine", "layout"]
+__all__ = ["Engine", "find_engine", "layout", "layout_many"]
 
 PURE_NAME = "graphviz-pure"
 FORMATS = ("svg", "png", "pdf")
@@ -84,6 +86,41 @@ def layout(dot_source: str, fmt: str, engine: Engine | None = None) -> bytes:
         from .pdf import svg_to_pdf
 
         return svg_to_pdf(layout(dot_source, "svg", engine))
+    return _run(engine, dot_source, fmt)
+
+
+SVG_END = b"</svg>"
+PAGE_PREFIX = re.compile(rb'(id="(?:a_)?)page\d+,\d+_')
+
+
+def layout_many(sources: Sequence[str], engine: Engine | None = None) -> list[bytes]:
+    """Lay out several DOT graphs into one SVG document each, in order, with one run of the
+    layout program: both engines read a stream of graphs and write a document per graph.
+
+    Every label and tooltip reaches DOT escaped, so ``</svg>`` ends documents only. System
+    Graphviz takes every graph after the first for a page of a multi-page job and prefixes
+    its graph's ids with ``page0,1_``; that prefix is dropped, so each drawing is the one
+    :func:`layout` would write.
+    """
+    if not sources:
+        return []
+    engine = engine or find_engine()
+    output = _run(engine, "\n".join(sources), "svg")
+    documents = []
+    start = 0
+    while (end := output.find(SVG_END, start)) >= 0:
+        end += len(SVG_END)
+        documents.append(PAGE_PREFIX.sub(rb"\1", output[start:end].strip()) + b"\n")
+        start = end
+    if len(documents) != len(sources) or output[start:].strip():
+        raise ArgmapError(
+            f"Graphviz ({engine.describe()}) wrote {len(documents)} drawings "
+            f"for {len(sources)} graphs"
+        )
+    return documents
+
+
+def _run(engine: Engine, dot_source: str, fmt: str) -> bytes:
     try:
         result = subprocess.run(
             [engine.path, f"-T{fmt}"],

@@ -351,7 +351,7 @@ def diagram(
         return source.encode("utf-8"), result.warnings
     from .render.engine import layout
 
-    return layout(source, fmt), result.warnings
+    return layout(source, fmt, embed_font=True), result.warnings
 
 
 def report(

@@ -370,6 +370,10 @@ def export_files(case: Case, target: Path) -> dict[Path, bytes]:
     from ..render.engine import layout
 
     assessment = assess(case)
-    svg = layout(evidence_map(case, assessment.scores, max_evidence=EVIDENCE_MAP_LIMIT), "svg")
+    svg = layout(
+        evidence_map(case, assessment.scores, max_evidence=EVIDENCE_MAP_LIMIT),
+        "svg",
+        embed_font=True,
+    )
     image = image_path(target)
     return {image: svg, target: render(assessment, image.name).encode("utf-8")}

@@ -10,6 +10,7 @@ the maps read in greyscale.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -19,10 +20,12 @@ import graphviz
 from ..model import Case, Evidence, Hypothesis
 from ..scoring import Scores
 from ..vocabulary import VOCABULARY
+from .fonts import FAMILY, text_width, wrap
 
 __all__ = [
     "ARGUMENT_MAP_MAX_NODES",
     "EDGE_STYLES",
+    "LABEL_SIZE",
     "LABEL_STYLES",
     "argument_map",
     "argument_map_nodes",
@@ -31,7 +34,7 @@ __all__ = [
     "focus_nodes",
 ]
 
-FONT = "Helvetica,Arial,sans-serif"
+FONT = FAMILY
 INK = "#1f2933"
 MUTED = "#52606d"
 
@@ -64,27 +67,57 @@ ARGUMENT_FILL = "#fef3c7"
 STATEMENT_FILL = "#ffffff"
 
 
-def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    lines = textwrap.wrap(" ".join(text.split()), width=width) or [""]
+LABEL_SIZE = 10.0
+"""Point size of a node's text; its id line is SMALL_SIZE."""
+SMALL_SIZE = 8.0
+EM_PER_CHARACTER = 0.55
+"""A label's ``width`` is given in characters of average text: this many ems each."""
+
+
+def _wrap(text: str, width: float, max_lines: int, *, bold: bool = False) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` points in the diagrams' font, at most
+    ``max_lines`` of them (the last then ends in '…')."""
+    # No line holds more than a hundred characters: a longer text is cut before wrapping.
+    lines = wrap(" ".join(text[: (max_lines + 1) * 100].split()), width, LABEL_SIZE, bold=bold)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .,;:") + " …"
+        last = lines[-1]
+        while last and text_width(last + " …", LABEL_SIZE, bold=bold) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines[-1] = last.rstrip(" .,;:") + " …"
     return lines
 
 
 def _html_label(
     main: str, small: str | None = None, *, bold: bool = False, width: int = 28, max_lines: int = 5
 ) -> str:
-    """An HTML-like label from user text, every piece escaped."""
-    rows = [html.escape(line, quote=False) for line in _wrap(main, width, max_lines)]
-    body = "<BR/>".join(rows)
-    if bold:
-        body = f"<B>{body}</B>"
+    """An HTML-like label from user text, every piece escaped.
+
+    ``main`` is wrapped to ``width`` characters of average text, measured in the diagrams'
+    font (:mod:`argmap.render.fonts`); ``small`` (an id, a kind, a label) goes under it.
+    Each line is a left-aligned row of a borderless table whose first cell is as wide as
+    the widest line measures, so the node is wide enough for its text in any engine, and a
+    line starts at the cell's edge rather than where the engine's own metrics centre it.
+    """
+    limit = width * EM_PER_CHARACTER * LABEL_SIZE
+    lines = _wrap(main, limit, max_lines, bold=bold)
+    widest = max(text_width(line, LABEL_SIZE, bold=bold) for line in lines)
     if small:
-        body += (
-            f'<BR/><FONT POINT-SIZE="8" COLOR="{MUTED}">{html.escape(small, quote=False)}</FONT>'
+        widest = max(widest, text_width(small, SMALL_SIZE))
+    rows = []
+    for index, line in enumerate(lines):
+        body = html.escape(line, quote=False) or " "
+        if bold:
+            body = f"<B>{body}</B>"
+        cell_width = f' WIDTH="{math.ceil(widest)}"' if index == 0 else ""
+        rows.append(f'<TR><TD ALIGN="LEFT"{cell_width}>{body}</TD></TR>')
+    if small:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{SMALL_SIZE:g}" COLOR="{MUTED}">'
+            f"{html.escape(small, quote=False)}</FONT></TD></TR>"
         )
-    return f"<{body}>"
+    table = '<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" CELLSPACING="0">'
+    return f"<{table}{''.join(rows)}</TABLE>>"
 
 
 def _text(value: str) -> str:

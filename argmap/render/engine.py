@@ -74,9 +74,14 @@ def find_engine() -> Engine:
     return Engine("custom", path)
 
 
-def layout(dot_source: str, fmt: str, engine: Engine | None = None) -> bytes:
+def layout(
+    dot_source: str, fmt: str, engine: Engine | None = None, *, embed_font: bool = False
+) -> bytes:
     """Lay out DOT source into SVG, PNG or PDF bytes.
 
+    With ``embed_font``, an SVG carries the glyphs of the diagrams' font that it uses
+    (render/fonts.py), to be read on its own; the report embeds them once for all its
+    diagrams instead.
     graphviz-pure writes no PDF: its SVG is printed to PDF instead (render/pdf.py).
     """
     if fmt not in FORMATS:
@@ -85,8 +90,13 @@ def layout(dot_source: str, fmt: str, engine: Engine | None = None) -> bytes:
     if fmt == "pdf" and engine.kind == "pure":
         from .pdf import svg_to_pdf
 
-        return svg_to_pdf(layout(dot_source, "svg", engine))
-    return _run(engine, dot_source, fmt)
+        return svg_to_pdf(layout(dot_source, "svg", engine, embed_font=True))
+    drawing = _run(engine, dot_source, fmt)
+    if fmt == "svg" and embed_font:
+        from .fonts import svg_with_font
+
+        return svg_with_font(drawing.decode("utf-8")).encode("utf-8")
+    return drawing
 
 
 SVG_END = b"</svg>"

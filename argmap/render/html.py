@@ -841,5 +841,9 @@ def _coherence(
 
 
 def render_report(context: ReportContext, user_templates: Path | None = None) -> str:
-    """The report as one HTML document."""
-    return environment(user_templates).get_template("report.html").render(ctx=context)
+    """The report as one HTML document; its diagrams carry the glyphs of their font."""
+    from .fonts import html_with_font
+
+    return html_with_font(
+        environment(user_templates).get_template("report.html").render(ctx=context)
+    )

@@ -133,36 +133,284 @@
   window.addEventListener("hashchange", light);
   light();
 
-  // Zoom for the diagrams: buttons scale the SVG; the wrapper scrolls.
-  document.querySelectorAll(".diagram").forEach(function (figure) {
-    var svg = figure.querySelector("svg");
-    if (!svg || !svg.viewBox || !svg.viewBox.baseVal) return;
-    var box = svg.viewBox.baseVal;
-    var natural = parseFloat(svg.getAttribute("width")) || box.width;
-    var ratio = box.height / box.width;
-    var scale = 1;
-    var apply = function () {
-      svg.setAttribute("width", (natural * scale).toFixed(1) + "pt");
-      svg.setAttribute("height", (natural * ratio * scale).toFixed(1) + "pt");
-      figure.querySelector(".zoom-level").textContent = Math.round(scale * 100) + "%";
+  // Zoom for the diagrams. Each drawing opens fitted to its frame on both axes, never enlarged
+  // past 100% (a small map reads best at its own size, centred), in a frame no taller than 80%
+  // of the viewport. Ctrl/⌘ + wheel and a trackpad pinch (which Chromium sends as ctrl + wheel)
+  // zoom around the pointer; a plain wheel keeps scrolling the page, so the frame never traps it.
+  // A touch pinch zooms too (two fingers; one finger scrolls as usual), a mouse drags to pan, and
+  // with the frame focused + − 0 f zoom and the arrow keys pan. A drawing hidden at load (a map
+  // picked later, the evidence map's other variant) is fitted when it first gets a size, and
+  // refitted on resize until its reader zooms. window.argmapFit(figure) fits a figure on demand.
+  var MIN_SCALE = 0.05, MAX_SCALE = 8, STEP = 1.25;
+  var px = function (value) { return parseFloat(value) || 0; };
+  var naturalPx = function (value, fallback) {
+    var number = parseFloat(value);
+    if (!number) return fallback;
+    return /pt$/.test(value) ? number * 4 / 3 : number;
+  };
+  var figureOf = function (wrap) { return wrap.closest(".diagram"); };
+  var currentViewer = function (figure) {
+    var found = null;
+    figure.querySelectorAll(".svg-wrap").forEach(function (wrap) {
+      if (!found && !wrap.hidden && wrap.argmapViewer) found = wrap.argmapViewer;
+    });
+    return found;
+  };
+  var Viewer = function (wrap, svg) {
+    var box = svg.viewBox && svg.viewBox.baseVal;
+    this.wrap = wrap;
+    this.svg = svg;
+    this.width = naturalPx(svg.getAttribute("width"), box ? box.width * 4 / 3 : 300);
+    this.height = naturalPx(svg.getAttribute("height"), box ? box.height * 4 / 3 : 150);
+    this.scale = 1;
+    this.zoomed = false;
+    this.lastWidth = -1;
+  };
+  Viewer.prototype.frame = function () {
+    var style = getComputedStyle(this.wrap);
+    var maxHeight = px(style.maxHeight) || window.innerHeight * 0.8;
+    return {
+      x: px(style.paddingLeft) + px(style.paddingRight) + px(style.borderLeftWidth) + px(style.borderRightWidth),
+      y: px(style.paddingTop) + px(style.paddingBottom) + px(style.borderTopWidth) + px(style.borderBottomWidth),
+      maxHeight: maxHeight
     };
+  };
+  Viewer.prototype.size = function () {
+    this.svg.setAttribute("width", (this.width * this.scale).toFixed(2));
+    this.svg.setAttribute("height", (this.height * this.scale).toFixed(2));
+    var level = figureOf(this.wrap).querySelector(".zoom-level");
+    if (level && currentViewer(figureOf(this.wrap)) === this) level.textContent = Math.round(this.scale * 100) + "%";
+  };
+  Viewer.prototype.fit = function () {
+    var outer = this.wrap.offsetWidth;
+    if (!outer) return;  // hidden: fitted once it is shown
+    var f = this.frame();
+    var fit = Math.min(1, (outer - f.x) / this.width, (f.maxHeight - f.y) / this.height);
+    this.scale = Math.max(MIN_SCALE, fit);
+    this.zoomed = false;
+    this.lastWidth = outer;
+    this.wrap.style.height = Math.min(f.maxHeight, this.height * this.scale + f.y).toFixed(1) + "px";
+    this.size();
+    this.wrap.scrollLeft = 0;
+    this.wrap.scrollTop = 0;
+  };
+  // Zoom to ``scale`` keeping the drawing's point under (x, y) — client coordinates — in place.
+  Viewer.prototype.zoomTo = function (scale, x, y) {
+    var frame = this.wrap.getBoundingClientRect();
+    if (x === undefined) { x = frame.left + frame.width / 2; y = frame.top + frame.height / 2; }
+    var before = this.svg.getBoundingClientRect();
+    var fx = (x - before.left) / before.width, fy = (y - before.top) / before.height;
+    this.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+    this.zoomed = true;
+    var f = this.frame();
+    var wanted = Math.min(f.maxHeight, this.height * this.scale + f.y);
+    if (wanted > frame.height) this.wrap.style.height = wanted.toFixed(1) + "px";  // grows, never shrinks
+    this.size();
+    var after = this.svg.getBoundingClientRect();
+    this.wrap.scrollLeft += after.left + fx * after.width - x;
+    this.wrap.scrollTop += after.top + fy * after.height - y;
+  };
+  Viewer.prototype.listen = function () {
+    var self = this, wrap = this.wrap;
+    wrap.addEventListener("wheel", function (event) {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      var delta = event.deltaY * (event.deltaMode === 1 ? 33 : event.deltaMode === 2 ? 400 : 1);
+      delta = Math.max(-60, Math.min(60, delta));
+      self.zoomTo(self.scale * Math.exp(-delta * 0.005), event.clientX, event.clientY);
+    }, { passive: false });
+    // Safari's trackpad pinch.
+    var gestureStart = 1;
+    wrap.addEventListener("gesturestart", function (event) { event.preventDefault(); gestureStart = self.scale; });
+    wrap.addEventListener("gesturechange", function (event) {
+      event.preventDefault();
+      self.zoomTo(gestureStart * event.scale, event.clientX, event.clientY);
+    });
+    // Touch: two fingers pinch; one finger is left to the browser, which scrolls.
+    var pinch = null;
+    var spread = function (touches) {
+      var a = touches[0], b = touches[1];
+      return { d: Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY) || 1,
+        x: (a.clientX + b.clientX) / 2, y: (a.clientY + b.clientY) / 2 };
+    };
+    wrap.addEventListener("touchstart", function (event) {
+      if (event.touches.length === 2) pinch = { start: spread(event.touches), scale: self.scale };
+    }, { passive: true });
+    wrap.addEventListener("touchmove", function (event) {
+      if (!pinch || event.touches.length !== 2) return;
+      if (event.cancelable) event.preventDefault();
+      var now = spread(event.touches);
+      self.zoomTo(pinch.scale * now.d / pinch.start.d, now.x, now.y);
+    }, { passive: false });
+    wrap.addEventListener("touchend", function (event) { if (event.touches.length < 2) pinch = null; });
+    // A mouse or pen drags the drawing; a drag does not follow the link it started on.
+    var drag = null, dragged = false;
+    wrap.addEventListener("pointerdown", function (event) {
+      if (event.pointerType === "touch" || event.button !== 0) return;
+      drag = { id: event.pointerId, x: event.clientX, y: event.clientY,
+        left: wrap.scrollLeft, top: wrap.scrollTop, moving: false };
+      dragged = false;
+    });
+    wrap.addEventListener("pointermove", function (event) {
+      if (!drag || event.pointerId !== drag.id) return;
+      var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+      if (!drag.moving && Math.abs(dx) + Math.abs(dy) < 4) return;
+      if (!drag.moving) {
+        drag.moving = true;
+        wrap.setPointerCapture(event.pointerId);
+        wrap.classList.add("dragging");
+        var selection = window.getSelection();
+        if (selection) selection.removeAllRanges();
+      }
+      wrap.scrollLeft = drag.left - dx;
+      wrap.scrollTop = drag.top - dy;
+    });
+    var stop = function (event) {
+      if (!drag || event.pointerId !== drag.id) return;
+      dragged = drag.moving;
+      drag = null;
+      wrap.classList.remove("dragging");
+    };
+    wrap.addEventListener("pointerup", stop);
+    wrap.addEventListener("pointercancel", stop);
+    wrap.addEventListener("click", function (event) {
+      if (dragged) { event.preventDefault(); event.stopPropagation(); dragged = false; }
+    }, true);
+    wrap.addEventListener("dragstart", function (event) { event.preventDefault(); });
+    wrap.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      var key = event.key, step = 48;
+      if (key === "+" || key === "=") self.zoomTo(self.scale * STEP);
+      else if (key === "-" || key === "_") self.zoomTo(self.scale / STEP);
+      else if (key === "0") self.zoomTo(1);
+      else if (key === "f" || key === "F") self.fit();
+      else if (/^Arrow/.test(key)) {
+        var dx = key === "ArrowLeft" ? -step : key === "ArrowRight" ? step : 0;
+        var dy = key === "ArrowUp" ? -step : key === "ArrowDown" ? step : 0;
+        var room = dx < 0 ? wrap.scrollLeft : dx > 0 ? wrap.scrollWidth - wrap.clientWidth - wrap.scrollLeft
+          : dy < 0 ? wrap.scrollTop : wrap.scrollHeight - wrap.clientHeight - wrap.scrollTop;
+        if (room < 1) return;  // nothing to pan that way: the page scrolls
+        wrap.scrollLeft += dx;
+        wrap.scrollTop += dy;
+      } else return;
+      event.preventDefault();
+    });
+  };
+  var viewers = [];
+  var observer = window.ResizeObserver && new ResizeObserver(function (entries) {
+    // Fitting sets the frame's height, so it waits a frame (no resize loop).
+    requestAnimationFrame(function () {
+      entries.forEach(function (entry) {
+        var viewer = entry.target.argmapViewer;
+        var width = entry.target.offsetWidth;
+        if (viewer && width && width !== viewer.lastWidth && (!viewer.zoomed || viewer.lastWidth <= 0)) viewer.fit();
+        else if (viewer && width) viewer.size();
+      });
+    });
+  });
+  document.querySelectorAll(".diagram").forEach(function (figure) {
+    var wraps = figure.querySelectorAll(".svg-wrap");
+    wraps.forEach(function (wrap) {
+      var svg = wrap.querySelector("svg");
+      if (!svg) return;
+      var viewer = new Viewer(wrap, svg);
+      wrap.argmapViewer = viewer;
+      wrap.classList.add("viewer");
+      viewer.listen();
+      viewers.push(viewer);
+      if (observer) observer.observe(wrap);
+    });
+    if (!figure.querySelector(".viewer")) return;
     var bar = document.createElement("div");
     bar.className = "zoom";
     bar.innerHTML = '<button type="button" data-zoom="out" aria-label="Zoom out">−</button>' +
       '<span class="zoom-level">100%</span>' +
       '<button type="button" data-zoom="in" aria-label="Zoom in">+</button>' +
-      '<button type="button" data-zoom="fit">Fit width</button>' +
-      '<button type="button" data-zoom="reset">Actual size</button>';
-    figure.insertBefore(bar, figure.querySelector(".svg-wrap"));
+      '<button type="button" data-zoom="fit" title="Fit the whole drawing in the frame">Fit</button>' +
+      '<button type="button" data-zoom="reset" title="Actual size">100%</button>' +
+      '<span class="zoom-help">Ctrl/⌘ + wheel or pinch to zoom, drag to pan; in the focused frame: + − 0 f and arrows</span>';
+    figure.insertBefore(bar, wraps[0]);
     bar.addEventListener("click", function (event) {
-      var action = event.target.dataset.zoom;
-      if (!action) return;
-      var wrap = figure.querySelector(".svg-wrap");
-      if (action === "in") scale = Math.min(scale * 1.25, 8);
-      if (action === "out") scale = Math.max(scale / 1.25, 0.1);
-      if (action === "reset") scale = 1;
-      if (action === "fit") scale = (wrap.clientWidth - 4) * 0.75 / natural;
-      apply();
+      var button = event.target.closest("button[data-zoom]");
+      var viewer = currentViewer(figure);
+      if (!button || !viewer) return;
+      var action = button.dataset.zoom;
+      if (action === "in") viewer.zoomTo(viewer.scale * STEP);
+      if (action === "out") viewer.zoomTo(viewer.scale / STEP);
+      if (action === "reset") viewer.zoomTo(1);
+      if (action === "fit") viewer.fit();
     });
   });
+  viewers.forEach(function (viewer) { viewer.fit(); });
+  window.addEventListener("resize", function () {
+    viewers.forEach(function (viewer) { if (!viewer.zoomed) viewer.fit(); });
+  });
+  window.argmapFit = function (figure) {
+    figure.querySelectorAll(".svg-wrap").forEach(function (wrap) {
+      if (wrap.argmapViewer) wrap.argmapViewer.fit();
+    });
+    var viewer = currentViewer(figure);
+    if (viewer) viewer.size();
+  };
+})();
+
+// Map selector: one argument map at a time (a hypothesis's focused map, or the overview), picked
+// from a list; the overview's evidence badges open into the drawing with every item. Without
+// JavaScript every map and both drawings of the overview are shown.
+(function () {
+  var views = document.getElementById("argument-maps");
+  if (!views) return;
+  var figures = Array.prototype.slice.call(views.querySelectorAll(":scope > figure.diagram"));
+  var overview = document.getElementById("argument-map");
+  var fit = function (figure) { if (window.argmapFit) window.argmapFit(figure); };
+  if (overview && overview.querySelector(".svg-wrap[data-variant=all]")) {
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "variant-toggle";
+    toggle.setAttribute("aria-pressed", "false");
+    toggle.textContent = "Show every evidence item";
+    var variant = function (all) {
+      overview.querySelectorAll(".svg-wrap[data-variant]").forEach(function (wrap) {
+        wrap.hidden = (wrap.dataset.variant === "all") !== all;
+      });
+      toggle.setAttribute("aria-pressed", all ? "true" : "false");
+      fit(overview);
+    };
+    toggle.addEventListener("click", function () {
+      variant(toggle.getAttribute("aria-pressed") !== "true");
+    });
+    overview.querySelector("figcaption").appendChild(document.createTextNode(" "));
+    overview.querySelector("figcaption").appendChild(toggle);
+    variant(false);
+  }
+  if (figures.length < 2) return;
+  var label = document.createElement("label");
+  label.className = "map-select";
+  label.textContent = "Show the argument map of ";
+  var select = document.createElement("select");
+  select.id = "map-select";
+  figures.forEach(function (figure) {
+    var option = document.createElement("option");
+    option.value = figure.id;
+    var title = figure.querySelector("figcaption strong");
+    option.textContent = figure.dataset.focus && title ? title.textContent : "the whole case (overview)";
+    select.appendChild(option);
+  });
+  label.appendChild(select);
+  views.insertBefore(label, figures[0]);
+  var show = function (id) {
+    figures.forEach(function (figure) { figure.hidden = figure.id !== id; });
+    select.value = id;
+    fit(document.getElementById(id));
+  };
+  select.addEventListener("change", function () { show(select.value); });
+  // A link to a map (#map-…, #argument-map) or into one (a node's id) picks that map.
+  var follow = function () {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var figure = target && target.closest && target.closest("#argument-maps > figure.diagram");
+    if (figure) { show(figure.id); return true; }
+    return false;
+  };
+  window.addEventListener("hashchange", follow);
+  if (!follow()) show(document.getElementById(views.dataset.default) ? views.dataset.default : figures[0].id);
 })();

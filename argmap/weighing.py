@@ -61,6 +61,11 @@ LEVEL_STEP = 0.15
 """Monte Carlo: probability that credibility (and, separately, relevance) moves one level."""
 DEFAULT_DRAWS = 2000
 DEFAULT_SEED = 20220105
+DRAWS_PER_ROUND = 500
+"""The Monte Carlo draws at most this many at a time, and may stop once it has drawn this many
+(see :func:`_decided`)."""
+DECIDED_Z = 1.96
+"""z of the Wilson interval within which a share must round to one percentage to be decided."""
 TIE = 1e-9
 
 ESTIMATIVE_TERMS: tuple[tuple[float, str], ...] = (
@@ -489,9 +494,19 @@ class Weighing:
     # --- Monte Carlo ---------------------------------------------------------------------------
 
     def monte_carlo(
-        self, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, chunk_trials: int = 8_000_000
+        self,
+        draws: int = DEFAULT_DRAWS,
+        seed: int = DEFAULT_SEED,
+        chunk_trials: int = 8_000_000,
+        *,
+        stop_early: bool = True,
     ) -> MonteCarlo:
-        """Re-rate the case ``draws`` times at random and see how the result holds.
+        """Re-rate the case up to ``draws`` times at random and see how the result holds.
+
+        Draws come in chunks of at most :data:`DRAWS_PER_ROUND`; with ``stop_early``, the run
+        stops after a chunk once every leaf's share of tops is decided at the precision shown (one
+        percentage point, :func:`_decided`): a case whose leader is on top in every draw
+        needs about a thousand. The same case and seed always draw the same.
 
         Each rated cell moves one step up or down with probability 0.075 each way
         (clipped at CC and II; NA and unrated cells stay); credibility and relevance
@@ -536,8 +551,11 @@ class Weighing:
         n_movable = len(movable_rows)
         p_top = np.zeros(n_leaves)
         posteriors = np.empty((draws, n_leaves))
-        per_chunk = max(1, chunk_trials // max(1, n_movable, n_items))
+        per_chunk = min(DRAWS_PER_ROUND, max(1, chunk_trials // max(1, n_movable, n_items)))
+        done = 0
         for start in range(0, draws, per_chunk):
+            if stop_early and _decided(p_top, start):
+                break
             size = min(per_chunk, draws - start)
             log_post = np.tile(base, (size, 1))
             combo = _jiggle(rng, data.credibility, size) * np.int8(len(LEVELS)) + _jiggle(
@@ -564,6 +582,9 @@ class Weighing:
             posteriors[start : start + size] = _softmax(log_post)
             tops = top_mask(log_post)
             p_top += (tops / tops.sum(axis=1, keepdims=True)).sum(axis=0)
+            done = start + size
+        draws = done
+        posteriors = posteriors[:draws]
         p_top /= draws
         low, high = np.percentile(posteriors, [5, 95], axis=0)
         group_p, group_low, group_high = {}, {}, {}
@@ -573,6 +594,26 @@ class Weighing:
             sums = posteriors[:, cols].sum(axis=1)
             group_low[gid], group_high[gid] = (float(x) for x in np.percentile(sums, [5, 95]))
         return MonteCarlo(draws, seed, p_top, low, high, group_p, group_low, group_high)
+
+
+def _decided(tops: FloatArray, draws: int) -> bool:
+    """Whether the shares ``tops / draws`` are settled at one percentage point: after the
+    first round, each share's Wilson interval (z = :data:`DECIDED_Z`) rounds to one whole
+    percentage at both ends.
+
+    >>> _decided(np.array([600.0, 0.0]), 600), _decided(np.array([1000.0, 0.0]), 1000)
+    (False, True)
+    >>> _decided(np.array([990.0, 10.0]), 1000)
+    False
+    """
+    if draws < DRAWS_PER_ROUND:
+        return False
+    share = tops / draws
+    z2 = DECIDED_Z**2
+    centre = (share + z2 / (2 * draws)) / (1 + z2 / draws)
+    half = DECIDED_Z * np.sqrt(share * (1 - share) / draws + z2 / (4 * draws**2)) / (1 + z2 / draws)
+    ends = np.floor(np.stack([centre - half, centre + half]) * 100 + 0.5)
+    return bool((ends[0] == ends[1]).all())
 
 
 def _closing_set(

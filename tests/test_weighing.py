@@ -345,6 +345,47 @@ evidence:
     assert (first.low <= first.high).all()
 
 
+def _clear_and_close(write_case):
+    clear = _case(
+        write_case,
+        THREE,
+        "evidence:\n"
+        + "".join(
+            f"  - {{id: e{i}, summary: S{i}., kind: assumption, credibility: high,"
+            " ratings: {h1: CC, h2: II, h3: II}}\n"
+            for i in range(12)
+        ),
+        name="clear",
+    )
+    close = _case(
+        write_case,
+        THREE,
+        """\
+evidence:
+  - {id: e1, summary: One., kind: assumption, ratings: {h1: C, h2: I, h3: II}}
+  - {id: e2, summary: Two., kind: assumption, ratings: {h1: N, h2: C, h3: I}}
+""",
+        name="close",
+    )
+    return clear, close
+
+
+def test_monte_carlo_stops_once_the_shares_are_decided(write_case):
+    from argmap.weighing import DRAWS_PER_ROUND
+
+    clear, close = _clear_and_close(write_case)
+    decided = assess(clear, draws=5000).monte_carlo
+    # On top in every draw: settled to the percentage point after the first rounds.
+    assert DRAWS_PER_ROUND <= decided.draws <= 1000
+    assert decided.p_top.tolist() == [1.0, 0.0, 0.0]
+    full = assess(clear, draws=5000).weighing.monte_carlo(5000, stop_early=False)
+    assert full.draws == 5000 and full.p_top.tolist() == [1.0, 0.0, 0.0]
+    # Shares near a half are never settled at a point: every draw asked for is drawn.
+    undecided = assess(close, draws=3000).monte_carlo
+    assert undecided.draws == 3000
+    assert assess(close, draws=3000).monte_carlo.p_top.tolist() == undecided.p_top.tolist()
+
+
 def test_deceptive_items_are_shown_with_and_without(write_case):
     case = _case(
         write_case,

@@ -1,8 +1,9 @@
 """Strict YAML reading with positions.
 
-Case files are read with the C-accelerated composer: the node tree it builds
-already carries line marks, so validation pays nothing for positions until an
-error has to be located. Every scalar stays a string (YAML's failsafe schema),
+Case files are read with the C-accelerated composer; while its node tree is turned
+into plain data, the line of every key and item is kept in compact arrays (the tree
+itself, many times the size of the data, is let go), so that an error can be located
+later. Every scalar stays a string (YAML's failsafe schema),
 an empty plain value becomes ``None``, and the things that make YAML surprising
 are refused: duplicate keys, anchors and aliases, tags, tab indentation, several
 documents, empty files.
@@ -18,6 +19,7 @@ import errno
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ __all__ = [
     "NOT_TEXT",
     "Loc",
     "YamlDocument",
+    "compose_text",
     "not_a_file",
     "read_regular",
     "read_yaml",
@@ -44,6 +47,27 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
+_TAGS = {
+    yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+}
+
+
+class _TextComposer(_Loader):  # type: ignore[misc, valid-type]
+    """The loader that composes a case file: every value is read as text, so the tag of a
+    node is its kind's (a string, a list, a mapping), not one guessed from each value's look
+    by PyYAML's resolver, whose expressions would run on every scalar for nothing."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        return _TAGS[kind]
+
+    def descend_resolver(self, current_parent: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 MAX_DEPTH = 64
@@ -53,33 +77,50 @@ _SCAN_LIMIT = 16
 """Mappings up to this many keys are searched for a key; larger ones are indexed."""
 
 
+class _Lines:
+    """Where the entries of one mapping or list of a file stand: the positions the node tree
+    held, without the tree (its nodes and marks cost many times the data they describe).
+
+    ``keys`` are a mapping's keys in file order (None for a list), ``lines`` the 1-based
+    line of each key or item, ``inner`` the positions inside each entry's value (None where
+    no value is a mapping or list).
+    """
+
+    __slots__ = ("inner", "keys", "lines", "where")
+
+    def __init__(
+        self, keys: tuple[str, ...] | None, lines: array[int], inner: list[_Lines | None] | None
+    ) -> None:
+        self.keys = keys
+        self.lines = lines
+        self.inner = inner
+        self.where: dict[str, int] | None = None
+        """Key → index, built for a large mapping the first time a key inside it is looked
+        up, so thousands of problems in one mapping cost one pass over it, not one each."""
+
+    def index(self, part: str | int) -> int | None:
+        """The index of the entry at ``part`` (a key, or a list index), or None."""
+        if self.keys is None:
+            if isinstance(part, int) and 0 <= part < len(self.lines):
+                return part
+            return None
+        if not isinstance(part, str):  # keys are text
+            return None
+        if len(self.keys) <= _SCAN_LIMIT:
+            return self.keys.index(part) if part in self.keys else None
+        if self.where is None:
+            # Keys are unique (read_yaml refuses duplicates), so no entry hides another.
+            self.where = {key: i for i, key in enumerate(self.keys)}
+        return self.where.get(part)
+
+
 @dataclass(frozen=True)
 class YamlDocument:
-    """A parsed YAML file: its plain data and the node tree that locates it."""
+    """A parsed YAML file: its plain data and the line of every key and item in it."""
 
     path: Path
     data: Any
-    root: yaml.Node
-    _keys: dict[int, dict[Any, tuple[int, yaml.Node]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-    """Mapping node (by id) → key → (line of the key, value node): built for a large
-    mapping the first time a line inside it is asked for, so thousands of problems in one
-    mapping cost one pass over it, not one each."""
-
-    def _entry(self, node: yaml.MappingNode, key: Any) -> tuple[int, yaml.Node] | None:
-        """The line of ``key`` in a mapping and its value node, or None without the key."""
-        if len(node.value) <= _SCAN_LIMIT:
-            for key_node, value in node.value:
-                if key_node.value == key:
-                    return key_node.start_mark.line + 1, value
-            return None
-        entries = self._keys.get(id(node))
-        if entries is None:
-            # Keys are unique (read_yaml refuses duplicates), so no entry hides another.
-            entries = {k.value: (k.start_mark.line + 1, value) for k, value in node.value}
-            self._keys[id(node)] = entries
-        return entries.get(key)
+    positions: _Lines = field(repr=False, compare=False)
 
     def line_of(self, loc: Loc) -> int:
         """The 1-based line of the key or item at ``loc``.
@@ -87,21 +128,16 @@ class YamlDocument:
         Where the path runs out (a missing key), the line of the deepest
         existing mapping or item is given.
         """
-        node = self.root
+        at: _Lines | None = self.positions
         line = 1  # file-level problems point at the file's start
         for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                entry = self._entry(node, part)
-                if entry is None:
-                    return line
-                line, node = entry
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if not 0 <= part < len(node.value):
-                    return line
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
+            if at is None:
                 return line
+            index = at.index(part)
+            if index is None:
+                return line
+            line = at.lines[index]
+            at = at.inner[index] if at.inner is not None else None
         return line
 
 
@@ -150,35 +186,59 @@ def _refuse_anchors_and_tags(path: Path, text: str) -> None:
             raise _refuse(path, line, "yaml_tag", tag=f"%TAG {handle} {prefix}")
 
 
-def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        # A plain empty scalar (`key:`): the C composer marks plain style as '',
-        # the pure-Python one as None; quoted '' and "" stay empty strings.
-        if node.value == "" and not node.style:
-            return None
-        # What YAML refuses in a file can still come in through a double-quoted escape such
-        # as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
-        bad = first_not_text(node.value)
-        if bad is not None:
-            raise _refuse(path, node.start_mark.line + 1, "control_escape", code=f"{ord(bad):04X}")
-        return node.value
+def _scalar(path: Path, node: yaml.ScalarNode) -> str | None:
+    # A plain empty scalar (`key:`): the C composer marks plain style as '',
+    # the pure-Python one as None; quoted '' and "" stay empty strings.
+    if node.value == "" and not node.style:
+        return None
+    # What YAML refuses in a file can still come in through a double-quoted escape such
+    # as "\0" or "\e": a NUL breaks Graphviz, an ESC drives the terminal.
+    bad = first_not_text(node.value)
+    if bad is not None:
+        raise _refuse(path, node.start_mark.line + 1, "control_escape", code=f"{ord(bad):04X}")
+    value: str = node.value
+    return value
+
+
+def _to_data(path: Path, node: yaml.Node, depth: int = 0) -> tuple[Any, _Lines]:
+    """The plain data of a mapping or list node and the positions of its entries."""
     if depth >= MAX_DEPTH:
         raise _refuse(path, node.start_mark.line + 1, "too_deep", depth=MAX_DEPTH)
+    lines = array("i")
+    inner: list[_Lines | None] = []
+    nested = False
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(path, item, depth + 1) for item in node.value]
+        items: list[Any] = []
+        for item in node.value:
+            lines.append(item.start_mark.line + 1)
+            if isinstance(item, yaml.ScalarNode):
+                items.append(_scalar(path, item))
+                inner.append(None)
+            else:
+                value, at = _to_data(path, item, depth + 1)
+                items.append(value)
+                inner.append(at)
+                nested = True
+        return items, _Lines(None, lines, inner if nested else None)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
-        lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _refuse(path, line, "key_not_text")
             key = key_node.value
             if key in result:
-                raise _refuse(path, line, "duplicate_key", key=key, first=lines[key])
-            lines[key] = line
-            result[key] = _to_data(path, value_node, depth + 1)
-        return result
+                first = lines[list(result).index(key)]
+                raise _refuse(path, line, "duplicate_key", key=key, first=first)
+            lines.append(line)
+            if isinstance(value_node, yaml.ScalarNode):
+                result[key] = _scalar(path, value_node)
+                inner.append(None)
+            else:
+                result[key], at = _to_data(path, value_node, depth + 1)
+                inner.append(at)
+                nested = True
+        return result, _Lines(tuple(result), lines, inner if nested else None)
     raise _refuse(path, node.start_mark.line + 1, "unsupported_node")
 
 
@@ -311,7 +371,7 @@ def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
     try:
         if _MAY_HOLD_TOKENS.search(text):
             _refuse_anchors_and_tags(path, text)
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_TextComposer)
     except yaml.MarkedYAMLError as err:
         problem_line = err.problem_mark.line + 1 if err.problem_mark else None
         context_line = err.context_mark.line + 1 if err.context_mark else None
@@ -359,4 +419,12 @@ def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
         raise _refuse(path, 1, "empty_file")
     if not isinstance(root, yaml.MappingNode):
         raise _refuse(path, root.start_mark.line + 1, "not_a_mapping")
-    return YamlDocument(path, _to_data(path, root), root)
+    data, positions = _to_data(path, root)
+    return YamlDocument(path, data, positions)
+
+
+def compose_text(text: str) -> yaml.Node | None:
+    """The node tree of a text :func:`read_yaml` accepted, for an editor that needs where
+    each item starts and ends (a loaded document keeps only the line of each key and item)."""
+    root: yaml.Node | None = yaml.compose(text, Loader=_TextComposer)
+    return root

@@ -672,7 +672,7 @@ def apply_changes(folder: Path, case: Case, changes: list[Change]) -> list[str]:
     """Edit the evidence YAML of ``folder`` so it holds ``changes``; the lines to print."""
     from ..load import case_files
     from ..output import replace_with_backup
-    from ..yamlfile import read_yaml
+    from ..yamlfile import compose_text, read_yaml
 
     files: dict[str, _File] = {}
     by_path: dict[Path, _File] = {}
@@ -683,7 +683,9 @@ def apply_changes(folder: Path, case: Case, changes: list[Change]) -> list[str]:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 if path not in by_path:
                     raw = path.read_bytes()
-                    by_path[path] = _File(path, raw, raw.decode("utf-8"), doc.root, {})
+                    original = raw.decode("utf-8")
+                    root = compose_text(original.removeprefix("\ufeff"))
+                    by_path[path] = _File(path, raw, original, root, {})
                 by_path[path].items[item["id"]] = index
                 files[item["id"]] = by_path[path]
     touched: dict[Path, list[Change]] = {}

@@ -21,6 +21,7 @@ import re
 import stat
 from array import array
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,10 @@ _TAGS = {
 }
 
 
-class _TextComposer(_Loader):  # type: ignore[misc, valid-type]
-    """The loader that composes a case file: every value is read as text, so the tag of a
-    node is its kind's (a string, a list, a mapping), not one guessed from each value's look
-    by PyYAML's resolver, whose expressions would run on every scalar for nothing."""
+class _TextTags:
+    """Composes a case file with every value read as text: the tag of a node is its kind's
+    (a string, a list, a mapping), not one guessed from each value's look by PyYAML's
+    resolver, whose expressions would run on every scalar for nothing."""
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         return _TAGS[kind]
@@ -67,6 +68,12 @@ class _TextComposer(_Loader):  # type: ignore[misc, valid-type]
 
     def ascend_resolver(self) -> None:
         return None
+
+
+@cache
+def _composer(loader: type) -> type:
+    """``loader`` (the C-accelerated one, or PyYAML's own) reading every value as text."""
+    return type(f"Text{loader.__name__}", (_TextTags, loader), {})
 
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
@@ -371,7 +378,7 @@ def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
     try:
         if _MAY_HOLD_TOKENS.search(text):
             _refuse_anchors_and_tags(path, text)
-        root = yaml.compose(text, Loader=_TextComposer)
+        root = yaml.compose(text, Loader=_composer(_Loader))
     except yaml.MarkedYAMLError as err:
         problem_line = err.problem_mark.line + 1 if err.problem_mark else None
         context_line = err.context_mark.line + 1 if err.context_mark else None
@@ -426,5 +433,5 @@ def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
 def compose_text(text: str) -> yaml.Node | None:
     """The node tree of a text :func:`read_yaml` accepted, for an editor that needs where
     each item starts and ends (a loaded document keeps only the line of each key and item)."""
-    root: yaml.Node | None = yaml.compose(text, Loader=_TextComposer)
+    root: yaml.Node | None = yaml.compose(text, Loader=_composer(_Loader))
     return root

@@ -24,6 +24,7 @@ hypotheses/case.yaml            evidence/evidence.yaml
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -93,6 +94,23 @@ def test_base_case_is_valid(write_case):
     assert result.warnings == []
     assert [h.id for h in result.case.hypotheses] == ["accident", "arson", "other"]
     assert [e.id for e in result.case.evidence] == ["van", "alarm"]
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_loading_leaves_the_garbage_collector_as_it_found_it(write_case, enabled):
+    # Loading pauses the collector while it builds the case: afterwards, and after a case
+    # that does not load, it is on or off as the caller had it.
+    bad = write_case({"evidence/more.yaml": "evidence: [\n"}, name="bad")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert load_case(write_case()).case.evidence
+        assert gc.isenabled() is enabled
+        with pytest.raises(CaseError):
+            load_case(bad)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 # --- YAML --------------------------------------------------------------------------------

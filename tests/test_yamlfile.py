@@ -7,6 +7,8 @@ the style they give a plain empty scalar.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 import yaml
 
@@ -189,6 +191,23 @@ def test_line_of_in_a_large_mapping(read):
         assert doc.line_of(("items", 0, keys[index])) == index + 3
     assert doc.line_of(("items", 0, "missing")) == 2
     assert doc.line_of(("items", 0, "key-5", "deeper")) == 8
+
+
+def test_a_document_keeps_lines_not_the_node_tree(read, loader):
+    # The composed tree (a node and two marks per value) is many times the size of the data:
+    # a document keeps the line of each key and item, and lets the tree go.
+    doc = read("evidence:\n  - id: van\n    ratings: {accident: I}\n    tags: [a, b]\n")
+    seen, todo = set(), [doc]
+    while todo:
+        thing = todo.pop()
+        if id(thing) in seen:
+            continue
+        seen.add(id(thing))
+        assert not isinstance(thing, yaml.Node | yaml.Mark), thing
+        todo.extend(r for r in gc.get_referents(thing) if not isinstance(r, type))
+    assert doc.line_of(("evidence", 0, "tags", 1)) == 4
+    assert doc.line_of(("evidence", "id")) == 1  # a key asked of a list: where the path ends
+    assert doc.line_of(("evidence", 0, 0)) == 2  # an index asked of a mapping
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,10 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
+from math import ceil
 from pathlib import Path
 
 from ..extras import require
@@ -24,6 +26,7 @@ from ..problems import ArgmapError
 
 __all__ = [
     "CHROMIUM_FLAGS",
+    "MIN_PRINT_PT",
     "PAPERS",
     "find_chromium",
     "html_to_pdf",
@@ -67,12 +70,19 @@ def _source_date() -> datetime | None:
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 _MARGIN_MM = (16, 14)  # top/bottom, left/right
+_DIAGRAM_MARGIN_MM = (12, 8)  # a diagram's page: more room for the drawing
 # Paper in millimetres, (width, height).
 _PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
-# Room a diagram's caption takes above it on its own page, and the section's heading and
-# legend above the first.
-_CAPTION_MM = 30
-_LEGEND_MM = 22
+_PT_PER_MM = 72 / 25.4
+# The smallest text a printed diagram may have, in points: a drawing that would print smaller
+# is left out (the HTML report zooms it), or split into focused maps by the report.
+MIN_PRINT_PT = 6.0
+# A diagram too large to print whole that legibly prints in parts, a page each, overlapping on
+# paper by _OVERLAP_PT: a focused argument map in as many as it takes, others in up to
+# _MAX_PARTS (more, and it is left out with a note).
+_MAX_PARTS = 4
+_OVERLAP_PT = 24.0
+_SLOT = "\x00"  # where a figure's printed drawing goes (no HTML holds a NUL)
 
 _SCREEN_STYLE = (
     "#hypotheses, #arguments, #evidence, #sources "
@@ -102,19 +112,15 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         f'@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {small} }}'
     )
 
-    width, height = _PAPER_MM[paper]
-
-    def diagram_page(orientation: str, page_height: float) -> str:
-        area = page_height - 2 * top - _CAPTION_MM
-        name = f"diagram-{orientation}"
-        return (
-            f"@page {name} {{ size: {PAPERS[paper]} {orientation}; }}"
-            f"figure.diagram.{orientation}, #diagrams.{orientation} {{ page: {name}; }}"
-            f"figure.diagram.{orientation} .svg-wrap svg {{ height: {area:.0f}mm !important; }}"
-            f"figure.diagram.{orientation}:first-of-type .svg-wrap svg "
-            f"{{ height: {area - _LEGEND_MM:.0f}mm !important; }}"
-        )
-
+    # A diagram's page is named by its orientation, with narrower margins; a diagram's
+    # container (the section, the argument maps) takes its first figure's, so a heading or
+    # legend shares that page.
+    d_top, d_side = _DIAGRAM_MARGIN_MM
+    pages = "".join(
+        f"@page diagram-{o} {{ size: {PAPERS[paper]} {o}; margin: {d_top}mm {d_side}mm; }}"
+        f"figure.diagram.{o}, #diagrams.{o}, .map-views.{o} {{ page: diagram-{o}; }}"
+        for o in ("portrait", "landscape")
+    )
     return (
         f"@page {{ size: {PAPERS[paper]}; margin: {top}mm {side}mm; {boxes} }}"
         "@media print {"
@@ -124,6 +130,10 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         "h1, h2, h3, h4, summary, caption, figcaption "
         "{ break-after: avoid; page-break-after: avoid; break-inside: avoid; }"
         "h2 + *, h3 + *, h4 + * { break-before: avoid; page-break-before: avoid; }"
+        # A hypothesis card is about half a page: kept whole, each took a page of its own.
+        # It may break between its paragraphs and list items, never inside one.
+        ".card { break-inside: auto !important; }"
+        ".card p, .card li { break-inside: avoid; } p, li { orphans: 3; widows: 3; }"
         "thead { display: table-header-group; }"
         "tr, .matrix thead th { break-inside: avoid; }"
         ".matrix thead th, .heatmap thead th { position: static !important; }"
@@ -136,25 +146,31 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         ".matrix tbody th { min-width: 12em !important; }"
         ".matrix td.date { white-space: normal; }"
         # So does the ranking (Chromium matches the report's narrow-screen rules against the
-        # paper, not the printed width, so it keeps every column).
-        ".ranking { font-size: 8pt; }"
-        ".ranking th, .ranking td { padding: .2rem .3rem !important; }"
-        ".ranking .estimate { min-width: 0 !important; }"
-        ".ranking td:nth-child(2) { min-width: 8rem !important; }"
-        # The weighted inconsistency stays as a figure; its bar is left out for room.
-        ".ranking .bar-col { display: none; } .ranking .post-col { min-width: 4rem; }"
-        # Each diagram on a page of its own (landscape when the drawing is wider than tall),
-        # with its caption, scaled to fit the page; the first shares its page with the
-        # section's heading and legend.
+        # paper, not the printed width, so it keeps every column): fixed column widths, the
+        # hypothesis taking what is left. The bars are left out for room (their figures stay,
+        # and the chart below the table draws the posteriors); the words get room to wrap by
+        # phrase, not by word.
+        ".ranking { font-size: 8pt; table-layout: fixed; width: 100% !important; }"
+        ".ranking th, .ranking td { padding: .2rem .3rem !important; min-width: 0 !important; }"
+        ".ranking .bar-col, .ranking .post-col { width: 0; padding: 0 !important; }"
+        ".ranking .bar-col > *, .ranking .post-col > * { display: none; }"
+        ".ranking .estimate { font-size: 1em; }"
+        ".ranking thead th:nth-child(1) { width: 2.6rem; }"
+        ".ranking thead th:nth-child(3) { width: 6rem; }"
+        ".ranking thead th:nth-child(4), .ranking thead th:nth-child(6),"
+        " .ranking thead th:nth-child(9) { width: 4.4rem; }"
+        ".ranking thead th:nth-child(7) { width: 3.8rem; }"
+        ".ranking thead th:nth-child(10) { width: 6.5rem; }"
+        # Each diagram on a page of its own, sized by _fit_diagrams; the first shares its page
+        # with the section's heading and legend, the first argument map with the maps' legend.
         "#diagrams { break-before: page; }"
         "figure.diagram { break-before: page; break-after: page; break-inside: avoid;"
         " margin: 0; }"
-        "figure.diagram:first-of-type { break-before: avoid; }"
+        "figure.diagram.lead { break-before: avoid; page-break-before: avoid; }"
+        "figure.diagram.omitted { break-before: auto; break-after: auto; }"
         "figure.diagram .svg-wrap { break-before: avoid; page-break-before: avoid; }"
-        "figure.diagram .svg-wrap svg { width: 100% !important; max-width: none !important; }"
-        + diagram_page("portrait", height)
-        + diagram_page("landscape", width)
-        + "}"
+        ".map-views > .map-legend { break-before: page; break-after: avoid; }"
+        ".print-note { font-style: italic; color: #52606d; break-after: avoid; }" + pages + "}"
     )
 
 
@@ -164,26 +180,310 @@ def _generated() -> str:
     return "Generated " + stamp.strftime("%Y-%m-%d")
 
 
-def _orient(html: str) -> str:
-    """Mark each diagram's figure portrait or landscape by its drawing's proportions.
+@dataclass(frozen=True)
+class _Drawing:
+    """One drawn SVG: its natural size in points and its smallest text at that size."""
 
-    The diagrams' section takes the first figure's orientation, so that its heading and
-    legend share that figure's page.
+    width: float
+    height: float
+    smallest: float
+
+    def fit(self, room: tuple[float, float]) -> float:
+        """The scale that fits the drawing in `room` (points), never above natural size."""
+        return min(1.0, room[0] / self.width, room[1] / self.height)
+
+
+_UNIT_PT = {"pt": 1.0, "px": 0.75, "": 0.75, "in": 72.0, "mm": _PT_PER_MM, "cm": 10 * _PT_PER_MM}
+
+
+def _drawing(svg: str) -> _Drawing | None:
+    """Size and smallest text of the first `<svg>` in `svg`; None when it states no size."""
+    tag = re.search(r"<svg\b[^>]*>", svg)
+    if tag is None:
+        return None
+    size = []
+    for name in ("width", "height"):
+        found = re.search(rf'\s{name}="([\d.]+)(pt|px|in|mm|cm|)"', tag.group(0))
+        if found is None or not float(found.group(1)) > 0:
+            return None
+        size.append(float(found.group(1)) * _UNIT_PT[found.group(2)])
+    # Text sizes are in the drawing's own units: the viewBox and the graph's scale map them
+    # to the points of its width.
+    unit = 1.0
+    box = re.search(r'\sviewBox="[-\d.]+[ ,]+[-\d.]+[ ,]+([\d.]+)', tag.group(0))
+    if box and float(box.group(1)) > 0:
+        unit = size[0] / float(box.group(1))
+    graph = re.search(r'class="graph"[^>]*transform="scale\(([\d.]+)', svg)
+    if graph and float(graph.group(1)) > 0:
+        unit *= float(graph.group(1))
+    fonts = [float(f) for f in re.findall(r'font-size(?:="|:\s*)([\d.]+)', svg)]
+    smallest = min((f for f in fonts if f > 0), default=12.0) * unit
+    return _Drawing(size[0], size[1], smallest)
+
+
+def _text_mm(html: str, width_mm: float, char_mm: float, line_mm: float) -> float:
+    """A generous estimate of the height some HTML's text takes set `width_mm` wide."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return ceil(len(text) * char_mm / width_mm) * line_mm if text else 0.0
+
+
+_FIGURE = re.compile(r'<figure class="diagram[" ][^>]*>.*?</figure>', flags=re.DOTALL)
+_SVG_WRAP = re.compile(r'<div class="svg-wrap"[^>]*>.*?</div>', flags=re.DOTALL)
+_OVERVIEW_NOTE = (
+    '<p class="print-note">The overview is too large to print legibly; '
+    "each hypothesis\u2019s map follows.</p>"
+)
+_OMITTED_NOTE = (
+    '<p class="print-note">This diagram is too large to print legibly (its smallest text '
+    f"would be under {MIN_PRINT_PT:g} pt); the HTML report draws it with zoom.</p>"
+)
+
+
+def _rooms(paper: str, caption: str, lead: str | None) -> dict[str, tuple[float, float]]:
+    """The room (points) a diagram has on a portrait and on a landscape page.
+
+    Its caption takes some of the page, and so does what shares the page before it (`lead`:
+    a heading, a legend, a paragraph), each estimated from its text, generously.
     """
-    first: list[str] = []
+    top, side = _DIAGRAM_MARGIN_MM
+    paper_w, paper_h = _PAPER_MM[paper]
+    rooms = {}
+    for orientation, (w, h) in (
+        ("portrait", (paper_w, paper_h)),
+        ("landscape", (paper_h, paper_w)),
+    ):
+        width = w - 2 * side
+        reserved = 8 + _text_mm(caption, width, 2.0, 5.6)
+        if lead is not None:
+            blocks = len(re.findall(r"<(?:h\d|p|ul)\b", lead))
+            reserved += 9 * blocks + _text_mm(lead, width, 2.2, 6.0)
+        rooms[orientation] = (width * _PT_PER_MM, (h - 2 * top - reserved) * _PT_PER_MM)
+    return rooms
 
-    def mark(match: re.Match[str]) -> str:
-        size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', match.group(0))
-        wide = size is not None and float(size.group(1)) > float(size.group(2))
-        orientation = "landscape" if wide else "portrait"
-        first.append(orientation)
-        return match.group(0).replace('class="diagram"', f'class="diagram {orientation}"', 1)
 
-    html = re.sub(r'<figure class="diagram".*?</figure>', mark, html, flags=re.DOTALL)
-    if first:
-        html = html.replace(
-            '<section id="diagrams"', f'<section class="{first[0]}" id="diagrams"', 1
+@dataclass(frozen=True)
+class _Plan:
+    """How a drawing prints on a page of one orientation: at what scale, in how many parts."""
+
+    orientation: str
+    scale: float
+    columns: int
+    rows: int
+
+
+def _plan(drawn: _Drawing, rooms: dict[str, tuple[float, float]]) -> _Plan:
+    """The orientation and scale a drawing prints at, whole or (too small whole) in parts.
+
+    Whole when its smallest text prints at MIN_PRINT_PT or more, on whichever page prints it
+    larger (at natural size on both, its own proportions decide); otherwise at the scale that
+    prints that text at MIN_PRINT_PT, cut into overlapping parts, a page each, on whichever
+    page needs fewer.
+    """
+    wide = drawn.width > drawn.height
+    # A hair over the minimum, so that rounding in the print cannot take it under.
+    needed = MIN_PRINT_PT * 1.01
+    readable = min(1.0, needed / drawn.smallest)
+
+    def count(length: float, space: float) -> int:
+        if length <= space + 0.5:
+            return 1
+        return ceil((length - _OVERLAP_PT) / (space - _OVERLAP_PT))
+
+    def filled(parts: int, length: float, space: float) -> float:
+        """The scale at which `parts` overlapping parts of `space` hold `length` exactly."""
+        return (parts * (space - _OVERLAP_PT) + _OVERLAP_PT) / length
+
+    plans = []
+    for orientation, room in rooms.items():
+        scale = drawn.fit(room)
+        if drawn.smallest * scale < needed:
+            scale = readable
+        columns, rows = count(drawn.width * scale, room[0]), count(drawn.height * scale, room[1])
+        if columns * rows > 1:  # as large as those parts allow: no page of overlap alone
+            scale = min(
+                1.0,
+                filled(columns, drawn.width, room[0]),
+                filled(rows, drawn.height, room[1]),
+            )
+        plans.append(_Plan(orientation, scale, columns, rows))
+    return min(
+        plans,
+        key=lambda p: (
+            p.columns * p.rows,
+            -round(p.scale, 3),
+            (p.orientation == "landscape") != wide,
+        ),
+    )
+
+
+def _parts(wrap: str, drawn: _Drawing, plan: _Plan, room: tuple[float, float]) -> list[str]:
+    """The svg-wrap `wrap` as printed: sized, and cut into the plan's parts (row by row)."""
+    tag = re.search(r"<svg\b[^>]*>", wrap)
+    box = (
+        re.search(r'\sviewBox="([-\d.]+)[ ,]+([-\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)"', tag.group(0))
+        if tag
+        else None
+    )
+    if tag is None or box is None or plan.columns * plan.rows == 1:
+        size = (drawn.width * plan.scale, drawn.height * plan.scale)
+        return [_sized(wrap, size, None)]
+    left, top, view_w, view_h = (float(v) for v in box.groups())
+    units = view_w / drawn.width  # viewBox units per point of the drawing
+    part_w = min(drawn.width, room[0] / plan.scale)
+    part_h = min(drawn.height, room[1] / plan.scale)
+    parts = []
+    for row in range(plan.rows):
+        for column in range(plan.columns):
+            x = column * (drawn.width - part_w) / max(1, plan.columns - 1)
+            y = row * (drawn.height - part_h) / max(1, plan.rows - 1)
+            view = (
+                f"{left + x * units:.2f} {top + y * units:.2f} "
+                f"{part_w * units:.2f} {part_h * units:.2f}"
+            )
+            size = (part_w * plan.scale, part_h * plan.scale)
+            parts.append(_sized(wrap, size, view))
+    return parts
+
+
+def _sized(wrap: str, size: tuple[float, float], view: str | None) -> str:
+    """An svg-wrap whose drawing prints `size` points large, showing `view` of its viewBox."""
+    style = (
+        f'style="width: {size[0]:.1f}pt !important; height: {size[1]:.1f}pt !important; '
+        'max-width: none !important; max-height: none !important"'
+    )
+    wrap = wrap.replace(" hidden", "", 1) if re.match(r"<div[^>]* hidden[ >=]", wrap) else wrap
+    if view is not None:
+        wrap = re.sub(r'(<svg\b[^>]*?\sviewBox=")[^"]*"', rf'\g<1>{view}"', wrap, count=1)
+    return wrap.replace("<svg", f"<svg {style}", 1)
+
+
+def _fit_figure(
+    figure: str, paper: str, lead: str | None, max_parts: int
+) -> tuple[str, str, int] | None:
+    """A diagram's figure as printed, its pages' orientation and parts; None when left out.
+
+    Of a figure's variants (`data-variant`) the first that prints whole prints, else the one
+    needing the fewest parts; a figure needing more than `max_parts` is left out.
+    """
+    head = figure[: figure.index(">") + 1]
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, flags=re.DOTALL)
+    rooms = _rooms(paper, caption.group(1) if caption else "", lead)
+    candidates = []
+    for wrap in _SVG_WRAP.finditer(figure):
+        drawn = _drawing(wrap.group(0))
+        if drawn is not None:
+            candidates.append((wrap, drawn, _plan(drawn, rooms)))
+    if not candidates:
+        return None
+    wrap, drawn, plan = min(candidates, key=lambda c: c[2].columns * c[2].rows)
+    count = plan.columns * plan.rows
+    if count > max_parts:
+        return None
+    parts = _parts(wrap.group(0), drawn, plan, rooms[plan.orientation])
+    # The chosen variant prints; the others are left out.
+    pieces, last = [], 0
+    for other in (c[0] for c in candidates):
+        pieces += [figure[last : other.start()], _SLOT if other is wrap else ""]
+        last = other.end()
+    shell = "".join(pieces) + figure[last:]
+    classes = f"diagram {plan.orientation}"
+    first = shell.replace(
+        'class="diagram', f'class="{classes}' + (" lead" if lead is not None else ""), 1
+    )
+    if count == 1:
+        return first.replace(_SLOT, parts[0], 1), plan.orientation, 1
+    order = {
+        (True, False): "left to right",
+        (False, True): "top to bottom",
+        (True, True): "left to right, then top to bottom",
+    }[(plan.columns > 1, plan.rows > 1)]
+    note = f' <span class="parts">Printed in {count} parts, {order}, so that it can be read.</span>'
+    printed = [
+        first.replace("</figcaption>", note + "</figcaption>", 1).replace(_SLOT, parts[0], 1)
+    ]
+    title = re.search(r"<strong>(.*?)</strong>", caption.group(1)) if caption else None
+    name = title.group(1) if title else "The drawing above"
+    ident = re.search(r'\sid="([^"]*)"', head)
+    for number, part in enumerate(parts[1:], start=2):
+        more = (
+            f'<figure class="{classes} part"'
+            + (f' id="{ident.group(1)}-part-{number}"' if ident else "")
+            + f"><figcaption>{name}, part {number} of {count}.</figcaption>{part}</figure>"
         )
+        printed.append(more)
+    return "".join(printed), plan.orientation, count
+
+
+def _fit_diagrams(html: str, paper: str) -> str:
+    """Each diagram on a page of its own, scaled to fit, or left out when it cannot be read.
+
+    A drawing is printed at a size chosen here, so its smallest text on paper is known
+    before printing: one whose smallest text would print below MIN_PRINT_PT is left out
+    with a note saying so; the argument map's overview, when there are focused maps, with
+    one line before them. The first figure of the diagrams' section shares its page with
+    the heading and the edge legend, and the first argument map with the maps' legend, so
+    those are sized with the room left; each container takes its first figure's page.
+    """
+    figures = list(_FIGURE.finditer(html))
+    if not figures:
+        return html
+    leads: dict[int, str] = {}
+    containers = {}
+    for name, anchor in (
+        ("diagrams", '<section id="diagrams"'),
+        ("maps", '<div class="map-views"'),
+    ):
+        at = html.find(anchor)
+        first = (
+            next((i for i, f in enumerate(figures) if f.start() > at), None) if at >= 0 else None
+        )
+        if first is not None and first not in leads:
+            leads[first] = html[html.index(">", at) + 1 : figures[first].start()]
+            containers[name] = first
+    focused = any("focused-map" in f.group(0)[: f.group(0).index(">")] for f in figures)
+    out, last = [], 0
+    orientations: dict[int, str] = {}
+    overview_left_out = False
+    for i, figure in enumerate(figures):
+        out.append(html[last : figure.start()])
+        last = figure.end()
+        lead = leads.get(i)
+        if lead is not None and i == containers.get("maps") and focused:
+            lead += _OVERVIEW_NOTE  # it may join the maps' legend
+        head = figure.group(0)[: figure.group(0).index(">")]
+        overview = focused and 'id="argument-map"' in head
+        limit = 10_000 if "focused-map" in head else 1 if overview else _MAX_PARTS
+        fitted = _fit_figure(figure.group(0), paper, lead, limit)
+        if lead is not None and fitted is not None and fitted[2] > 1:
+            # A drawing in parts starts on a page of its own, after what would have led it.
+            fitted = _fit_figure(figure.group(0), paper, None, limit)
+        if fitted is not None:
+            out.append(fitted[0])
+            orientations[i] = fitted[1]
+        elif overview:
+            overview_left_out = True
+        else:
+            text = figure.group(0).replace('class="diagram', 'class="diagram omitted', 1)
+            out.append(
+                _SVG_WRAP.sub("", text, count=1).replace("</figure>", _OMITTED_NOTE + "</figure>")
+            )
+    out.append(html[last:])
+    html = "".join(out)
+    if overview_left_out:
+        at = html.find('<figure class="diagram focused-map')
+        at = (
+            html.find('<figure class="diagram', html.find('<div class="map-views"'))
+            if at < 0
+            else at
+        )
+        html = html[:at] + _OVERVIEW_NOTE + html[at:]
+    for name, tag, marked in (
+        ("diagrams", '<section id="diagrams"', '<section class="{}" id="diagrams"'),
+        ("maps", '<div class="map-views"', '<div class="map-views {}"'),
+    ):
+        orientation = orientations.get(containers.get(name, -1))
+        if orientation:
+            html = html.replace(tag, marked.format(orientation), 1)
     return html
 
 
@@ -194,8 +494,8 @@ def _printable(html: str, paper: str = "a4") -> str:
     dropped, lazy layout switched off and the screen left blank, so that nothing about the
     printed page depends on when the browser got round to it (and the same case prints the
     same bytes). Sort buttons become plain text (Chromium leaves a button's label out of a
-    table header it repeats on the next page); each diagram gets a page of its own, turned
-    landscape when the drawing is wider than tall.
+    table header it repeats on the next page); each diagram gets a page of its own, in the
+    orientation that prints it larger, or a note when it would print too small to read.
     """
     if paper not in PAPERS:
         raise ArgmapError(f"paper {paper!r}: use one of {', '.join(PAPERS)}")
@@ -204,7 +504,7 @@ def _printable(html: str, paper: str = "a4") -> str:
     html = re.sub(
         r"<button type=\"button\" data-sort=[^>]*>(.*?)</button>", r"<span>\1</span>", html
     )
-    html = _orient(html)
+    html = _fit_diagrams(html, paper)
     found = re.search(r"<title>(.*?)</title>", html, flags=re.DOTALL)
     title = unescape(found.group(1)).removesuffix(" — argmap report") if found else "argmap report"
     style = _SCREEN_STYLE + _paper_style(title, _generated(), paper)

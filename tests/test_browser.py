@@ -166,18 +166,24 @@ def test_diagram_nodes_link_to_rows_and_zoom(page):
         "#evidence-map svg a",
         "as => as.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))",
     )
-    rows = [link for link in links if link and link.startswith("#row-")]
+    # The compact drawing's items are among the full drawing's: each node links to its row.
+    rows = sorted({link for link in links if link and link.startswith("#row-")})
     case = load_case(REPO).case
     drawn = [e.id for e in case.evidence if {"CC", "C", "I", "II"} & set(e.ratings.values())]
-    assert len(drawn) >= 10 and sorted(rows) == sorted(f"#row-{ident}" for ident in drawn)
+    assert len(drawn) >= 10 and rows == sorted(f"#row-{ident}" for ident in drawn)
+    visible = p.eval_on_selector_all(
+        "#evidence-map .svg-wrap:not([hidden]) svg a",
+        "as => as.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))",
+    )
+    rows = [link for link in visible if link and link.startswith("#row-")]
     for link in rows:
         assert p.locator(link).count() == 1, f"{link} has no row"
     assert p.locator("#argument-map svg g.node").count() > 40
-    svg = p.locator("#evidence-map svg")
+    svg = p.locator("#evidence-map .svg-wrap:not([hidden]) svg")
     before = svg.bounding_box()["width"]
     p.click("#evidence-map .zoom button[data-zoom=in]")
     assert svg.bounding_box()["width"] > before * 1.2
-    p.click(f"#evidence-map svg a[*|href='{rows[0]}']")
+    p.click(f"#evidence-map .svg-wrap:not([hidden]) svg a[*|href='{rows[0]}']")
     p.wait_for_function(f"location.hash === '{rows[0]}'")
 
 
@@ -186,7 +192,9 @@ def test_page_reads_without_javascript(browser, report_file):
     p = opened.page
     assert p.locator("#matrix-table tbody tr").count() == len(load_case(REPO).case.evidence)
     assert p.is_hidden("#matrix-controls")
-    assert p.locator("#evidence-map svg").count() == 1
+    # Both drawings of the evidence map, the compact one and the one with every item.
+    assert p.locator("#evidence-map svg").count() == 2
+    assert p.locator("#evidence-map .svg-wrap[data-variant=all] svg").is_visible()
     assert opened.requests == []
     opened.context.close()
 
@@ -260,4 +268,59 @@ def test_the_map_and_matrix_section_reads_and_links(browser, disagreeing_report)
     first.locator("a").last.click()
     p.wait_for_function("location.hash === '#arg-purge-points-to-knb'")
     assert opened.errors == []
+    opened.context.close()
+
+
+MAPS = "#argument-maps > figure.diagram"
+SHOWN = "fs => fs.filter(f => !f.hidden && f.offsetWidth > 0).map(f => f.id)"
+
+
+def test_the_map_selector_shows_one_argument_map_at_a_time(page):
+    p = page.page
+    case = load_case(REPO).case
+    figures = p.eval_on_selector_all(MAPS, "fs => fs.map(f => f.id)")
+    assert figures == [f"map-{h.id}" for h, _ in case.hypotheses_in_order] + ["argument-map"]
+    options = p.eval_on_selector_all("#map-select option", "os => os.map(o => o.value)")
+    assert options == figures
+    assert p.locator("label.map-select").inner_text().startswith("Show the argument map of")
+    default = p.get_attribute("#argument-maps", "data-default")
+    assert default != "argument-map"
+    assert p.eval_on_selector_all(MAPS, SHOWN) == [default] == [p.input_value("#map-select")]
+    for ident in ("map-knb-coup", "argument-map", "map-other"):
+        p.select_option("#map-select", ident)
+        assert p.eval_on_selector_all(MAPS, SHOWN) == [ident]
+    # By keyboard: the list is a native <select>; an arrow key picks the previous map.
+    p.focus("#map-select")
+    p.keyboard.press("ArrowUp")
+    assert p.eval_on_selector_all(MAPS, SHOWN) == [figures[-3]]
+    # A link to a map shows it.
+    p.evaluate("location.hash = '#map-palace-coup'")
+    p.wait_for_function("!document.getElementById('map-palace-coup').hidden")
+    assert p.eval_on_selector_all(MAPS, SHOWN) == ["map-palace-coup"]
+
+
+def test_the_overview_opens_its_evidence_badges(page):
+    p = page.page
+    p.select_option("#map-select", "argument-map")
+    variant = "ws => ws.filter(w => !w.hidden).map(w => w.dataset.variant)"
+    toggle = p.locator("#argument-map button.variant-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert p.eval_on_selector_all("#argument-map .svg-wrap", variant) == ["compact"]
+    compact = p.locator("#argument-map .svg-wrap[data-variant=compact] g.node").count()
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert p.eval_on_selector_all("#argument-map .svg-wrap", variant) == ["all"]
+    assert p.locator("#argument-map .svg-wrap[data-variant=all] g.node").count() > compact
+    toggle.click()
+    assert p.eval_on_selector_all("#argument-map .svg-wrap", variant) == ["compact"]
+
+
+def test_without_javascript_every_argument_map_is_shown(browser, report_file):
+    opened = Page(browser, report_file.as_uri(), java_script_enabled=False)
+    p = opened.page
+    figures = p.eval_on_selector_all(MAPS, "fs => fs.map(f => f.id)")
+    assert len(figures) == len(load_case(REPO).case.hypotheses) + 1
+    assert p.eval_on_selector_all(MAPS, SHOWN) == figures
+    assert p.locator("#argument-map .svg-wrap:visible").count() == 2
+    assert p.locator("#map-select").count() == 0
     opened.context.close()

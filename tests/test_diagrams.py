@@ -451,3 +451,72 @@ def test_layout_many_counts_the_drawings(monkeypatch):
     monkeypatch.setattr(engine, "_run", lambda *args: b"<svg></svg>\n")
     with pytest.raises(ArgmapError, match="wrote 1 drawings for 2 graphs"):
         engine.layout_many(["digraph a {}", "digraph b {}"], engine.Engine("custom", "dot"))
+
+
+def _node_line(dot: str, node: str) -> str:
+    found = re.search(rf'^\t"?{re.escape(node)}"? \[(.*)$', dot, flags=re.M)
+    assert found, f"no node {node}"
+    return found.group(1)
+
+
+def test_the_argument_map_reads_bottom_up_and_marks_objections(case):
+    from argmap.render.dot import OBJECTION_MARKS
+
+    dot = argument_map(case)
+    assert "rankdir=BT" in dot  # edges point up: the claim above its reasons …
+    assert "rankdir=LR" in evidence_map(case, score_case(case))  # … the evidence map keeps LR
+    assert OBJECTION_MARKS == {"attacks": "against", "undercuts": "undercuts"}
+    attack, undercut = _node_line(dot, "van-seen"), _node_line(dot, "maintenance")
+    assert "van-seen · against" in attack and "peripheries=2" in attack
+    assert "maintenance · undercuts" in undercut and "peripheries=2" in undercut
+    for reason in ("alarm-off", "motive"):  # reasons have one border and no mark
+        line = _node_line(dot, reason)
+        assert "peripheries" not in line and "against" not in line and "undercuts" not in line
+    # Every hypothesis on the top row, argued about or not.
+    top = dot.split("rank=max")[1].split("}")[0]
+    assert set(re.findall(r"\t(\w[\w-]*)$", top, flags=re.M)) == {
+        "accident",
+        "crime",
+        "arson",
+        "fraud",
+        "other",
+    }
+
+
+def test_collapsed_evidence_premises_become_badges_with_their_count(case):
+    from argmap.render.dot import evidence_badges
+
+    dot = argument_map(case, collapse_evidence=True, prefix="ov")
+    assert evidence_badges(case, case.arguments, ["van", "alarm"]) == {
+        "alarm-off": ["alarm"],
+        "van-seen": ["van"],
+    }
+    assert "van [" not in dot and "alarm [" not in dot  # not drawn …
+    for argument, item in (("alarm-off", "alarm"), ("van-seen", "van")):
+        badge = _node_line(dot, f"{argument}_evidence")  # … but counted under their argument
+        assert "▣ 1 evidence item<" in badge and f'id="ov-{argument}_evidence"' in badge
+        assert f"{item}: " in badge  # the tooltip names them
+        assert f'"{argument}_evidence" -> "{argument}"' in dot
+    assert "alarm [" in argument_map(case)  # the full map draws them
+    ids = re.findall(r'\bid="?([^" \]]+)', dot)
+    assert ids and all(ident.startswith("ov-") or ident == "argument_map_ov" for ident in ids)
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("kind", ["system", "pure"])
+def test_a_claim_is_drawn_above_its_reasons(case, kind, monkeypatch):
+    if kind == "system":
+        need_system_dot()
+    monkeypatch.setenv("ARGMAP_DOT", kind)
+    root = ET.fromstring(engine.layout(argument_map(case, focus="accident"), "svg"))
+
+    def height(node: str) -> float:  # SVG y grows downwards
+        group = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == node)
+        ys = [float(t.get("y")) for t in group.iter("{http://www.w3.org/2000/svg}text")]
+        return -sum(ys) / len(ys)
+
+    # accident ← van-seen ← planned ← alarm-off ← alarm, and maintenance undercuts alarm-off
+    assert height("am-accident") > height("am-van-seen") > height("am-planned")
+    assert height("am-van-seen") > height("am-van")
+    assert height("am-planned") > height("am-alarm-off") > height("am-alarm")
+    assert height("am-alarm-off") > height("am-maintenance")

@@ -449,3 +449,93 @@ def test_with_low_confidence_no_table_shows_a_percentage_finer_than_five_points(
     score = runner.invoke(main, ["score", str(REPO), "--scenarios"])
     numbers = [int(n) for n in re.findall(r"(\d+)%", score.stdout)]
     assert numbers and [n for n in numbers if n % 5] == []
+
+
+@pytest.fixture(scope="module")
+def shipped_report():
+    from argmap.load import load_case
+    from argmap.render.report import build_report
+
+    result = load_case(REPO)
+    return result.case, BeautifulSoup(build_report(result), "html.parser")
+
+
+def _drawn(svg, prefix: str) -> set[str]:
+    ids = [g["id"] for g in svg.find_all("g", class_="node")]
+    assert all(ident.startswith(prefix) for ident in ids)
+    return {ident.removeprefix(prefix) for ident in ids}
+
+
+def _badge_counts(svg, prefix: str) -> dict[str, int]:
+    counts = {}
+    for node in svg.find_all("g", class_="node"):
+        if node["id"].endswith("_evidence"):
+            found = re.search(r"▣ (\d+) evidence items?", node.get_text(" "))
+            assert found, node["id"]
+            counts[node["id"].removeprefix(prefix).removesuffix("_evidence")] = int(found[1])
+    return counts
+
+
+def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shipped_report):
+    from argmap.assess import assess
+    from argmap.render.dot import evidence_badges, focus_nodes
+    from argmap.render.report import MAP_FRAME_PX, MAP_MIN_TEXT_PX
+
+    case, soup = shipped_report
+    views = soup.find(id="argument-maps")
+    figures = views.find_all("figure", recursive=False)
+    ids = [h.id for h, _ in case.hypotheses_in_order]
+    assert [f["id"] for f in figures] == [f"map-{hid}" for hid in ids] + ["argument-map"]
+    evidence = {e.id for e in case.evidence}
+    cut = set()
+    for figure, hid in zip(figures, ids, strict=False):
+        assert figure["class"] == ["diagram", "focused-map"] and figure["data-focus"] == hid
+        wrap = figure.find("div", class_="svg-wrap")
+        assert wrap["tabindex"] == "0" and wrap["role"] == "region" and wrap["aria-label"]
+        depth = int(figure["data-depth"]) if figure.has_attr("data-depth") else None
+        near = focus_nodes(case, hid, depth)
+        badges = {}
+        if figure.has_attr("data-badges"):
+            badges = evidence_badges(case, [a for a in case.arguments if a.id in near], near)
+            assert badges and "counted in a badge" in figure.figcaption.get_text()
+        collapsed = {item for items in badges.values() for item in items}
+        expected = (set(near) - collapsed) | {f"{a}_evidence" for a in badges}
+        prefix = f"map-{hid}-"
+        assert _drawn(wrap.svg, prefix) == expected, hid
+        assert _badge_counts(wrap.svg, prefix) == {a: len(items) for a, items in badges.items()}
+        assert collapsed <= evidence
+        if depth is not None:
+            cut.add(hid)
+            assert f"{depth} of " in figure.figcaption.get_text()
+            assert focus_nodes(case, hid, depth) != focus_nodes(case, hid)
+        # Whole in the viewer's frame at 1440×900 with 10 pt text at 9 CSS px or more.
+        width, height = (
+            float(wrap.svg[side].removesuffix("pt")) * 4 / 3 for side in ("width", "height")
+        )
+        scale = min(1, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height)
+        assert 10 * 4 / 3 * scale >= MAP_MIN_TEXT_PX, hid
+    assert cut < set(ids)  # most maps are drawn whole
+    alone = soup.find(id="map-other")
+    assert "nothing in the argument map bears on" in alone.figcaption.get_text()
+    assert _drawn(alone.svg, "map-other-") == {"other"}
+    # The report opens on the map of the hypothesis that leads the ranking.
+    top = assess(case).top_ids
+    assert views["data-default"] == next(f"map-{hid}" for hid in ids if hid in top)
+
+
+def test_the_overview_counts_evidence_premises_in_badges_and_can_show_them(shipped_report):
+    from argmap.render.dot import argument_map_nodes, evidence_badges
+
+    case, soup = shipped_report
+    overview = soup.find(id="argument-map")
+    compact = overview.find("div", attrs={"data-variant": "compact"})
+    full = overview.find("div", attrs={"data-variant": "all"})
+    drawn = argument_map_nodes(case)
+    badges = evidence_badges(case, [a for a in case.arguments if a.id in drawn], drawn)
+    assert sum(len(items) for items in badges.values()) > 40
+    assert _badge_counts(compact.svg, "am-") == {a: len(items) for a, items in badges.items()}
+    collapsed = {item for items in badges.values() for item in items}
+    assert not collapsed & _drawn(compact.svg, "am-")
+    everything = _drawn(full.svg, "amx-")
+    assert collapsed <= everything and not any(n.endswith("_evidence") for n in everything)
+    assert set(drawn) | {h.id for h in case.hypotheses} == everything

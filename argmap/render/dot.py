@@ -10,14 +10,16 @@ the maps read in greyscale.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import textwrap
 from collections import deque
 from collections.abc import Iterable, Mapping
 
 import graphviz
+import numpy as np
 
-from ..model import Case, Evidence, Hypothesis
+from ..model import Argument, Case, Evidence, Hypothesis
 from ..scoring import Scores
 from ..vocabulary import VOCABULARY
 from .fonts import FAMILY, text_width, wrap
@@ -27,11 +29,15 @@ __all__ = [
     "EDGE_STYLES",
     "LABEL_SIZE",
     "LABEL_STYLES",
+    "OBJECTION_MARKS",
     "argument_map",
     "argument_map_nodes",
     "drawn_evidence",
+    "evidence_badges",
     "evidence_map",
     "focus_nodes",
+    "leading_hypotheses",
+    "separating_evidence",
 ]
 
 FONT = FAMILY
@@ -227,32 +233,92 @@ def _edge_width(strong: bool, weight: float) -> str:
     return f"{(2.4 if strong else 1.1) * weight:.2f}"
 
 
-def drawn_evidence(case: Case, scores: Scores, max_evidence: int | None = None) -> list[Evidence]:
-    """Items the evidence map draws: those with a C, CC, I or II rating, most diagnostic first."""
-    drawn = [
-        case.evidence[i]
+def leading_hypotheses(scores: Scores) -> list[str]:
+    """The leaves in the lead on weighted inconsistency: every one ranked first, and those
+    ranked second when one stands alone at the top."""
+    ranks = scores.rank
+    cut = sorted(ranks)[1] if len(ranks) > 1 else 1
+    return [scores.matrix.hypothesis_ids[j] for j in scores.order if ranks[j] <= cut]
+
+
+def _drawn_rows(case: Case, scores: Scores, max_evidence: int | None) -> list[int]:
+    return [
+        i
         for i in scores.evidence_order
         if any(VOCABULARY[r].direction for r in case.evidence[i].ratings.values())
-    ]
-    return drawn if max_evidence is None else drawn[:max_evidence]
+    ][:max_evidence]
 
 
-def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) -> str:
+def separating_evidence(
+    case: Case, scores: Scores, max_evidence: int | None = None
+) -> list[Evidence]:
+    """Of the items :func:`drawn_evidence` draws, those whose ratings differ among the
+    leading hypotheses (:func:`leading_hypotheses`; an NA separates nothing), most
+    diagnostic first."""
+    columns = [scores.hypothesis(hid) for hid in leading_hypotheses(scores)]
+    kept = []
+    for i in _drawn_rows(case, scores, max_evidence):
+        values = scores.matrix.points[i, columns]
+        values = values[~np.isnan(values)]
+        if scores.diagnosticity[i] > 0 and len(values) > 1 and values.max() > values.min():
+            kept.append(case.evidence[i])
+    return kept
+
+
+def drawn_evidence(
+    case: Case, scores: Scores, max_evidence: int | None = None, *, compact: bool = False
+) -> list[Evidence]:
+    """Items the evidence map draws, most diagnostic first: those with a C, CC, I or II rating
+    (the ``max_evidence`` most diagnostic of them).
+
+    ``compact`` keeps only those that separate the leading hypotheses
+    (:func:`separating_evidence`); if none does, those of any diagnosticity. Diagnosticity
+    alone would keep nearly every drawn item, since C or I against one hypothesis and N
+    against another is a spread; the items that separate the leaders are those the lead
+    rests on.
+    """
+    if compact:
+        return separating_evidence(case, scores, max_evidence) or [
+            case.evidence[i]
+            for i in _drawn_rows(case, scores, max_evidence)
+            if scores.diagnosticity[i] > 0
+        ]
+    return [case.evidence[i] for i in _drawn_rows(case, scores, max_evidence)]
+
+
+def evidence_map(
+    case: Case, scores: Scores, max_evidence: int | None = None, *, compact: bool = False
+) -> str:
     """Evidence items pointing at the hypotheses they bear on.
 
     C/CC draw a support edge, I/II a contradiction edge, heavier for CC/II and
     for weightier items; N and NA draw none, and items with no edge are left
     out. Items with any inconsistency stand right of the hypotheses, the others
-    left, so the map reads as the case for and against. With ``max_evidence``,
-    only the most diagnostic items are drawn.
+    left, so the map reads as the case for and against; on each side the most
+    diagnostic item is on top, the others below it in order. With ``max_evidence``,
+    only the most diagnostic items are drawn; ``compact``, only those that separate
+    the leading hypotheses (:func:`drawn_evidence`), with ids of its own (``emc-…``) so
+    that both drawings can share a page.
     """
-    graph = _graph("evidence_map", case.title)
-    _hypotheses(graph, "em", case)
-    drawn = {e.id for e in drawn_evidence(case, scores, max_evidence)}
-    items = [e for e in case.evidence if e.id in drawn]
+    prefix = "emc" if compact else "em"
+    graph = _graph("evidence_map_compact" if compact else "evidence_map", case.title)
+    _hypotheses(graph, prefix, case)
+    items = drawn_evidence(case, scores, max_evidence, compact=compact)
     against = {e.id for e in items if any(VOCABULARY[r].direction < 0 for r in e.ratings.values())}
-    for e in items:
-        _evidence_node(graph, "em", e)
+    for side in (
+        [e for e in items if e.id not in against],
+        [e for e in items if e.id in against],
+    ):
+        # One rank per side, its nodes chained top to bottom by invisible edges in order of
+        # diagnosticity: Graphviz keeps a same-rank edge's tail before its head.
+        if not side:
+            continue
+        with graph.subgraph() as column:
+            column.attr(rank="same")
+            for e in side:
+                _evidence_node(column, prefix, e)
+            for upper, lower in itertools.pairwise(side):
+                column.edge(upper.id, lower.id, style="invis")
     weights = dict(zip(scores.matrix.evidence_ids, scores.matrix.weight.tolist(), strict=True))
     for e in items:
         for hid, rating in e.ratings.items():
@@ -268,7 +334,7 @@ def evidence_map(case: Case, scores: Scores, max_evidence: int | None = None) ->
                 style.update(dir="back", arrowtail=style.pop("arrowhead"))
             graph.edge(
                 *ends,
-                id=f"em-{e.id}__{hid}",
+                id=f"{prefix}-{e.id}__{hid}",
                 penwidth=_edge_width(VOCABULARY[rating].strong, weights[e.id]),
                 tooltip=_text(f"{e.id} → {hid}: {rating}" + (f" — {why}" if why else "")),
                 **style,
@@ -370,6 +436,28 @@ def _label_attrs(style: str, label: str) -> dict[str, str]:
     return attrs
 
 
+OBJECTION_MARKS = {"attacks": "against", "undercuts": "undercuts"}
+"""What an objection's node says under its claim (it also has a double border)."""
+BADGE_SUFFIX = "_evidence"
+"""An evidence badge's node is its argument's id with this suffix (ids have no '_')."""
+
+
+def evidence_badges(
+    case: Case, arguments: Iterable[Argument], drawn: Iterable[str]
+) -> dict[str, list[str]]:
+    """Argument id → the evidence premises a collapsed map counts in its badge instead of
+    drawing: the drawn items that no drawn argument targets, in the argument's order."""
+    arguments = list(arguments)
+    targets = {a.target for a in arguments}
+    evidence = {e.id for e in case.evidence} & set(drawn)
+    badges = {}
+    for a in arguments:
+        items = [p for p in a.premises if p in evidence and p not in targets]
+        if items:
+            badges[a.id] = items
+    return badges
+
+
 def argument_map(
     case: Case,
     labels: Mapping[str, str] | None = None,
@@ -377,6 +465,9 @@ def argument_map(
     max_nodes: int | None = ARGUMENT_MAP_MAX_NODES,
     focus: str | None = None,
     depth: int | None = None,
+    *,
+    prefix: str = "am",
+    collapse_evidence: bool = False,
 ) -> str:
     """Statements, arguments, evidence and hypotheses with the five relation kinds.
 
@@ -389,6 +480,13 @@ def argument_map(
     With ``focus`` (a hypothesis or statement id), only what bears on it is drawn
     (:func:`focus_nodes`, to ``depth`` layers of arguments): a hypothesis nothing argues
     about stands alone.
+
+    The map reads bottom up: premises below the argument they serve, arguments below
+    what they bear on, hypotheses on top. An argument that attacks or undercuts is an
+    objection: it has a double border and says ``against`` or ``undercuts`` under its
+    claim. SVG ids start with ``prefix``, so several maps can share a page. With
+    ``collapse_evidence``, evidence items that are only premises are not drawn: each
+    argument resting on some gets one badge node saying how many (:func:`evidence_badges`).
     """
     if focus is None:
         candidates = argument_map_nodes(case, None)
@@ -416,7 +514,9 @@ def argument_map(
             attrs["tooltip"] = _text(reasons[node])
         return attrs
 
-    graph = _graph("argument_map", case.title)
+    graph = _graph("argument_map" if prefix == "am" else f"argument_map_{prefix}", case.title)
+    # Claim on top, reasons below (the layout of Rationale and Argdown maps): edges point up.
+    graph.attr(rankdir="BT", ranksep="0.45", nodesep="0.25")
     if len(drawn) + len(case.hypotheses) > BOUNDED_LAYOUT_ABOVE:
         graph.attr(**BOUNDED_LAYOUT)
     caption = []
@@ -435,10 +535,15 @@ def argument_map(
         graph.attr(label=_text(" ".join(caption)), labelloc="t", labeljust="l")
     targeted = frozenset(a.target for a in arguments if case.children.get(a.target))
     if focus is None:
-        _hypotheses(graph, "am", case, targeted)
+        _hypotheses(graph, prefix, case, targeted)
+        with graph.subgraph() as top:  # every hypothesis on the top row, argued about or not
+            top.attr(rank="max")
+            for h in case.hypotheses:
+                if not case.children[h.id] or h.id in targeted:
+                    top.node(h.id)
     elif focus in hypotheses:  # the focus alone: no clusters of the other hypotheses
         h = case.hypothesis_by_id[focus]
-        _hypothesis_node(graph, "am", h, leaf=not case.children[focus])
+        _hypothesis_node(graph, prefix, h, leaf=not case.children[focus])
     for s in statements:
         attrs = {"style": "filled", "fillcolor": STATEMENT_FILL, "tooltip": _text(s.text)}
         attrs.update(restyle(s.id, "filled"))
@@ -447,7 +552,7 @@ def argument_map(
             _html_label(s.text, small(s.id, s.id)),
             shape="box",
             href=f"#st-{s.id}",
-            id=f"am-{s.id}",
+            id=f"{prefix}-{s.id}",
             **attrs,
         )
     for a in arguments:
@@ -457,17 +562,45 @@ def argument_map(
             "tooltip": _text(a.rationale or a.claim),
         }
         attrs.update(restyle(a.id, "rounded,filled"))
+        objection = OBJECTION_MARKS.get(a.relation)
+        if objection:
+            attrs["peripheries"] = "2"
         graph.node(
             a.id,
-            _html_label(a.claim, small(a.id, a.id)),
+            _html_label(a.claim, small(a.id, f"{a.id} · {objection}" if objection else a.id)),
             shape="box",
             href=f"#arg-{a.id}",
-            id=f"am-{a.id}",
+            id=f"{prefix}-{a.id}",
             **attrs,
         )
     used = [e for e in _used_evidence(case) if e.id in drawn]
+    badges = evidence_badges(case, arguments, drawn) if collapse_evidence else {}
+    collapsed = {item for items in badges.values() for item in items}
+    used = [e for e in used if e.id not in collapsed]
+    shown -= collapsed
     for e in used:
-        _evidence_node(graph, "am", e)
+        _evidence_node(graph, prefix, e)
+    by_id = {e.id: e for e in case.evidence}
+    for argument, items in badges.items():
+        count = f"▣ {len(items)} evidence item{'s' if len(items) != 1 else ''}"
+        graph.node(
+            f"{argument}{BADGE_SUFFIX}",
+            _html_label(count),
+            shape="note",
+            style="filled",
+            fillcolor=KIND_FILL["fact"],
+            margin="0.1,0.04",
+            tooltip=_text("; ".join(f"{i}: {by_id[i].summary}" for i in items)),
+            href=f"#arg-{argument}",
+            id=f"{prefix}-{argument}{BADGE_SUFFIX}",
+        )
+        graph.edge(
+            f"{argument}{BADGE_SUFFIX}",
+            argument,
+            id=f"{prefix}-premise-{argument}{BADGE_SUFFIX}__{argument}",
+            tooltip=_text(f"{count} are premises of {argument}"),
+            **EDGE_STYLES["premise"],
+        )
     if labels:
         # Hypotheses and evidence are drawn by helpers the evidence map shares; restating a
         # node merges its attributes, so they are restyled here (clusters are unchanged).
@@ -490,7 +623,7 @@ def argument_map(
             graph.edge(
                 premise,
                 a.id,
-                id=f"am-premise-{premise}__{a.id}",
+                id=f"{prefix}-premise-{premise}__{a.id}",
                 tooltip=_text(f"{premise} is a premise of {a.id}"),
                 **EDGE_STYLES["premise"],
             )
@@ -500,7 +633,7 @@ def argument_map(
         graph.edge(
             a.id,
             a.target,
-            id=f"am-{a.relation}-{a.id}__{a.target}",
+            id=f"{prefix}-{a.relation}-{a.id}__{a.target}",
             tooltip=_text(f"{a.id} {a.relation} {a.target}"),
             **EDGE_STYLES[relation],
         )
@@ -511,7 +644,7 @@ def argument_map(
             graph.edge(
                 left,
                 right,
-                id=f"am-{kind}-{left}__{right}",
+                id=f"{prefix}-{kind}-{left}__{right}",
                 tooltip=_text(f"{left} and {right} are {kind}"),
                 constraint="false",
                 **EDGE_STYLES[kind],

@@ -34,6 +34,8 @@ from .dot import EDGE_STYLES, LABEL_STYLES
 
 __all__ = [
     "MATRIX_MAX_ROWS",
+    "FocusedMap",
+    "MapDrawing",
     "ReportContext",
     "environment",
     "render_report",
@@ -234,6 +236,40 @@ class StatementRow:
 
 
 @dataclass(frozen=True)
+class MapDrawing:
+    """A focused argument map as laid out, for :func:`report_context`."""
+
+    focus: str
+    """The hypothesis it is focused on."""
+    svg: bytes | str
+    depth: int | None
+    """Layers of arguments drawn; None: all of them."""
+    layers: int
+    """Layers of arguments that bear on the hypothesis in all."""
+    badges: bool
+    """Evidence premises counted in badges rather than drawn."""
+    nodes: int
+    """Nodes other than the hypothesis: 0 when nothing bears on it."""
+
+
+@dataclass(frozen=True)
+class FocusedMap:
+    """One hypothesis's focused argument map in the report."""
+
+    id: str
+    title: str
+    svg: Markup
+    depth: int | None
+    layers: int
+    badges: bool
+    alone: bool
+    """Nothing in the argument map bears on it."""
+    label: str | None
+    top: bool
+    """The hypothesis at the top of the ranking."""
+
+
+@dataclass(frozen=True)
 class LegendEntry:
     name: str
     meaning: str
@@ -357,6 +393,16 @@ class ReportContext:
     """How many items the evidence map draws (the rest have no C/I rating or were cut)."""
     evidence_map_limit: int | None
     """The most items the evidence map draws, if limited."""
+    evidence_compact_svg: Markup | None
+    """The evidence map's compact drawing (only the items that separate the leading
+    hypotheses, :func:`argmap.render.dot.drawn_evidence`); None when it would draw them all."""
+    evidence_compact_shown: int
+    """How many items the compact drawing draws."""
+    evidence_compact_separates: bool
+    """Whether the compact drawing keeps the items that separate the leading hypotheses
+    (else, none doing so, every diagnostic item)."""
+    evidence_leaders: tuple[str, ...]
+    """Titles of the leading hypotheses the compact drawing is about."""
     legend: tuple[LegendEntry, ...]
     label_legend: tuple[tuple[str, str, str], ...]
     """(label, fill, border) for the argument map's in / out / undecided, when evaluated."""
@@ -416,6 +462,13 @@ class ReportContext:
     check."""
     monte_carlo_note: str = ""
     """What the Monte Carlo is: noise on single cells, not a test of the reading."""
+    focused_maps: tuple[FocusedMap, ...] = ()
+    """One argument map per hypothesis, in the hypotheses' order."""
+    argument_all_svg: Markup | None = None
+    """The overview with every evidence item drawn, when ``argument_svg`` counts them in
+    badges."""
+    default_map: str = "argument-map"
+    """The id of the argument map the report shows first."""
 
 
 def _inline_svg(svg: bytes | str) -> Markup:
@@ -598,6 +651,21 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
     return rows
 
 
+def _evidence_compact(a: Assessment, limit: int | None, svg: bytes | str | None) -> dict[str, Any]:
+    """The context fields of the evidence map's compact drawing."""
+    from .dot import drawn_evidence, leading_hypotheses, separating_evidence
+
+    compact = drawn_evidence(a.case, a.scores, limit, compact=True)
+    return {
+        "evidence_compact_svg": None if svg is None else _inline_svg(svg),
+        "evidence_compact_shown": len(compact),
+        "evidence_compact_separates": bool(separating_evidence(a.case, a.scores, limit)),
+        "evidence_leaders": tuple(
+            a.case.hypothesis_by_id[hid].title for hid in leading_hypotheses(a.scores)
+        ),
+    }
+
+
 def report_context(
     assessment: Assessment,
     evidence_svg: bytes | str,
@@ -607,6 +675,9 @@ def report_context(
     evidence_map_limit: int | None = None,
     evaluation: Evaluation | None = None,
     workshop: WorkshopView | None = None,
+    focused: Sequence[MapDrawing] = (),
+    argument_all_svg: bytes | str | None = None,
+    evidence_compact_svg: bytes | str | None = None,
 ) -> ReportContext:
     """Build the report's context from an assessed case and its rendered diagrams."""
     case, scores = assessment.case, assessment.scores
@@ -711,6 +782,23 @@ def report_context(
         )
         for i in strongest
     )
+    focused_maps = tuple(
+        FocusedMap(
+            id=drawing.focus,
+            title=case.hypothesis_by_id[drawing.focus].title,
+            svg=_inline_svg(drawing.svg),
+            depth=drawing.depth,
+            layers=drawing.layers,
+            badges=drawing.badges,
+            alone=drawing.nodes == 0,
+            label=labels.get(drawing.focus),
+            top=drawing.focus in assessment.top_ids,
+        )
+        for drawing in focused
+    )
+    # The report opens on the leading hypothesis's own map: the reader's first question is
+    # why it leads, and a focused map fits the screen where the overview cannot.
+    opening = next((f"map-{m.id}" for m in focused_maps if m.top), "argument-map")
     return ReportContext(
         title=case.title,
         question=case.question,
@@ -736,6 +824,7 @@ def report_context(
         evidence_svg=_inline_svg(evidence_svg),
         evidence_map_shown=len(case.evidence) if evidence_map_shown is None else evidence_map_shown,
         evidence_map_limit=evidence_map_limit,
+        **_evidence_compact(assessment, evidence_map_limit, evidence_compact_svg),
         argument_svg=_inline_svg(argument_svg),
         legend=legend,
         caveats=tuple(caveats),
@@ -773,6 +862,9 @@ def report_context(
             e.summary for e, flag in zip(case.evidence, w.linchpins, strict=True) if flag
         ),
         **_scenario_fields(assessment),
+        focused_maps=focused_maps,
+        argument_all_svg=None if argument_all_svg is None else _inline_svg(argument_all_svg),
+        default_map=opening,
     )
 
 

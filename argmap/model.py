@@ -139,7 +139,11 @@ Weight = Annotated[float, BeforeValidator(_probability), Field(ge=0, le=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # defer_build: a model's validator is built when it first validates, so a command builds
+    # those of the files it reads (the item models inside them come with them), not all.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -180,6 +180,8 @@
     this.svg.setAttribute("height", (this.height * this.scale).toFixed(2));
     var level = figureOf(this.wrap).querySelector(".zoom-level");
     if (level && currentViewer(figureOf(this.wrap)) === this) level.textContent = Math.round(this.scale * 100) + "%";
+    var wrap = this.wrap;
+    wrap.classList.toggle("pannable", wrap.scrollWidth > wrap.clientWidth + 1 || wrap.scrollHeight > wrap.clientHeight + 1);
   };
   Viewer.prototype.fit = function () {
     var outer = this.wrap.offsetWidth;
@@ -296,6 +298,26 @@
       event.preventDefault();
     });
   };
+  // The evidence map opens on its compact drawing; a button shows every drawn item instead.
+  var evidenceMap = document.getElementById("evidence-map");
+  var compactWrap = evidenceMap && evidenceMap.querySelector(".svg-wrap[data-variant=compact]");
+  var allWrap = evidenceMap && evidenceMap.querySelector(".svg-wrap[data-variant=all]");
+  if (compactWrap && allWrap) {
+    var everyItem = document.createElement("button");
+    everyItem.type = "button";
+    everyItem.className = "variant-toggle";
+    everyItem.textContent = "Show every drawn item";
+    var showAll = function (all) {
+      allWrap.hidden = !all;
+      compactWrap.hidden = all;
+      everyItem.setAttribute("aria-pressed", all ? "true" : "false");
+    };
+    everyItem.addEventListener("click", function () {
+      showAll(everyItem.getAttribute("aria-pressed") !== "true");
+    });
+    evidenceMap.querySelector("figcaption").append(" ", everyItem);
+    showAll(false);
+  }
   var viewers = [];
   var observer = window.ResizeObserver && new ResizeObserver(function (entries) {
     // Fitting sets the frame's height, so it waits a frame (no resize loop).

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from argmap.cli import main
+from argmap.load import load_case
 
 from .conftest import REPO
 from .test_browser import Page, playwright_api
@@ -134,7 +135,7 @@ def test_node_text_of_the_maps_reads_at_nine_css_pixels(page):
 
 def test_ctrl_wheel_zooms_around_the_pointer_and_a_plain_wheel_scrolls_the_page(page):
     p = page.page
-    p.locator("#evidence-map .svg-wrap").scroll_into_view_if_needed()
+    p.locator("#evidence-map .svg-wrap:not([hidden])").scroll_into_view_if_needed()
     svg = p.locator("#evidence-map .svg-wrap:not([hidden]) svg")
     box = svg.bounding_box()
     x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4
@@ -179,6 +180,10 @@ def test_drag_pans_and_does_not_follow_the_link_it_started_on(page):
     p.locator(wrap).scroll_into_view_if_needed()
     p.click("#argument-map .zoom button[data-zoom=reset]")
     assert _level(p, "argument-map") == 100
+    # A drawing larger than its frame shows a hand to grab it by; a fitted one does not.
+    assert p.eval_on_selector(wrap, "w => getComputedStyle(w).cursor") == "grab"
+    fitted = "#evidence-map .svg-wrap:not([hidden])"
+    assert p.eval_on_selector(fitted, "w => getComputedStyle(w).cursor") != "grab"
     start = p.eval_on_selector(wrap, "w => [w.scrollLeft, w.scrollTop]")
     x, y = _centre(p, wrap)
     p.mouse.move(x, y)
@@ -259,3 +264,67 @@ def test_a_drawing_shown_later_or_resized_is_fitted_then(page):
     p.set_viewport_size({"width": 1000, "height": 700})
     p.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert _level(p, "argument-map") == 100
+
+
+def test_the_evidence_map_opens_compact_and_a_button_draws_every_item(page):
+    from argmap.render.dot import drawn_evidence
+    from argmap.render.report import REPORT_MAX_EVIDENCE_IN_MAP
+    from argmap.scoring import score_case
+
+    p = page.page
+    case = load_case(REPO).case
+    scores = score_case(case)
+    compact = drawn_evidence(case, scores, REPORT_MAX_EVIDENCE_IN_MAP, compact=True)
+    every = drawn_evidence(case, scores, REPORT_MAX_EVIDENCE_IN_MAP)
+    assert 0 < len(compact) < len(every)
+    shown = "ws => ws.filter(w => !w.hidden && w.offsetWidth).map(w => w.dataset.variant)"
+    items = (
+        "#evidence-map .svg-wrap:not([hidden]) svg a",
+        "as => as.map(a => a.getAttribute('xlink:href') || a.getAttribute('href') || '')"
+        ".filter(h => h.startsWith('#row-')).sort()",
+    )
+    toggle = p.locator("#evidence-map button.variant-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert p.eval_on_selector_all("#evidence-map .svg-wrap", shown) == ["compact"]
+    assert p.eval_on_selector_all(*items) == sorted(f"#row-{e.id}" for e in compact)
+    caption = p.inner_text("#evidence-map figcaption")
+    left_out = len(every) - len(compact)
+    assert f"only the {len(compact)} items whose ratings differ among the leading" in caption
+    assert f"leaves out {left_out} of the {len(every)} drawn items" in caption
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert p.eval_on_selector_all("#evidence-map .svg-wrap", shown) == ["all"]
+    assert p.eval_on_selector_all(*items) == sorted(f"#row-{e.id}" for e in every)
+    # The drawing shown by the button is fitted as it appears.
+    p.wait_for_function(
+        "() => { const w = document.querySelector('#evidence-map .svg-wrap[data-variant=all]');"
+        " return w.argmapViewer.lastWidth === w.offsetWidth; }"
+    )
+    frames = [f for f in p.evaluate(FRAMES) if f["id"] == "evidence-map" and f["visible"]]
+    assert [f["variant"] for f in frames] == ["all"] and frames[0]["inside"]
+    toggle.click()
+    assert p.eval_on_selector_all("#evidence-map .svg-wrap", shown) == ["compact"]
+
+
+def test_a_touch_pinch_zooms_the_drawing_not_the_page(browser, report_file):
+    opened = Page(browser, report_file.as_uri(), viewport=VIEWPORT, has_touch=True)
+    p = opened.page
+    wrap = p.locator("#evidence-map .svg-wrap:not([hidden])")
+    wrap.scroll_into_view_if_needed()
+    box = wrap.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    before = _level(p, "evidence-map")
+    cdp = opened.context.new_cdp_session(p)
+
+    def fingers(apart: float) -> list[dict[str, float]]:
+        return [{"x": x - apart, "y": y, "id": 1}, {"x": x + apart, "y": y, "id": 2}]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": fingers(50)})
+    for apart in range(55, 105, 5):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": fingers(apart)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    # Fingers twice as far apart: the drawing twice as large, the page at its own scale.
+    assert _level(p, "evidence-map") == pytest.approx(2 * before, abs=2)
+    assert p.evaluate("visualViewport.scale") == 1
+    assert opened.errors == []
+    opened.context.close()

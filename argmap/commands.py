@@ -373,7 +373,7 @@ def schema(part: str) -> str:
     """JSON Schema of a hypotheses, evidence or ratings file, or of the JSON document."""
     from pydantic import BaseModel
 
-    from .model import EvidenceFile, HypothesesFile
+    from .model import EvidenceFile, HypothesesFile, describe_fields
     from .ratingsfile import RatingsFile
 
     if part == "json":
@@ -386,6 +386,7 @@ def schema(part: str) -> str:
         "ratings": RatingsFile,
     }
     model = models[part]
+    describe_fields(model)
     document = model.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"argmap {part} file"

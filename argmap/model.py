@@ -9,11 +9,12 @@ scoring and rendering work on.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
-from typing import Annotated, Any, Literal
+from functools import cache, cached_property
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -51,6 +52,7 @@ __all__ = [
     "Statement",
     "Text",
     "Weighing",
+    "describe_fields",
     "is_catch_all",
 ]
 
@@ -141,9 +143,10 @@ Weight = Annotated[float, BeforeValidator(_probability), Field(ge=0, le=1)]
 class _Strict(BaseModel):
     # defer_build: a model's validator is built when it first validates, so a command builds
     # those of the files it reads (the item models inside them come with them), not all.
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True
-    )
+    # The docstring under each field is its description in JSON Schema: describe_fields()
+    # reads them when a schema is wanted (pydantic's use_attribute_docstrings would read the
+    # source of every model at every start).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -158,6 +161,70 @@ class _Strict(BaseModel):
                 if value is not None or key not in fields or fields[key].is_required()
             }
         return data
+
+
+def describe_fields(model: type[BaseModel]) -> None:
+    """Give every field of ``model``, and of the models inside it, the docstring written under
+    it as its description (where the code gives none), as JSON Schema shows it.
+
+    A field's docstring is the one under it in the first class of the model's ancestry that
+    declares it (a subclass that declares a field again documents it again); models inside
+    others are described and rebuilt first, so that those holding them take their schemas.
+    """
+    order: list[type[BaseModel]] = []
+    _models_within(model, order, set())
+    for cls in order:
+        if cls in _DESCRIBED:
+            continue
+        for name, info in cls.model_fields.items():
+            if info.description is None:
+                owner = next(k for k in cls.__mro__ if name in vars(k).get("__annotations__", {}))
+                info.description = _attribute_docstrings(owner).get(name)
+        cls.model_rebuild(force=True)
+        _DESCRIBED.add(cls)
+
+
+_DESCRIBED: set[type[BaseModel]] = set()
+
+
+def _models_within(annotation: Any, order: list[type[BaseModel]], seen: set[type]) -> None:
+    """The models ``annotation`` holds into ``order``, those inside each before it, each once."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in seen:
+            seen.add(annotation)
+            for info in annotation.model_fields.values():
+                _models_within(info.annotation, order, seen)
+            order.append(annotation)
+        return
+    for argument in get_args(annotation):
+        _models_within(argument, order, seen)
+
+
+@cache
+def _attribute_docstrings(cls: type) -> dict[str, str]:
+    """Attribute name → the string literal right after its annotated assignment in the body of
+    ``cls`` (a class at the top of its module), cleaned like a docstring: pydantic's rule."""
+    import ast
+    import inspect
+
+    found = [
+        node
+        for node in ast.parse(inspect.getsource(sys.modules[cls.__module__])).body
+        if isinstance(node, ast.ClassDef) and node.name == cls.__qualname__
+    ]
+    docs: dict[str, str] = {}
+    previous: ast.stmt | None = None
+    for statement in found[0].body if found else []:
+        if (
+            isinstance(previous, ast.AnnAssign)
+            and isinstance(previous.target, ast.Name)
+            and isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str)
+        ):
+            docs[previous.target.id] = inspect.cleandoc(statement.value.value)
+        previous = statement
+    return docs
 
 
 class Hypothesis(_Strict):

@@ -60,6 +60,32 @@ def test_schema_describes_fields(runner):
     assert set(hypotheses["properties"]) == set(HypothesesFile.model_fields)
 
 
+
+def test_schema_descriptions_are_the_docstrings_under_the_fields(runner, write_case):
+    # Read from the source when a schema is wanted, by pydantic's rule: the docstring under a
+    # field in the class that declares it; a subclass declaring a field again documents it
+    # again; a description given in code stands. The same whether or not the models have
+    # validated files in this process already.
+    load_case(write_case())
+    first = runner.invoke(main, ["schema", "json"]).stdout
+    schema = json.loads(first)
+    properties = {name: part["properties"] for name, part in schema["$defs"].items()}
+    assert properties["Hypothesis"]["id"]["description"] == (
+        "Unique slug (`[a-z0-9][a-z0-9-]*`) across the whole case."
+    )
+    assert properties["JsonCase"]["title"]["description"] == "The case's title."
+    assert properties["JsonCase"]["notes"]["description"].endswith("confidence (case key).")
+    assert properties["JsonSource"]["title"]["description"] == "The document's title."
+    assert properties["JsonSource"]["text"]["description"].startswith("The full text of")
+    assert properties["Evidence"]["ratings"]["description"].startswith("Leaf hypothesis id → ")
+    assert properties["Argument"]["weight"]["description"] == (
+        "How strongly the premises, when they hold, bear on the target: 0–1 (default: the\n"
+        "weakest evidence premise's credibility, high 1, medium 0.71, low 0.5; else 1)."
+    )
+    assert runner.invoke(main, ["schema", "json"]).stdout == first
+    hypotheses = json.loads(runner.invoke(main, ["schema", "hypotheses"]).stdout)
+    assert hypotheses["properties"]["title"]["description"] == "The case's title (case key)."
+
 def test_init_scaffolds_a_valid_case_and_refuses_a_full_folder(runner, tmp_path):
     target = tmp_path / "new"
     result = runner.invoke(main, ["init", str(target)])

@@ -28,7 +28,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 from .. import __version__
-from ..model import CASE_KEYS, Case, Evidence, HypothesesFile, Originator, Source, Text
+from ..model import (
+    CASE_KEYS,
+    Case,
+    Evidence,
+    HypothesesFile,
+    Originator,
+    Source,
+    Text,
+    describe_fields,
+)
 from ..problems import ArgmapError, CaseError, Problem, display_path
 from . import jsontext
 
@@ -431,6 +440,7 @@ class JsonDocument(_Part):
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an argmap JSON document, version 1."""
+    describe_fields(JsonDocument)
     schema = JsonDocument.model_json_schema()
     schema["title"] = f"argmap JSON document, version {FORMAT_VERSION}"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

@@ -256,3 +256,51 @@ def test_diagram_pdf_needs_an_output_file(runner):
     result = runner.invoke(main, ["diagram", str(REPO), "--format", "pdf"])
     assert result.exit_code == 2
     assert "PDF needs an output file: add -o FILE.pdf" in result.output
+
+
+CHART_PAGE = (
+    "<html><head><title>Charts — argmap report</title><style>:root { --accent: #1d4ed8; }"
+    ".chart .label { font-size: 11px; fill: var(--accent); } .chart svg { width: 100%; }"
+    '</style></head><body><main><figure class="chart" id="c"><figcaption>A chart.</figcaption>'
+    '<svg viewBox="0 0 300 40" width="300" height="40" role="img">'
+    '<text x="10" y="20" class="label">Chartlabel</text></svg></figure></main></body></html>'
+)
+
+
+def test_each_chart_carries_the_reports_chart_rules():
+    """For a printer that styles an SVG with only what is inside it (WeasyPrint)."""
+    page = _printable(CHART_PAGE)
+    inner = re.search(r'<svg class="print-chart"[^>]*><style>(.*?)</style>', page)
+    assert inner is not None
+    assert ".print-chart .label { font-size: 11px; fill: #1d4ed8; }" in inner.group(1)
+    assert "svg" not in inner.group(1) and "var(" not in inner.group(1)
+
+
+@pytest.mark.pdf
+def test_weasyprint_prints_a_chart_at_its_own_text_size(tmp_path, monkeypatch):
+    """WeasyPrint once printed the charts black with their text at the default size."""
+    need_module("weasyprint")
+    from argmap.problems import ArgmapError
+    from argmap.render.pdf import html_to_pdf
+
+    monkeypatch.setenv("ARGMAP_PDF", "weasyprint")
+    try:
+        data = html_to_pdf(CHART_PAGE)
+    except ArgmapError as err:  # installed without the system Pango
+        pytest.skip(str(err))
+    target = tmp_path / "chart.pdf"
+    target.write_bytes(data)
+    assert "Chartlabel" in _pdf_pages(target)[0][1]
+    # 11 CSS px are 8.25 pt, scaled with the chart to the figure's width (300 px drawn in
+    # about 600): about 16 pt. Unstyled, the label took the default 16 px: about 24 pt.
+    sizes = []
+    PdfReader = need_module("pypdf").PdfReader
+
+    def visit(text, cm, tm, font, size):
+        if "Chartlabel" in text:
+            c = tm[2] * cm[0] + tm[3] * cm[2]
+            d = tm[2] * cm[1] + tm[3] * cm[3]
+            sizes.append(size * math.hypot(c, d))
+
+    PdfReader(target).pages[0].extract_text(visitor_text=visit)
+    assert sizes and 14 < sizes[0] < 19, sizes

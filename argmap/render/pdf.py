@@ -134,17 +134,23 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         # It may break between its paragraphs and list items, never inside one.
         ".card { break-inside: auto !important; }"
         ".card p, .card li { break-inside: avoid; } p, li { orphans: 3; widows: 3; }"
-        "thead { display: table-header-group; }"
+        # A statement's label stays with its text; a table's header with its first row.
+        "dt { break-after: avoid; page-break-after: avoid; } dd { break-inside: avoid; }"
+        "thead { display: table-header-group; break-after: avoid; }"
+        "tbody > tr:first-child { break-before: avoid; page-break-before: avoid; }"
         "tr, .matrix thead th { break-inside: avoid; }"
         ".matrix thead th, .heatmap thead th { position: static !important; }"
         # The matrix fits the page's width: anything wider makes Chromium shrink every page
         # of the report to fit it, and the diagrams' landscape pages more.
         ".matrix { font-size: 7pt !important; }"
         ".matrix th, .matrix td { min-width: 0 !important; padding: .15rem .25rem !important; }"
+        # Hypotheses head their columns set upright, bottom to top: across, each column
+        # too narrow for its words, they broke mid-word.
         ".matrix th.hcol { max-width: none !important; font-size: 7pt !important;"
-        " hyphens: auto; overflow-wrap: anywhere; }"
+        " writing-mode: vertical-rl; transform: rotate(180deg); max-height: 10rem;"
+        " text-align: left; vertical-align: top; white-space: normal; }"
         ".matrix tbody th { min-width: 12em !important; }"
-        ".matrix td.date { white-space: normal; }"
+        ".matrix td.date { white-space: nowrap; font-size: 7pt !important; }"
         # So does the ranking (Chromium matches the report's narrow-screen rules against the
         # paper, not the printed width, so it keeps every column): fixed column widths, the
         # hypothesis taking what is left. The bars are left out for room (their figures stay,
@@ -487,6 +493,38 @@ def _fit_diagrams(html: str, paper: str) -> str:
     return html
 
 
+def _chart_styles(html: str) -> str:
+    """The report's charts carry their own style, for a printer that styles SVG alone.
+
+    WeasyPrint draws an inline SVG with only the styles inside it: the report's `.chart`
+    rules (colours, text sizes) did not reach the charts, which printed black, with text at
+    the default size running off the page. Each chart's SVG gets those rules, custom
+    properties resolved, scoped to a class of its own (the same rules, so Chromium prints
+    it as before).
+    """
+    css = " ".join(re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL))
+    values = dict(re.findall(r"--([\w-]+):\s*([^;{}]+?)\s*;", css))
+    scoped = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        kept = [
+            ".print-chart " + one.strip().removeprefix(".chart ")
+            for one in selectors.split(",")
+            if one.strip().startswith(".chart ") and " svg" not in one and ":" not in one
+        ]
+        if kept:
+            scoped.append(f"{', '.join(kept)} {{ {body.strip()} }}")
+    rules = "".join(scoped)
+    rules = re.sub(r"var\(--([\w-]+)\)", lambda m: values.get(m.group(1), "currentColor"), rules)
+    if not rules:
+        return html
+    return re.sub(
+        r'(<figure class="chart"[^>]*>.*?)<svg\b([^>]*)>',
+        lambda m: f'{m.group(1)}<svg class="print-chart"{m.group(2)}><style>{rules}</style>',
+        html,
+        flags=re.DOTALL,
+    )
+
+
 def _printable(html: str, paper: str = "a4") -> str:
     """The report as paper wants it: static, fully laid out, and paginated.
 
@@ -505,6 +543,7 @@ def _printable(html: str, paper: str = "a4") -> str:
         r"<button type=\"button\" data-sort=[^>]*>(.*?)</button>", r"<span>\1</span>", html
     )
     html = _fit_diagrams(html, paper)
+    html = _chart_styles(html)
     found = re.search(r"<title>(.*?)</title>", html, flags=re.DOTALL)
     title = unescape(found.group(1)).removesuffix(" — argmap report") if found else "argmap report"
     style = _SCREEN_STYLE + _paper_style(title, _generated(), paper)

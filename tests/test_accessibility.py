@@ -182,8 +182,9 @@ def test_the_report_in_use_has_no_violations(browser, reports, tmp_path):
     p.locator("#matrix-table tbody tr").nth(2).locator("td.date").click()
     p.locator("#matrix-table td.cell:has(.tip)").first.focus()
     p.click("#evidence-map .zoom button[data-zoom=in]")
+    p.click("#evidence-map button.variant-toggle")
     assert p.locator("mark.active").count() >= 1
-    assert_accessible(p, "the report after sorting, a click on a row and a zoom")
+    assert_accessible(p, "the report after sorting, a click on a row, a zoom, every evidence item")
     assert opened.errors == [] and opened.requests == []
     opened.context.close()
 

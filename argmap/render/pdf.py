@@ -136,6 +136,9 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         ".card p, .card li { break-inside: avoid; } p, li { orphans: 3; widows: 3; }"
         # A statement's label stays with its text; a table's header with its first row.
         "dt { break-after: avoid; page-break-after: avoid; } dd { break-inside: avoid; }"
+        # An evidence item's heading and particulars stay with its quote, the quote whole.
+        ".evidence-item > .meta { break-after: avoid; page-break-after: avoid; }"
+        ".evidence-item > blockquote { break-inside: avoid; }"
         "thead { display: table-header-group; break-after: avoid; }"
         "tbody > tr:first-child { break-before: avoid; page-break-before: avoid; }"
         "tr, .matrix thead th { break-inside: avoid; }"

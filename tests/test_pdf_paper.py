@@ -208,12 +208,15 @@ def test_shipped_case_pdf_is_paginated_numbered_and_legible(runner, tmp_path, mo
         flags=re.DOTALL,
     )
     assert any(ident == "evidence-map" for _, ident, _ in figures)
+    # In order, each on a later page than the one before (a caption can quote a node's
+    # label, so each is looked for only after the page of the figure before it).
+    previous = -1
     for orientation, ident, caption in figures:
         words = _letters(" ".join(unescape(re.sub(r"<[^>]+>", "", caption)).split()[:10]))
-        found = [p for p in pages if words in _letters(p[1])]
+        found = [n for n in range(previous + 1, len(pages)) if words in _letters(pages[n][1])]
         assert found, (ident, words)
-        page_size = found[0][0]
-        assert page_size == (size if orientation == "portrait" else size[::-1]), ident
+        previous = found[0]
+        assert pages[previous][0] == (size if orientation == "portrait" else size[::-1]), ident
     # Every focused map the report draws is printed, whole or in parts.
     focused = r'<figure class="diagram[^"]*focused-map" id="(map-[^"]+)"'
     drawn = re.findall(focused, html.read_text(encoding="utf-8"))

@@ -75,7 +75,7 @@ _DIAGRAM_MARGIN_MM = (12, 8)  # a diagram's page: more room for the drawing
 _PAPER_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 _PT_PER_MM = 72 / 25.4
 # The smallest text a printed diagram may have, in points: a drawing that would print smaller
-# is left out (the HTML report zooms it), or split into focused maps by the report.
+# whole prints in parts, or is left out with a note (the HTML report zooms it).
 MIN_PRINT_PT = 6.0
 # A diagram too large to print whole that legibly prints in parts, a page each, overlapping on
 # paper by _OVERLAP_PT: a focused argument map in as many as it takes, others in up to
@@ -427,11 +427,14 @@ def _fit_diagrams(html: str, paper: str) -> str:
     """Each diagram on a page of its own, scaled to fit, or left out when it cannot be read.
 
     A drawing is printed at a size chosen here, so its smallest text on paper is known
-    before printing: one whose smallest text would print below MIN_PRINT_PT is left out
-    with a note saying so; the argument map's overview, when there are focused maps, with
-    one line before them. The first figure of the diagrams' section shares its page with
-    the heading and the edge legend, and the first argument map with the maps' legend, so
-    those are sized with the room left; each container takes its first figure's page.
+    before printing. One whose smallest text would print below MIN_PRINT_PT whole prints in
+    overlapping parts, a page each, at a legible scale: a focused argument map in as many as
+    it takes, another diagram in up to _MAX_PARTS, else it is left out with a note saying
+    so. The argument map's overview, when there are focused maps, prints only whole; left
+    out, one line before the focused maps says so. The first figure of the diagrams'
+    section shares its page with the heading and the edge legend, and the first argument
+    map with the maps' legend (unless it prints in parts), so those are sized with the room
+    left; each container takes its first figure's page.
     """
     figures = list(_FIGURE.finditer(html))
     if not figures:

@@ -416,6 +416,11 @@
     option.value = figure.id;
     var title = figure.querySelector("figcaption strong");
     option.textContent = figure.dataset.focus && title ? title.textContent : "the whole case (overview)";
+    // A map that goes on from another is indented under it, one step per level.
+    for (var up = figure.dataset.continues; up; up = (document.getElementById("map-" + up) || {dataset: {}}).dataset.continues) {
+      option.textContent = "\u2003" + option.textContent;
+    }
+    if (figure.dataset.continues) option.textContent = option.textContent.replace(/^(\u2003+)/, "$1↳ ");
     select.appendChild(option);
   });
   label.appendChild(select);

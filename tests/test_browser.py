@@ -279,9 +279,17 @@ def test_the_map_selector_shows_one_argument_map_at_a_time(page):
     p = page.page
     case = load_case(REPO).case
     figures = p.eval_on_selector_all(MAPS, "fs => fs.map(f => f.id)")
-    assert figures == [f"map-{h.id}" for h, _ in case.hypotheses_in_order] + ["argument-map"]
+    own = p.eval_on_selector_all(MAPS, "fs => fs.filter(f => !f.dataset.continues).map(f => f.id)")
+    assert own == [f"map-{h.id}" for h, _ in case.hypotheses_in_order] + ["argument-map"]
     options = p.eval_on_selector_all("#map-select option", "os => os.map(o => o.value)")
     assert options == figures
+    # A map that goes on from another is listed under it, indented and marked.
+    continuing = p.eval_on_selector_all(
+        MAPS, "fs => fs.filter(f => f.dataset.continues).map(f => f.id)"
+    )
+    assert continuing
+    label = p.eval_on_selector(f"#map-select option[value={continuing[0]}]", "o => o.textContent")
+    assert label.lstrip("\u2003").startswith("↳ ")
     assert p.locator("label.map-select").inner_text().startswith("Show the argument map of")
     default = p.get_attribute("#argument-maps", "data-default")
     assert default != "argument-map"
@@ -297,6 +305,22 @@ def test_the_map_selector_shows_one_argument_map_at_a_time(page):
     p.evaluate("location.hash = '#map-palace-coup'")
     p.wait_for_function("!document.getElementById('map-palace-coup').hidden")
     assert p.eval_on_selector_all(MAPS, SHOWN) == ["map-palace-coup"]
+    # A node where a cut map stops opens the map that goes on from it, and back.
+    p.select_option("#map-select", "map-knb-coup")
+    node, target = p.evaluate(
+        """() => {
+          for (const a of document.querySelectorAll('#map-knb-coup g.node a')) {
+            const href = a.getAttribute('xlink:href') || a.getAttribute('href') || '';
+            if (href.startsWith('#map-')) return [a.closest('g.node').id, href];
+          }
+        }"""
+    )
+    p.locator(f"[id='{node}'] text").first.click()
+    p.wait_for_function(f"!document.getElementById('{target[1:]}').hidden")
+    assert p.eval_on_selector_all(MAPS, SHOWN) == [target[1:]]
+    p.locator(f"{target} a.map-back").click()
+    p.wait_for_function("!document.getElementById('map-knb-coup').hidden")
+    assert p.eval_on_selector_all(MAPS, SHOWN) == ["map-knb-coup"]
 
 
 def test_the_overview_opens_its_evidence_badges(page):
@@ -319,7 +343,8 @@ def test_without_javascript_every_argument_map_is_shown(browser, report_file):
     opened = Page(browser, report_file.as_uri(), java_script_enabled=False)
     p = opened.page
     figures = p.eval_on_selector_all(MAPS, "fs => fs.map(f => f.id)")
-    assert len(figures) == len(load_case(REPO).case.hypotheses) + 1
+    own = p.eval_on_selector_all(MAPS, "fs => fs.filter(f => !f.dataset.continues).length")
+    assert own == len(load_case(REPO).case.hypotheses) + 1 < len(figures)
     assert p.eval_on_selector_all(MAPS, SHOWN) == figures
     assert p.locator("#argument-map .svg-wrap:visible").count() == 2
     assert p.locator("#map-select").count() == 0

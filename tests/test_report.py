@@ -478,43 +478,67 @@ def _badge_counts(svg, prefix: str) -> dict[str, int]:
 
 def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shipped_report):
     from argmap.assess import assess
-    from argmap.render.dot import evidence_badges, focus_nodes
+    from argmap.render.dot import continued_nodes, evidence_badges, focus_nodes
     from argmap.render.report import MAP_FRAME_PX, MAP_MIN_TEXT_PX
 
     case, soup = shipped_report
     views = soup.find(id="argument-maps")
     figures = views.find_all("figure", recursive=False)
     ids = [h.id for h, _ in case.hypotheses_in_order]
-    assert [f["id"] for f in figures] == [f"map-{hid}" for hid in ids] + ["argument-map"]
+    own = [f["id"] for f in figures if not f.has_attr("data-continues")]
+    assert own == [f"map-{hid}" for hid in ids] + ["argument-map"]
+    assert figures[-1]["id"] == "argument-map"
     evidence = {e.id for e in case.evidence}
     cut = set()
-    for figure, hid in zip(figures, ids, strict=False):
-        assert figure["class"] == ["diagram", "focused-map"] and figure["data-focus"] == hid
+    on_screen: set[str] = set()
+    placed: list[str] = []
+    for figure in figures[:-1]:
+        focus = figure["data-focus"]
+        assert figure["class"] == ["diagram", "focused-map"] and figure["id"] == f"map-{focus}"
+        if figure.has_attr("data-continues"):
+            # A map that goes on from another follows it, and that one stops at its focus.
+            parent = figure["data-continues"]
+            assert parent in placed, focus
+            parent_figure = soup.find(id=f"map-{parent}")
+            parent_depth = int(parent_figure["data-depth"])
+            assert focus in continued_nodes(case, parent, parent_depth)
+            assert figure.find("a", class_="map-back")["href"] == f"#map-{parent}"
+        placed.append(focus)
         wrap = figure.find("div", class_="svg-wrap")
         assert wrap["tabindex"] == "0" and wrap["role"] == "region" and wrap["aria-label"]
         depth = int(figure["data-depth"]) if figure.has_attr("data-depth") else None
-        near = focus_nodes(case, hid, depth)
+        near = focus_nodes(case, focus, depth)
+        on_screen |= set(near)
         badges = {}
         if figure.has_attr("data-badges"):
             badges = evidence_badges(case, [a for a in case.arguments if a.id in near], near)
             assert badges and "counted in a badge" in figure.figcaption.get_text()
         collapsed = {item for items in badges.values() for item in items}
         expected = (set(near) - collapsed) | {f"{a}_evidence" for a in badges}
-        prefix = f"map-{hid}-"
-        assert _drawn(wrap.svg, prefix) == expected, hid
+        prefix = f"map-{focus}-"
+        assert _drawn(wrap.svg, prefix) == expected, focus
         assert _badge_counts(wrap.svg, prefix) == {a: len(items) for a, items in badges.items()}
         assert collapsed <= evidence
         if depth is not None:
-            cut.add(hid)
+            cut.add(focus)
             assert f"{depth} of " in figure.figcaption.get_text()
-            assert focus_nodes(case, hid, depth) != focus_nodes(case, hid)
+            assert focus_nodes(case, focus, depth) != focus_nodes(case, focus)
+            # Every node it stops at is marked and links to a map of its own in the report.
+            for node, more in continued_nodes(case, focus, depth).items():
+                drawn = wrap.svg.find("g", id=f"{prefix}{node}")
+                assert f"▸ {more} more" in drawn.get_text(" "), node
+                link = drawn.find("a")["xlink:href"]
+                assert link == f"#map-{node}" and soup.find(id=link[1:]) is not None
         # Whole in the viewer's frame at 1440×900 with 10 pt text at 9 CSS px or more.
         width, height = (
             float(wrap.svg[side].removesuffix("pt")) * 4 / 3 for side in ("width", "height")
         )
         scale = min(1, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height)
-        assert 10 * 4 / 3 * scale >= MAP_MIN_TEXT_PX, hid
+        assert 10 * 4 / 3 * scale >= MAP_MIN_TEXT_PX, focus
     assert cut < set(ids)  # most maps are drawn whole
+    # Every argument that bears on a hypothesis, however deep, is on some screen.
+    bearing = {node for hid in ids for node in focus_nodes(case, hid)}
+    assert bearing <= on_screen
     alone = soup.find(id="map-other")
     assert "nothing in the argument map bears on" in alone.figcaption.get_text()
     assert _drawn(alone.svg, "map-other-") == {"other"}
@@ -539,3 +563,59 @@ def test_the_overview_counts_evidence_premises_in_badges_and_can_show_them(shipp
     everything = _drawn(full.svg, "amx-")
     assert collapsed <= everything and not any(n.endswith("_evidence") for n in everything)
     assert set(drawn) | {h.id for h in case.hypotheses} == everything
+
+
+def test_a_deep_chain_of_arguments_is_drawn_in_maps_that_each_fit(write_case, monkeypatch):
+    """A chain of 40 arguments, each resting on a statement the next one supports: the
+    hypothesis's map is cut to what fits, each cut goes on in a map of its own, every
+    argument is on some screen, and the layers that fit are found by bisection."""
+    from click.testing import CliRunner
+
+    import argmap.render.engine as engine_module
+    from argmap.render.report import MAP_FRAME_PX
+
+    from .conftest import HYPOTHESES
+
+    links = 40
+    statements = "".join(
+        f"  - {{id: s{i}, text: Step {i} of a long chain of reasoning about the fire.}}\n"
+        for i in range(1, links + 1)
+    )
+    arguments = "".join(
+        f"  - {{id: a{i}, claim: Step {i + 1} leads to step {i}., premises: [s{i + 1}],"
+        f" supports: s{i}}}\n"
+        for i in range(1, links)
+    )
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": HYPOTHESES
+            + "statements:\n"
+            + statements
+            + "arguments:\n  - {id: a0, claim: Step 1 means arson., premises: [s1], supports: arson}\n"
+            + arguments
+        }
+    )
+    runs = []
+    real = engine_module.layout_many
+    monkeypatch.setattr(
+        engine_module,
+        "layout_many",
+        lambda sources, engine=None: runs.append(1) or real(sources, engine),
+    )
+    out = folder / "out" / "report.html"
+    result = CliRunner().invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    maps = soup.select("#argument-maps > figure.focused-map")
+    continuing = [m for m in maps if m.has_attr("data-continues")]
+    assert soup.find(id="map-arson").has_attr("data-depth") and len(continuing) >= 3
+    drawn = {g.title.get_text() for m in maps for g in m.select("g.node")}
+    assert {f"a{i}" for i in range(links)} <= drawn
+    for m in maps:
+        svg = m.find("svg")
+        width, height = (
+            float(svg[side].removesuffix("pt")) * 4 / 3 for side in ("width", "height")
+        )
+        assert min(1, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height) * 10 * 4 / 3 >= 9
+    # A few rounds per map (bisection over 40 layers), never one per layer.
+    assert len(runs) <= 8 * (len(continuing) + 1)

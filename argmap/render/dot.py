@@ -32,9 +32,11 @@ __all__ = [
     "OBJECTION_MARKS",
     "argument_map",
     "argument_map_nodes",
+    "continued_nodes",
     "drawn_evidence",
     "evidence_badges",
     "evidence_map",
+    "focus_name",
     "focus_nodes",
     "leading_hypotheses",
     "separating_evidence",
@@ -418,6 +420,35 @@ LABEL_STYLES: dict[str, dict[str, str]] = {
         "fillcolor": "#dee2e6",
         "color": "#495057",
         "fontcolor": MUTED,
+def continued_nodes(case: Case, focus: str, depth: int | None) -> dict[str, int]:
+    """The nodes a map focused on ``focus`` to ``depth`` layers draws while leaving out
+    arguments that bear on them: node id → how many, nearest nodes first. Each can be the
+    focus of a map of its own, which goes on where this one stops. Empty when ``depth`` is
+    None (everything is drawn)."""
+    if depth is None:
+        return {}
+    order = {node: index for index, node in enumerate(focus_nodes(case, focus, depth))}
+    left_out: dict[str, int] = {}
+    for a in case.arguments:
+        if a.target in order and a.id not in order:
+            left_out[a.target] = left_out.get(a.target, 0) + 1
+    return dict(sorted(left_out.items(), key=lambda entry: order[entry[0]]))
+
+
+def focus_name(case: Case, node: str) -> str:
+    """What a node of the argument map says: a hypothesis's title, a statement's text, an
+    argument's claim or an item's summary."""
+    if node in case.hypothesis_by_id:
+        return case.hypothesis_by_id[node].title
+    for s in case.statements:
+        if s.id == node:
+            return s.text
+    for a in case.arguments:
+        if a.id == node:
+            return a.claim
+    return next(e.summary for e in case.evidence if e.id == node)
+
+
         "penwidth": "1.2",
         "line": "dashed",
     },
@@ -474,6 +505,7 @@ def argument_map(
     With ``labels`` (node id → in, out or undecided, as :func:`argmap.evaluate.evaluate`
     gives), each node is filled and bordered by its label and names it; ``reasons``
     (node id → text) become the nodes' tooltips. A map of more than ``max_nodes``
+    link_continued: bool = False,
     statements, arguments and items draws those closest to the hypotheses
     (:func:`argument_map_nodes`) and says in its own caption how many it left out.
 
@@ -504,7 +536,11 @@ def argument_map(
     shown = drawn | hypotheses
 
     def small(node: str, text: str) -> str:
-        return f"{text} · {labels[node]}" if labels and node in labels else text
+        text = f"{text} · {labels[node]}" if labels and node in labels else text
+        return f"{text} · ▸ {continued[node]} more" if node in continued else text
+
+    def link(node: str, anchor: str) -> str:
+        return f"#map-{node}" if node in continued else anchor
 
     def restyle(node: str, style: str) -> dict[str, str]:
         if not labels or node not in labels:
@@ -522,8 +558,7 @@ def argument_map(
     caption = []
     if focus is not None:
         reach = "all the way" if depth is None else f"{depth} layer{'s' if depth != 1 else ''} deep"
-        texts = {s.id: s.text for s in case.statements}
-        name = case.hypothesis_by_id[focus].title if focus in hypotheses else texts[focus]
+        name = focus_name(case, focus)
         caption.append(f"What bears on ‘{textwrap.shorten(name, 80, placeholder=' …')}’, {reach}.")
     if len(drawn) < total:
         caption.append(
@@ -531,6 +566,9 @@ def argument_map(
             f"those closest to {'it' if focus else 'the hypotheses'}. "
             "`argmap evaluate` lists them all."
         )
+    continued = continued_nodes(case, focus, depth) if link_continued and focus else {}
+    if continued:
+        caption.append("A node marked ▸ goes on in its own map.")
     if caption:
         graph.attr(label=_text(" ".join(caption)), labelloc="t", labeljust="l")
     targeted = frozenset(a.target for a in arguments if case.children.get(a.target))
@@ -551,7 +589,7 @@ def argument_map(
             s.id,
             _html_label(s.text, small(s.id, s.id)),
             shape="box",
-            href=f"#st-{s.id}",
+            href=link(s.id, f"#st-{s.id}"),
             id=f"{prefix}-{s.id}",
             **attrs,
         )
@@ -569,7 +607,7 @@ def argument_map(
             a.id,
             _html_label(a.claim, small(a.id, f"{a.id} · {objection}" if objection else a.id)),
             shape="box",
-            href=f"#arg-{a.id}",
+            href=link(a.id, f"#arg-{a.id}"),
             id=f"{prefix}-{a.id}",
             **attrs,
         )

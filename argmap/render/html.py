@@ -9,6 +9,7 @@ is declared here.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +31,7 @@ from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
 from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
 from ..wording import Headline, notes_by_row, percent, percent_range, share
-from .dot import EDGE_STYLES, LABEL_STYLES
+from .dot import EDGE_STYLES, LABEL_STYLES, focus_name
 
 __all__ = [
     "MATRIX_MAX_ROWS",
@@ -250,6 +251,9 @@ class MapDrawing:
     """Evidence premises counted in badges rather than drawn."""
     nodes: int
     """Nodes other than the hypothesis: 0 when nothing bears on it."""
+    continues: str | None = None
+    """The map (its focus) this one goes on from, where that one was cut short; None for
+    a hypothesis's own map."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,12 @@ class FocusedMap:
     label: str | None
     top: bool
     """The hypothesis at the top of the ranking."""
+    continues: str | None = None
+    """The focus of the map this one goes on from (a map cut short links its node here);
+    None for a hypothesis's own map."""
+    continues_title: str = ""
+    kind: str = "hypothesis"
+    """What the map is focused on: hypothesis, statement, argument or evidence."""
 
 
 @dataclass(frozen=True)
@@ -469,6 +479,11 @@ class ReportContext:
     badges."""
     default_map: str = "argument-map"
     """The id of the argument map the report shows first."""
+
+
+def _short(text: str, width: int = 90) -> str:
+    """A node's text shortened for a caption or a list."""
+    return textwrap.shorten(text, width, placeholder=" …")
 
 
 def _inline_svg(svg: bytes | str) -> Markup:
@@ -785,7 +800,7 @@ def report_context(
     focused_maps = tuple(
         FocusedMap(
             id=drawing.focus,
-            title=case.hypothesis_by_id[drawing.focus].title,
+            title=_short(focus_name(case, drawing.focus)),
             svg=_inline_svg(drawing.svg),
             depth=drawing.depth,
             layers=drawing.layers,
@@ -793,6 +808,11 @@ def report_context(
             alone=drawing.nodes == 0,
             label=labels.get(drawing.focus),
             top=drawing.focus in assessment.top_ids,
+            continues=drawing.continues,
+            continues_title=_short(focus_name(case, drawing.continues))
+            if drawing.continues
+            else "",
+            kind=kind_of.get(drawing.focus, "hypothesis"),
         )
         for drawing in focused
     )

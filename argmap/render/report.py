@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from .engine import Engine
     from .html import MapDrawing
 
-__all__ = ["MAP_FRAME_PX", "MAP_MIN_TEXT_PX", "REPORT_MAX_EVIDENCE_IN_MAP", "build_report"]
+__all__ = [
+    "MAP_FRAME_PX",
+    "MAP_MIN_TEXT_PX",
+    "MAX_FOCUSED_MAPS",
+    "REPORT_MAX_EVIDENCE_IN_MAP",
+    "build_report",
+]
 
 REPORT_MAX_EVIDENCE_IN_MAP = 40
 """The evidence map draws at most this many items (the most diagnostic); the matrix has all."""
@@ -116,54 +122,108 @@ def _readable(svg: bytes) -> bool:
     return MAP_TEXT_PT * 4 / 3 * scale >= MAP_MIN_TEXT_PX
 
 
+MAX_FOCUSED_MAPS = 100
+"""The report draws at most this many focused maps: one per hypothesis, however many, then
+maps that go on from those cut short while there is room (the rest link to Arguments)."""
+
+
 def _draw(
     case: Case, evaluation: Evaluation, engine: Engine, others: list[str]
 ) -> tuple[list[bytes], list[MapDrawing]]:
     """The ``others`` laid out, and one argument map per hypothesis, each as complete as
     still fits the viewer's frame: all of it; else with its evidence premises counted in
-    badges; else with badges and one layer of arguments fewer at a time, down to one.
-    Each round of tries is laid out in one run of Graphviz, the first with ``others``."""
-    from .dot import argument_map, evidence_badges, focus_nodes
+    badges; else with badges and as many layers of arguments as fit (at least one).
+    A map cut short links each node whose bearers it leaves out to a map of that node's
+    own, drawn the same way, so every argument is on some screen ("one screen per
+    question"); such maps follow the map they continue.
+
+    Each round of tries is laid out in one run of Graphviz (the first with ``others``): a
+    map is first tried whole, then the number of layers is found by bisection, so a deep
+    map costs a few rounds, not one per layer."""
+    from .dot import argument_map, continued_nodes, evidence_badges, focus_nodes
     from .engine import layout_many
     from .html import MapDrawing
 
-    tries: dict[str, list[tuple[int | None, bool]]] = {}
+    options: dict[str, list[tuple[int | None, bool]]] = {}
+    """Per focus, the drawings to choose from, most complete first (readability only grows
+    down the list); the last is taken when none fits."""
     layers: dict[str, int] = {}
     sizes: dict[str, int] = {}
-    for h, _ in case.hypotheses_in_order:
-        full = focus_nodes(case, h.id)
-        sizes[h.id] = len(full) - 1
-        layers[h.id] = next(d for d in range(len(full)) if focus_nodes(case, h.id, d) == full)
+    parent: dict[str, str | None] = {}
+    bounds: dict[str, tuple[int, int]] = {}
+    """Per focus still searched: the first readable option lies in [low, high]."""
+    drawn: dict[tuple[str, int], bytes] = {}
+
+    def plan(focus: str, continues: str | None) -> None:
+        full = focus_nodes(case, focus)
+        sizes[focus] = len(full) - 1
+        layers[focus] = next(d for d in range(len(full)) if focus_nodes(case, focus, d) == full)
         arguments = [a for a in case.arguments if a.id in full]
-        tries[h.id] = [(None, False)]
+        options[focus] = [(None, False)]
         if evidence_badges(case, arguments, full):
-            tries[h.id] += [(None, True)] + [(d, True) for d in range(layers[h.id] - 1, 0, -1)]
+            options[focus] += [(None, True)]
+        options[focus] += [(d, True) for d in range(layers[focus] - 1, 0, -1)]
+        parent[focus] = continues
+        bounds[focus] = (0, len(options[focus]) - 1)
+
+    def probe(focus: str) -> int:
+        """The option to lay out next: the whole map first, then the middle of the range."""
+        low, high = bounds[focus]
+        return low if (focus, low) not in drawn and low == 0 else (low + high) // 2
+
+    for h, _ in case.hypotheses_in_order:
+        plan(h.id, None)
     chosen: dict[str, MapDrawing] = {}
-    step = dict.fromkeys(tries, 0)
     first = True
     drawn_others: list[bytes] = []
-    while first or len(chosen) < len(tries):
-        pending = [hid for hid in tries if hid not in chosen]
-        options = [tries[hid][step[hid]] for hid in pending]
-        sources = [
-            argument_map(
-                case,
-                evaluation.labels,
-                evaluation.reasons,
-                None,
-                focus=hid,
-                depth=depth,
-                prefix=f"map-{hid}",
-                collapse_evidence=badges,
+    while first or bounds:
+        pending = [(focus, probe(focus)) for focus in bounds]
+        pending = [(focus, index) for focus, index in pending if (focus, index) not in drawn]
+        sources = []
+        for focus, index in pending:
+            depth, badges = options[focus][index]
+            sources.append(
+                argument_map(
+                    case,
+                    evaluation.labels,
+                    evaluation.reasons,
+                    None,
+                    focus=focus,
+                    depth=depth,
+                    prefix=f"map-{focus}",
+                    collapse_evidence=badges,
+                    link_continued=True,
+                )
             )
-            for hid, (depth, badges) in zip(pending, options, strict=True)
-        ]
         drawings = layout_many(sources + (others if first else []), engine)
         if first:
             drawn_others, first = drawings[len(sources) :], False
-        for hid, (depth, badges), svg in zip(pending, options, drawings, strict=False):
-            if _readable(svg) or step[hid] == len(tries[hid]) - 1:
-                chosen[hid] = MapDrawing(hid, svg, depth, layers[hid], badges, sizes[hid])
-            else:
-                step[hid] += 1
-    return drawn_others, [chosen[h.id] for h, _ in case.hypotheses_in_order]
+        for (focus, index), svg in zip(pending, drawings, strict=False):
+            drawn[focus, index] = svg
+            low, high = bounds[focus]
+            bounds[focus] = (low, index) if _readable(svg) else (index + 1, high)
+        for focus in [f for f, (low, high) in bounds.items() if low == high and (f, low) in drawn]:
+            index = bounds.pop(focus)[0]
+            depth, badges = options[focus][index]
+            chosen[focus] = MapDrawing(
+                focus,
+                drawn[focus, index],
+                depth,
+                layers[focus],
+                badges,
+                sizes[focus],
+                parent[focus],
+            )
+            for node in continued_nodes(case, focus, depth):
+                if node not in options and len(options) < MAX_FOCUSED_MAPS:
+                    plan(node, focus)
+    children: dict[str | None, list[str]] = {}
+    for focus in options:  # the order maps were planned in: hypotheses, then what they led to
+        children.setdefault(parent[focus], []).append(focus)
+    ordered: list[MapDrawing] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:  # each map, then the maps that continue it (depth first, no recursion)
+        focus = stack.pop()
+        ordered.append(chosen[focus])
+        stack.extend(reversed(children.get(focus, [])))
+    return drawn_others, ordered

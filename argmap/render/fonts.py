@@ -154,8 +154,15 @@ def _subset(characters: str, bold: bool) -> bytes:
 
     options = subset.Options()
     options.flavor = "woff"
-    options.drop_tables += ["FFTM"]  # FontForge's timestamps: not needed to draw
-    with TTFont(FILES[bold], recalcTimestamp=False) as font:
+    # Without kerning or ligatures (GPOS, GSUB, kern) the browser sets each glyph at its
+    # advance width, which is what the labels were measured with; without hints the file
+    # is smaller and quicker to make. FFTM is FontForge's timestamps.
+    options.layout_features = []
+    options.hinting = False
+    with TTFont(FILES[bold], recalcTimestamp=False, lazy=True) as font:
+        for tag in ("FFTM", "GPOS", "GSUB", "GDEF", "kern"):  # dropped before anything reads them
+            if tag in font:
+                del font[tag]
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=characters)
         subsetter.subset(font)

@@ -140,7 +140,7 @@ def _node_widths(svg: str) -> dict[str, float]:
     from bs4 import BeautifulSoup
 
     widths = {}
-    for node in BeautifulSoup(svg, "html.parser").select("g.node"):
+    for node in BeautifulSoup(svg[svg.index("<svg") :], "html.parser").select("g.node"):
         polygon = node.find("polygon")
         if polygon is None:
             continue

@@ -301,9 +301,12 @@ def _pdf_bytes(pdf: bytes) -> bytes:
     import zlib
 
     parts = [pdf]
-    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.DOTALL):
         try:
-            parts.append(zlib.decompress(stream.group(1)))
+            # A decompressor stops where the data ends, leaving the end of line before
+            # "endstream" over: stripped by a pattern, it took a stream's last byte when that
+            # byte was a carriage return.
+            parts.append(zlib.decompressobj().decompress(stream.group(1)))
         except zlib.error:
             continue
     return b"".join(parts)

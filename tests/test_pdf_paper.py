@@ -203,20 +203,28 @@ def test_shipped_case_pdf_is_paginated_numbered_and_legible(runner, tmp_path, mo
     assert runner.invoke(main, ["report", str(REPO), "-o", str(html)]).exit_code == 0
     printable = _printable(html.read_text(encoding="utf-8"), paper)
     figures = re.findall(
-        r'<figure class="diagram (portrait|landscape)[^"]*" id="([^"]+)"[^>]*>\s*<figcaption>(.*?)</figcaption>',
+        r'<figure class="diagram (portrait|landscape)[^"]*" id="([^"]+)"[^>]*>\s*'
+        r"<figcaption>(.*?)</figcaption>(.*?)</figure>",
         printable,
         flags=re.DOTALL,
     )
-    assert any(ident == "evidence-map" for _, ident, _ in figures)
+    assert any(ident == "evidence-map" for _, ident, _, _ in figures)
     # In order, each on a later page than the one before (a caption can quote a node's
-    # label, so each is looked for only after the page of the figure before it).
+    # label, so each is looked for only after the page of the figure before it), and its
+    # drawing on the same page as its caption.
     previous = -1
-    for orientation, ident, caption in figures:
+    for orientation, ident, caption, drawing in figures:
         words = _letters(" ".join(unescape(re.sub(r"<[^>]+>", "", caption)).split()[:10]))
         found = [n for n in range(previous + 1, len(pages)) if words in _letters(pages[n][1])]
         assert found, (ident, words)
         previous = found[0]
         assert pages[previous][0] == (size if orientation == "portrait" else size[::-1]), ident
+        labels = {
+            _letters(unescape(t)) for t in re.findall(r"<text\b[^>]*>([^<]{4,})</text>", drawing)
+        } - {""}
+        # Not text its caption quotes: that is on the caption's page anyway.
+        labels = {label for label in labels if label not in _letters(unescape(caption))}
+        assert any(label in _letters(pages[previous][1]) for label in labels), ident
     # Every focused map the report draws is printed, whole or in parts.
     focused = r'<figure class="diagram[^"]*focused-map" id="(map-[^"]+)"'
     drawn = re.findall(focused, html.read_text(encoding="utf-8"))

@@ -231,9 +231,16 @@ def _drawing(svg: str) -> _Drawing | None:
 
 
 def _text_mm(html: str, width_mm: float, char_mm: float, line_mm: float) -> float:
-    """A generous estimate of the height some HTML's text takes set `width_mm` wide."""
+    """A generous estimate of the height some HTML's text takes set `width_mm` wide.
+
+    `char_mm` is a character's average width in the font (DejaVu Sans, wide: about 0.6 em),
+    and each line break the HTML forces starts another line.
+    """
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    return ceil(len(text) * char_mm / width_mm) * line_mm if text else 0.0
+    if not text:
+        return 0.0
+    breaks = len(re.findall(r"<br\b", html))
+    return (ceil(len(text) * char_mm / width_mm) + breaks) * line_mm
 
 
 _FIGURE = re.compile(r'<figure class="diagram[" ][^>]*>.*?</figure>', flags=re.DOTALL)
@@ -262,10 +269,11 @@ def _rooms(paper: str, caption: str, lead: str | None) -> dict[str, tuple[float,
         ("landscape", (paper_h, paper_w)),
     ):
         width = w - 2 * side
-        reserved = 8 + _text_mm(caption, width, 2.0, 5.6)
+        # A caption is set at about 10 pt, a lead's text at about 11 pt.
+        reserved = 10 + _text_mm(caption, width, 2.3, 5.6)
         if lead is not None:
             blocks = len(re.findall(r"<(?:h\d|p|ul)\b", lead))
-            reserved += 9 * blocks + _text_mm(lead, width, 2.2, 6.0)
+            reserved += 9 * blocks + _text_mm(lead, width, 2.5, 6.2)
         rooms[orientation] = (width * _PT_PER_MM, (h - 2 * top - reserved) * _PT_PER_MM)
     return rooms
 

@@ -33,6 +33,10 @@ def test_printable_has_page_boxes_title_and_the_source_date(monkeypatch):
     # The title as a CSS string: quotes escaped, and no "<" that could end the style element.
     assert r'"Q \3c /style> \"x\""' in style
     assert "<" not in style.removeprefix("<style>")
+    # The matrix's headers turn upright only where text can be set vertically: WeasyPrint,
+    # without vertical text, turned them upside down.
+    supports = style.index("@supports (writing-mode: vertical-rl)")
+    assert style.count("rotate(180deg)") == 1 and style.index("rotate(180deg)") > supports
     # Sort buttons print as their labels (Chromium drops a button's text from repeated headers).
     assert "<button" not in page
     assert "<span>Evidence</span>" in page

@@ -148,10 +148,13 @@ def _paper_style(title: str, generated: str, paper: str) -> str:
         ".matrix { font-size: 7pt !important; }"
         ".matrix th, .matrix td { min-width: 0 !important; padding: .15rem .25rem !important; }"
         # Hypotheses head their columns set upright, bottom to top: across, each column
-        # too narrow for its words, they broke mid-word.
+        # too narrow for its words, they broke mid-word. A printer without vertical text
+        # (WeasyPrint) keeps them across, wrapped, rather than turned upside down.
         ".matrix th.hcol { max-width: none !important; font-size: 7pt !important;"
-        " writing-mode: vertical-rl; transform: rotate(180deg); max-height: 10rem;"
-        " text-align: left; vertical-align: top; white-space: normal; }"
+        " white-space: normal; hyphens: auto; }"
+        "@supports (writing-mode: vertical-rl) { .matrix th.hcol { writing-mode: vertical-rl;"
+        " transform: rotate(180deg); max-height: 10rem; text-align: left; vertical-align: top;"
+        " hyphens: manual; } }"
         ".matrix tbody th { min-width: 12em !important; }"
         ".matrix td.date { white-space: nowrap; font-size: 7pt !important; }"
         # So does the ranking (Chromium matches the report's narrow-screen rules against the

@@ -119,8 +119,11 @@ def test_each_side_reads_most_diagnostic_first_from_the_top(case):
     svg = layout(evidence_map(case, scores), "svg")
     at = _tops(svg, "em-")
     assert set(at) >= {"alarm", "wiring", "start", "van"}
-    # Consistent items on the left, inconsistent ones on the right.
-    assert at["alarm"][0] < at["van"][0] and at["wiring"][0] < at["start"][0]
+    # Consistent items on the left, inconsistent ones on the right, the hypotheses between,
+    # even `other`, which only items against point at.
+    for hypothesis in ("accident", "arson", "other"):
+        assert max(at["alarm"][0], at["wiring"][0]) < at[hypothesis][0]
+        assert at[hypothesis][0] < min(at["van"][0], at["start"][0])
     assert at["alarm"][1] < at["wiring"][1]
     assert at["van"][1] < at["start"][1]
 

@@ -305,6 +305,12 @@ def evidence_map(
     prefix = "emc" if compact else "em"
     graph = _graph("evidence_map_compact" if compact else "evidence_map", case.title)
     _hypotheses(graph, prefix, case)
+    # The hypotheses make the middle column, even one that only an item against points at
+    # (Graphviz would otherwise rank it with the items for).
+    with graph.subgraph() as middle:
+        middle.attr(rank="same")
+        for h in case.leaves:
+            middle.node(h.id)
     items = drawn_evidence(case, scores, max_evidence, compact=compact)
     against = {e.id for e in items if any(VOCABULARY[r].direction < 0 for r in e.ratings.values())}
     for side in (
@@ -414,12 +420,6 @@ def focus_nodes(case: Case, focus: str, depth: int | None = None) -> list[str]:
     return list(layer)
 
 
-LABEL_STYLES: dict[str, dict[str, str]] = {
-    "in": {"fillcolor": "#d3f9d8", "color": "#1a7f37", "penwidth": "2.4", "line": "solid"},
-    "out": {
-        "fillcolor": "#dee2e6",
-        "color": "#495057",
-        "fontcolor": MUTED,
 def continued_nodes(case: Case, focus: str, depth: int | None) -> dict[str, int]:
     """The nodes a map focused on ``focus`` to ``depth`` layers draws while leaving out
     arguments that bear on them: node id → how many, nearest nodes first. Each can be the
@@ -449,6 +449,12 @@ def focus_name(case: Case, node: str) -> str:
     return next(e.summary for e in case.evidence if e.id == node)
 
 
+LABEL_STYLES: dict[str, dict[str, str]] = {
+    "in": {"fillcolor": "#d3f9d8", "color": "#1a7f37", "penwidth": "2.4", "line": "solid"},
+    "out": {
+        "fillcolor": "#dee2e6",
+        "color": "#495057",
+        "fontcolor": MUTED,
         "penwidth": "1.2",
         "line": "dashed",
     },
@@ -499,13 +505,13 @@ def argument_map(
     *,
     prefix: str = "am",
     collapse_evidence: bool = False,
+    link_continued: bool = False,
 ) -> str:
     """Statements, arguments, evidence and hypotheses with the five relation kinds.
 
     With ``labels`` (node id → in, out or undecided, as :func:`argmap.evaluate.evaluate`
     gives), each node is filled and bordered by its label and names it; ``reasons``
     (node id → text) become the nodes' tooltips. A map of more than ``max_nodes``
-    link_continued: bool = False,
     statements, arguments and items draws those closest to the hypotheses
     (:func:`argument_map_nodes`) and says in its own caption how many it left out.
 
@@ -560,15 +566,15 @@ def argument_map(
         reach = "all the way" if depth is None else f"{depth} layer{'s' if depth != 1 else ''} deep"
         name = focus_name(case, focus)
         caption.append(f"What bears on ‘{textwrap.shorten(name, 80, placeholder=' …')}’, {reach}.")
+    continued = continued_nodes(case, focus, depth) if link_continued and focus else {}
+    if continued:
+        caption.append("A node marked ▸ goes on in its own map.")
     if len(drawn) < total:
         caption.append(
             f"Showing {len(drawn)} of {total} statements, arguments and evidence items: "
             f"those closest to {'it' if focus else 'the hypotheses'}. "
             "`argmap evaluate` lists them all."
         )
-    continued = continued_nodes(case, focus, depth) if link_continued and focus else {}
-    if continued:
-        caption.append("A node marked ▸ goes on in its own map.")
     if caption:
         graph.attr(label=_text(" ".join(caption)), labelloc="t", labeljust="l")
     targeted = frozenset(a.target for a in arguments if case.children.get(a.target))

@@ -172,9 +172,13 @@ def _pdf_pages(path) -> list[tuple[tuple[int, int], str, float]]:
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_shipped_case_pdf_is_paginated_numbered_and_legible(runner, tmp_path, monkeypatch, paper):
-    """The shipped case printed by Chromium, read back with pypdf.
+@pytest.mark.parametrize(
+    ("paper", "engine"), [("a4", "chromium"), ("letter", "chromium"), ("a4", "weasyprint")]
+)
+def test_shipped_case_pdf_is_paginated_numbered_and_legible(
+    runner, tmp_path, monkeypatch, paper, engine
+):
+    """The shipped case printed by Chromium (and WeasyPrint), read back with pypdf.
 
     Legibility is measured on the PDF itself, not on the page that was printed: for every
     run of text on every page, the size it prints at is its font size times the vertical
@@ -182,11 +186,13 @@ def test_shipped_case_pdf_is_paginated_numbered_and_legible(runner, tmp_path, mo
     fit shrinks its text with it). No text anywhere, drawings included, is under
     MIN_PRINT_PT.
     """
-    if not shutil.which("chromium"):
+    if engine == "chromium" and not shutil.which("chromium"):
         from .test_browser import _chromium
 
         _chromium()  # skips visibly, or fails where CI demands every engine
-    monkeypatch.setenv("ARGMAP_PDF", "chromium")
+    if engine == "weasyprint":
+        need_module("weasyprint")
+    monkeypatch.setenv("ARGMAP_PDF", engine)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     target = tmp_path / "report.pdf"
     args = ["report", str(REPO), "--pdf", "-o", str(target)]

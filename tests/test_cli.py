@@ -60,7 +60,6 @@ def test_schema_describes_fields(runner):
     assert set(hypotheses["properties"]) == set(HypothesesFile.model_fields)
 
 
-
 def test_schema_descriptions_are_the_docstrings_under_the_fields(runner, write_case):
     # Read from the source when a schema is wanted, by pydantic's rule: the docstring under a
     # field in the class that declares it; a subclass declaring a field again documents it
@@ -85,6 +84,7 @@ def test_schema_descriptions_are_the_docstrings_under_the_fields(runner, write_c
     assert runner.invoke(main, ["schema", "json"]).stdout == first
     hypotheses = json.loads(runner.invoke(main, ["schema", "hypotheses"]).stdout)
     assert hypotheses["properties"]["title"]["description"] == "The case's title (case key)."
+
 
 def test_init_scaffolds_a_valid_case_and_refuses_a_full_folder(runner, tmp_path):
     target = tmp_path / "new"

@@ -325,3 +325,23 @@ def test_weasyprint_prints_a_chart_at_its_own_text_size(tmp_path, monkeypatch):
 
     PdfReader(target).pages[0].extract_text(visitor_text=visit)
     assert sizes and 14 < sizes[0] < 19, sizes
+
+
+def test_the_maps_legend_prints_up_front_not_alone_on_a_page():
+    """Every map takes a page of its own: the maps' legend (and the note that the overview
+    gives way) joins the diagrams' heading instead of standing alone before the first."""
+    body = (
+        '<section id="diagrams"><h2>Diagrams</h2><ul class="edge-legend"><li>x</li></ul>'
+        + _figure("evidence-map", _svg(400, 300))
+        + '<div class="map-views" id="argument-maps"><p class="map-legend">Maps legend.</p>'
+        + _figure("map-a", _svg(300, 200), focused=True)
+        + _figure("argument-map", _svg(4000, 1200, 8))
+        + "</div></section></body></html>"
+    )
+    page = _printable(HEAD + body)
+    note = "The overview is too large to print legibly; each hypothesis\u2019s map follows."
+    assert page.count("Maps legend.") == 1 and page.count(note) == 1
+    assert page.index("Diagrams") < page.index("Maps legend.") < page.index(note)
+    assert page.index(note) < page.index('id="evidence-map"') < page.index('id="map-a"')
+    between = page[page.index('id="argument-maps"') : page.index('id="map-a"')]
+    assert "<p" not in between  # nothing left to stand before the first map

@@ -482,6 +482,7 @@ def _badge_counts(svg, prefix: str) -> dict[str, int]:
 def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shipped_report):
     from argmap.assess import assess
     from argmap.render.dot import continued_nodes, evidence_badges, focus_nodes
+    from argmap.render.pdf import prints_whole
     from argmap.render.report import MAP_FRAME_PX, MAP_MIN_TEXT_PX
 
     case, soup = shipped_report
@@ -538,6 +539,8 @@ def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shippe
         )
         scale = min(1, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height)
         assert 10 * 4 / 3 * scale >= MAP_MIN_TEXT_PX, focus
+        # … and whole on one page of A4 and of letter, legibly.
+        assert prints_whole(str(wrap.svg)), focus
     assert cut < set(ids)  # most maps are drawn whole
     # Every argument that bears on a hypothesis, however deep, is on some screen.
     bearing = {node for hid in ids for node in focus_nodes(case, hid)}
@@ -622,3 +625,23 @@ def test_a_deep_chain_of_arguments_is_drawn_in_maps_that_each_fit(write_case, mo
         assert min(1, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height) * 10 * 4 / 3 >= 9
     # A few rounds per map (bisection over 40 layers), never one per layer.
     assert len(runs) <= 8 * (len(continuing) + 1)
+
+
+@pytest.mark.parametrize("fits", [True, False])
+def test_the_layers_search_ends_whatever_fits(write_case, monkeypatch, fits):
+    """When no drawing fits, each map takes its last option (one layer, badges); when every
+    drawing fits, each is drawn whole: the search ends either way."""
+    import argmap.render.report as report_module
+    from argmap.load import load_case as load
+
+    monkeypatch.setattr(report_module, "_readable", lambda _svg: fits)
+    html = report_module.build_report(load(REPO))
+    soup = BeautifulSoup(html, "html.parser")
+    maps = soup.select("#argument-maps > figure.focused-map")
+    depths = {m["data-focus"]: m.get("data-depth") for m in maps}
+    if fits:
+        assert set(depths.values()) == {None} and not any(
+            m.has_attr("data-continues") for m in maps
+        )
+    else:
+        assert "1" in depths.values() and all(d in (None, "1") for d in depths.values())

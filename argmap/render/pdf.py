@@ -28,8 +28,10 @@ __all__ = [
     "CHROMIUM_FLAGS",
     "MIN_PRINT_PT",
     "PAPERS",
+    "PRINT_CAPTION_CHARS",
     "find_chromium",
     "html_to_pdf",
+    "prints_whole",
     "svg_to_pdf",
 ]
 
@@ -336,6 +338,28 @@ def _plan(drawn: _Drawing, rooms: dict[str, tuple[float, float]]) -> _Plan:
     )
 
 
+PRINT_CAPTION_CHARS = 500
+"""The caption :func:`prints_whole` allows for: a focused map's, its way back and its notes."""
+
+
+def prints_whole(svg: bytes | str) -> bool:
+    """Whether a drawing prints whole on one page of A4 and of letter, on its own page with a
+    caption of :data:`PRINT_CAPTION_CHARS`, its smallest text at MIN_PRINT_PT or more.
+
+    The report cuts a focused argument map that would not into maps of its own parts, so
+    that on paper too each prints whole.
+    """
+    drawn = _drawing(svg.decode("utf-8") if isinstance(svg, bytes) else svg)
+    if drawn is None:
+        return True
+    caption = "word " * (PRINT_CAPTION_CHARS // 5)
+    for paper in _PAPER_MM:
+        plan = _plan(drawn, _rooms(paper, caption, None))
+        if plan.columns * plan.rows > 1:
+            return False
+    return True
+
+
 def _parts(wrap: str, drawn: _Drawing, plan: _Plan, room: tuple[float, float]) -> list[str]:
     """The svg-wrap `wrap` as printed: sized, and cut into the plan's parts (row by row)."""
     tag = re.search(r"<svg\b[^>]*>", wrap)
@@ -434,6 +458,29 @@ def _fit_figure(
     return "".join(printed), plan.orientation, count
 
 
+_MAP_LEGEND = re.compile(r'\s*<p class="map-legend">.*?</p>', flags=re.DOTALL)
+
+
+def _legend_up_front(html: str, paper: str) -> str:
+    """The argument maps' legend, and the note that the overview gives way to the focused
+    maps (when it does), moved up to the diagrams' heading and edge legend.
+
+    On paper every map takes a page of its own, sized to fill it: the legend, left before
+    the first map, would stand alone on a page. Up front it shares the evidence map's.
+    """
+    legend = _MAP_LEGEND.search(html)
+    first = re.search(r'<figure class="diagram[" ]', html)
+    if legend is None or first is None or first.start() > legend.start():
+        return html
+    moved = legend.group(0)
+    overview = re.search(r'<figure class="diagram"[^>]*\sid="argument-map".*?</figure>', html, re.S)
+    focused = '<figure class="diagram focused-map' in html
+    if focused and overview and _fit_figure(overview.group(0), paper, None, 1) is None:
+        moved += _OVERVIEW_NOTE
+    html = html[: legend.start()] + html[legend.end() :]
+    return html[: first.start()] + moved + html[first.start() :]
+
+
 def _fit_diagrams(html: str, paper: str) -> str:
     """Each diagram on a page of its own, scaled to fit, or left out when it cannot be read.
 
@@ -447,6 +494,7 @@ def _fit_diagrams(html: str, paper: str) -> str:
     map with the maps' legend (unless it prints in parts), so those are sized with the room
     left; each container takes its first figure's page.
     """
+    html = _legend_up_front(html, paper)
     figures = list(_FIGURE.finditer(html))
     if not figures:
         return html
@@ -471,8 +519,6 @@ def _fit_diagrams(html: str, paper: str) -> str:
         out.append(html[last : figure.start()])
         last = figure.end()
         lead = leads.get(i)
-        if lead is not None and i == containers.get("maps") and focused:
-            lead += _OVERVIEW_NOTE  # it may join the maps' legend
         head = figure.group(0)[: figure.group(0).index(">")]
         overview = focused and 'id="argument-map"' in head
         limit = 10_000 if "focused-map" in head else 1 if overview else _MAX_PARTS
@@ -492,7 +538,7 @@ def _fit_diagrams(html: str, paper: str) -> str:
             )
     out.append(html[last:])
     html = "".join(out)
-    if overview_left_out:
+    if overview_left_out and _OVERVIEW_NOTE not in html:
         at = html.find('<figure class="diagram focused-map')
         at = (
             html.find('<figure class="diagram', html.find('<div class="map-views"'))

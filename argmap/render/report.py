@@ -113,13 +113,17 @@ def _workshop_view(assessment: Assessment, result: LoadResult, names: bool) -> W
 
 def _readable(svg: bytes) -> bool:
     """Whether a drawing fits :data:`MAP_FRAME_PX` whole with its text at
-    :data:`MAP_MIN_TEXT_PX` or more (Graphviz sizes an SVG in points: 4/3 CSS px each)."""
+    :data:`MAP_MIN_TEXT_PX` or more (Graphviz sizes an SVG in points: 4/3 CSS px each), and
+    prints whole on one page of A4 and of letter with its smallest text legible
+    (:func:`argmap.render.pdf.prints_whole`): one map a screen, and a page."""
+    from .pdf import prints_whole
+
     size = re.search(rb'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
     if size is None:
         return True
     width, height = (float(value) * 4 / 3 for value in size.groups())
     scale = min(1.0, MAP_FRAME_PX[0] / width, MAP_FRAME_PX[1] / height)
-    return MAP_TEXT_PT * 4 / 3 * scale >= MAP_MIN_TEXT_PX
+    return MAP_TEXT_PT * 4 / 3 * scale >= MAP_MIN_TEXT_PX and prints_whole(svg)
 
 
 MAX_FOCUSED_MAPS = 100
@@ -158,11 +162,15 @@ def _draw(
         full = focus_nodes(case, focus)
         sizes[focus] = len(full) - 1
         layers[focus] = next(d for d in range(len(full)) if focus_nodes(case, focus, d) == full)
-        arguments = [a for a in case.arguments if a.id in full]
+
+        def badges(depth: int | None) -> bool:
+            near = focus_nodes(case, focus, depth)
+            return bool(evidence_badges(case, [a for a in case.arguments if a.id in near], near))
+
         options[focus] = [(None, False)]
-        if evidence_badges(case, arguments, full):
+        if badges(None):
             options[focus] += [(None, True)]
-        options[focus] += [(d, True) for d in range(layers[focus] - 1, 0, -1)]
+        options[focus] += [(d, badges(d)) for d in range(layers[focus] - 1, 0, -1)]
         parent[focus] = continues
         bounds[focus] = (0, len(options[focus]) - 1)
 
@@ -201,7 +209,8 @@ def _draw(
         for (focus, index), svg in zip(pending, drawings, strict=False):
             drawn[focus, index] = svg
             low, high = bounds[focus]
-            bounds[focus] = (low, index) if _readable(svg) else (index + 1, high)
+            # The last option is taken when none fits: the range never passes it.
+            bounds[focus] = (low, index) if _readable(svg) else (min(index + 1, high), high)
         for focus in [f for f, (low, high) in bounds.items() if low == high and (f, low) in drawn]:
             index = bounds.pop(focus)[0]
             depth, badges = options[focus][index]

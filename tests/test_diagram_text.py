@@ -56,12 +56,7 @@ def _overflowing(measured: dict) -> list[str]:
         left, top, right, bottom = node["shape"]
         for line in node["texts"]:
             x0, y0, x1, y1 = line["box"]
-            if (
-                x0 < left - SLACK
-                or x1 > right + SLACK
-                or y0 < top - SLACK
-                or y1 > bottom + SLACK
-            ):
+            if x0 < left - SLACK or x1 > right + SLACK or y0 < top - SLACK or y1 > bottom + SLACK:
                 bad.append(f"{node['id']}: {line['text']!r} {line['box']} outside {node['shape']}")
     return bad
 

@@ -67,13 +67,17 @@ def _write(case: Path, files: dict[Path, bytes | str]) -> None:
     Every target is checked before anything is written: no output lands among the case's
     own files.
     """
+    from .commands import files_read
     from .output import refuse_case_files, write_atomic
 
     inputs: tuple[Path, ...] = ()
     if any(path.exists() for path in files):  # replacing a file: never one the case reads
-        from .load import load_case
+        read = files_read(case)  # known when the command loaded the case itself
+        if read is None:
+            from .load import load_case
 
-        inputs = load_case(case).inputs
+            read = tuple(load_case(case).inputs)
+        inputs = read
     for path in files:
         refuse_case_files(path, case, inputs)
     for path, data in files.items():

@@ -26,6 +26,7 @@ __all__ = [
     "evaluate",
     "export_case",
     "export_case_files",
+    "files_read",
     "import_file",
     "report",
     "scaffold",
@@ -36,6 +37,16 @@ __all__ = [
 ]
 
 
+_READ: dict[Path, tuple[Path, ...]] = {}
+"""Case folder → the files its last load in this process read (see :func:`files_read`)."""
+
+
+def files_read(folder: Path) -> tuple[Path, ...] | None:
+    """The files a command of this process read from the case in ``folder``, or None if it
+    read none: what an output must never replace, known without loading the case again."""
+    return _READ.get(folder.resolve())
+
+
 def load(folder: Path) -> LoadResult:
     """The case, its warnings with those of the map and the matrix held together (argmap.
     coherence: they need the argument map evaluated, so the loader cannot find them)."""
@@ -43,6 +54,7 @@ def load(folder: Path) -> LoadResult:
     from .load import load_case
 
     result = load_case(folder)
+    _READ[folder.resolve()] = tuple(result.inputs)
     found = coherence_warnings(result)
     if found:
         result.warnings = sorted(result.warnings + found, key=lambda p: p.sort_key)

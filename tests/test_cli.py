@@ -119,3 +119,24 @@ def test_help_does_not_import_heavy_modules():
         .splitlines()[-1]
     )
     assert out == "HEAVY:"
+
+
+def test_replacing_an_output_reads_the_case_once(write_case, runner, tmp_path, monkeypatch):
+    """The check that an output never replaces a file the case reads uses the files the
+    command's own load read: the case is not loaded a second time."""
+    import argmap.load
+
+    folder = write_case()
+    calls = []
+    real = argmap.load.load_case
+    monkeypatch.setattr(argmap.load, "load_case", lambda *a, **k: calls.append(1) or real(*a, **k))
+    out = tmp_path / "map.dot"
+    out.write_text("old", encoding="utf-8")
+    result = runner.invoke(main, ["diagram", str(folder), "--format", "dot", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("digraph") and len(calls) == 1
+    # Still refused when the output is one of the case's own files.
+    own = folder / "hypotheses" / "case.yaml"
+    before = own.read_bytes()
+    result = runner.invoke(main, ["diagram", str(folder), "--format", "dot", "-o", str(own)])
+    assert result.exit_code == 1 and own.read_bytes() == before

@@ -86,11 +86,17 @@ hypotheses:
 """
 """The warehouse case with `arson` a child of the group `crime`."""
 
-EVIDENCE = """\
+SOURCES = """\
 sources:
   - id: report
     title: Harbour report
     file: sources/report.txt
+"""
+"""The warehouse case's one source, for evidence files that add their own items."""
+
+EVIDENCE = (
+    SOURCES
+    + """\
 evidence:
   - id: van
     summary: Two men left in a van.
@@ -104,6 +110,7 @@ evidence:
     credibility: high
     ratings: {accident: II, arson: CC, other: N}
 """
+)
 
 WriteCase = Callable[..., Path]
 
@@ -146,6 +153,29 @@ def need_system_dot() -> None:
     if os.environ.get("ARGMAP_REQUIRE_ALL_ENGINES"):
         pytest.fail("system Graphviz 'dot' is missing but ARGMAP_REQUIRE_ALL_ENGINES is set")
     pytest.skip("no system Graphviz here (CI installs it)")
+
+
+@pytest.fixture(params=["system", "pure"])
+def dot_engine(request, monkeypatch) -> str:
+    """Each Graphviz engine in turn, chosen through ARGMAP_DOT: system dot (skipped without
+    it, a failure in CI) and the pip engine."""
+    if request.param == "system":
+        need_system_dot()
+    monkeypatch.setenv("ARGMAP_DOT", request.param)
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    """The shipped case's HTML report, written once per test module."""
+    from click.testing import CliRunner
+
+    from argmap.cli import main
+
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 @pytest.fixture(scope="module")

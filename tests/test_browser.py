@@ -38,16 +38,6 @@ def _chromium() -> str:
     pytest.skip("no system Chromium here (CI installs it)")
 
 
-@pytest.fixture(scope="module")
-def report_file(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    out = tmp_path_factory.mktemp("browser") / "report.html"
-    result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 class Page:
     """A page opened offline from a file URL, recording requests and console errors."""
 

@@ -61,18 +61,10 @@ def _overflowing(measured: dict) -> list[str]:
     return bad
 
 
-def _report(folder: Path, out: Path, engine: str, monkeypatch) -> Path:
-    monkeypatch.setenv("ARGMAP_DOT", engine)
+def _report(folder: Path, out: Path) -> Path:
     result = CliRunner().invoke(main, ["report", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out
-
-
-@pytest.fixture(params=["system", "pure"])
-def engine(request) -> str:
-    if request.param == "system":
-        need_system_dot()
-    return request.param
 
 
 def _check_page(browser, url: str, *, at_least: int) -> None:
@@ -90,23 +82,22 @@ def _check_page(browser, url: str, *, at_least: int) -> None:
         context.close()
 
 
-def test_shipped_case_report(browser, engine, tmp_path, monkeypatch):
-    report = _report(REPO, tmp_path / "report.html", engine, monkeypatch)
+def test_shipped_case_report(browser, dot_engine, tmp_path):
+    report = _report(REPO, tmp_path / "report.html")
     # Hypotheses, the evidence map's items, the argument map's statements and arguments.
     _check_page(browser, report.as_uri(), at_least=100)
 
 
-def test_generated_case_report(browser, engine, tmp_path, monkeypatch):
+def test_generated_case_report(browser, dot_engine, tmp_path):
     from benchmarks.generate import write
 
     folder = write(tmp_path / "case", 20, 200)
-    report = _report(folder, tmp_path / "report.html", engine, monkeypatch)
+    report = _report(folder, tmp_path / "report.html")
     _check_page(browser, report.as_uri(), at_least=60)
 
 
 @pytest.mark.parametrize("kind", ["evidence", "arguments"])
-def test_standalone_svg_carries_its_font(browser, engine, kind, tmp_path, monkeypatch):
-    monkeypatch.setenv("ARGMAP_DOT", engine)
+def test_standalone_svg_carries_its_font(browser, dot_engine, kind, tmp_path):
     out = tmp_path / f"{kind}.svg"
     result = CliRunner().invoke(main, ["diagram", str(REPO), "--kind", kind, "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ from argmap.render import engine
 from argmap.render.dot import argument_map, evidence_map
 from argmap.scoring import score_case
 
-from .conftest import need_system_dot
+from .conftest import SOURCES, need_system_dot
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -58,11 +58,9 @@ arguments:
     supports: crime
 """
 
-EVIDENCE = """\
-sources:
-  - id: report
-    title: Harbour report
-    file: sources/report.txt
+EVIDENCE = (
+    SOURCES
+    + """\
 evidence:
   - id: van
     summary: Two men left in a van.
@@ -77,6 +75,7 @@ evidence:
     credibility: high
     ratings: {accident: II, arson: CC, fraud: C, other: NA}
 """
+)
 
 
 @pytest.fixture
@@ -196,11 +195,7 @@ def _yaml(text: str) -> str:
 
 
 @pytest.mark.graphviz
-@pytest.mark.parametrize("kind", ["system", "pure"])
-def test_hostile_text_stays_text_in_dot_and_svg(write_case, kind, monkeypatch):
-    if kind == "system":
-        need_system_dot()
-    monkeypatch.setenv("ARGMAP_DOT", kind)
+def test_hostile_text_stays_text_in_dot_and_svg(write_case, dot_engine):
     case = _hostile_case(write_case)
     for dot in (evidence_map(case, score_case(case)), argument_map(case)):
         svg = engine.layout(dot, "svg")
@@ -216,11 +211,7 @@ ESCAPES = r"C:\cases\N1 \G \L \E \T \H \n \l \r \\ end\ "
 
 
 @pytest.mark.graphviz
-@pytest.mark.parametrize("kind", ["system", "pure"])
-def test_graphviz_escapes_in_case_text_stay_text_in_tooltips(write_case, kind, monkeypatch):
-    if kind == "system":
-        need_system_dot()
-    monkeypatch.setenv("ARGMAP_DOT", kind)
+def test_graphviz_escapes_in_case_text_stay_text_in_tooltips(write_case, dot_engine):
     hypotheses = ARGUMENTS.replace(
         "statement: The fire was an accident.", f"statement: {_yaml(ESCAPES)}"
     )
@@ -233,11 +224,7 @@ def test_graphviz_escapes_in_case_text_stay_text_in_tooltips(write_case, kind, m
 
 
 @pytest.mark.graphviz
-@pytest.mark.parametrize("kind", ["system", "pure"])
-def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, kind, monkeypatch):
-    if kind == "system":
-        need_system_dot()
-    monkeypatch.setenv("ARGMAP_DOT", kind)
+def test_diagram_command_writes_svg_and_png(write_case, runner, tmp_path, dot_engine):
     folder = write_case({"hypotheses/case.yaml": ARGUMENTS, "evidence/evidence.yaml": EVIDENCE})
     result = runner.invoke(main, ["diagram", str(folder)])
     assert result.exit_code == 0, result.output
@@ -428,11 +415,7 @@ def test_focus_options_are_checked(write_case, runner):
 
 
 @pytest.mark.graphviz
-@pytest.mark.parametrize("kind", ["system", "pure"])
-def test_layout_many_draws_each_graph_in_one_run(case, kind, monkeypatch):
-    if kind == "system":
-        need_system_dot()
-    monkeypatch.setenv("ARGMAP_DOT", kind)
+def test_layout_many_draws_each_graph_in_one_run(case, dot_engine, monkeypatch):
     sources = [argument_map(case, focus=h.id) for h in case.hypotheses]
     runs = []
     run = engine._run
@@ -503,11 +486,7 @@ def test_collapsed_evidence_premises_become_badges_with_their_count(case):
 
 
 @pytest.mark.graphviz
-@pytest.mark.parametrize("kind", ["system", "pure"])
-def test_a_claim_is_drawn_above_its_reasons(case, kind, monkeypatch):
-    if kind == "system":
-        need_system_dot()
-    monkeypatch.setenv("ARGMAP_DOT", kind)
+def test_a_claim_is_drawn_above_its_reasons(case, dot_engine):
     root = ET.fromstring(engine.layout(argument_map(case, focus="accident"), "svg"))
 
     def height(node: str) -> float:  # SVG y grows downwards

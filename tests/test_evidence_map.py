@@ -19,16 +19,14 @@ from argmap.render.dot import (
 from argmap.render.engine import layout
 from argmap.scoring import score_case
 
-from .conftest import REPO
+from .conftest import REPO, SOURCES
 
 # File order is the reverse of diagnosticity on both sides, so only a sort puts them right.
 # Accident and arson lead, tied; `other` trails. wiring and alarm tell the leaders apart;
 # start and van bear only on `other`.
-EVIDENCE = """\
-sources:
-  - id: report
-    title: Harbour report
-    file: sources/report.txt
+EVIDENCE = (
+    SOURCES
+    + """\
 evidence:
   - id: wiring
     summary: The wiring was outdated.
@@ -51,6 +49,7 @@ evidence:
     quote: Witnesses saw two men leave the yard in a van.
     ratings: {accident: N, arson: N, other: II}
 """
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

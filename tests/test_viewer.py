@@ -10,11 +10,8 @@ largest text (the label; the id under it is smaller by design).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from argmap.cli import main
 from argmap.load import load_case
 
 from .conftest import REPO
@@ -49,16 +46,6 @@ NODE_TEXT_PX = """figure => {
 }"""
 
 LEVEL = "sel => parseInt(document.querySelector(sel + ' .zoom-level').textContent)"
-
-
-@pytest.fixture(scope="module")
-def report_file(tmp_path_factory) -> Path:
-    from click.testing import CliRunner
-
-    out = tmp_path_factory.mktemp("viewer") / "report.html"
-    result = CliRunner().invoke(main, ["report", str(REPO), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 @pytest.fixture

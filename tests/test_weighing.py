@@ -327,15 +327,7 @@ def test_smallest_change_is_smallest(data):
 
 
 def test_monte_carlo_is_seeded_and_sums(write_case):
-    case = _case(
-        write_case,
-        THREE,
-        """\
-evidence:
-  - {id: e1, summary: One., kind: assumption, ratings: {h1: C, h2: I, h3: II}}
-  - {id: e2, summary: Two., kind: assumption, ratings: {h1: N, h2: C, h3: I}}
-""",
-    )
+    _, case = _clear_and_close(write_case)
     first = assess(case, draws=500, seed=7).monte_carlo
     again = assess(case, draws=500, seed=7).monte_carlo
     other = assess(case, draws=500, seed=8).monte_carlo

@@ -8,6 +8,7 @@ is declared here.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case, Evidence
@@ -50,6 +51,16 @@ TORNADO_ITEMS = 12
 
 SYMBOLS = {r.code: r.symbol for r in VOCABULARY.in_case} | {"": UNRATED_SYMBOL}
 """Rating symbols: the matrix never relies on colour alone."""
+# The matrix prints these in every cell: escaped once here, not once a cell.
+_SYMBOL_MARKUP = {code: escape(symbol) for code, symbol in SYMBOLS.items()}
+_NAME_MARKUP = {code: escape(RATING_NAMES.get(code, "unrated")) for code in SYMBOLS}
+_DIRECTION = {code: VOCABULARY[code].direction if code else 0 for code in SYMBOLS}
+_PLAIN_CELLS = {
+    code: Markup('<td class="cell r-{}" title="{}">{}</td>').format(
+        code or "unrated", _NAME_MARKUP[code], symbol
+    )
+    for code, symbol in SYMBOLS.items()
+}
 
 
 def template_dirs() -> list[Path]:
@@ -64,7 +75,15 @@ def template_dirs() -> list[Path]:
 
 def environment(user_templates: Path | None = None) -> Environment:
     """The Jinja2 environment: user templates first, built-ins last. Every template sees
-    the rating vocabulary as ``vocabulary`` (:data:`argmap.vocabulary.VOCABULARY`)."""
+    the rating vocabulary as ``vocabulary`` (:data:`argmap.vocabulary.VOCABULARY`).
+
+    One environment per process for each user templates folder, so a template is compiled
+    once (Jinja's cache reloads it when its file changes)."""
+    return _environment(user_templates)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(user_templates: Path | None) -> Environment:
     folders = ([user_templates] if user_templates else []) + template_dirs()
     env = Environment(
         loader=FileSystemLoader([str(f) for f in folders]),
@@ -180,6 +199,10 @@ class EvidenceRow:
     date: str | None
     tags: tuple[str, ...]
     cells: tuple[Cell, ...]
+    rated: tuple[Cell, ...] = ()
+    """The cells with a rationale or a direction (the item's card lists them)."""
+    neutral: int = 0
+    """How many cells have neither: neutral, not applicable or unrated."""
 
 
 @dataclass(frozen=True)
@@ -446,6 +469,9 @@ class ReportContext:
     symbols: dict[str, str] = field(default_factory=lambda: dict(SYMBOLS))
     """Rating code → symbol, '' (unrated) included; the rest of a rating is in the
     template global ``vocabulary``."""
+    plain_cells: dict[str, Markup] = field(default_factory=lambda: dict(_PLAIN_CELLS))
+    """Rating code → the matrix's cell for that rating when it has no rationale, ready
+    made: the same for every row, so not rendered once a cell."""
     kind_of: dict[str, str] = field(default_factory=dict)
     """Id → 'hypothesis', 'statement', 'argument', 'evidence' or 'source', for links."""
     workshop: WorkshopView | None = None
@@ -633,12 +659,13 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
                 hid,
                 titles[hid],
                 e.ratings.get(hid, ""),
-                SYMBOLS[e.ratings.get(hid, "")],
-                RATING_NAMES.get(e.ratings.get(hid, ""), "unrated"),
+                _SYMBOL_MARKUP[e.ratings.get(hid, "")],
+                _NAME_MARKUP[e.ratings.get(hid, "")],
                 e.rationale.get(hid),
             )
             for hid in scores.matrix.hypothesis_ids
         )
+        rated = tuple(c for c in cells if c.rationale or _DIRECTION[c.rating])
         rows.append(
             EvidenceRow(
                 id=e.id,
@@ -661,6 +688,8 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
                 date=e.date,
                 tags=e.tags,
                 cells=cells,
+                rated=rated,
+                neutral=len(cells) - len(rated),
             )
         )
     return rows

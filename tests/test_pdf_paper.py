@@ -235,10 +235,14 @@ def test_shipped_case_pdf_is_paginated_numbered_and_legible(
         # Not text its caption quotes: that is on the caption's page anyway.
         labels = {label for label in labels if label not in _letters(unescape(caption))}
         assert any(label in _letters(pages[previous][1]) for label in labels), ident
-    # Every focused map the report draws is printed, whole or in parts.
-    focused = r'<figure class="diagram[^"]*focused-map" id="(map-[^"]+)"'
+    # Every focused map the report draws is printed, whole or in parts, but a hypothesis's
+    # that nothing argues about: one line up front names it instead.
+    focused = r'<figure class="diagram[^"]*focused-map" id="(map-[^"]+)"([^>]*)>'
     drawn = re.findall(focused, html.read_text(encoding="utf-8"))
-    assert re.findall(focused, printable) == drawn
+    assert [ident for ident, _ in re.findall(focused, printable)] == [
+        ident for ident, rest in drawn if 'data-alone="true"' not in rest
+    ]
+    assert "Nothing in the argument map bears on Something else" in printable
 
 
 @pytest.mark.pdf
@@ -345,3 +349,20 @@ def test_the_maps_legend_prints_up_front_not_alone_on_a_page():
     assert page.index(note) < page.index('id="evidence-map"') < page.index('id="map-a"')
     between = page[page.index('id="argument-maps"') : page.index('id="map-a"')]
     assert "<p" not in between  # nothing left to stand before the first map
+
+
+def test_a_hypothesis_nothing_argues_about_takes_no_page():
+    body = (
+        '<section id="diagrams"><h2>Diagrams</h2>'
+        + _figure("evidence-map", _svg(400, 300))
+        + '<div class="map-views" id="argument-maps"><p class="map-legend">Maps legend.</p>'
+        + _figure("map-a", _svg(300, 200), focused=True)
+        + _figure("map-other", _svg(120, 40), focused=True)
+        .replace('id="map-other"', 'id="map-other" data-alone="true"', 1)
+        .replace("<strong>map-other</strong>", "<strong>Something else</strong>", 1)
+        + "</div></section></body></html>"
+    )
+    page = _printable(HEAD + body)
+    assert 'id="map-other"' not in page and 'id="map-a"' in page
+    note = "Nothing in the argument map bears on Something else, so no map of it is printed."
+    assert page.index("Maps legend.") < page.index(note) < page.index('id="evidence-map"')

@@ -477,6 +477,22 @@ def _legend_up_front(html: str, paper: str) -> str:
     focused = '<figure class="diagram focused-map' in html
     if focused and overview and _fit_figure(overview.group(0), paper, None, 1) is None:
         moved += _OVERVIEW_NOTE
+    alone = [
+        figure
+        for figure in _FIGURE.finditer(html)
+        if 'data-alone="true"' in figure.group(0)[: figure.group(0).index(">")]
+    ]
+    if alone:
+        # A hypothesis nothing argues about would take a page to show one node: say so here.
+        titles = [re.search(r"<strong>(.*?)</strong>", f.group(0)) for f in alone]
+        names = [t.group(1) for t in titles if t] or ["a hypothesis"]
+        listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+        moved += (
+            f'<p class="print-note">Nothing in the argument map bears on {listed}, so no map '
+            f"of {'it' if len(names) == 1 else 'them'} is printed.</p>"
+        )
+        for figure in reversed(alone):
+            html = html[: figure.start()] + html[figure.end() :]
     html = html[: legend.start()] + html[legend.end() :]
     return html[: first.start()] + moved + html[first.start() :]
 

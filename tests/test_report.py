@@ -481,11 +481,13 @@ def _badge_counts(svg, prefix: str) -> dict[str, int]:
 
 def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shipped_report):
     from argmap.assess import assess
+    from argmap.evaluate import evaluate
     from argmap.render.dot import continued_nodes, evidence_badges, focus_nodes
     from argmap.render.pdf import prints_whole
     from argmap.render.report import MAP_FRAME_PX, MAP_MIN_TEXT_PX
 
     case, soup = shipped_report
+    evaluation = evaluate(case)
     views = soup.find(id="argument-maps")
     figures = views.find_all("figure", recursive=False)
     ids = [h.id for h, _ in case.hypotheses_in_order]
@@ -508,6 +510,9 @@ def test_the_report_has_a_focused_map_per_hypothesis_that_fits_the_screen(shippe
             assert focus in continued_nodes(case, parent, parent_depth)
             assert figure.find("a", class_="map-back")["href"] == f"#map-{parent}"
         placed.append(focus)
+        # The caption says why the focus is labelled as it is, in the evaluation's words.
+        label, reason = evaluation.labels[focus], evaluation.reasons[focus]
+        assert f"Why {label}: {reason.partition(': ')[2]}" in figure.figcaption.get_text(), focus
         wrap = figure.find("div", class_="svg-wrap")
         assert wrap["tabindex"] == "0" and wrap["role"] == "region" and wrap["aria-label"]
         depth = int(figure["data-depth"]) if figure.has_attr("data-depth") else None

@@ -298,6 +298,8 @@ class FocusedMap:
     """The focus of the map this one goes on from (a map cut short links its node here);
     None for a hypothesis's own map."""
     continues_title: str = ""
+    reason: str = ""
+    """Why the evaluation labels the focus as it does (its reasons in the Arguments section)."""
     kind: str = "hypothesis"
     """What the map is focused on: hypothesis, statement, argument or evidence."""
 
@@ -505,6 +507,12 @@ class ReportContext:
     badges."""
     default_map: str = "argument-map"
     """The id of the argument map the report shows first."""
+
+
+def _label_reason(reason: str) -> str:
+    """An evaluation reason without its label: 'out: the best …' → 'the best …'."""
+    label, found, rest = reason.partition(": ")
+    return rest if found and label in ("in", "out", "undecided") else reason
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -842,6 +850,7 @@ def report_context(
             if drawing.continues
             else "",
             kind=kind_of.get(drawing.focus, "hypothesis"),
+            reason=_label_reason(reasons.get(drawing.focus, "")),
         )
         for drawing in focused
     )

@@ -529,16 +529,24 @@ def _inline_svg(svg: bytes | str) -> Markup:
     return Markup(text.strip())  # noqa: S704 - produced by Graphviz from escaped DOT
 
 
-def _segments(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> list[Segment]:
+def _segments(
+    text: str,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int, str]],
+    anchors_at: dict[int, list[str]],
+) -> list[Segment]:
+    """The paragraph ``start``–``end`` cut where quotes start and end; ``spans`` are the
+    quotes that overlap it, ``anchors_at`` every quote's id by where it starts."""
     cuts = {start, end}
-    inside = [(max(s, start), min(e, end), eid) for s, e, eid in spans if s < end and e > start]
+    inside = [(max(s, start), min(e, end), eid) for s, e, eid in spans]
     for s, e, _ in inside:
         cuts.update((s, e))
     points = sorted(cuts)
     segments = []
     for left, right in zip(points, points[1:], strict=False):
         covering = tuple(eid for s, e, eid in inside if s <= left and e >= right)
-        anchors = tuple(eid for s, _, eid in spans if s == left)
+        anchors = tuple(anchors_at.get(left, ()))
         segments.append(Segment(text[left:right], covering, anchors))
     return segments
 
@@ -551,9 +559,20 @@ def _source_view(case: Case, source_id: str) -> SourceView:
         for eid, span in case.quote_spans.items()
         if span.source == source_id
     )
+    anchors_at: dict[int, list[str]] = {}
+    for s, _, eid in spans:
+        anchors_at.setdefault(s, []).append(eid)
+    # One pass over the quotes: paragraphs come in order, so a quote that ends before one
+    # paragraph starts overlaps none of the later ones.
+    active: list[tuple[int, int, str]] = []
+    waiting = 0
     paragraphs = []
     for number, (start, end) in enumerate(SourceText(text).paragraphs(), start=1):
-        segments = _segments(text, start, end, spans)
+        while waiting < len(spans) and spans[waiting][0] < end:
+            active.append(spans[waiting])
+            waiting += 1
+        active = [span for span in active if span[1] > start]
+        segments = _segments(text, start, end, active, anchors_at)
         cited = any(seg.evidence for seg in segments)
         paragraphs.append(Paragraph(number, tuple(segments), cited))
     return SourceView(
@@ -593,9 +612,14 @@ def _paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def _directions(item: Evidence, leaves: Iterable[str]) -> set[int]:
-    """+1 if the item is rated consistent with any of ``leaves``, −1 if inconsistent."""
-    return {VOCABULARY[item.ratings[x]].direction for x in leaves if x in item.ratings}
+def _leaves_by_direction(item: Evidence) -> tuple[frozenset[str], frozenset[str]]:
+    """The hypotheses ``item`` is rated consistent with, and those it is rated inconsistent
+    with."""
+    direction = {x: VOCABULARY[code].direction for x, code in item.ratings.items()}
+    return (
+        frozenset(x for x, d in direction.items() if d == 1),
+        frozenset(x for x, d in direction.items() if d == -1),
+    )
 
 
 def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
@@ -607,6 +631,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
     group_posterior = w.group_posterior()
     independent = w.independent_posterior
     without = w.without_deceptive
+    signs = [(e.id, *_leaves_by_direction(e)) for e in case.evidence]
     rows = []
     for h, depth in case.hypotheses_in_order:
         j = column.get(h.id)
@@ -635,8 +660,8 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
                 ),
                 indicators=h.indicators,
                 tags=h.tags,
-                supporting=tuple(e.id for e in case.evidence if 1 in _directions(e, leaves)),
-                contradicting=tuple(e.id for e in case.evidence if -1 in _directions(e, leaves)),
+                supporting=tuple(eid for eid, plus, _ in signs if not plus.isdisjoint(leaves)),
+                contradicting=tuple(eid for eid, _, minus in signs if not minus.isdisjoint(leaves)),
                 arguments=tuple(args_on.get(h.id, ())),
                 prior=float(w.data.prior[cols].sum()),
                 posterior=posterior,

@@ -849,11 +849,11 @@ def test_argument_map_colours_nodes_by_label(write_case):
     result = evaluate(case)
     coloured = argument_map(case, result.labels, result.reasons)
     # Each statement and argument names its label and is bordered by it.
-    assert re.search(r"\tplanned \[label=<.*planned · in</FONT>>.*penwidth=2\.4", coloured)
+    assert re.search(r"\tplanned \[label=<.*planned · in</FONT>.*penwidth=2\.4", coloured)
     assert re.search(r'\tunplanned \[label=<.*unplanned · out<.*style="filled,dashed"', coloured)
     # Hypotheses and evidence are restated with their label, staying in their clusters.
-    assert re.search(r"\tarson \[label=<.*arson · in</FONT>>", coloured)
-    assert re.search(r"\talarm \[label=<.*alarm · in</FONT>>", coloured)
+    assert re.search(r"\tarson \[label=<.*arson · in</FONT>", coloured)
+    assert re.search(r"\talarm \[label=<.*alarm · in</FONT>", coloured)
     assert 'tooltip="out: the best argument for it' in coloured
     # Without labels, nothing changes (the golden files in test_diagrams pin this).
     assert coloured.count("subgraph cluster_") == plain.count("subgraph cluster_")

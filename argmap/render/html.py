@@ -612,14 +612,25 @@ def _paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-def _leaves_by_direction(item: Evidence) -> tuple[frozenset[str], frozenset[str]]:
-    """The hypotheses ``item`` is rated consistent with, and those it is rated inconsistent
-    with."""
-    direction = {x: VOCABULARY[code].direction for x, code in item.ratings.items()}
-    return (
-        frozenset(x for x, d in direction.items() if d == 1),
-        frozenset(x for x, d in direction.items() if d == -1),
-    )
+def _rated_by_direction(evidence: Sequence[Evidence]) -> dict[int, dict[str, list[int]]]:
+    """Direction (+1, −1) → hypothesis id → the positions of the items rated consistent
+    (inconsistent) with it, in order."""
+    directions = {r.code: r.direction for r in VOCABULARY}
+    found: dict[int, dict[str, list[int]]] = {1: {}, -1: {}}
+    for position, item in enumerate(evidence):
+        for hid, code in item.ratings.items():
+            direction = directions[code]
+            if direction:
+                found[direction].setdefault(hid, []).append(position)
+    return found
+
+
+def _bearing(
+    evidence: Sequence[Evidence], rated: dict[str, list[int]], leaves: Iterable[str]
+) -> tuple[str, ...]:
+    """The items rated one way on any of ``leaves``, in case order."""
+    positions = set().union(*(rated.get(leaf, ()) for leaf in leaves))
+    return tuple(evidence[i].id for i in sorted(positions))
 
 
 def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
@@ -631,7 +642,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
     group_posterior = w.group_posterior()
     independent = w.independent_posterior
     without = w.without_deceptive
-    signs = [(e.id, *_leaves_by_direction(e)) for e in case.evidence]
+    rated = _rated_by_direction(case.evidence)
     rows = []
     for h, depth in case.hypotheses_in_order:
         j = column.get(h.id)
@@ -660,8 +671,8 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
                 ),
                 indicators=h.indicators,
                 tags=h.tags,
-                supporting=tuple(eid for eid, plus, _ in signs if not plus.isdisjoint(leaves)),
-                contradicting=tuple(eid for eid, _, minus in signs if not minus.isdisjoint(leaves)),
+                supporting=_bearing(case.evidence, rated[1], leaves),
+                contradicting=_bearing(case.evidence, rated[-1], leaves),
                 arguments=tuple(args_on.get(h.id, ())),
                 prior=float(w.data.prior[cols].sum()),
                 posterior=posterior,

@@ -694,20 +694,22 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
 def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
     case, scores, w = a.case, a.scores, a.weighing
     titles = {h.id: h.title for h in case.hypotheses}
+    # A cell without a rationale is the same for every item with that rating: made once.
+    plain = {
+        (hid, code): Cell(hid, titles[hid], code, _SYMBOL_MARKUP[code], _NAME_MARKUP[code], None)
+        for hid in scores.matrix.hypothesis_ids
+        for code in SYMBOLS
+    }
     rows = []
     for i in scores.evidence_order[:MATRIX_MAX_ROWS]:
         e = case.evidence[i]
         span = case.quote_spans.get(e.id)
         cells = tuple(
-            Cell(
-                hid,
-                titles[hid],
-                e.ratings.get(hid, ""),
-                _SYMBOL_MARKUP[e.ratings.get(hid, "")],
-                _NAME_MARKUP[e.ratings.get(hid, "")],
-                e.rationale.get(hid),
-            )
+            plain[hid, rating]
+            if (why := e.rationale.get(hid)) is None
+            else Cell(hid, titles[hid], rating, _SYMBOL_MARKUP[rating], _NAME_MARKUP[rating], why)
             for hid in scores.matrix.hypothesis_ids
+            for rating in (e.ratings.get(hid, ""),)
         )
         rated = tuple(c for c in cells if c.rationale or _DIRECTION[c.rating])
         rows.append(

@@ -415,13 +415,15 @@ def test_focus_options_are_checked(write_case, runner):
 
 
 @pytest.mark.graphviz
-def test_layout_many_draws_each_graph_in_one_run(case, dot_engine, monkeypatch):
+def test_layout_many_draws_each_graph_as_layout_would(case, dot_engine, monkeypatch):
     sources = [argument_map(case, focus=h.id) for h in case.hypotheses]
     runs = []
     run = engine._run
     monkeypatch.setattr(engine, "_run", lambda *args: runs.append(args) or run(*args))
     drawings = engine.layout_many(sources)
-    assert len(runs) == 1 and len(drawings) == len(sources)
+    # A run of its own for each graph: several graphs in one run of system Graphviz 2.43
+    # come out laid out differently from one run to the next.
+    assert sorted(args[1] for args in runs) == sorted(sources) and len(drawings) == len(sources)
     for h, svg in zip(case.hypotheses, drawings, strict=True):
         root = ET.fromstring(svg)  # each one a whole document
         ids = {element.get("id") for element in root.iter()}
@@ -430,10 +432,19 @@ def test_layout_many_draws_each_graph_in_one_run(case, dot_engine, monkeypatch):
     assert engine.layout_many([]) == []
 
 
-def test_layout_many_counts_the_drawings(monkeypatch):
-    monkeypatch.setattr(engine, "_run", lambda *args: b"<svg></svg>\n")
-    with pytest.raises(ArgmapError, match="wrote 1 drawings for 2 graphs"):
-        engine.layout_many(["digraph a {}", "digraph b {}"], engine.Engine("custom", "dot"))
+@pytest.mark.slow
+@pytest.mark.graphviz
+def test_a_report_with_clusters_is_the_same_bytes_every_time(tmp_path, dot_engine):
+    """A generated case whose hypotheses are grouped (clusters in every map): reports made
+    one after another are identical."""
+    from argmap.load import load_case
+    from argmap.render.report import build_report
+    from benchmarks.generate import write
+
+    folder = write(tmp_path / "case", 20, 300)
+    first = build_report(load_case(folder))
+    # Several graphs in one run of system Graphviz came out differently about one run in four.
+    assert all(build_report(load_case(folder)) == first for _ in range(6))
 
 
 def _node_line(dot: str, node: str) -> str:

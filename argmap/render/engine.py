@@ -8,7 +8,6 @@ alone. ``ARGMAP_DOT=system|pure|PATH`` overrides the choice.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sysconfig
@@ -99,35 +98,24 @@ def layout(
     return drawing
 
 
-SVG_END = b"</svg>"
-PAGE_PREFIX = re.compile(rb'(id="(?:a_)?)page\d+,\d+_')
-
-
 def layout_many(sources: Sequence[str], engine: Engine | None = None) -> list[bytes]:
-    """Lay out several DOT graphs into one SVG document each, in order, with one run of the
-    layout program: both engines read a stream of graphs and write a document per graph.
+    """Lay out several DOT graphs into one SVG document each, in order, each as :func:`layout`
+    would: one run of the layout program per graph, as many at once as there are cores.
 
-    Every label and tooltip reaches DOT escaped, so ``</svg>`` ends documents only. System
-    Graphviz takes every graph after the first for a page of a multi-page job and prefixes
-    its graph's ids with ``page0,1_``; that prefix is dropped, so each drawing is the one
-    :func:`layout` would write.
+    Both engines can read a stream of graphs in one run, but system Graphviz (2.43) then
+    lays out a graph with clusters differently from one run to the next: a report must be
+    the same bytes every time, so each graph gets a process of its own.
     """
     if not sources:
         return []
-    engine = engine or find_engine()
-    output = _run(engine, "\n".join(sources), "svg")
-    documents = []
-    start = 0
-    while (end := output.find(SVG_END, start)) >= 0:
-        end += len(SVG_END)
-        documents.append(PAGE_PREFIX.sub(rb"\1", output[start:end].strip()) + b"\n")
-        start = end
-    if len(documents) != len(sources) or output[start:].strip():
-        raise ArgmapError(
-            f"Graphviz ({engine.describe()}) wrote {len(documents)} drawings "
-            f"for {len(sources)} graphs"
-        )
-    return documents
+    chosen = engine or find_engine()
+    if len(sources) == 1:
+        return [_run(chosen, sources[0], "svg")]
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = min(len(sources), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda source: _run(chosen, source, "svg"), sources))
 
 
 def _run(engine: Engine, dot_source: str, fmt: str) -> bytes:

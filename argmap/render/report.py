@@ -141,7 +141,8 @@ def _draw(
     own, drawn the same way, so every argument is on some screen ("one screen per
     question"); such maps follow the map they continue.
 
-    Each round of tries is laid out in one run of Graphviz (the first with ``others``): a
+    Each round of tries is laid out together (:func:`~argmap.render.engine.layout_many`, the
+    first with ``others``): a
     map is first tried whole, then the number of layers is found by bisection, so a deep
     map costs a few rounds, not one per layer."""
     from .dot import argument_map, continued_nodes, evidence_badges, focus_nodes

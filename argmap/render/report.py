@@ -142,9 +142,8 @@ def _draw(
     question"); such maps follow the map they continue.
 
     Each round of tries is laid out together (:func:`~argmap.render.engine.layout_many`, the
-    first with ``others``): a
-    map is first tried whole, then the number of layers is found by bisection, so a deep
-    map costs a few rounds, not one per layer."""
+    first with ``others``): a map is first tried whole, then the number of layers is found by
+    bisection, so a deep map costs a few rounds, not one per layer."""
     from .dot import argument_map, continued_nodes, evidence_badges, focus_nodes
     from .engine import layout_many
     from .html import MapDrawing

@@ -21,7 +21,7 @@ import os
 import stat
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -752,15 +752,26 @@ def check_premise_cycles(parts: _Parts, report: _Report) -> None:
         report.add("premise_cycle", parts.origins[cycle[0]], ["premises"], cycle=" → ".join(cycle))
 
 
+def _first_seen(parts: _Parts, report: _Report, rule: str) -> Callable[[str, _Origin], None]:
+    """A check, entry by entry, that an id was not used before in its own namespace: the
+    second use is reported under ``rule``, saying where the first stands."""
+    first: dict[str, _Origin] = {}
+
+    def see(ident: str, origin: _Origin) -> None:
+        if ident in first:
+            where = f"{parts.where(first[ident].doc)}:{first[ident].line('id')}"
+            report.add(rule, origin, ["id"], id=ident, where=where)
+        else:
+            first[ident] = origin
+
+    return see
+
+
 def check_originators(parts: _Parts, report: _Report) -> None:
     """Originator ids are unique (their own namespace: items name originators in free text)."""
-    first: dict[str, _Origin] = {}
+    see = _first_seen(parts, report, "originator_duplicate")
     for o, origin in parts.originators:
-        if o.id in first:
-            where = f"{parts.where(first[o.id].doc)}:{first[o.id].line('id')}"
-            report.add("originator_duplicate", origin, ["id"], id=o.id, where=where)
-        else:
-            first[o.id] = origin
+        see(o.id, origin)
 
 
 def check_assumption_links(parts: _Parts, report: _Report) -> None:
@@ -793,13 +804,9 @@ def check_assumption_links(parts: _Parts, report: _Report) -> None:
 def check_scenarios(parts: _Parts, report: _Report, tree: _Tree) -> None:
     """Scenario ids are unique; the items and leaves they name exist."""
     evidence_ids = parts.ids_of("evidence item")
-    first: dict[str, _Origin] = {}
+    see = _first_seen(parts, report, "scenario_duplicate")
     for scenario, origin in parts.scenarios:
-        if scenario.id in first:
-            where = f"{parts.where(first[scenario.id].doc)}:{first[scenario.id].line('id')}"
-            report.add("scenario_duplicate", origin, ["id"], id=scenario.id, where=where)
-        else:
-            first[scenario.id] = origin
+        see(scenario.id, origin)
         for c, change in enumerate(scenario.changes):
             for index, ident in enumerate(change.items.ids):
                 if ident not in evidence_ids and parts.is_not(ident, "evidence item"):

@@ -446,7 +446,7 @@ def focus_name(case: Case, node: str) -> str:
     for a in case.arguments:
         if a.id == node:
             return a.claim
-    return next(e.summary for e in case.evidence if e.id == node)
+    return case.evidence_by_id[node].summary
 
 
 LABEL_STYLES: dict[str, dict[str, str]] = {
@@ -624,7 +624,6 @@ def argument_map(
     shown -= collapsed
     for e in used:
         _evidence_node(graph, prefix, e)
-    by_id = {e.id: e for e in case.evidence}
     for argument, items in badges.items():
         count = f"▣ {len(items)} evidence item{'s' if len(items) != 1 else ''}"
         graph.node(
@@ -634,7 +633,7 @@ def argument_map(
             style="filled",
             fillcolor=KIND_FILL["fact"],
             margin="0.1,0.04",
-            tooltip=_text("; ".join(f"{i}: {by_id[i].summary}" for i in items)),
+            tooltip=_text("; ".join(f"{i}: {case.evidence_by_id[i].summary}" for i in items)),
             href=f"#arg-{argument}",
             id=f"{prefix}-{argument}{BADGE_SUFFIX}",
         )

@@ -109,8 +109,6 @@ def layout_many(sources: Sequence[str], engine: Engine | None = None) -> list[by
     if not sources:
         return []
     chosen = engine or find_engine()
-    if len(sources) == 1:
-        return [_run(chosen, sources[0], "svg")]
     from concurrent.futures import ThreadPoolExecutor
 
     workers = min(len(sources), os.cpu_count() or 1)

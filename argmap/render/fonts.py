@@ -86,17 +86,14 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[st
     """
     advances = _metrics(bold).advances
 
-    def measure(piece: str) -> float:
-        return size * sum(advances.get(ord(char), MISSING_EM) for char in piece)
-
-    space = measure(" ")
+    space = text_width(" ", size, bold=bold)
     lines: list[str] = []
     current: list[str] = []
     used = 0.0
     for word in text.split():
         while word:
             room = width - (used + space if current else 0.0)
-            wide = measure(word)
+            wide = text_width(word, size, bold=bold)
             if wide <= room:
                 used = width - room + wide
                 current.append(word)

@@ -178,6 +178,20 @@ def test_undercut_of_a_statement_is_an_attack(tmp_path) -> None:
     ]
 
 
+def test_undercut_stated_on_description_and_conclusion_is_kept_once() -> None:
+    # A real shape: the same `_> <B>` under an argument's description and under its
+    # conclusion. @argdown/node 1.7.5 keeps one undercut, from the conclusion to B's inference.
+    path = ARGDOWN / "undercut-in-description-and-conclusion.argdown"
+    parsed = argdown.parse(path)
+    assert parsed.counts()["relations"]["undercut"] == 1
+    assert [(r.type, _node(r.from_), _node(r.to)) for r in parsed.relations] == [
+        ("undercut", "[Untitled 4]", "<B>.inference")
+    ]
+    document = argdown.case_document(parsed, path.stem)
+    undercuts = [a for a in document["arguments"] if "undercuts" in a]
+    assert [(a["premises"], a["undercuts"]) for a in undercuts] == [(["concl-of-a"], "b")]
+
+
 def test_ids_are_unique_and_deterministic(tmp_path) -> None:
     path = tmp_path / "ids.argdown"
     path.write_text("[A b]: one\n  + <A b>: two\n  - [a-b]: three\n", encoding="utf-8")

@@ -317,6 +317,19 @@ class _Held:
         if slots:
             self.slots[slots.pop(0)] = None
 
+    def splice_out(self, relation: Relation) -> None:
+        """Remove it as the reference does (``list.splice(list.indexOf(r), 1)``): its first
+        occurrence, or, when it is not there, the last relation (index -1)."""
+        if self.where.get(id(relation)):
+            self.remove(relation)
+            return
+        for slot in range(len(self.slots) - 1, -1, -1):
+            last = self.slots[slot]
+            if last is not None:
+                self.where[id(last)].remove(slot)
+                self.slots[slot] = None
+                return
+
     def refile(self, relation: Relation) -> None:
         """File a relation again after its ends or type changed."""
         for slot in self.where.get(id(relation), ()):
@@ -810,7 +823,11 @@ class _ModelBuilder:
                 assert inference is not None
                 relation.to = inference
                 self.moved(relation)
-                self._unlink(relation, target)
+                # @argdown/core 1.7.5 removes the relation from its new target, the inference,
+                # where it is not yet: JavaScript's splice(-1, 1) drops the inference's last
+                # relation instead, and the argument keeps it. That is why an undercut stated
+                # both on an argument and on its conclusion is kept once, not lost.
+                self.relations_of(inference).splice_out(relation)
                 found = self.relations_of(inference).first(
                     "from", (id(relation.from_), relation.type)
                 )

@@ -117,19 +117,10 @@ def test_shipped_case_round_trips(tmp_path, runner) -> None:
     assert {
         a.id: (a.claim, a.premises, a.relation, a.target, a.rationale) for a in back.arguments
     } == {
-        a.id: (
-            " ".join(a.claim.split()),
-            a.premises,
-            a.relation,
-            a.target,
-            a.rationale and " ".join(a.rationale.split()),
-        )
-        for a in original.arguments
+        a.id: (a.claim, a.premises, a.relation, a.target, a.rationale) for a in original.arguments
     }
-    # Evidence items come back as statements (an AIF I-node has no source or quote).
-    assert {s.id for s in back.statements} == {s.id for s in original.statements} | {
-        e.id for e in original.evidence
-    }
+    assert {s.id for s in back.statements} == {s.id for s in original.statements}
+    assert {e.id for e in back.evidence} == {e.id for e in original.evidence}
 
 
 def test_undercut_and_attack_on_an_argument_stay_apart(tmp_path) -> None:
@@ -192,6 +183,14 @@ def test_undercut_and_attack_on_an_argument_stay_apart(tmp_path) -> None:
             "edge 'e' joins two I-nodes",
         ),
         ('{"nodes": [{"nodeID": "1", "type": "L", "text": "a"}]}', "nothing to import"),
+        (
+            '{"nodes": [{"nodeID": "1", "type": "I", "text": "a", "argmap": {"assumed": "maybe"}}]}',
+            "node '1': 'argmap': assumed: Input should be a valid boolean",
+        ),
+        (
+            '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "argmap": {"sources": 3}}',
+            "'argmap': 'sources' must be a list of objects",
+        ),
         (
             '{"nodes": [\n  {"text": "9999", "nodeID": ' + "9" * 5000 + ', "type": "I"}]}',
             "bad.json: line 2: a whole number of 5,000 digits, more than the 4,300 argmap reads",
@@ -256,3 +255,53 @@ def test_fuzzed_input_raises_only_argmap_errors(document, tmp_path_factory) -> N
     except ArgmapError:
         return
     write_new_case(folder / "case", files)  # a graph that reads must make a valid case
+
+
+def meaning(case) -> dict:
+    """What the case says, item by item, and what its argument map concludes."""
+    from argmap.evaluate import evaluate
+    from argmap.io.jsondoc import case_part
+
+    part = case_part(case)
+    for source in part["sources"]:
+        source.pop("file")  # where the text lives in the folder is not meaning
+    return {"labels": evaluate(case).labels, **part}
+
+
+def test_round_trip_through_aif_keeps_the_cases_meaning(tmp_path, runner) -> None:
+    exported = tmp_path / "kz.json"
+    result = runner.invoke(main, ["export", "aif", str(REPO), "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back"
+    result = runner.invoke(main, ["import", "aif", str(exported), "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    original, again = meaning(load_case(REPO).case), meaning(load_case(back).case)
+    assert {k: v for k, v in again["labels"].items() if original["labels"].get(k) != v} == {}
+    for key in ("hypotheses", "statements", "evidence", "arguments", "sources", "evaluation"):
+        assert again[key] == original[key], key
+    assert again == original
+    assert any(s["assumed"] for s in again["statements"])
+    assert any(a["weight"] is not None for a in again["arguments"])
+
+
+def test_inode_text_is_kept_as_written(tmp_path) -> None:
+    # AraucariaDB keeps the double spaces of the transcribed text: 952 and 5024 hold them.
+    case = import_case(EXTERNAL / "aif" / "nodeset105.json", tmp_path / "a")
+    texts = {s.id: s.text for s in case.statements}
+    assert texts["952"].startswith("it  wasn't the failure to give credit")
+    case = import_case(EXTERNAL / "aif" / "nodeset543.json", tmp_path / "b")
+    texts = {s.id: s.text for s in case.statements}
+    assert texts["5024"] == "how could he possibly prove such a thing?  It is pure speculation."
+    graph = {
+        "nodes": [
+            {"nodeID": "1", "type": "I", "text": "Ten\u00a0km  away,\nsaid the\u00a0mayor"},
+            {"nodeID": "2", "type": "I", "text": "Q"},
+            {"nodeID": "3", "type": "RA", "text": "RA"},
+        ],
+        "edges": [{"fromID": "1", "toID": "3"}, {"fromID": "3", "toID": "2"}],
+    }
+    path = tmp_path / "nbsp.json"
+    path.write_text(json.dumps(graph), encoding="utf-8")
+    case = import_case(path, tmp_path / "c")
+    assert {s.id: s.text for s in case.statements}["1"] == "Ten\u00a0km  away,\nsaid the\u00a0mayor"
+    assert json.loads(aif.export(case))["nodes"][0]["text"] == graph["nodes"][0]["text"]

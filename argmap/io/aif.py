@@ -14,8 +14,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from ..model import Argument, Evidence, HypothesesFile, Hypothesis, Originator, Source, Statement
 from ..problems import ArgmapError
-from ..text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
+from ..text import MAX_ID_LENGTH, NOT_TEXT, UniqueIds, clean_text, slugify
 from . import jsontext
 
 __all__ = ["BINARY", "export", "summary", "to_case_files"]
@@ -27,6 +30,19 @@ SKIPPED_TYPES = ("MA", "L", "YA", "TA", "PA")
 """Dialogue, rephrase and preference nodes: kept in the summary, skipped on import."""
 KNOWN_TYPES = MAP_TYPES + SKIPPED_TYPES
 GENERIC_SCHEME_TEXTS = {"", "RA", "CA", "Default Inference", "Default Conflict"}
+
+EXTENSION = "argmap"
+"""The key of argmap's own extension, on the document and on each node it writes: what a
+case states that AIF has no word for (docs/interchange.md lists it)."""
+GRAPH_KEYS: dict[type[BaseModel], tuple[str, ...]] = {
+    Hypothesis: ("id", "title", "statement"),
+    Statement: ("id", "text", "contrary", "contradicts"),
+    Evidence: ("id", "summary"),
+    Argument: ("id", "claim", "premises", "supports", "attacks", "undercuts", "rationale"),
+}
+"""Fields of each kind of entry that the graph itself carries: never taken from the extension."""
+CASE_SETTINGS = ("notes", "scoring", "evaluation", "scenarios")
+"""Keys of the hypotheses file that travel in the document's extension."""
 
 _Edge = tuple[str, str, str, bool]
 """Edge id, from, to, and whether argmap marked it as a premise edge between S-nodes."""
@@ -56,6 +72,65 @@ def _read(path: Path) -> Any:
         ) from None
     except RecursionError:
         raise ArgmapError(f"{path.name}: the JSON is nested too deeply") from None
+
+
+def as_written(text: str) -> str:
+    """Text as the node wrote it: spaces, no-break spaces and line breaks kept (as a case file
+    keeps them; only quote matching folds them), control characters, which a case file cannot
+    hold, become U+FFFD.
+
+    >>> as_written("two  spaces,\u00a0one no-break\x00")
+    'two  spaces,\xa0one no-break\ufffd'
+    """
+    return NOT_TEXT.sub("\ufffd", text)
+
+
+def _written(value: Any) -> str:
+    """A text key of a node as written, or '' where it is missing or blank."""
+    return as_written(value) if isinstance(value, str) and value.strip() else ""
+
+
+def _extension(node: dict[str, Any]) -> dict[str, Any] | None:
+    value = node.get(EXTENSION)
+    return value if isinstance(value, dict) else None
+
+
+def _entry(
+    model: type[BaseModel], entry: dict[str, Any], node: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """``entry`` (what the graph says) with the node's extension added, checked by ``model``."""
+    extension = _extension(node)
+    if extension is None:
+        return entry
+    graph_keys = GRAPH_KEYS[model]
+    merged = {**{k: v for k, v in extension.items() if k not in graph_keys}, **entry}
+    return _checked(model, merged, f"{where}: '{EXTENSION}'")
+
+
+def _checked(model: type[BaseModel], entry: dict[str, Any], where: str) -> dict[str, Any]:
+    try:
+        item = model.model_validate(entry)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ArgmapError(
+            f"{where}: {field + ': ' if field else ''}{first['msg']}; the extension holds the "
+            "case's own keys (docs/interchange.md), as argmap's export writes them"
+        ) from None
+    dumped: dict[str, Any] = item.model_dump(mode="json", exclude_defaults=True)
+    return {**{k: dumped[k] for k in entry if k in dumped}, **dumped}
+
+
+def _dump(item: BaseModel, graph_keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields of a case entry that differ from their defaults, without ``graph_keys``."""
+    dumped = item.model_dump(mode="json", exclude_defaults=True)
+    return {k: v for k, v in dumped.items() if k not in graph_keys}
+
+
+def _extended(item: BaseModel) -> dict[str, Any]:
+    """The node's extension: the entry's fields AIF has no word for, where any are set."""
+    extension = _dump(item, GRAPH_KEYS[type(item)])
+    return {EXTENSION: extension} if extension else {}
 
 
 def _node_id(value: Any, where: str) -> str:
@@ -154,6 +229,14 @@ def case_document(
         else:
             outgoing[source].append(target)
 
+    # An evidence item is an I-node argmap wrote with kind 'evidence' and its extension (the
+    # item's source, quote and ratings); without them it is a statement.
+    evidence_nodes = {
+        node_id
+        for node_id, node in nodes.items()
+        if node["type"] == "I" and node.get("kind") == "evidence" and _extension(node)
+    }
+
     def is_statement_relation(node_id: str) -> bool:
         node = nodes[node_id]
         return (
@@ -161,25 +244,39 @@ def case_document(
             and node.get("relation") in ("contrary", "contradicts")
             and len(incoming[node_id]) == 1
             and len(outgoing[node_id]) == 1
-            and nodes[incoming[node_id][0]]["type"] == "I"
-            and nodes[outgoing[node_id][0]]["type"] == "I"
+            and all(
+                nodes[end]["type"] == "I" and end not in evidence_nodes
+                for end in (incoming[node_id][0], outgoing[node_id][0])
+            )
         )
 
     # A hypothesis (an I-node argmap wrote with kind 'hypothesis') cannot be a premise or in a
     # contrary/contradicts pair: where it is one, it stays a statement.
     not_hypothesis = {source for _, source, _, _ in map_edges if nodes[source]["type"] == "I"}
-    not_hypothesis |= {outgoing[node_id][0] for node_id in nodes if is_statement_relation(node_id)}
+    not_hypothesis |= {
+        end
+        for node_id in nodes
+        if is_statement_relation(node_id)
+        for end in (incoming[node_id][0], outgoing[node_id][0])
+    }
     hypotheses: list[dict[str, Any]] = []
     statements: dict[str, dict[str, Any]] = {}
+    evidence: list[dict[str, Any]] = []
     for node_id, node in nodes.items():
         if node["type"] != "I":
             continue
-        text = clean_text(node["text"])
-        if node.get("kind") == "hypothesis" and node_id not in not_hypothesis:
-            title = clean_text(node.get("title") or "") or text
-            hypotheses.append({"id": ids[node_id], "title": title, "statement": text})
+        text = as_written(node["text"])
+        where = f"{name}: node {node_id!r}"
+        if node_id in evidence_nodes:
+            item = {"id": ids[node_id], "summary": text}
+            evidence.append(_entry(Evidence, item, node, where))
+        elif node.get("kind") == "hypothesis" and node_id not in not_hypothesis:
+            title = _written(node.get("title")) or text
+            item = {"id": ids[node_id], "title": title, "statement": text}
+            hypotheses.append(_entry(Hypothesis, item, node, where))
         else:
-            statements[node_id] = {"id": ids[node_id], "text": text}
+            item = {"id": ids[node_id], "text": text}
+            statements[node_id] = _entry(Statement, item, node, where)
 
     arguments: list[dict[str, Any]] = []
     extra_statements: list[dict[str, Any]] = []
@@ -198,12 +295,12 @@ def case_document(
         own = ids[node_id]
         targets = outgoing[node_id]
         first = nodes[targets[0]] if targets else None
-        claim = clean_text(node.get("claim") or "")
+        claim = _written(node.get("claim"))
         attackers = [nodes[p]["text"] for p in incoming[node_id] if nodes[p]["type"] == "I"]
         if not claim and node["type"] == "CA" and attackers:
-            claim = clean_text(attackers[0])  # what the attack says is its attacker's claim
+            claim = as_written(attackers[0])  # what the attack says is its attacker's claim
         elif not claim and first is not None and first["type"] == "I":
-            claim = clean_text(first["text"])
+            claim = as_written(first["text"])
         claim = claim or clean_text(node.get("text", "")) or own
         entry: dict[str, Any] = {"id": own, "claim": claim}
         premises = [ids[p] for p in incoming[node_id]]
@@ -225,14 +322,14 @@ def case_document(
             entry["supports"] = statement_id
         text = clean_text(node.get("text", ""))
         scheme = node.get("scheme")
-        rationale = clean_text(node.get("rationale") or "")
+        rationale = _written(node.get("rationale"))
         if not rationale and isinstance(scheme, str) and scheme.strip():
             rationale = f"Scheme: {clean_text(scheme)}"
         elif not rationale and text not in GENERIC_SCHEME_TEXTS:
             rationale = text
         if rationale:
             entry["rationale"] = rationale
-        arguments.append(entry)
+        arguments.append(_entry(Argument, entry, node, f"{name}: node {node_id!r}"))
         for target in targets[1:]:
             verb = relation(target)
             carriers.append(
@@ -252,6 +349,8 @@ def case_document(
         document["statements"] = list(statements.values()) + extra_statements
     if arguments or carriers:
         document["arguments"] = arguments + carriers
+    if evidence:
+        document["evidence"] = evidence
     skipped = Counter(node["type"] for node in nodes.values() if node["type"] not in MAP_TYPES)
     notes = [f"{count} {kind} node{'s' if count != 1 else ''}" for kind, count in skipped.items()]
     if skipped_edges:
@@ -273,14 +372,51 @@ def to_case_files(path: Path) -> dict[str, str]:
     if not any(node["type"] in MAP_TYPES for node in nodes.values()):
         raise ArgmapError(f"{path.name}: no I, RA or CA nodes: nothing to import")
     case, skipped = case_document(nodes, edges, path.stem)
-    meta = document.get("argmap") if isinstance(document.get("argmap"), dict) else {}
+    evidence = case.pop("evidence", [])
+    meta = _extension(document) or {}
+    where = f"{path.name}: '{EXTENSION}'"
     for key in ("title", "question"):
-        if isinstance(meta.get(key), str) and meta[key].strip():
-            case[key] = clean_text(meta[key])
+        if _written(meta.get(key)):
+            case[key] = as_written(meta[key])
+    settings = {key: meta[key] for key in CASE_SETTINGS if meta.get(key) is not None}
+    if settings:
+        checked = _checked(HypothesesFile, settings, where)
+        case.update({key: checked[key] for key in CASE_SETTINGS if key in checked})
+    files: dict[str, str] = {}
+    sources = []
+    for index, source in enumerate(_listed(meta, "sources", where)):
+        entry = {k: v for k, v in source.items() if k not in ("file", "text")}
+        text = source.get("text")
+        if isinstance(text, str) and isinstance(entry.get("id"), str):
+            entry["file"] = f"sources/{entry['id']}.txt"
+        entry = _checked(Source, entry, f"{where}: sources[{index}]")
+        if "file" in entry and isinstance(text, str):
+            files[f"evidence/{entry['file']}"] = text
+        sources.append(entry)
+    originators = [
+        _checked(Originator, entry, f"{where}: originators[{index}]")
+        for index, entry in enumerate(_listed(meta, "originators", where))
+    ]
     comment = f"Imported from {path.name} (AIF) by argmap; docs/interchange.md has the mapping."
     if skipped:
         comment += "\nSkipped (no counterpart in a case): " + ", ".join(skipped) + "."
-    return {"hypotheses/case.yaml": dump_yaml(case, comment)}
+    files["hypotheses/case.yaml"] = dump_yaml(case, comment)
+    evidence_file = {
+        key: value
+        for key, value in [("sources", sources), ("originators", originators)]
+        + [("evidence", evidence)]
+        if value
+    }
+    if evidence_file:
+        files["evidence/evidence.yaml"] = dump_yaml(evidence_file, comment.split("\n")[0])
+    return dict(sorted(files.items()))
+
+
+def _listed(meta: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    value = meta.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ArgmapError(f"{where}: '{key}' must be a list of objects, as argmap writes it")
+    return value
 
 
 def export(case: Any) -> str:
@@ -305,16 +441,25 @@ def export(case: Any) -> str:
             {
                 "nodeID": hypothesis.id,
                 "type": "I",
-                "text": clean_text(hypothesis.statement),
+                "text": hypothesis.statement,
                 "kind": "hypothesis",
-                "title": clean_text(hypothesis.title),
+                "title": hypothesis.title,
+                **_extended(hypothesis),
             }
         )
     for statement in case.statements:
-        nodes.append({"nodeID": statement.id, "type": "I", "text": clean_text(statement.text)})
+        nodes.append(
+            {"nodeID": statement.id, "type": "I", "text": statement.text, **_extended(statement)}
+        )
     for item in case.evidence:
         nodes.append(
-            {"nodeID": item.id, "type": "I", "text": clean_text(item.summary), "kind": "evidence"}
+            {
+                "nodeID": item.id,
+                "type": "I",
+                "text": item.summary,
+                "kind": "evidence",
+                **_extended(item),
+            }
         )
     taken = {node["nodeID"] for node in nodes} | {a.id for a in case.arguments}
     for statement in case.statements:
@@ -339,20 +484,33 @@ def export(case: Any) -> str:
             "nodeID": argument.id,
             "type": kind,
             "text": kind,
-            "claim": clean_text(argument.claim),
+            "claim": argument.claim,
         }
         if argument.rationale:
-            node["rationale"] = clean_text(argument.rationale)
+            node["rationale"] = argument.rationale
         if argument.relation == "attacks" and argument.target not in statement_like:
             node["relation"] = "attacks"  # CA → S-node alone would read as an undercut
-        nodes.append(node)
+        nodes.append({**node, **_extended(argument)})
         for premise in argument.premises:
             edge(premise, argument.id, premise=premise not in statement_like)
         edge(argument.id, argument.target)
-    document = {
-        "nodes": nodes,
-        "edges": edges,
-        "locutions": [],
-        "argmap": {"title": clean_text(case.title), "question": clean_text(case.question)},
-    }
+    meta: dict[str, Any] = {"title": case.title, "question": case.question}
+    if case.notes is not None:
+        meta["notes"] = case.notes
+    for key in CASE_SETTINGS[1:]:
+        value = getattr(case, key)
+        if isinstance(value, BaseModel):
+            meta[key] = value.model_dump(mode="json", exclude_defaults=True)
+        elif value:
+            meta[key] = [_dump(item) for item in value]
+    if case.sources:
+        meta["sources"] = [
+            {**_dump(source), "text": case.source_texts.get(source.id)}
+            if source.file is not None
+            else _dump(source)
+            for source in case.sources
+        ]
+    if case.originators:
+        meta["originators"] = [_dump(originator) for originator in case.originators]
+    document = {"nodes": nodes, "edges": edges, "locutions": [], EXTENSION: meta}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -421,7 +421,10 @@ def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summar
 
     if sum(x is not None and x is not False for x in (output, into, summary or None)) != 1:
         raise click.UsageError("give exactly one of -o CASE, --into CASE or --summary")
-    for line in import_file(fmt, file, output=output, into=into, summary=summary):
+    warnings: list[Problem] = []
+    lines = import_file(fmt, file, output=output, into=into, summary=summary, warnings=warnings)
+    _report_warnings(warnings, full=True)
+    for line in lines:
         click.echo(printable(line))
 
 

@@ -417,9 +417,16 @@ def scaffold(folder: Path) -> list[Path]:
 
 
 def import_file(
-    fmt: str, file: Path, *, output: Path | None, into: Path | None, summary: bool
+    fmt: str,
+    file: Path,
+    *,
+    output: Path | None,
+    into: Path | None,
+    summary: bool,
+    warnings: list[Problem] | None = None,
 ) -> list[str]:
-    """Run an importer; returns the lines to print."""
+    """Run an importer; returns the lines to print, and adds to ``warnings`` what the importer
+    read differently from the file (an importer with ``case_files`` says so)."""
     from .io import importer
 
     module = importer(fmt)
@@ -434,7 +441,13 @@ def import_file(
     assert output is not None
     from .casewriter import write_new_case
 
-    written = write_new_case(output, module.to_case_files(file))
+    if hasattr(module, "case_files"):
+        files, found = module.case_files(file)
+        if warnings is not None:
+            warnings.extend(found)
+    else:
+        files = module.to_case_files(file)
+    written = write_new_case(output, files)
     return [os.path.abspath(path) for path in written]
 
 

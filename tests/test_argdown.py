@@ -222,7 +222,6 @@ def test_hypothesis_tag_makes_a_hypothesis(tmp_path) -> None:
         ("", 1, "expected a statement"),
         ("[A]: text\n\n(1) premise\n(2) no inference\n", 4, "inference line"),
         ("[A]: text\n  >< <Arg>\n", 2, "contradiction"),
-        ("<A>: text {a: [1, 2}\n", 1, "not valid YAML"),
         ("**bold never closes\n", 1, "closing **"),
         ("<A>\n\n(1) P\n----\n(2) C\n\n<A>\n\n(1) Q\n----\n(2) D\n", 9, "only one"),
         ("text \\", 1, "backslash"),
@@ -239,6 +238,49 @@ def test_bad_input_is_a_clear_error(text: str, line: int, words: str, tmp_path, 
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+NOT_YAML = """\
+===
+title: Not YAML
+===
+
+(1) [P]: A premise.
+(2) [Q]: Another premise.
+-- Modus ponens {depends on: [1,2]; uses: [1]} --
+(3) [C]: The conclusion.
+
+<Arg>: An argument with data no YAML reader takes. {rationale: [1, 2}
+  +> [C]
+
+[D]: A statement with good data. {title: "Dee"}
+"""
+
+
+def test_data_that_is_not_yaml_is_left_out_with_a_warning(runner, tmp_path) -> None:
+    # The reference's own test files write inference data such as {depends on: [1,2]; uses: …}:
+    # not YAML, which @argdown/core cannot read either. argmap leaves it out, says where, and
+    # reads the rest of the file.
+    path = tmp_path / "not-yaml.argdown"
+    path.write_text(NOT_YAML, encoding="utf-8")
+    parsed = argdown.parse(path)
+    assert [line for line, _ in parsed.warnings] == [7, 10]
+    assert all("not YAML" in message for _, message in parsed.warnings)
+    assert sorted(parsed.statements) == ["C", "D", "P", "Q"]
+    assert parsed.arguments["Untitled 1"].pcs[-1].inference.rules == ["Modus ponens"]
+    assert parsed.arguments["Untitled 1"].pcs[-1].inference.data is None
+    assert parsed.arguments["Arg"].data is None
+    assert parsed.statements["D"].data == {"title": "Dee"}
+    out = tmp_path / "case"
+    result = runner.invoke(main, ["import", "argdown", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not-yaml.argdown:7: warning:" in result.stderr
+    assert "not-yaml.argdown:10: warning:" in result.stderr
+    assert load_case(out).case.title == "Not YAML"
+    # The front matter too: when it is not YAML, it is left out and the file is still read.
+    path.write_text("===\ntitle: [x\n===\n\n[A]: text\n", encoding="utf-8")
+    parsed = argdown.parse(path)
+    assert [line for line, _ in parsed.warnings] == [1] and list(parsed.statements) == ["A"]
 
 
 def test_not_utf8_is_a_clear_error(tmp_path) -> None:

@@ -4,7 +4,9 @@ An importer module provides ``to_case_files(path) -> dict[str, str]``: the files
 case folder ({relative path: text}), which the CLI writes whole or not at all; bad input
 raises :class:`~argmap.problems.ArgmapError` naming the line or node. It may also provide
 ``summary(path) -> dict`` (for ``--summary``) and ``merge_into(path, case_folder) -> list[str]``
-(for ``--into``: edits an existing case in place, keeping a backup, and returns what changed).
+(for ``--into``: edits an existing case in place, keeping a backup, and returns what changed),
+and ``case_files(path) -> (files, warnings)``, which the CLI prefers: the same files, and
+:class:`~argmap.problems.Problem` warnings about what was read differently from the file.
 
 An exporter module provides ``export(case) -> str | bytes`` and ``BINARY: bool``, and may
 provide ``export_files(case, target) -> dict[Path, bytes]`` when it writes several files

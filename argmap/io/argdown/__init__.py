@@ -12,7 +12,7 @@ both.
 from __future__ import annotations
 
 from .model import ArgdownMap, EquivalenceClass, parse, parse_text, summary
-from .reader import case_document, to_case_files
+from .reader import case_document, case_files, to_case_files
 from .writer import BINARY, export
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "ArgdownMap",
     "EquivalenceClass",
     "case_document",
+    "case_files",
     "export",
     "parse",
     "parse_text",

@@ -237,6 +237,9 @@ class ArgdownMap:
     headings: list[str]
     generated: set[str] = field(default_factory=set)
     """Titles the parser made up (`Untitled 3`) for statements and arguments without one."""
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    """(line, message): what was read differently from the file, such as data in braces
+    that is not YAML and was left out."""
 
     def counts(self) -> dict[str, Any]:
         """Counts as `argmap import argdown FILE --summary` prints them."""
@@ -254,7 +257,16 @@ def _true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-def _load_yaml(text: str, line: int, what: str) -> Any:
+class _NotYaml(Exception):
+    """Data or front matter that no YAML reader takes: what is wrong, and on which line."""
+
+    def __init__(self, line: int, problem: str):
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
+def _load_yaml(text: str, line: int) -> Any:
     # BaseLoader: every scalar stays text (as in the case format), nothing is constructed.
     if _FAST_LOADER is not None:
         # libyaml is ten times faster; on an error the pure loader reads it again, so the
@@ -265,9 +277,9 @@ def _load_yaml(text: str, line: int, what: str) -> Any:
         return yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - BaseLoader builds no objects
     except yaml.MarkedYAMLError as err:
         where = line + (err.problem_mark.line if err.problem_mark else 0)
-        raise ArgmapError(f"line {where}: {what} is not valid YAML: {err.problem}") from None
+        raise _NotYaml(where, str(err.problem)) from None
     except (yaml.YAMLError, RecursionError) as err:
-        raise ArgmapError(f"line {line}: {what} is not valid YAML ({err})") from None
+        raise _NotYaml(line, str(err) or type(err).__name__) from None
 
 
 SHOWN_ERRORS = 20
@@ -394,6 +406,7 @@ class _ModelBuilder:
         }
         self.untitled = 0
         self.generated: set[str] = set()
+        self.warnings: list[tuple[int, str]] = []
         self.current_statement: Statement | None = None
         self.current_heading: Statement | None = None
         self.relation_parent: Statement | Argument | Inference | None = None
@@ -477,6 +490,7 @@ class _ModelBuilder:
             self.front_matter,
             self.headings,
             self.generated,
+            self.warnings,
         )
 
     def visit(self, tree: Node) -> None:
@@ -573,12 +587,31 @@ class _ModelBuilder:
         block = re.match(r"\{[ \t]*(\n\r|\n)", text)
         if block:
             text = re.sub(r"\}\s*$", "", text[block.end() :])
-        return _load_yaml(text, token.line, "the data in braces")
+        return self.yaml_or_nothing(text, token.line, "the data in braces")
+
+    def yaml_or_nothing(self, text: str, line: int, what: str) -> Any:
+        """The YAML in ``text``; None, with a warning, when it is not YAML.
+
+        @argdown/core cannot read such data either (it stops building the map there); the
+        reference's own examples hold some, such as `{depends on: [1,2]; uses: [3]}`.
+        """
+        try:
+            return _load_yaml(text, line)
+        except _NotYaml as err:
+            at = f" (at line {err.line})" if err.line != line else ""
+            self.warnings.append(
+                (
+                    line,
+                    f"{what} is not YAML{at}: {err.problem}; argmap left it out and read the "
+                    "rest (write YAML, with commas between entries: {uses: [1, 2], note: text})",
+                )
+            )
+            return None
 
     def on_front_matter(self, token: Token, parent: Node) -> None:
         text = re.sub(r"^\s*={3,}", "", token.image)
         text = re.sub(r"={3,}\s*$", "", text)
-        data = _load_yaml(text, token.line, "the front matter")
+        data = self.yaml_or_nothing(text, token.line, "the front matter")
         parent.data = data
         if isinstance(data, dict):
             self.front_matter = data
@@ -707,7 +740,8 @@ class _ModelBuilder:
             return
         for child in node.children:
             if isinstance(child, Node) and child.name == FREESTYLE_TEXT:
-                self.current_inference.rules.append(_freestyle(child).strip())
+                # Its text, kept when it was entered: its tokens are gone once it is left.
+                self.current_inference.rules.append(str(child.data or "").strip())
 
     def enter_relations(self, node: Node, parent: Node | None, index: int) -> None:
         assert self.relation_parent is not None
@@ -779,9 +813,10 @@ class _ModelBuilder:
         raise AttributeError(name)
 
     def enter_freestyleText(self, node: Node, parent: Node | None, index: int) -> None:  # noqa: N802
+        text = node.data = _freestyle(node)
         target = self.target()
         if target is not None:
-            target.add_text(_freestyle(node))
+            target.add_text(text)
 
     def exit_bold(self, node: Node, parent: Node | None, index: int) -> None:
         self._emphasis_end(node)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...problems import ArgmapError
+from ...problems import ArgmapError, Problem
 from ...text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
 from .model import (
     ATTACK,
@@ -24,7 +24,13 @@ from .model import (
     parse,
 )
 
-__all__ = ["EVIDENCE_TAG", "HYPOTHESIS_TAG", "case_document", "to_case_files"]
+__all__ = [
+    "EVIDENCE_TAG",
+    "HYPOTHESIS_TAG",
+    "case_document",
+    "case_files",
+    "to_case_files",
+]
 
 HYPOTHESIS_TAG = "hypothesis"
 EVIDENCE_TAG = "evidence"
@@ -228,10 +234,24 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
     return document
 
 
-def to_case_files(path: Path) -> dict[str, str]:
-    """The files of a new case holding the argument map in an Argdown file."""
+def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The files of a new case holding the argument map in an Argdown file, and warnings about
+    what was read differently from the file (each names its line)."""
     from ...casewriter import dump_yaml
 
-    document = case_document(parse(path), path.stem)
+    argdown_map = parse(path)
+    document = case_document(argdown_map, path.stem)
     comment = f"Imported from {path.name} (Argdown) by argmap; docs/interchange.md has the mapping."
-    return {"hypotheses/case.yaml": dump_yaml(document, comment)}
+    warnings = [
+        Problem("warning", path, line, "", message, "") for line, message in argdown_map.warnings
+    ]
+    if warnings:
+        comment += "\nLeft out: " + "; ".join(
+            f"line {w.line}: {w.message.split(':', 1)[0]}" for w in warnings
+        )
+    return {"hypotheses/case.yaml": dump_yaml(document, comment)}, warnings
+
+
+def to_case_files(path: Path) -> dict[str, str]:
+    """The files of a new case holding the argument map in an Argdown file."""
+    return case_files(path)[0]

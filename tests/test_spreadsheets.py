@@ -430,7 +430,7 @@ def test_a_new_case_cannot_come_from_a_matrix(runner, tmp_path, fmt):
         ("xlsx", b"not a zip at all", "is not a readable .xlsx workbook"),
         ("xlsx", b"PK\x03\x04broken", "is not a readable .xlsx workbook"),
         ("csv", b'id,summary\n"unclosed', "bad.csv:2: not valid CSV"),
-        ("csv", b"id\xff\n", "bad.csv:1: not UTF-8 text"),
+        ("csv", b"id\x81\n", "bad.csv:1: neither UTF-8 nor Windows-1252 text"),
         ("csv", b"\x00\x01\x02", "binary file"),
         ("csv", b"summary,other\nx,C\n", "bad.csv!A1: no 'id' column"),
     ],
@@ -508,3 +508,51 @@ def test_a_flow_style_evidence_list_is_edited_whole(runner, write_case, tmp_path
     # The comment stays on its line; the YAML writer puts one space before it.
     assert text == flow_list.replace("arson: C}}]  #", "arson: C, other: N}}] #")
     assert load_case(case).case.evidence[0].ratings == {"accident": "I", "arson": "C", "other": "N"}
+
+
+# --- matrices saved by spreadsheets --------------------------------------------------------
+
+SAVED = Path(__file__).parent / "data" / "external" / "spreadsheets"
+"""Matrices as Gnumeric, LibreOffice and Excel save them, with the case they were exported
+from (the shipped case at commit b2c9dc1); SOURCES.md in the parent folder."""
+
+
+def copy_saved_case(tmp_path: Path) -> Path:
+    folder = tmp_path / "case"
+    shutil.copytree(SAVED / "case-b2c9dc1", folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("name", "note"),
+    [
+        ("gsaved_matrix.csv", None),
+        ("kaz_lo_semicolon.csv", None),
+        ("excel_ansi_cp1252.csv", "as Windows-1252 (it is not UTF-8)"),
+        ("excel_unicode_text_utf16.txt", "as UTF-16 (the byte-order mark says so)"),
+    ],
+)
+def test_a_matrix_saved_by_a_spreadsheet_reads_back(runner, tmp_path, name, note):
+    # Each was saved after one edit: masimov-arrested x knb-coup, CC to C.
+    case = copy_saved_case(tmp_path)
+    result = runner.invoke(main, ["import", "csv", str(SAVED / name), "--into", str(case)])
+    assert result.exit_code == 0, result.output
+    assert "masimov-arrested × knb-coup: CC → C" in result.stdout
+    assert "1 cell changed" in result.stdout
+    notes = [line for line in result.stdout.splitlines() if line.startswith("note:")]
+    assert notes == ([] if note is None else [notes[0]])
+    if note is not None:
+        assert note in notes[0]
+    ratings = {e.id: e.ratings for e in load_case(case).case.evidence}
+    assert ratings["masimov-arrested"]["knb-coup"] == "C"
+
+
+def test_title_row_under_the_key_row_is_skipped_and_named_rows_stay_right(runner, tmp_path):
+    case = copy_saved_case(tmp_path)
+    rows = list(csv.reader(io.StringIO((SAVED / "gsaved_matrix.csv").read_text("utf-8"))))
+    assert rows[1][0] == "Id"
+    rows[2][6] = "CX"
+    sheet = write_csv(tmp_path / "saved.csv", rows, delimiter=";")
+    result = import_into(runner, "csv", sheet, case)
+    assert result.exit_code == 1
+    assert "saved.csv!G3: 'CX' is not a rating" in result.stderr

@@ -29,12 +29,14 @@ from ..vocabulary import or_list
 __all__ = [
     "FIXED_KEYS",
     "FORMULA_STARTS",
+    "HEADER_SEARCH",
     "LABELS",
     "LEVELS",
     "Sheet",
     "Value",
     "formula_safe",
     "header",
+    "header_rows",
     "merge_into",
     "refuse_new_case",
     "rows",
@@ -137,6 +139,10 @@ class Sheet:
     """1-based row of the first evidence item (after the key row and any title row)."""
     digest: str | None = None
     """Digest of the case when the sheet was exported, where the file records it."""
+    key_row: int = 1
+    """1-based row of the key row (``id``, ``summary``, …)."""
+    notes: tuple[str, ...] = ()
+    """Lines to print before the changes: how the file was read, where that is worth saying."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,38 @@ class Change:
         return self.field not in ("credibility", "relevance")
 
 
+HEADER_SEARCH = 10
+"""Rows looked at for the key row: a spreadsheet may put a title or a blank row above it."""
+
+
+def header_rows(cells: Sequence[Sequence[Value]]) -> tuple[int, int]:
+    """1-based rows of the key row and of the first evidence item.
+
+    The key row is the first row with an ``id`` cell (row 1 where there is none: the error
+    names it); the titles people read (``Id``, ``Evidence``, … as argmap's XLSX has them
+    under the keys, and a spreadsheet's "Save as CSV" keeps) may follow it.
+
+    >>> header_rows([[Value("Matrix")], [Value("id"), Value("summary")], [Value("Id")], []])
+    (2, 4)
+    """
+    key_row = next(
+        (
+            number
+            for number, row in enumerate(cells[:HEADER_SEARCH], 1)
+            if any(_text(value) == "id" for value in row)
+        ),
+        1,
+    )
+    first_data_row = key_row + 1
+    if key_row < len(cells):
+        keys = [_text(value) for value in cells[key_row - 1]]
+        below = [_text(value) for value in cells[key_row]]
+        titles = {LABELS[key] for key in FIXED_KEYS}
+        if "id" in keys and keys.index("id") < len(below) and below[keys.index("id")] in titles:
+            first_data_row += 1
+    return key_row, first_data_row
+
+
 def _suggestion(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -175,12 +213,12 @@ def read_changes(case: Case, sheet: Sheet) -> list[Change]:
     fit the case: unknown evidence ids or hypothesis columns, invalid codes, formulas.
     """
     problems: list[str] = []
-    keys = sheet.rows[0] if sheet.rows else []
+    keys = sheet.rows[sheet.key_row - 1] if len(sheet.rows) >= sheet.key_row else []
     leaves = [h.id for h in case.leaves]
     groups = {h.id for h in case.groups}
     columns: dict[str, int] = {}
     for index, value in enumerate(keys):
-        spot = cell_name(sheet.name, 1, index + 1)
+        spot = cell_name(sheet.name, sheet.key_row, index + 1)
         key = _text(value)
         if value.problem:
             problems.append(f"{spot}: {value.problem}")
@@ -188,7 +226,7 @@ def read_changes(case: Case, sheet: Sheet) -> list[Change]:
         if not key:
             continue  # an analyst's own column, without a key: not ours to read
         if key in columns:
-            first = cell_name(sheet.name, 1, columns[key] + 1)
+            first = cell_name(sheet.name, sheet.key_row, columns[key] + 1)
             problems.append(f"{spot}: column '{key}' appears twice (first at {first})")
         elif key in groups:
             problems.append(
@@ -756,7 +794,7 @@ def merge_into(folder: Path, sheet: Sheet) -> list[str]:
             "from the case as it is now is listed and takes the sheet's value"
         ]
     if not changes:
-        return ["no changes: the sheet matches the case"]
+        return [*sheet.notes, "no changes: the sheet matches the case"]
     lines = apply_changes(folder, case, changes)
     cells = f"{count} cell{'s' if count != 1 else ''}"
-    return [*note, *lines, f"{cells} changed in {display_path(folder)}"]
+    return [*sheet.notes, *note, *lines, f"{cells} changed in {display_path(folder)}"]

@@ -79,8 +79,8 @@ def as_written(text: str) -> str:
     keeps them; only quote matching folds them), control characters, which a case file cannot
     hold, become U+FFFD.
 
-    >>> as_written("two  spaces,\u00a0one no-break\x00")
-    'two  spaces,\xa0one no-break\ufffd'
+    >>> as_written("two  spaces,\\u00a0one no-break\\x00")
+    'two  spaces,\\xa0one no-break\\ufffd'
     """
     return NOT_TEXT.sub("\ufffd", text)
 

@@ -192,6 +192,44 @@ def test_undercut_stated_on_description_and_conclusion_is_kept_once() -> None:
     assert [(a["premises"], a["undercuts"]) for a in undercuts] == [(["concl-of-a"], "b")]
 
 
+TAG_ONLY = """\
+[A]: Some text.
+
+[A]: #tag
+
+<B>: The description.
+  +> [A]
+
+<B>: #pro
+
+[C]: #alone
+"""
+
+
+@pytest.mark.parametrize("front", ["", "===\nmodel:\n  removeTagsFromText: true\n===\n\n"])
+def test_a_definition_that_is_only_a_tag_keeps_the_text(front: str, tmp_path) -> None:
+    # `[A]: #tag` after `[A]: Some text.` tags the statement: its text stays, in argmap and
+    # on the way back to Argdown (the last definition counted, and the text was lost).
+    parsed = argdown.parse_text(front + TAG_ONLY)
+    assert parsed.statements["A"].text == "Some text."
+    assert parsed.statements["A"].tags == ["tag"]
+    assert parsed.arguments["B"].description == "The description."
+    assert parsed.arguments["B"].tags == ["pro"]
+    # A statement with nothing but a tag keeps what it has.
+    assert parsed.statements["C"].text == ("" if front else "#alone")
+    document = argdown.case_document(parsed, "tags")
+    statements = {s["id"]: s["text"] for s in document["statements"]}
+    assert statements["a"] == "Some text."
+    claims = {a["id"]: a["claim"] for a in document["arguments"]}
+    assert claims["b"] == "The description."
+    from argmap.casewriter import dump_yaml, write_new_case
+
+    write_new_case(tmp_path / "case", {"hypotheses/case.yaml": dump_yaml(document)})
+    back = argdown.parse_text(argdown.export(load_case(tmp_path / "case").case))
+    assert back.statements["a"].text == "Some text."
+    assert back.arguments["b"].description == "The description."
+
+
 def test_ids_are_unique_and_deterministic(tmp_path) -> None:
     path = tmp_path / "ids.argdown"
     path.write_text("[A b]: one\n  + <A b>: two\n  - [a-b]: three\n", encoding="utf-8")

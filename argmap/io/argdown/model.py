@@ -119,6 +119,8 @@ class Statement:
     pieces: list[str] = field(default_factory=list, repr=False)
     """The text as read, piece by piece: adding each to one string would copy the whole
     string every time (quadratic for a statement of many thousand tags or lines)."""
+    has_words: bool = False
+    """Whether it has text besides its tags: `[A]: #tag` only tags the statement."""
 
     @property
     def text(self) -> str:
@@ -126,22 +128,30 @@ class Statement:
             self.pieces[:] = ["".join(self.pieces)]
         return self.pieces[0] if self.pieces else ""
 
-    def add_text(self, piece: str) -> None:
+    def add_text(self, piece: str, tag: bool = False) -> None:
         if piece:
             self.pieces.append(piece)
+            if not tag and not self.has_words and not piece.isspace():
+                self.has_words = True
 
     def ends_with_space(self) -> bool:
         return bool(self.pieces) and self.pieces[-1].endswith(" ")
 
 
 def _canonical(members: list[Statement]) -> Statement | None:
-    """The member whose text counts: marked `isCanonical`, else the last definition."""
+    """The member whose text counts: marked `isCanonical`, else the last definition with
+    words, else the last definition.
+
+    The reference takes the last definition even when it is only a tag (`[A]: #tag` after
+    `[A]: Some text.`), which loses the statement's text; argmap keeps it.
+    """
     chosen = None
     for member in reversed(members):
         if not member.is_reference:
             if isinstance(member.data, dict) and _true(member.data.get("isCanonical")):
                 return member
-            chosen = chosen or member
+            if chosen is None or (member.has_words and not chosen.has_words):
+                chosen = member
     return chosen
 
 
@@ -574,7 +584,7 @@ class _ModelBuilder:
                 assert match is not None
                 tag = match.group(1) or match.group(2)
                 if not _true(self.settings.get("removeTagsFromText")):
-                    target.add_text(token.image)
+                    target.add_text(token.image, tag=True)
                 _add_tags(target, [tag])
         elif kind == NEWLINE:
             target = self.target()

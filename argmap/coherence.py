@@ -205,8 +205,10 @@ def assumptions_counted_twice(case: Case) -> list[Disagreement]:
             premise_of.setdefault(premise, []).append(a.id)
     found = []
     for item in case.evidence:
+        if item.kind != "assumption" or item.id not in premise_of:
+            continue
         rated = _rated(item)
-        if item.kind != "assumption" or not rated or item.id not in premise_of:
+        if not rated:
             continue
         arguments = premise_of[item.id]
         found.append(

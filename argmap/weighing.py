@@ -390,7 +390,7 @@ class Weighing:
             return self._tie_breakers(top, count)
         t = int(top[0])
         candidates: list[tuple[int, float, float, int, tuple[int, ...]]] = []
-        moves_of: dict[int, tuple[FloatArray, list[Change]]] = {}
+        moves_of: dict[int, tuple[FloatArray, _Moves]] = {}
         for h in range(len(data.leaf_ids)):
             if h == t:
                 continue
@@ -470,12 +470,12 @@ class Weighing:
             result.append(Sensitivity((change,), data.leaf_ids[leader]))
         return result
 
-    def _one_step_moves(self, t: int, h: int) -> tuple[FloatArray, list[Change]]:
+    def _one_step_moves(self, t: int, h: int) -> tuple[FloatArray, _Moves]:
         """Every one-step move that narrows the top's lead over ``h``: lower a movable cell of
         the top's column, raise one of ``h``'s; with the margin each gains (discounted)."""
         data = self.data
         gains_list: list[FloatArray] = []
-        moves: list[Change] = []
+        parts: list[tuple[npt.NDArray[np.intp], int, npt.NDArray[np.int64], int]] = []
         for j, direction in ((t, -1), (h, +1)):
             code_all = data.codes[:, j].astype(np.int64)
             after_all = code_all + direction
@@ -485,12 +485,9 @@ class Weighing:
             before_ll = data.row_table[rows, codes, c, v]
             after_ll = data.row_table[rows, after, c, v]
             gains_list.append(np.abs(after_ll - before_ll) * data.discount[rows])
-            moves.extend(
-                Change(data.evidence_ids[i], data.leaf_ids[j], STEPS[b], STEPS[a])
-                for i, b, a in zip(rows.tolist(), codes.tolist(), after.tolist(), strict=True)
-            )
+            parts.append((rows, j, codes, direction))
         gains = np.concatenate(gains_list) if gains_list else np.zeros(0)
-        return gains, moves
+        return gains, _Moves(data.evidence_ids, data.leaf_ids, parts)
 
     # --- Monte Carlo ---------------------------------------------------------------------------
 
@@ -530,11 +527,13 @@ class Weighing:
         base = self.log_posterior()
         # Each item's change of row (discounted) under every other combination, float32 to
         # halve the memory traffic of the gathers below.
+        # One combination at a time: the whole (E, combo, H) in float64 at once would be
+        # several times the case's own size.
         items = np.arange(n_items)[:, None]
-        rows_by_combo = table[items, data.codes.astype(np.intp)].transpose(0, 2, 1)  # (E, combo, H)
-        row_delta = ((rows_by_combo - base_ll[:, None, :]) * discount[:, None, None]).astype(
-            np.float32
-        )
+        codes = data.codes.astype(np.intp)
+        row_delta = np.empty((n_items, combos, n_leaves), dtype=np.float32)  # (E, combo, H)
+        for k in range(combos):
+            row_delta[:, k] = (table[items, codes, k] - base_ll) * discount[:, None]
         # Change of log P′ when a cell steps up (0) or down (1), 0 at the ends of the scale.
         step = np.zeros((2, n_items, len(STEPS), combos))
         step[0, :, :-1] = table[:, 1:] - table[:, :-1]
@@ -542,13 +541,12 @@ class Weighing:
 
         own_combo = data.credibility.astype(np.intp) * len(LEVELS) + data.relevance
         movable_rows, movable_cols = (a.astype(np.int32) for a in np.nonzero(~data.fixed))
-        # Per movable cell, direction and combination: its discounted change of log P′,
-        # flattened so that one gather finds it.
-        movable_codes = data.codes[movable_rows, movable_cols].astype(np.intp)
-        cell_step = (
-            step[:, movable_rows, movable_codes, :] * discount[movable_rows][None, :, None]
-        ).transpose(1, 0, 2)
-        cell_step = np.ascontiguousarray(cell_step).ravel()  # [cell, direction, combo]
+        # Discounted, flattened so that one gather finds a moved cell's change of log P′:
+        # [direction, item, code, combo]. Per movable cell, where its entries start.
+        step = (step * discount[None, :, None, None]).ravel()
+        movable_codes = data.codes[movable_rows, movable_cols].astype(np.int32)
+        cell_start = (movable_rows * np.int32(len(STEPS)) + movable_codes) * np.int32(combos)
+        down = np.int32(n_items * len(STEPS) * combos)
         n_movable = len(movable_rows)
         p_top = np.zeros(n_leaves)
         posteriors = np.empty((draws, n_leaves))
@@ -573,11 +571,11 @@ class Weighing:
             if len(where):
                 draw_of, cell = np.divmod(where, np.int32(n_movable))
                 bits = np.frombuffer(rng.bytes(len(where)), dtype=np.uint8) & 1
-                index = cell * np.int32(2 * combos) + bits * np.int32(combos)
+                index = cell_start[cell] + bits * down
                 index += combo.ravel()[draw_of * np.int32(n_items) + movable_rows[cell]]
                 log_post += np.bincount(
                     draw_of * np.int32(n_leaves) + movable_cols[cell],
-                    weights=cell_step[index],
+                    weights=step[index],
                     minlength=size * n_leaves,
                 ).reshape(size, n_leaves)
             posteriors[start : start + size] = _softmax(log_post)
@@ -595,6 +593,32 @@ class Weighing:
             sums = posteriors[:, cols].sum(axis=1)
             group_low[gid], group_high[gid] = (float(x) for x in np.percentile(sums, [5, 95]))
         return MonteCarlo(draws, seed, p_top, low, high, group_p, group_low, group_high)
+
+
+class _Moves:
+    """One challenger's one-step moves, kept as arrays: a :class:`Change` is made only for
+    the few moves a set found uses (a case has a million movable cells)."""
+
+    def __init__(
+        self,
+        evidence_ids: Sequence[str],
+        leaf_ids: Sequence[str],
+        parts: list[tuple[npt.NDArray[np.intp], int, npt.NDArray[np.int64], int]],
+    ) -> None:
+        self._evidence_ids, self._leaf_ids, self._parts = evidence_ids, leaf_ids, parts
+
+    def __getitem__(self, n: int) -> Change:
+        for rows, j, codes, direction in self._parts:
+            if n < len(rows):
+                code = int(codes[n])
+                return Change(
+                    self._evidence_ids[int(rows[n])],
+                    self._leaf_ids[j],
+                    STEPS[code],
+                    STEPS[code + direction],
+                )
+            n -= len(rows)
+        raise IndexError(n)
 
 
 def _decided(tops: FloatArray, draws: int) -> bool:

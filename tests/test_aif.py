@@ -305,3 +305,56 @@ def test_inode_text_is_kept_as_written(tmp_path) -> None:
     case = import_case(path, tmp_path / "c")
     assert {s.id: s.text for s in case.statements}["1"] == "Ten\u00a0km  away,\nsaid the\u00a0mayor"
     assert json.loads(aif.export(case))["nodes"][0]["text"] == graph["nodes"][0]["text"]
+
+
+OVA3 = REPO / "tests" / "data" / "ova" / "ova3-sugar-tax.json"
+"""An OVA3 save (written for the tests in the shape OVA3 and xAIF write): the graph under
+"AIF", the analysed text as HTML under "text", OVA's layout under "OVA"."""
+
+
+def test_ova3_save_reads_with_its_text_as_the_source(tmp_path, runner) -> None:
+    result = runner.invoke(main, ["import", "aif", str(OVA3), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["nodes"]["L"] == 4
+    out = tmp_path / "case"
+    result = runner.invoke(main, ["import", "aif", str(OVA3), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    case = load_case(out).case
+    assert [s.id for s in case.sources] == ["ova3-sugar-tax"]
+    assert case.source_texts["ova3-sugar-tax"] == (
+        "Taxes on sugar cut  obesity because people buy less of what costs more.\n\n"
+        'Mo\u00a0replied: "it is cheap" & plentiful.\n'
+    )
+    evidence = {e.id: e for e in case.evidence}
+    assert set(evidence) == {"2-1649261293", "15-1649261628"}
+    taxes = evidence["2-1649261293"]
+    assert (taxes.summary, taxes.quote, taxes.originator, taxes.kind) == (
+        "Taxes on sugar cut  obesity",
+        "Taxes on sugar cut  obesity",
+        "Rachel",
+        "claim",
+    )
+    assert evidence["15-1649261628"].quote == "people buy less of what costs more"
+    assert case.quote_spans["15-1649261628"].start == len("Taxes on sugar cut  obesity because ")
+    # Mo's locution has no passage in the text: an unquoted statement, and a warning.
+    assert [s.id for s in case.statements] == ["30-1649261700"]
+    assert "node '30_1649261700'" in result.stderr and "warning" in result.stderr
+    arguments = {a.id: a for a in case.arguments}
+    assert arguments["21-1649261628"].premises == ("15-1649261628",)
+    assert arguments["21-1649261628"].supports == "2-1649261293"
+    assert arguments["33-1649261700"].attacks == "15-1649261628"
+
+
+def test_ova3_without_text_and_xaif_text_object(tmp_path) -> None:
+    document = json.loads(OVA3.read_text(encoding="utf-8"))
+    document["text"] = {"txt": document["text"]}  # xAIF's form
+    path = tmp_path / "xaif.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert {e.id for e in import_case(path, tmp_path / "a").evidence} == {
+        "2-1649261293",
+        "15-1649261628",
+    }
+    del document["text"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    case = import_case(path, tmp_path / "b")
+    assert case.evidence == () and len(case.statements) == 3

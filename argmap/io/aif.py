@@ -10,18 +10,20 @@ docs/interchange.md describes the mapping both ways.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..model import Argument, Evidence, HypothesesFile, Hypothesis, Originator, Source, Statement
-from ..problems import ArgmapError
+from ..problems import ArgmapError, Problem
 from ..text import MAX_ID_LENGTH, NOT_TEXT, UniqueIds, clean_text, slugify
 from . import jsontext
 
-__all__ = ["BINARY", "export", "summary", "to_case_files"]
+__all__ = ["BINARY", "case_files", "export", "summary", "to_case_files"]
 
 BINARY = False
 
@@ -187,17 +189,150 @@ def graph(document: Any, name: str) -> _Graph:
     return nodes, edges
 
 
+def aif_part(document: Any) -> Any:
+    """The AIF graph of a document: the document itself, or the ``"AIF"`` part of an OVA3 or
+    xAIF save (``{"AIF": {nodes, edges, …}, "OVA": …, "text": …}``)."""
+    if isinstance(document, dict) and "nodes" not in document:
+        part = document.get("AIF")
+        if isinstance(part, dict):
+            return part
+    return document
+
+
 def summary(path: Path) -> dict[str, Any]:
     """Counts of nodes by type and of edges in an AIF file."""
-    nodes, edges = graph(_read(path), path.name)
+    nodes, edges = graph(aif_part(_read(path)), path.name)
     counts = Counter(node["type"] for node in nodes.values())
     return {"nodes": {kind: counts.get(kind, 0) for kind in KNOWN_TYPES}, "edges": len(edges)}
 
 
+class _Passages(HTMLParser):
+    """The plain text of OVA's HTML, and the passage each ``<span id=…>`` marks in it."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.length = 0
+        self.open: list[tuple[str | None, int]] = []
+        self.spans: dict[str, tuple[int, int]] = {}
+
+    def _add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self._add("\n")
+        elif tag == "span":
+            self.open.append((dict(attrs).get("id"), self.length))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self._add("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self.open:
+            span_id, start = self.open.pop()
+            if span_id is not None:
+                self.spans.setdefault(span_id, (start, self.length))
+        elif tag in self.BREAKS and tag != "br":
+            self._add("\n")
+
+    def handle_data(self, data: str) -> None:
+        self._add(data)
+
+
+def source_text(document: Any) -> tuple[str, dict[str, str]] | None:
+    """The analysed text of an OVA3 or xAIF save, as plain text, and the passage of each
+    span by its id; None where the document has no text.
+
+    >>> source_text({"AIF": {}, "text": '<span id="node3_1">A&amp;B</span> so<br>'})
+    ('A&B so\\n', {'node3_1': 'A&B'})
+    """
+    if not isinstance(document, dict) or "AIF" not in document:
+        return None
+    html = document.get("text")
+    if isinstance(html, dict):
+        html = html.get("txt")  # xAIF: {"txt": "…"}
+    if not isinstance(html, str) or not html.strip():
+        return None
+    parser = _Passages()
+    parser.feed(html)
+    parser.close()
+    text = NOT_TEXT.sub("\ufffd", "".join(parser.parts))  # one character for one
+    return text, {key: text[start:end] for key, (start, end) in parser.spans.items()}
+
+
+SPEAKER = re.compile(r"^([^:\n]{1,200}): ")
+"""The 'Speaker: ' prefix of an L-node's text in OVA."""
+
+
+def quoted_locutions(
+    nodes: dict[str, dict[str, Any]],
+    edges: list[_Edge],
+    text: str,
+    passages: dict[str, str],
+    source_id: str,
+    warn: Any,
+) -> dict[str, dict[str, str]]:
+    """I-node id → the evidence fields of its locution's passage in the source text.
+
+    An I-node is asserted by the L-nodes with an edge into a YA-node with an edge into it.
+    The passage is the span OVA marked for the L-node (``node`` + its id), else the L-node's
+    text without its 'Speaker: ' prefix where the source holds it. An I-node whose locutions
+    have no passage stays a statement, with a warning.
+    """
+    from ..quotes import SourceText
+
+    said_by: dict[str, list[str]] = {}
+    for _, source, target, _ in edges:
+        if nodes[source]["type"] == "L" and nodes[target]["type"] == "YA":
+            said_by.setdefault(target, []).append(source)
+    asserted: dict[str, list[str]] = {}
+    for _, source, target, _ in edges:
+        if nodes[source]["type"] == "YA" and nodes[target]["type"] == "I":
+            for locution in said_by.get(source, []):
+                asserted.setdefault(target, []).append(locution)
+    found = SourceText(text)
+    quoted: dict[str, dict[str, str]] = {}
+    for node_id, locutions in asserted.items():
+        for locution in locutions:
+            said = str(nodes[locution].get("text", ""))
+            match = SPEAKER.match(said)
+            speaker = match.group(1).strip() if match else ""
+            passage = passages.get(f"node{locution}", passages.get(locution, ""))
+            if not passage.strip():
+                passage = said[match.end() :] if match else said
+                if not passage.strip() or found.find(passage) is None:
+                    continue
+            quoted[node_id] = {"kind": "claim", "source": source_id, "quote": passage.strip()}
+            if speaker:
+                quoted[node_id]["originator"] = speaker
+            break
+        else:
+            warn(
+                node_id,
+                f"node {node_id!r}: the passage of its locution "
+                f"{', '.join(repr(locution) for locution in locutions)} is not in the text; "
+                "it becomes a statement without a quote",
+            )
+    return quoted
+
+
 def case_document(
-    nodes: dict[str, dict[str, Any]], edges: list[_Edge], name: str
+    nodes: dict[str, dict[str, Any]],
+    edges: list[_Edge],
+    name: str,
+    quoted: dict[str, dict[str, str]] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The hypotheses file of a new case, and the lines saying what was skipped."""
+    """The hypotheses file of a new case, and the lines saying what was skipped.
+
+    ``quoted``: I-node id → the evidence fields of a passage that asserts it (OVA's text);
+    those I-nodes become evidence items (under the document's ``evidence`` key).
+    """
+    quoted = quoted or {}
     new_id = UniqueIds().new
     ids: dict[str, str] = {}
     for node_id, node in nodes.items():
@@ -234,7 +369,8 @@ def case_document(
     evidence_nodes = {
         node_id
         for node_id, node in nodes.items()
-        if node["type"] == "I" and node.get("kind") == "evidence" and _extension(node)
+        if node["type"] == "I"
+        and (node_id in quoted or (node.get("kind") == "evidence" and _extension(node)))
     }
 
     def is_statement_relation(node_id: str) -> bool:
@@ -267,7 +403,9 @@ def case_document(
             continue
         text = as_written(node["text"])
         where = f"{name}: node {node_id!r}"
-        if node_id in evidence_nodes:
+        if node_id in quoted:
+            evidence.append({"id": ids[node_id], "summary": text, **quoted[node_id]})
+        elif node_id in evidence_nodes:
             item = {"id": ids[node_id], "summary": text}
             evidence.append(_entry(Evidence, item, node, where))
         elif node.get("kind") == "hypothesis" and node_id not in not_hypothesis:
@@ -365,13 +503,44 @@ def document_meta(name: str) -> dict[str, str]:
 
 def to_case_files(path: Path) -> dict[str, str]:
     """The files of a new case holding the argument graph in an AIF JSON file."""
+    return case_files(path)[0]
+
+
+def _line_of(raw: str, node_id: str) -> int:
+    """The line where the node ``node_id`` is written (1 where it cannot be told)."""
+    pattern = r'"nodeID"\s*:\s*"?' + re.escape(node_id) + r'"?\s*[,}\n]'
+    match = re.search(pattern, raw)
+    return raw.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The files of a new case from an AIF JSON file, and warnings about what was read
+    differently from the file (a locution without its passage in the text, say)."""
     from ..casewriter import dump_yaml
 
     document = _read(path)
-    nodes, edges = graph(document, path.name)
+    raw = path.read_text(encoding="utf-8-sig")
+    warnings: list[Problem] = []
+
+    def warn(node_id: str, message: str) -> None:
+        warnings.append(Problem("warning", path, _line_of(raw, node_id), "", message, ""))
+
+    nodes, edges = graph(aif_part(document), path.name)
     if not any(node["type"] in MAP_TYPES for node in nodes.values()):
         raise ArgmapError(f"{path.name}: no I, RA or CA nodes: nothing to import")
-    case, skipped = case_document(nodes, edges, path.stem)
+    files: dict[str, str] = {}
+    sources = []
+    quoted: dict[str, dict[str, str]] = {}
+    analysed = source_text(document)
+    if analysed is not None:
+        text, passages = analysed
+        source_id = slugify(path.stem, "text", max_length=MAX_ID_LENGTH)
+        quoted = quoted_locutions(nodes, edges, text, passages, source_id, warn)
+        if quoted:
+            file = f"sources/{source_id}.txt"
+            sources.append({"id": source_id, "title": path.name, "file": file})
+            files[f"evidence/{file}"] = text
+    case, skipped = case_document(nodes, edges, path.stem, quoted)
     evidence = case.pop("evidence", [])
     meta = _extension(document) or {}
     where = f"{path.name}: '{EXTENSION}'"
@@ -382,16 +551,14 @@ def to_case_files(path: Path) -> dict[str, str]:
     if settings:
         checked = _checked(HypothesesFile, settings, where)
         case.update({key: checked[key] for key in CASE_SETTINGS if key in checked})
-    files: dict[str, str] = {}
-    sources = []
     for index, source in enumerate(_listed(meta, "sources", where)):
         entry = {k: v for k, v in source.items() if k not in ("file", "text")}
-        text = source.get("text")
-        if isinstance(text, str) and isinstance(entry.get("id"), str):
+        written = source.get("text")
+        if isinstance(written, str) and isinstance(entry.get("id"), str):
             entry["file"] = f"sources/{entry['id']}.txt"
         entry = _checked(Source, entry, f"{where}: sources[{index}]")
-        if "file" in entry and isinstance(text, str):
-            files[f"evidence/{entry['file']}"] = text
+        if "file" in entry and isinstance(written, str):
+            files[f"evidence/{entry['file']}"] = written
         sources.append(entry)
     originators = [
         _checked(Originator, entry, f"{where}: originators[{index}]")
@@ -409,7 +576,7 @@ def to_case_files(path: Path) -> dict[str, str]:
     }
     if evidence_file:
         files["evidence/evidence.yaml"] = dump_yaml(evidence_file, comment.split("\n")[0])
-    return dict(sorted(files.items()))
+    return dict(sorted(files.items())), sorted(warnings, key=lambda p: p.line)
 
 
 def _listed(meta: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:

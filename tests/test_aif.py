@@ -172,11 +172,11 @@ def test_undercut_and_attack_on_an_argument_stay_apart(tmp_path) -> None:
         ('{"nodes": [{"nodeID": "1", "type": "I", "text": " "}]}', "node '1': an I-node needs"),
         (
             '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}, {"nodeID": "1", "type": "I", "text": "b"}]}',
-            "node '1': the nodeID is used twice",
+            "node '1': the nodeID is used twice, for different nodes",
         ),
         (
             '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}], "edges": [{"edgeID": "e", "fromID": "1", "toID": "9"}]}',
-            "edge 'e': node '9' does not exist",
+            "edge 'e': node '9' does not exist; the edge from I-node '1' is part of the argument",
         ),
         (
             '{"nodes": [{"nodeID": "1", "type": "I", "text": "a"}, {"nodeID": "2", "type": "I", "text": "b"}], "edges": [{"edgeID": "e", "fromID": "1", "toID": "2"}]}',
@@ -358,3 +358,32 @@ def test_ova3_without_text_and_xaif_text_object(tmp_path) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
     case = import_case(path, tmp_path / "b")
     assert case.evidence == () and len(case.statements) == 3
+
+
+def test_exact_duplicates_and_dangling_dialogue_edges_are_read_with_warnings(
+    tmp_path, runner
+) -> None:
+    # AIFdb downloads: the same node listed twice word for word, and edges of the dialogue
+    # layer (L -> YA) whose other end is not in the file.
+    graph = json.loads((EXTERNAL / "aif" / "nodeset108.json").read_text(encoding="utf-8"))
+    graph["nodes"] += [dict(n) for n in graph["nodes"][:3]]
+    graph["nodes"] += [
+        {"nodeID": "L1", "type": "L", "text": "Bob: it rains"},
+        {"nodeID": "YA1", "type": "YA", "text": "Asserting"},
+    ]
+    graph["edges"] += [
+        {"edgeID": "d1", "fromID": "L1", "toID": "YA9"},
+        {"edgeID": "d2", "fromID": "YA8", "toID": "L1"},
+        {"edgeID": "d3", "fromID": "YA1", "toID": "L7"},
+    ]
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(graph, indent=1), encoding="utf-8")
+    out = tmp_path / "case"
+    result = runner.invoke(main, ["import", "aif", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3 nodes are listed twice, word for word; each is read once" in result.stderr
+    for edge in ("d1", "d2", "d3"):
+        assert f"edge '{edge}'" in result.stderr
+    assert "0 errors, 4 warnings" in result.stderr
+    expected = import_case(EXTERNAL / "aif" / "nodeset108.json", tmp_path / "plain")
+    assert load_case(out).case.arguments == expected.arguments

@@ -141,8 +141,16 @@ def _node_id(value: Any, where: str) -> str:
     return str(value)
 
 
-def graph(document: Any, name: str) -> _Graph:
-    """Nodes by id and edges (edge id, from, to) of an AIF JSON document, checked."""
+def graph(document: Any, name: str, warn: Any = None) -> _Graph:
+    """Nodes by id and edges (edge id, from, to) of an AIF JSON document, checked.
+
+    What AIFdb downloads hold without changing the argument is read with a warning (through
+    ``warn(message, key, value)``, ``key`` the JSON key whose ``value`` locates it): a node
+    listed again word for word, and an edge to a node that is not in the file when it does
+    not touch the argument (an L-node to a missing YA-node, say). A nodeID used for two
+    different nodes, and an edge from or to the argument (I, RA, CA nodes) whose other end
+    is missing, are refused.
+    """
     if not isinstance(document, dict):
         raise ArgmapError(f"{name}: an AIF document is a JSON object with 'nodes' and 'edges'")
     nodes_in, edges_in = document.get("nodes"), document.get("edges", [])
@@ -151,6 +159,7 @@ def graph(document: Any, name: str) -> _Graph:
     if not isinstance(edges_in, list):
         raise ArgmapError(f"{name}: 'edges' must be a list of edges")
     nodes: dict[str, dict[str, Any]] = {}
+    repeated: list[str] = []
     for index, node in enumerate(nodes_in):
         where = f"{name}: node {index + 1}"
         if not isinstance(node, dict):
@@ -158,7 +167,13 @@ def graph(document: Any, name: str) -> _Graph:
         node_id = _node_id(node.get("nodeID"), where)
         where = f"{name}: node {node_id!r}"
         if node_id in nodes:
-            raise ArgmapError(f"{where}: the nodeID is used twice")
+            if node == nodes[node_id]:
+                repeated.append(node_id)
+                continue
+            raise ArgmapError(
+                f"{where}: the nodeID is used twice, for different nodes; "
+                "give one of them another nodeID"
+            )
         kind = node.get("type")
         if kind not in KNOWN_TYPES:
             raise ArgmapError(
@@ -173,6 +188,14 @@ def graph(document: Any, name: str) -> _Graph:
             if key in node and not isinstance(node[key], str):
                 raise ArgmapError(f"{where}: '{key}' must be text")
         nodes[node_id] = node
+    if repeated and warn is not None:
+        count = len(repeated)
+        warn(
+            f"{count} node{'s are' if count != 1 else ' is'} listed twice, word for word; "
+            f"each is read once (the first: node {repeated[0]!r})",
+            "nodeID",
+            repeated[0],
+        )
     edges: list[_Edge] = []
     for index, edge in enumerate(edges_in):
         where = f"{name}: edge {index + 1}"
@@ -182,9 +205,27 @@ def graph(document: Any, name: str) -> _Graph:
         where = f"{name}: edge {edge_id!r}"
         source = _node_id(edge.get("fromID"), where + " (fromID)")
         target = _node_id(edge.get("toID"), where + " (toID)")
-        for end in (source, target):
-            if end not in nodes:
-                raise ArgmapError(f"{where}: node {end!r} does not exist")
+        missing = [end for end in (source, target) if end not in nodes]
+        if missing:
+            present = [end for end in (source, target) if end in nodes]
+            in_map = [end for end in present if nodes[end]["type"] in MAP_TYPES]
+            if in_map:
+                kind = nodes[in_map[0]]["type"]
+                direction = "from" if in_map[0] == source else "to"
+                raise ArgmapError(
+                    f"{where}: node {missing[0]!r} does not exist; the edge {direction} "
+                    f"{kind}-node {in_map[0]!r} is part of the argument, so the graph would "
+                    "change without it: add the node, or remove the edge"
+                )
+            if warn is not None:
+                touching = f" ({nodes[present[0]]['type']}-node {present[0]!r})" if present else ""
+                warn(
+                    f"edge {edge_id!r}: node {missing[0]!r} does not exist; the edge is outside "
+                    f"the argument{touching} and is left out",
+                    "edgeID",
+                    edge.get("edgeID", edge_id),
+                )
+            continue
         edges.append((edge_id, source, target, edge.get("argmap") == "premise"))
     return nodes, edges
 
@@ -313,10 +354,11 @@ def quoted_locutions(
             break
         else:
             warn(
-                node_id,
                 f"node {node_id!r}: the passage of its locution "
                 f"{', '.join(repr(locution) for locution in locutions)} is not in the text; "
                 "it becomes a statement without a quote",
+                "nodeID",
+                node_id,
             )
     return quoted
 
@@ -506,9 +548,9 @@ def to_case_files(path: Path) -> dict[str, str]:
     return case_files(path)[0]
 
 
-def _line_of(raw: str, node_id: str) -> int:
-    """The line where the node ``node_id`` is written (1 where it cannot be told)."""
-    pattern = r'"nodeID"\s*:\s*"?' + re.escape(node_id) + r'"?\s*[,}\n]'
+def _line_of(raw: str, value: Any, key: str = "nodeID") -> int:
+    """The line where ``"key": value`` is first written (1 where it cannot be told)."""
+    pattern = rf'"{key}"\s*:\s*"?' + re.escape(str(value)) + r'"?\s*[,}\n]'
     match = re.search(pattern, raw)
     return raw.count("\n", 0, match.start()) + 1 if match else 1
 
@@ -522,10 +564,11 @@ def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
     raw = path.read_text(encoding="utf-8-sig")
     warnings: list[Problem] = []
 
-    def warn(node_id: str, message: str) -> None:
-        warnings.append(Problem("warning", path, _line_of(raw, node_id), "", message, ""))
+    def warn(message: str, key: str = "nodeID", value: Any = None) -> None:
+        line = _line_of(raw, value, key) if value is not None else 1
+        warnings.append(Problem("warning", path, line, "", message, ""))
 
-    nodes, edges = graph(aif_part(document), path.name)
+    nodes, edges = graph(aif_part(document), path.name, warn)
     if not any(node["type"] in MAP_TYPES for node in nodes.values()):
         raise ArgmapError(f"{path.name}: no I, RA or CA nodes: nothing to import")
     files: dict[str, str] = {}

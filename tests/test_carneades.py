@@ -523,3 +523,88 @@ def test_scheme_instances_are_those_of_a_naive_join(theory, tmp_path_factory):
     graph = read_graph(path)
     made = [(a.scheme.id, a.conclusion) for a in graph.arguments if a.scheme is not None]
     assert made == _naive_instances(schemes, facts)
+
+
+# --- carneades-4's own syntax: %s templates, ¬ before any term, the labels: it writes ------
+
+REPRODUCERS = ORACLE / "reproducers"
+
+
+def test_language_templates_with_percent_s_are_filled(tmp_path):
+    # carneades-4's templates are Go format strings: %s as well as %v take the arguments.
+    path = REPRODUCERS / "defeasible-modus-ponens.yml"
+    result = imported(path, tmp_path / "case")
+    texts = {s.id: s.text for s in result.case.statements}
+    assert texts["man-socrates"] == "socrates is a man."
+    assert texts["mortal-socrates"] == "socrates is mortal."
+    assert (
+        texts["implies-man-socrates-mortal-socrates"] == "man(socrates) implies mortal(socrates)."
+    )
+    assert evaluate(result.case).labels["mortal-socrates"] == "in"
+    graph = read_graph(
+        write(tmp_path, 'language:\n  p/2: "%v and %q, 100%% (%s)"\nassumptions: ["p(a, b)"]\n')
+    )
+    # %% is a percent sign; a verb with no argument left stays as written.
+    assert graph.statements["p(a,b)"].text == 'a and "b", 100% (%s)'
+
+
+def test_negation_before_capitals_is_a_term_as_in_carneades_4(tmp_path):
+    # walton.yml's schemes conclude ¬S and premise ¬known(S): ¬ negates any term, a variable
+    # included (carneades-4's parser reads ¬ as a prefix operator).
+    assert parse_term("¬S") == ("¬", (Var("S"),))
+    assert parse_term("¬known(S)") == ("¬", (("known", (Var("S"),)),))
+    assert normalise("¬ (caused_by(global_warming, humans))") == "¬caused_by(global_warming,humans)"
+    path = REPRODUCERS / "walton.yml"
+    result = imported(path, tmp_path / "case")
+    graph = read_graph(path)
+    labels = evaluate(result.case).labels
+    got = {key: labels[graph.slugs[key]] for key in graph.statements}
+    # carneades-4: the assumptions (those of the schemes too) are in; Joe is untrustworthy by
+    # defeasible modus ponens; the expert opinion that global warming is not caused by humans
+    # is undercut by both its exceptions, so its conclusion is out.
+    assert got == {
+        "biased(joe)": "in",
+        "expert(joe,climate)": "in",
+        "asserts(joe,¬caused_by(global_warming,humans))": "in",
+        "in_domain(¬caused_by(global_warming,humans),climate)": "in",
+        "implies(biased(joe),untrustworthy(joe))": "in",
+        "inconsistent_with_other_experts(¬caused_by(global_warming,humans))": "in",
+        "based_on_evidence(asserts(joe,¬caused_by(global_warming,humans)))": "in",
+        "untrustworthy(joe)": "in",
+        "¬caused_by(global_warming,humans)": "out",
+    }
+    texts = {s.id: s.text for s in result.case.statements}
+    assert texts["untrustworthy-joe"] == "joe is untrustworthy."
+
+
+def test_the_labels_carneades_4_writes_are_read_and_compared(runner, tmp_path):
+    # carneades-4 writes its expected labelling as `labels:` (and reads the file back); argmap
+    # reads it, and says whether its own labels agree.
+    path = REPRODUCERS / "abduction.yml"
+    graph = read_graph(path)
+    assert graph.stored == {
+        "rain": "in",
+        "observed(wet)": "in",
+        "in(weather,rain)": "in",
+        "explanation(weather,wet)": "in",
+        "more_coherent_explanation(weather,wet)": "out",
+    }
+    # Statements carneades-4 makes for its own undercutters have no counterpart in argmap.
+    assert graph.unmatched_labels == ["undercut(a1)", "undercut(a2)"]
+    result = imported(path, tmp_path / "case")
+    labels = evaluate(result.case).labels
+    assert {key: labels[graph.slugs[key]] for key in graph.stored} == graph.stored
+    out = tmp_path / "cli"
+    done = runner.invoke(main, ["import", "carneades", str(path), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "warning" not in done.stderr
+    header = next((out / "hypotheses").glob("*.yaml")).read_text(encoding="utf-8")
+    assert "argmap's labels agree with the 5 labels the file stores" in header
+    # A stored label that argmap does not reach is a warning, not a refusal.
+    text = path.read_text(encoding="utf-8").replace("    - rain\n", "", 1)
+    text = text.replace("  out:\n", "  out:\n    - rain\n", 1)
+    changed = write(tmp_path, text, "changed.yml")
+    done = runner.invoke(main, ["import", "carneades", str(changed), "-o", str(tmp_path / "c2")])
+    assert done.exit_code == 0, done.output
+    assert "changed.yml" in done.stderr and "warning" in done.stderr
+    assert "'rain'" in done.stderr and "argmap: in" in done.stderr

@@ -21,12 +21,13 @@ schemes, and named weighing functions. argmap reads it as carneades-4 does
   argument's ``weight`` (docs/evaluation.md lists where this differs).
 
 The ``tests:`` block (expected labels) goes into the case file's header comment
-(:mod:`.reader`, which writes the case).
+(:mod:`.reader`, which writes the case); the ``labels:`` block carneades-4 writes is compared
+with argmap's own labels, and a difference is a warning.
 """
 
 from __future__ import annotations
 
 from .graph import CarneadesGraph, read_graph
-from .reader import summary, to_case_files
+from .reader import case_files, summary, to_case_files
 
-__all__ = ["CarneadesGraph", "read_graph", "summary", "to_case_files"]
+__all__ = ["CarneadesGraph", "case_files", "read_graph", "summary", "to_case_files"]

@@ -8,6 +8,7 @@ issues; weighing functions give each argument its weight.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,7 +58,11 @@ TOP_KEYS = (
     "language",
     "references",
     "tests",
+    "labels",
 )
+_GO_VERB = re.compile(r"%%|%[-+# 0]*\d*(?:\.\d+)?[vsdqgfet]")
+"""A verb of a Go format string, as carneades-4's `language:` templates are (`%s`, `%v`, …):
+each takes the next argument of the term; `%%` is a percent sign."""
 STATEMENT_KEYS = ("text", "assumed", "label", "value", "meta", "metadata")
 ISSUE_KEYS = ("positions", "standard", "meta", "metadata")
 ARGUMENT_KEYS = (
@@ -160,6 +165,14 @@ class CarneadesGraph:
     """Statement key → the label the file's `tests:` expect (in, out, undecided)."""
     remarks: list[str]
     """What the import skipped or changed, for the case file's header."""
+    stored: dict[str, str] = field(default_factory=dict)
+    """Statement key → the label under `labels:`, which carneades-4 writes (its expected
+    labelling) and reads back; compared with argmap's own labels on import."""
+    unmatched_labels: list[str] = field(default_factory=list)
+    """Statements under `labels:` that the case has no statement for (carneades-4 names the
+    undercutters of the arguments it makes `undercut(a1)`, …)."""
+    label_lines: dict[str, int] = field(default_factory=dict)
+    """Statement key → the line of its entry under `labels:`."""
 
 
 def read_graph(path: Path | str) -> CarneadesGraph:
@@ -179,6 +192,7 @@ class _Builder:
         self.functions: dict[str, _Weighing] = {}
         self.language: dict[str, str] = {}
         self.remarks: list[str] = []
+        self.label_lines: dict[str, int] = {}
         self.budget = _Budget(MAX_JOIN_STEPS, lambda: AssertionError("no scheme is applied"))
         """Matches left for applying schemes and issue schemes, all together."""
 
@@ -199,6 +213,7 @@ class _Builder:
         self._apply_issue_schemes()
         self._weigh()
         expected = self._read_tests()
+        stored, unmatched = self._read_labels()
         slugs, argument_slugs = self._slugs()
         title = " ".join(str(meta.get("title") or "").split()) or f"Carneades graph {r.path.stem}"
         notes = [str(meta[k]).strip() for k in ("source", "notes", "note") if meta.get(k)]
@@ -213,6 +228,9 @@ class _Builder:
             argument_slugs=argument_slugs,
             expected=expected,
             remarks=self.remarks,
+            stored=stored,
+            unmatched_labels=unmatched,
+            label_lines=self.label_lines,
         )
 
     # statements, assumptions, issues
@@ -263,11 +281,17 @@ class _Builder:
         template = self.language.get(f"{signature[0]}/{signature[1]}")
         if template is None:
             return show(term)
-        args = [] if isinstance(term, str) else [show(a) for a in term[1]]
-        pieces = template.split("%v")
-        text = pieces[0]
-        for index, piece in enumerate(pieces[1:]):
-            text += (args[index] if index < len(args) else "%v") + piece
+        args = iter([] if isinstance(term, str) else [show(a) for a in term[1]])
+
+        def fill(verb: re.Match[str]) -> str:
+            if verb.group() == "%%":
+                return "%"
+            arg = next(args, None)
+            if arg is None:
+                return verb.group()
+            return f'"{arg}"' if verb.group().endswith("q") else arg
+
+        text = _GO_VERB.sub(fill, template)
         return " ".join(text.split()) or show(term)
 
     def _read_assumptions(self) -> None:
@@ -765,6 +789,23 @@ class _Builder:
                 key = self._statement(text, ("tests", label, index), "tested statement")
                 expected[key] = label.lower()
         return expected
+
+    def _read_labels(self) -> tuple[dict[str, str], list[str]]:
+        """The labelling carneades-4 writes as `labels:`: statements it knows, and the others."""
+        r = self.r
+        labels = r.mapping(self.data.get("labels"), ("labels",))
+        r.keys(labels, ("in", "out", "undecided"), ("labels",))
+        stored: dict[str, str] = {}
+        unmatched: list[str] = []
+        for label, value in labels.items():
+            for index, text in enumerate(r.strings(value, ("labels", label))):
+                key = normalise(text)
+                if key in self.statements:
+                    stored[key] = label.lower()
+                    self.label_lines[key] = r.doc.line_of(("labels", label, index))
+                elif key not in unmatched:
+                    unmatched.append(key)
+        return stored, unmatched
 
     def _slugs(self) -> tuple[dict[str, str], dict[str, str]]:
         """argmap ids for statements and for arguments, unique across both."""

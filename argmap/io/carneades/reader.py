@@ -6,10 +6,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from ...problems import Problem
 from ...text import slugify
 from .graph import CarneadesGraph, read_graph
 
-__all__ = ["summary", "to_case_files"]
+__all__ = ["case_files", "summary", "to_case_files"]
 
 
 def _case_document(graph: CarneadesGraph) -> dict[str, Any]:
@@ -83,13 +84,78 @@ def _wrap(line: str, width: int = 98) -> str:
     return "\n".join(lines) or line
 
 
-def to_case_files(path: Path) -> dict[str, str]:
-    """The files of a new argmap case holding the Carneades graph at ``path``."""
+def _labels_differ(graph: CarneadesGraph, document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(statement key, the file's label, argmap's) where argmap's evaluation of the case
+    differs from the labels the file stores under `labels:`."""
+    import tempfile
+
+    from ...casewriter import dump_yaml
+    from ...evaluate import evaluate
+    from ...load import load_case
+
+    with tempfile.TemporaryDirectory(prefix="argmap-carneades-") as folder:
+        case_file = Path(folder) / "hypotheses" / "case.yaml"
+        case_file.parent.mkdir()
+        case_file.write_text(dump_yaml(document), encoding="utf-8")
+        labels = evaluate(load_case(Path(folder)).case).labels
+    return [
+        (key, label, labels[graph.slugs[key]])
+        for key, label in graph.stored.items()
+        if labels[graph.slugs[key]] != label
+    ]
+
+
+def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The files of a new argmap case holding the Carneades graph at ``path``, and a warning
+    for each label stored under `labels:` that argmap's evaluation does not give."""
     from ...casewriter import dump_yaml
 
     graph = read_graph(path)
     name = slugify(path.stem, split_camel_case=True)
-    return {f"hypotheses/{name}.yaml": dump_yaml(_case_document(graph), _comment(graph))}
+    document = _case_document(graph)
+    comment = _comment(graph)
+    warnings = []
+    if graph.stored or graph.unmatched_labels:
+        differ = _labels_differ(graph, document) if graph.stored else []
+        count = len(graph.stored)
+        if graph.stored and not differ:
+            note = f"argmap's labels agree with the {count} labels the file stores (labels:)."
+        elif graph.stored:
+            note = (
+                f"argmap's labels differ from {len(differ)} of the {count} labels the file "
+                "stores (labels:): "
+                + "; ".join(
+                    f"{graph.slugs[k]} {mine} there, {theirs} here" for k, mine, theirs in differ
+                )
+                + "."
+            )
+        else:
+            note = "The file stores labels (labels:) for no statement of the case."
+        if graph.unmatched_labels:
+            note += (
+                " Not in the case (carneades-4's own statements): "
+                + ", ".join(graph.unmatched_labels)
+                + "."
+            )
+        comment += "\n" + _wrap(note)
+        for key, theirs, mine in differ:
+            warnings.append(
+                Problem(
+                    "warning",
+                    path,
+                    graph.label_lines.get(key, 1),
+                    "labels",
+                    f"the file labels '{key}' {theirs}, argmap: {mine}",
+                    "the file's labels are carneades-4's stored results; docs/evaluation.md "
+                    "lists where argmap reads a graph differently",
+                )
+            )
+    return {f"hypotheses/{name}.yaml": dump_yaml(document, comment)}, warnings
+
+
+def to_case_files(path: Path) -> dict[str, str]:
+    """The files of a new argmap case holding the Carneades graph at ``path``."""
+    return case_files(path)[0]
 
 
 def summary(path: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "NOT",
     "Term",
     "Var",
     "functor_arity",
@@ -37,17 +38,22 @@ Term = str | Var | tuple[str, tuple["Term", ...]]
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<var>[A-Z_][A-Za-z0-9_]*)|(?P<atom>[a-z][A-Za-z0-9_]*)"
-    r"|(?P<number>-?\d+(?:\.\d+)?)|(?P<quoted>'(?:[^'\\]|\\.)*')|(?P<punct>[(),]))"
+    r"|(?P<number>-?\d+(?:\.\d+)?)|(?P<quoted>'(?:[^'\\]|\\.)*')|(?P<punct>[(),¬]))"
 )
+NOT = "¬"
+"""carneades-4's negation, a prefix operator: ``¬S`` is the compound ``¬(S)``, of a variable
+as of any other term (its parser's ``mon_factor``)."""
 
 
 def parse_term(text: str) -> Term | None:
-    """The term ``text`` spells, or None when it is not one (``¬p``, ``a1.2``).
+    """The term ``text`` spells, or None when it is not one (``a1.2``, ``p q``).
 
     >>> parse_term("holdsAt(wfh, 3)")
     ('holdsAt', ('wfh', '3'))
-    >>> parse_term("¬app(a1)") is None
-    True
+    >>> parse_term("¬app(a1)")
+    ('¬', (('app', ('a1',)),))
+    >>> parse_term("¬S")
+    ('¬', (Var(name='S'),))
     """
     tokens: list[tuple[str, str]] = []
     position, text = 0, text.strip()
@@ -67,6 +73,14 @@ def _parse(tokens: list[tuple[str, str]], at: int) -> tuple[Term | None, int]:
     if at >= len(tokens):
         return None, at
     kind, value = tokens[at]
+    if (kind, value) == ("punct", NOT):
+        grouped = at + 1 < len(tokens) and tokens[at + 1] == ("punct", "(")
+        negated, at = _parse(tokens, at + 2 if grouped else at + 1)
+        if grouped:  # ¬(p): the parentheses only group
+            if negated is None or at >= len(tokens) or tokens[at] != ("punct", ")"):
+                return None, at
+            at += 1
+        return (None, at) if negated is None else ((NOT, (negated,)), at)
     if kind == "var":
         return Var(value), at + 1
     if kind in ("number", "quoted"):
@@ -97,6 +111,8 @@ def show(term: Term) -> str:
     if isinstance(term, str):
         return term
     functor, args = term
+    if functor == NOT and len(args) == 1:
+        return NOT + show(args[0])
     return f"{functor}({','.join(show(arg) for arg in args)})"
 
 

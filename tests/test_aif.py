@@ -93,10 +93,44 @@ def test_export_then_import_keeps_nodes_and_edges(path: Path, tmp_path) -> None:
     assert shape(json.loads(aif.export(back))) == shape(exported)
 
 
-def test_scheme_becomes_the_rationale(tmp_path) -> None:
-    case = import_case(EXTERNAL / "aif" / "nodeset137.json", tmp_path)
-    rationales = {a.rationale for a in case.arguments}
-    assert "Scheme: ExpertOpinion" in rationales
+def test_schemes_are_read_and_written_back(tmp_path) -> None:
+    # AraucariaDB writes the scheme beside the generic text: {"text": "RA", "scheme": "…"}.
+    case = import_case(EXTERNAL / "aif" / "nodeset137.json", tmp_path / "a")
+    arguments = {a.id: a for a in case.arguments}
+    assert (arguments["1288"].scheme, arguments["1289"].scheme) == (
+        "ExceptionalCase",
+        "ExpertOpinion",
+    )
+    assert arguments["1288"].rationale is None and arguments["1286"].scheme is None
+    nodes = {n["nodeID"]: n for n in json.loads(aif.export(case))["nodes"]}
+    assert (nodes["1288"]["text"], nodes["1288"]["scheme"]) == ("ExceptionalCase",) * 2
+    assert (nodes["1289"]["text"], nodes["1289"]["scheme"]) == ("ExpertOpinion",) * 2
+    # argmap's own kinds of inference, where no scheme is named: AIF's defaults.
+    assert (nodes["1286"]["text"], nodes["1286"]["scheme"]) == ("Default Conflict",) * 2
+    again = tmp_path / "again.json"
+    again.write_text(aif.export(case), encoding="utf-8")
+    assert import_case(again, tmp_path / "b").arguments == case.arguments
+    # AIFdb and OVA write the scheme's name as the text, often with its schemeID.
+    graph = {
+        "nodes": [
+            {"nodeID": "1", "type": "I", "text": "Dr Who says P"},
+            {"nodeID": "2", "type": "I", "text": "P"},
+            {"nodeID": "3", "type": "RA", "text": "Argument From Expert Opinion"},
+            {"nodeID": "4", "type": "RA", "text": "Default Inference", "schemeID": "72"},
+        ],
+        "edges": [
+            {"fromID": "1", "toID": "3"},
+            {"fromID": "3", "toID": "2"},
+            {"fromID": "1", "toID": "4"},
+            {"fromID": "4", "toID": "2"},
+        ],
+    }
+    path = tmp_path / "ova.json"
+    path.write_text(json.dumps(graph), encoding="utf-8")
+    case = import_case(path, tmp_path / "c")
+    assert [a.scheme for a in case.arguments] == ["Argument From Expert Opinion", None]
+    texts = [n["text"] for n in json.loads(aif.export(case))["nodes"] if n["type"] == "RA"]
+    assert texts == ["Argument From Expert Opinion", "Default Inference"]
 
 
 def test_shipped_case_round_trips(tmp_path, runner) -> None:

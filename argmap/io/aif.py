@@ -31,7 +31,10 @@ MAP_TYPES = ("I", "RA", "CA")
 SKIPPED_TYPES = ("MA", "L", "YA", "TA", "PA")
 """Dialogue, rephrase and preference nodes: kept in the summary, skipped on import."""
 KNOWN_TYPES = MAP_TYPES + SKIPPED_TYPES
-GENERIC_SCHEME_TEXTS = {"", "RA", "CA", "Default Inference", "Default Conflict"}
+DEFAULT_SCHEMES = {"RA": "Default Inference", "CA": "Default Conflict"}
+"""AIF's names for an inference or conflict of no particular scheme: written where an
+argument names no scheme, read as none."""
+GENERIC_SCHEME_TEXTS = {"", "RA", "CA", *DEFAULT_SCHEMES.values()}
 
 EXTENSION = "argmap"
 """The key of argmap's own extension, on the document and on each node it writes: what a
@@ -40,7 +43,16 @@ GRAPH_KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     Hypothesis: ("id", "title", "statement"),
     Statement: ("id", "text", "contrary", "contradicts"),
     Evidence: ("id", "summary"),
-    Argument: ("id", "claim", "premises", "supports", "attacks", "undercuts", "rationale"),
+    Argument: (
+        "id",
+        "claim",
+        "premises",
+        "supports",
+        "attacks",
+        "undercuts",
+        "rationale",
+        "scheme",
+    ),
 }
 """Fields of each kind of entry that the graph itself carries: never taken from the extension."""
 CASE_SETTINGS = ("notes", "scoring", "evaluation", "scenarios")
@@ -127,6 +139,13 @@ def _dump(item: BaseModel, graph_keys: tuple[str, ...] = ()) -> dict[str, Any]:
     """The fields of a case entry that differ from their defaults, without ``graph_keys``."""
     dumped = item.model_dump(mode="json", exclude_defaults=True)
     return {k: v for k, v in dumped.items() if k not in graph_keys}
+
+
+def _scheme_keys(kind: str, scheme: str | None) -> dict[str, str]:
+    """Type, text and scheme of a scheme node: the argument's scheme by name, as AIFdb and
+    OVA write it, else AIF's default for the kind of node."""
+    name = scheme or DEFAULT_SCHEMES[kind]
+    return {"type": kind, "text": name, "scheme": name}
 
 
 def _extended(item: BaseModel) -> dict[str, Any]:
@@ -500,15 +519,16 @@ def case_document(
             statement_id = new_id(f"{own}-conclusion")
             extra_statements.append({"id": statement_id, "text": claim})
             entry["supports"] = statement_id
-        text = clean_text(node.get("text", ""))
-        scheme = node.get("scheme")
         rationale = _written(node.get("rationale"))
-        if not rationale and isinstance(scheme, str) and scheme.strip():
-            rationale = f"Scheme: {clean_text(scheme)}"
-        elif not rationale and text not in GENERIC_SCHEME_TEXTS:
-            rationale = text
         if rationale:
             entry["rationale"] = rationale
+        # The scheme: AraucariaDB writes it beside a generic text, AIFdb and OVA as the text.
+        named = node.get("scheme")
+        scheme = clean_text(named if isinstance(named, str) else "") or clean_text(
+            node.get("text", "")
+        )
+        if scheme not in GENERIC_SCHEME_TEXTS:
+            entry["scheme"] = scheme
         arguments.append(_entry(Argument, entry, node, f"{name}: node {node_id!r}"))
         for target in targets[1:]:
             verb = relation(target)
@@ -684,7 +704,7 @@ def export(case: Any) -> str:
                     number += 1
                     node_id = f"{base}-{number}"
                 taken.add(node_id)
-                nodes.append({"nodeID": node_id, "type": "CA", "text": "CA", "relation": key})
+                nodes.append({**_scheme_keys("CA", None), "nodeID": node_id, "relation": key})
                 edge(statement.id, node_id)
                 edge(node_id, other)
     statement_like = {node["nodeID"] for node in nodes if node["type"] == "I"}
@@ -692,8 +712,7 @@ def export(case: Any) -> str:
         kind = "RA" if argument.relation == "supports" else "CA"
         node: dict[str, Any] = {
             "nodeID": argument.id,
-            "type": kind,
-            "text": kind,
+            **_scheme_keys(kind, argument.scheme),
             "claim": argument.claim,
         }
         if argument.rationale:

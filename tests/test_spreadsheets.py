@@ -556,3 +556,37 @@ def test_title_row_under_the_key_row_is_skipped_and_named_rows_stay_right(runner
     result = import_into(runner, "csv", sheet, case)
     assert result.exit_code == 1
     assert "saved.csv!G3: 'CX' is not a rating" in result.stderr
+
+
+def without_named_styles(source: Path, target: Path) -> Path:
+    """The workbook as Gnumeric saves it: a stylesheet without named cell styles."""
+    import re
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/styles.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"<cellStyles\b.*?</cellStyles>|<cellStyles\b[^>]*/>", "", text)
+                data = text.encode("utf-8")
+            new.writestr(info, data)
+    return target
+
+
+def test_a_workbook_saved_by_gnumeric_reads_without_openpyxls_warning(runner, tmp_path):
+    import warnings
+
+    case = copy_shipped_case(tmp_path)
+    exported = export_xlsx(runner, case, tmp_path / "m.xlsx")
+    edited = edit_xlsx(exported, tmp_path / "edited.xlsx", {("masimov-arrested", "knb-coup"): "I"})
+    saved = without_named_styles(edited, tmp_path / "gnumeric.xlsx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_workbook(saved, read_only=True).close()
+        assert any("no default style" in str(w.message) for w in caught)  # the shape holds
+        caught.clear()
+        result = import_into(runner, "xlsx", saved, case)
+    assert result.exit_code == 0, result.output
+    assert "masimov-arrested × knb-coup" in result.stdout
+    assert [str(w.message) for w in caught] == []
+    assert "default style" not in result.output

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -421,7 +422,11 @@ def read_sheet(path: Path) -> Sheet:
 
     _check_archive(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        with warnings.catch_warnings():
+            # Gnumeric writes no named cell styles; openpyxl then says it applies its own
+            # default, which does not matter to reading values.
+            warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+            workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ArgmapError(

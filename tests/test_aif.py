@@ -421,3 +421,23 @@ def test_exact_duplicates_and_dangling_dialogue_edges_are_read_with_warnings(
     assert "0 errors, 4 warnings" in result.stderr
     expected = import_case(EXTERNAL / "aif" / "nodeset108.json", tmp_path / "plain")
     assert load_case(out).case.arguments == expected.arguments
+
+
+def test_an_extension_that_breaks_the_case_names_the_aif_file(tmp_path, runner) -> None:
+    exported = tmp_path / "kz.json"
+    runner.invoke(main, ["export", "aif", str(REPO), "-o", str(exported)])
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    node = next(n for n in document["nodes"] if n.get("kind") == "evidence")
+    node["argmap"]["ratings"] = {"no-such-hypothesis": "C"}
+    exported.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    out = tmp_path / "case"
+    result = runner.invoke(main, ["import", "aif", str(exported), "-o", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line = (
+        exported.read_text(encoding="utf-8")
+        .splitlines()
+        .index(f'      "nodeID": "{node["nodeID"]}",')
+    )
+    assert f"kz.json:{line + 1}: error" in result.stderr
+    assert "no-such-hypothesis" in result.stderr
+    assert not out.exists()

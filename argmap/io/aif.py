@@ -639,7 +639,41 @@ def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
     }
     if evidence_file:
         files["evidence/evidence.yaml"] = dump_yaml(evidence_file, comment.split("\n")[0])
+    _check_loads(path, raw, files)
     return dict(sorted(files.items())), sorted(warnings, key=lambda p: p.line)
+
+
+_ITEM = re.compile(r"\[([^\]]+)\]")
+
+
+def _check_loads(path: Path, raw: str, files: dict[str, str]) -> None:
+    """Load the case the files make; name the AIF file, and the node where it can be told,
+    for every error (an extension's rating of a hypothesis the graph does not have, say)."""
+    import shutil
+    import tempfile
+
+    from ..load import load_case
+    from ..problems import CaseError
+
+    staging = Path(tempfile.mkdtemp(prefix=".argmap-aif-"))
+    try:
+        for relative, content in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8", newline="")
+        try:
+            load_case(staging)
+        except CaseError as err:
+            problems = []
+            for problem in err.errors:
+                item = _ITEM.search(problem.field)
+                line = _line_of(raw, item.group(1)) if item else 1
+                problems.append(
+                    Problem("error", path, line, problem.field, problem.message, problem.hint)
+                )
+            raise CaseError(problems) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _listed(meta: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:

@@ -294,9 +294,9 @@ def test_fuzzed_input_raises_only_argmap_errors(document, tmp_path_factory) -> N
 def meaning(case) -> dict:
     """What the case says, item by item, and what its argument map concludes."""
     from argmap.evaluate import evaluate
-    from argmap.io.jsondoc import case_part
+    from argmap.io import jsondoc
 
-    part = case_part(case)
+    part = jsondoc.case_part(case)
     for source in part["sources"]:
         source.pop("file")  # where the text lives in the folder is not meaning
     return {"labels": evaluate(case).labels, **part}

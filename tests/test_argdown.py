@@ -355,7 +355,35 @@ def argument_map(case) -> dict:
     }
 
 
-def test_export_then_import_gives_the_same_map_for_the_shipped_case(runner, tmp_path) -> None:
+def meaning(case) -> dict[str, Any]:
+    """What a round trip must keep of a case: its evaluation, and what the evaluation and the
+    matrix rest on, by id."""
+    from argmap.evaluate import evaluate
+
+    evaluation = evaluate(case)
+    return {
+        "labels": evaluation.labels,
+        "weights": evaluation.weights,
+        "verdicts": evaluation.verdicts,
+        "hypotheses": {
+            h.id: (h.title, h.parent, h.prior, h.standard, h.tags, h.indicators, h.description)
+            for h in case.hypotheses
+        },
+        "statements": {s.id: (s.assumed, s.standard, s.breaks_if) for s in case.statements},
+        "evidence": {e.id: e.model_dump(exclude={"summary"}) for e in case.evidence},
+        "arguments": {
+            a.id: (a.premises, a.relation, a.target, a.weight, a.weighing, a.scheme)
+            for a in case.arguments
+        },
+        "sources": [s.model_dump() for s in case.sources],
+        "source_texts": case.source_texts,
+        "originators": case.originators,
+        "scenarios": case.scenarios,
+        "settings": (case.evaluation, case.scoring, case.notes),
+    }
+
+
+def test_export_then_import_keeps_the_meaning_of_the_shipped_case(runner, tmp_path) -> None:
     exported = tmp_path / "kz.argdown"
     result = runner.invoke(main, ["export", "argdown", str(REPO), "-o", str(exported)])
     assert result.exit_code == 0, result.output
@@ -363,14 +391,88 @@ def test_export_then_import_gives_the_same_map_for_the_shipped_case(runner, tmp_
     result = runner.invoke(main, ["import", "argdown", str(exported), "-o", str(out)])
     assert result.exit_code == 0, result.output
     original, back = load_case(REPO).case, load_case(out).case
-    mine, theirs = argument_map(original), argument_map(back)
-    assert mine["arguments"] == theirs["arguments"]
-    assert mine["hypotheses"] == theirs["hypotheses"]
-    # Evidence items come back as statements with their summaries.
-    expected = dict(mine["statements"])
-    expected.update({e.id: " ".join(e.summary.split()) for e in original.evidence})
-    assert theirs["statements"] == expected
+    mine, theirs = meaning(original), meaning(back)
+    # The evaluation, label by label, under the same ids: 129 labels, none flipped.
+    assert theirs["labels"] == mine["labels"] and len(mine["labels"]) > 100
+    assert {k: v for k, v in mine["labels"].items() if v == "in"}
+    for key in mine:
+        assert theirs[key] == mine[key], key
+    # Assumptions stay assumed, evidence stays evidence with its ratings.
+    assert (
+        sum(s.assumed for s in back.statements) == sum(s.assumed for s in original.statements) > 0
+    )
+    assert [e.id for e in back.evidence] == [e.id for e in original.evidence]
+    assert {e.id: e.ratings for e in back.evidence} == {e.id: e.ratings for e in original.evidence}
+    # And the map itself, with the texts as Argdown joins them.
+    mapped, again = argument_map(original), argument_map(back)
+    assert mapped == again
     assert back.title == original.title and back.question == original.question
+    # Exported again, the file is the same: argmap's form is stable.
+    second = tmp_path / "again.argdown"
+    result = runner.invoke(main, ["export", "argdown", str(out), "-o", str(second)])
+    assert result.exit_code == 0, result.output
+    assert second.read_text(encoding="utf-8") == exported.read_text(encoding="utf-8")
+
+
+def test_the_extension_keeps_any_text_exactly(tmp_path) -> None:
+    # Data in braces ends at a brace, front matter at ===: the extension's texts are escaped so
+    # that neither ends early, and come back exactly (line breaks and spaces included).
+    from argmap.model import Argument, Case, Evidence, Hypothesis, Source, Statement
+
+    nasty = 'a}] b} ], {x: 1}\n=== ===\n  "q" \\ #t //c /*d*/ <!-- e --> \u2028 é'
+    case = Case(
+        title="T",
+        question="Q",
+        notes=nasty,
+        hypotheses=(Hypothesis(id="h", title="H", statement="S", description=nasty),),
+        statements=(Statement(id="s", text="s", assumed=True, breaks_if=nasty),),
+        arguments=(Argument(id="a", claim="c", premises=("s", "e"), supports="h", weight=0.25),),
+        sources=(Source(id="src", title=nasty, file="x.txt"),),
+        evidence=(
+            Evidence(
+                id="e",
+                summary="e",
+                source="src",
+                quote=nasty,
+                ratings={"h": "CC"},
+                rationale={"h": nasty},
+                tags=(nasty, "]}"),
+            ),
+        ),
+        source_texts={"src": nasty + "\n" + nasty},
+    )
+    text = argdown.export(case)
+    path = tmp_path / "nasty.argdown"
+    path.write_text(text, encoding="utf-8")
+    files, warnings = argdown.case_files(path)
+    assert warnings == []
+    assert files["evidence/sources/src.txt"] == case.source_texts["src"]
+    from argmap.casewriter import write_new_case
+
+    back = load_case(write_new_case(tmp_path / "case", files)[0].parents[1]).case
+    assert back.notes == nasty and back.hypotheses[0].description == nasty
+    assert back.statements[0].breaks_if == nasty and back.statements[0].assumed
+    assert back.evidence[0].quote == nasty and back.evidence[0].rationale == {"h": nasty}
+    assert back.evidence[0].tags == (nasty, "]}") and back.sources[0].title == nasty
+    assert back.arguments[0].weight == 0.25
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ("{argmap: {assumed: maybe}}", "assumed"),
+        ("{argmap: [1]}", "must be a mapping"),
+        ("{argmap: {standard: strongest}}", "standard"),
+    ],
+)
+def test_a_bad_extension_is_a_clear_error(data: str, words: str, runner, tmp_path) -> None:
+    path = tmp_path / "bad.argdown"
+    path.write_text(f"[a]: A statement.\n\n[b]: Another. {data}\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", "argdown", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "bad.argdown: line 3:" in result.output and words in result.output
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from ... import model as case_model
 from ...problems import ArgmapError, Problem
 from ...text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
 from .model import (
@@ -25,8 +28,11 @@ from .model import (
 )
 
 __all__ = [
+    "CASE_SETTINGS",
     "EVIDENCE_TAG",
+    "EXTENSION",
     "HYPOTHESIS_TAG",
+    "MAP_KEYS",
     "case_document",
     "case_files",
     "to_case_files",
@@ -34,6 +40,18 @@ __all__ = [
 
 HYPOTHESIS_TAG = "hypothesis"
 EVIDENCE_TAG = "evidence"
+EXTENSION = "argmap"
+"""The key of argmap's extension in Argdown data and front matter: what a case states that
+Argdown has no word for (docs/interchange.md lists it)."""
+MAP_KEYS: dict[str, tuple[str, ...]] = {
+    "Hypothesis": ("id", "title", "statement"),
+    "Statement": ("id", "text", "contrary", "contradicts"),
+    "Evidence": ("id", "summary"),
+    "Argument": ("id", "claim", "premises", "supports", "attacks", "undercuts", "rationale"),
+}
+"""Fields of each kind of entry that the map itself carries: never read from the extension."""
+CASE_SETTINGS = ("notes", "scoring", "evaluation", "scenarios")
+"""Keys of the hypotheses file that travel in the front matter's extension."""
 _VERB = {SUPPORT: "supports", ENTAILS: "supports", ATTACK: "attacks", UNDERCUT: "undercuts"}
 
 
@@ -55,8 +73,45 @@ def _data_text(data: Any, key: str) -> str | None:
     return clean_text(value) if isinstance(value, str) and value.strip() else None
 
 
+def _extension(data: Any, line: int, what: str) -> dict[str, Any]:
+    """The ``argmap:`` mapping in an item's data; {} where there is none."""
+    value = data.get(EXTENSION) if isinstance(data, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ArgmapError(
+            f"line {line}: '{EXTENSION}' in the data of {what} must be a mapping of the case's "
+            "own keys, as argmap's export writes it (docs/interchange.md)"
+        )
+    return value
+
+
+def _checked(
+    model: type[BaseModel], entry: dict[str, Any], extension: dict[str, Any], where: str
+) -> dict[str, Any]:
+    """``entry`` (what the map says) with the extension's other keys, checked by ``model`` and
+    written as a case file writes them (defaults left out, the map's keys first)."""
+    if not extension:
+        return entry
+    keys = MAP_KEYS.get(model.__name__, ())
+    merged = {**{k: v for k, v in extension.items() if k not in keys}, **entry}
+    try:
+        item = model.model_validate(merged)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ArgmapError(
+            f"{where}: '{EXTENSION}': {field + ': ' if field else ''}{first['msg']}; the "
+            "extension holds the case's own keys (docs/interchange.md), as argmap's export "
+            "writes them"
+        ) from None
+    dumped: dict[str, Any] = item.model_dump(mode="json", exclude_defaults=True)
+    return {**{k: dumped[k] for k in entry if k in dumped}, **dumped}
+
+
 def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
-    """The hypotheses file of a new case holding the argument map (see docs/interchange.md)."""
+    """The hypotheses file of a new case holding the argument map (see docs/interchange.md);
+    evidence items (statements tagged #evidence with argmap's extension) under "evidence"."""
     ids = UniqueIds()
     statements = argdown_map.statements
     arguments = argdown_map.arguments
@@ -95,10 +150,13 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
     premise_titles = {s.title for a in arguments.values() for s in a.pcs if s.role == PREMISE} | {
         title for a in arguments.values() for title in _data_list(a.data, "premises")
     }
+    paired_titles: set[str] = set()
+    """Statements in contrary or contradictory pairs: an evidence item cannot be in one."""
     for relation in argdown_map.relations:
         for end in (relation.from_, relation.to):
             if isinstance(end, EquivalenceClass) and relation.type in (CONTRARY, CONTRADICTORY):
                 premise_titles.add(end.title)
+                paired_titles.add(end.title)
         if isinstance(relation.from_, EquivalenceClass):
             premise_titles.add(relation.from_.title)
     hypothesis_titles = {
@@ -112,17 +170,26 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
 
     hypotheses: list[dict[str, Any]] = []
     statement_entries: dict[str, dict[str, Any]] = {}
+    evidence: list[dict[str, Any]] = []
+    extended: dict[str, dict[str, Any]] = {}
+    """Statement title → its extension, applied once its relations are known."""
     for title, ec in statements.items():
+        where = f"line {ec.line}"
+        extension = _extension(ec.data, ec.line, f"[{title}]")
         if title in hypothesis_titles:
-            hypotheses.append(
-                {
-                    "id": ec_id[title],
-                    "title": _data_text(ec.data, "title") or clean_text(title),
-                    "statement": statement_text(ec),
-                }
-            )
+            hypothesis = {
+                "id": ec_id[title],
+                "title": _data_text(ec.data, "title") or clean_text(title),
+                "statement": statement_text(ec),
+            }
+            hypotheses.append(_checked(case_model.Hypothesis, hypothesis, extension, where))
+        elif EVIDENCE_TAG in ec.tags and extension and title not in paired_titles:
+            item = {"id": ec_id[title], "summary": statement_text(ec)}
+            evidence.append(_checked(case_model.Evidence, item, extension, where))
         else:
             statement_entries[title] = {"id": ec_id[title], "text": statement_text(ec)}
+            if extension:
+                extended[title] = extension
 
     argument_entries: list[dict[str, Any]] = []
     extra_statements: list[dict[str, Any]] = []
@@ -173,7 +240,10 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
         )
         if rationale:
             entry["rationale"] = rationale
-        argument_entries.append(entry)
+        extension = _extension(argument.data, argument.line, f"<{title}>")
+        argument_entries.append(
+            _checked(case_model.Argument, entry, extension, f"line {argument.line}")
+        )
 
     # Every other relation: contrary and contradictory ones are statement fields, the rest are
     # carried by a small argument whose only premise is the relation's source.
@@ -224,14 +294,66 @@ def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:
         or title
     )
     document: dict[str, Any] = {"format": "1", "title": title, "question": question}
+    settings = _extension(argdown_map.front_matter, 1, "the front matter")
+    chosen = {key: settings[key] for key in CASE_SETTINGS if settings.get(key) is not None}
+    if chosen:
+        checked = _checked(case_model.HypothesesFile, chosen, chosen, "the front matter")
+        document.update({key: checked[key] for key in CASE_SETTINGS if key in checked})
     if hypotheses:
         document["hypotheses"] = hypotheses
+    for title, extension in extended.items():
+        ec = statements[title]
+        statement_entries[title] = _checked(
+            case_model.Statement, statement_entries[title], extension, f"line {ec.line}"
+        )
     all_statements = list(statement_entries.values()) + extra_statements
     if all_statements:
         document["statements"] = all_statements
     if argument_entries or carriers:
         document["arguments"] = argument_entries + carriers
+    if evidence:
+        document["evidence"] = evidence
     return document
+
+
+def _listed(settings: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = settings.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ArgmapError(
+            f"the front matter: '{EXTENSION}': '{key}' must be a list of mappings, as argmap's "
+            "export writes it"
+        )
+    return value
+
+
+def _evidence_files(
+    argdown_map: ArgdownMap, evidence: list[dict[str, Any]], comment: str
+) -> dict[str, str]:
+    """The evidence file (sources, originators, evidence items) and the sources' texts."""
+    from ...casewriter import dump_yaml
+
+    settings = _extension(argdown_map.front_matter, 1, "the front matter")
+    files: dict[str, str] = {}
+    sources = []
+    for index, source in enumerate(_listed(settings, "sources")):
+        entry = {k: v for k, v in source.items() if k not in ("file", "text")}
+        text = source.get("text")
+        if isinstance(text, str) and isinstance(entry.get("id"), str):
+            entry["file"] = f"sources/{entry['id']}.txt"
+        where = f"the front matter: sources[{index}]"
+        entry = _checked(case_model.Source, entry, entry, where)
+        if "file" in entry and isinstance(text, str):
+            files[f"evidence/{entry['file']}"] = text
+        sources.append(entry)
+    originators = [
+        _checked(case_model.Originator, entry, entry, f"the front matter: originators[{index}]")
+        for index, entry in enumerate(_listed(settings, "originators"))
+    ]
+    parts = {"sources": sources, "originators": originators, "evidence": evidence}
+    document = {key: value for key, value in parts.items() if value}
+    if document:
+        files["evidence/evidence.yaml"] = dump_yaml(document, comment)
+    return files
 
 
 def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -240,8 +362,13 @@ def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
     from ...casewriter import dump_yaml
 
     argdown_map = parse(path)
-    document = case_document(argdown_map, path.stem)
     comment = f"Imported from {path.name} (Argdown) by argmap; docs/interchange.md has the mapping."
+    try:
+        document = case_document(argdown_map, path.stem)
+        evidence = document.pop("evidence", [])
+        files = _evidence_files(argdown_map, evidence, comment)
+    except ArgmapError as err:
+        raise ArgmapError(f"{path.name}: {err}") from None
     warnings = [
         Problem("warning", path, line, "", message, "") for line, message in argdown_map.warnings
     ]
@@ -249,7 +376,8 @@ def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
         comment += "\nLeft out: " + "; ".join(
             f"line {w.line}: {w.message.split(':', 1)[0]}" for w in warnings
         )
-    return {"hypotheses/case.yaml": dump_yaml(document, comment)}, warnings
+    files["hypotheses/case.yaml"] = dump_yaml(document, comment)
+    return dict(sorted(files.items())), warnings
 
 
 def to_case_files(path: Path) -> dict[str, str]:

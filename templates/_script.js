@@ -3,7 +3,251 @@
   "use strict";
   var table = document.getElementById("matrix-table");
   var controls = document.getElementById("matrix-controls");
-  if (table && controls) {
+  var evidenceData = document.getElementById("evidence-data");
+  // A live matrix: every item's row and card are data in the page (render/html.py,
+  // MATRIX_STATIC_CELLS); only the rows in view and one page of cards are drawn, with the
+  // same markup as the static report's. Sorting, search and filters run over the data.
+  var liveMatrix = function (data) {
+    var items = data.items, codes = data.codes, columns = data.columns;
+    var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&#34;", "'": "&#39;" };
+    var esc = function (text) {
+      return String(text).replace(/[&<>"']/g, function (c) { return ENTITIES[c]; });
+    };
+    var plain = codes.map(function (c) {
+      return "<td class=\"cell r-" + c[0] + "\" title=\"" + esc(c[2]) + "\">" + esc(c[1]) + "</td>";
+    });
+    var rowHtml = function (e) {
+      var id = esc(e.id);
+      var html = "<tr id=\"row-" + id + "\"" + (e.quote ? " data-quote=\"q-" + id + "\"" : "") + ">" +
+        "<th scope=\"row\"><a href=\"#ev-" + id + "\">" + esc(e.summary) + "</a> <span class=\"kind k-" +
+        esc(e.kind) + "\">" + esc(e.kind) + "</span>";
+      if (e.linchpin) html += " <span class=\"flag\" title=\"removing this item alone changes the top hypothesis\">⚑ linchpin</span>";
+      if (e.quote) html += " <a class=\"to-quote\" href=\"#q-" + id + "\" title=\"show the quote in its source\">¶" + (e.paragraph || "") + "</a>";
+      html += "</th><td class=\"num\">" + esc(e.weight[1]) + "</td><td class=\"num\">" + esc(e.diagnosticity[1]) +
+        "</td><td class=\"date\">" + esc(e.date || "") + "</td>";
+      for (var j = 0; j < columns.length; j++) {
+        var code = +e.ratings.charAt(j), why = e.rationale && e.rationale[j];
+        if (!why) { html += plain[code]; continue; }
+        var c = codes[code];
+        html += "<td class=\"cell r-" + c[0] + "\" tabindex=\"0\" aria-label=\"" + esc(columns[j]) + ": " + esc(c[2]) +
+          ". " + esc(why) + "\"><span aria-hidden=\"true\">" + esc(c[1]) + "</span><sup aria-hidden=\"true\">*</sup>" +
+          "<span class=\"tip\" role=\"tooltip\">" + esc(c[2]) + ": " + esc(why) + "</span></td>";
+      }
+      return html + "</tr>";
+    };
+    var cardHtml = function (e) {
+      var id = esc(e.id), kind = esc(e.kind);
+      var meta = ["<span class=\"kind k-" + kind + "\">" + kind + "</span>",
+        "<span>credibility <strong>" + esc(e.credibility) + "</strong></span>",
+        "<span>relevance <strong>" + esc(e.relevance) + "</strong></span>",
+        "<span>diagnosticity <strong>" + esc(e.diagnosticity[1]) + "</strong></span>",
+        "<span title=\"spread of log-likelihoods across hypotheses\">likelihood spread <strong>" + esc(e.likelihood[1]) + "</strong></span>"];
+      if (e.linchpin) meta.push("<span class=\"flag\">⚑ linchpin</span>");
+      if (e.group) meta.push("<span>group: <strong>" + esc(e.group) + "</strong></span>");
+      if (e.dependent) meta.push("<span title=\"items sharing an originator or group count 1/k each\">one of " + e.dependent + " dependent items</span>");
+      if (e.date) meta.push("<span>" + esc(e.date) + "</span>");
+      if (e.originator) meta.push("<span>originator: <strong>" + esc(e.originator) + "</strong></span>");
+      (e.tags || []).forEach(function (tag) { meta.push("<span class=\"tag\">#" + esc(tag) + "</span>"); });
+      var html = "<article class=\"evidence-item k-" + kind + "\" id=\"ev-" + id + "\">\n<h3>" + esc(e.summary) +
+        " <code class=\"id\">" + id + "</code></h3>\n<p class=\"meta\">\n" + meta.join("\n") + "\n</p>\n";
+      if (e.quote) {
+        html += "<blockquote cite=\"#src-" + esc(e.source || "") + "\">" + esc(e.quote) + "</blockquote>\n" +
+          "<p class=\"cite\">— <a href=\"#q-" + id + "\">" + esc(e.source_title || "") +
+          (e.paragraph ? ", ¶" + e.paragraph : "") + "</a></p>\n";
+      }
+      var rated = [];
+      for (var j = 0; j < columns.length; j++) {
+        var code = +e.ratings.charAt(j), why = e.rationale && e.rationale[j];
+        if (!why && !data.direction[code]) continue;
+        rated.push("<li><span class=\"cell r-" + codes[code][0] + "\">" + esc(codes[code][1]) + "</span> " + esc(columns[j]) +
+          (why ? " — <span class=\"rationale\">" + esc(why) + "</span>" : "") + "</li>");
+      }
+      html += "<ul class=\"ratings\">\n" + rated.join("\n") + "\n</ul>\n";
+      var neutral = columns.length - rated.length;
+      if (neutral) {
+        html += "<p class=\"small muted\">Neutral, not applicable or unrated on the other " + neutral + " hypothes" +
+          (neutral === 1 ? "is" : "es") + ".</p>\n";
+      }
+      return html + "</article>";
+    };
+    var byId = {};
+    items.forEach(function (e, index) { byId[e.id] = index; });
+    window.argmapReport = {
+      matrixRow: function (id) { return id in byId ? rowHtml(items[byId[id]]) : null; },
+      evidenceCard: function (id) { return id in byId ? cardHtml(items[byId[id]]) : null; }
+    };
+    document.querySelectorAll(".static-only").forEach(function (note) { note.hidden = true; });
+
+    // --- the matrix: rows in view only ---
+    var wrap = table.closest(".table-wrap");
+    var body = table.tBodies[0];
+    var buttons = table.querySelectorAll("button[data-sort]");
+    var ascendingFirst = { position: true, date: true, source: true };
+    var KEYS = {
+      position: function (e) { return e.position; },
+      diagnosticity: function (e) { return e.diagnosticity[0]; },
+      likelihood: function (e) { return e.likelihood[0]; },
+      credibility: function (e) { return e.weight[0]; },
+      date: function (e) { return e.date || ""; },
+      source: function (e) { return e.source_title || ""; }
+    };
+    var ordered = items.slice(), view = ordered, active = null;
+    var rowHeight = 0, drawn = [-1, -1], OVERSCAN = 12;
+    table.classList.add("virtual");
+    table.style.width = (39.4 + 6 * columns.length) + "rem";
+    var spacer = function (rows) {
+      return rows > 0 ? "<tr class=\"spacer\" aria-hidden=\"true\"><td colspan=\"" + (columns.length + 4) +
+        "\" style=\"height:" + (rows * rowHeight) + "px\"></td></tr>" : "";
+    };
+    var draw = function (force) {
+      if (!rowHeight) {
+        body.innerHTML = view.length ? rowHtml(view[0]) : "";
+        rowHeight = body.rows.length ? body.rows[0].getBoundingClientRect().height || 30 : 30;
+        body.innerHTML = spacer(view.length);  // the frame at its full height before measuring it
+      }
+      var offset = wrap.scrollTop - body.offsetTop;
+      var first = Math.max(0, Math.floor(offset / rowHeight) - OVERSCAN);
+      var last = Math.min(view.length, Math.ceil((offset + wrap.clientHeight) / rowHeight) + OVERSCAN);
+      if (!force && first === drawn[0] && last === drawn[1]) return;
+      drawn = [first, last];
+      var html = [spacer(first)];
+      for (var i = first; i < last; i++) html.push(rowHtml(view[i]));
+      html.push(spacer(view.length - last));
+      body.innerHTML = html.join("");
+      if (active) {
+        var row = document.getElementById("row-" + active);
+        if (row) row.classList.add("active");
+      }
+    };
+    var pending = false;
+    wrap.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; draw(false); });
+    });
+    window.addEventListener("resize", function () { draw(true); });
+    var haystack = null;
+    var filter = function () {
+      var f = controls.elements;
+      var tag = f.tag ? f.tag.value : "";
+      var kind = f.kind.value;
+      var diagnosticOnly = f.diagnostic.checked;
+      var words = f.q.value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length && !haystack) {
+        haystack = items.map(function (e) {
+          return [e.id, e.summary, e.quote || "", (e.tags || []).join(" "), e.originator || "", e.source_title || ""]
+            .join("\n").toLowerCase();
+        });
+      }
+      view = ordered.filter(function (e) {
+        if (tag && (e.tags || []).indexOf(tag) < 0) return false;
+        if (kind && e.kind !== kind) return false;
+        if (diagnosticOnly && !(e.diagnosticity[0] > 0)) return false;
+        var text = words.length ? haystack[byId[e.id]] : "";
+        return words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      f.count.value = "Showing " + view.length + " of " + items.length + " rows";
+      wrap.scrollTop = 0;
+      draw(true);
+    };
+    var sortBy = function (key, descending) {
+      var value = KEYS[key];
+      ordered.sort(function (a, b) {
+        var x = value(a), y = value(b);
+        var order = x < y ? -1 : x > y ? 1 : 0;
+        if (descending) order = -order;
+        return order || a.position - b.position;
+      });
+      buttons.forEach(function (b) {
+        var header = b.closest("th");
+        if (b.dataset.sort === key) header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        else header.removeAttribute("aria-sort");
+      });
+      controls.elements.sort.value = key;
+      filter();
+    };
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var key = button.dataset.sort;
+        var current = button.closest("th").getAttribute("aria-sort");
+        sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
+      });
+    });
+    controls.hidden = false;
+    controls.addEventListener("change", function (event) {
+      if (event.target.name === "sort") sortBy(event.target.value, !ascendingFirst[event.target.value]);
+      else if (event.target.name !== "q") filter();
+    });
+    var typing = 0;
+    controls.elements.q.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(filter, 120);
+    });
+    controls.addEventListener("submit", function (event) { event.preventDefault(); });
+    body.addEventListener("click", function (event) {
+      if (event.target.closest("a, button")) return;
+      var row = event.target.closest("tr");
+      if (row && row.dataset.quote) location.hash = "#" + row.dataset.quote;
+    });
+    filter();
+
+    // --- the cards: one page at a time ---
+    var cards = document.getElementById("evidence-cards");
+    var pager = document.querySelector(".cards-pager");
+    var CARDS = 50, cardPage = -1;
+    var showCards = function (page) {
+      var pages = Math.max(1, Math.ceil(items.length / CARDS));
+      page = Math.max(0, Math.min(page, pages - 1));
+      if (page === cardPage) return;
+      cardPage = page;
+      cards.innerHTML = items.slice(page * CARDS, (page + 1) * CARDS).map(cardHtml).join("\n");
+      pager.hidden = pages < 2;
+      pager.querySelector(".page-label").textContent = "items " + (page * CARDS + 1) + "–" +
+        Math.min(items.length, (page + 1) * CARDS) + " of " + items.length;
+      pager.querySelector("[data-page=prev]").disabled = page === 0;
+      pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
+    };
+    if (cards && pager) {
+      pager.addEventListener("click", function (event) {
+        var step = event.target.dataset && event.target.dataset.page;
+        if (!step) return;
+        showCards(cardPage + (step === "next" ? 1 : -1));
+        pager.scrollIntoView({ block: "start" });
+      });
+      showCards(0);
+    }
+
+    // Arriving at an item's row or card (from a diagram, a quote, a link) draws it first.
+    var arrive = function () {
+      var match = /^#(row|ev)-(.+)$/.exec(location.hash);
+      if (!match) return;
+      var id = decodeURIComponent(match[2]);
+      if (!(id in byId)) return;
+      if (match[1] === "ev") {
+        if (!cards) return;
+        showCards(Math.floor(byId[id] / CARDS));
+        var card = document.getElementById("ev-" + id);
+        if (card) card.scrollIntoView({ block: "start" });
+        return;
+      }
+      var at = view.indexOf(items[byId[id]]);
+      if (at < 0) {
+        controls.reset();
+        sortBy(controls.elements.sort.value, !ascendingFirst[controls.elements.sort.value]);
+        at = view.indexOf(items[byId[id]]);
+      }
+      active = id;
+      wrap.scrollTop = body.offsetTop + at * rowHeight - wrap.clientHeight / 2;
+      draw(true);
+      wrap.scrollIntoView({ block: "nearest" });
+    };
+    window.addEventListener("hashchange", arrive);
+    arrive();
+  };
+
+  if (table && controls && evidenceData) {
+    liveMatrix(JSON.parse(evidenceData.textContent));
+  } else if (table && controls) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var buttons = table.querySelectorAll("button[data-sort]");
@@ -67,16 +311,27 @@
       page += step === "next" ? 1 : -1;
       paginate();
     });
+    // Search reads a row's item as its card shows it: id, summary, quote, tags, originator.
+    var texts = {};
+    var textOf = function (row) {
+      if (!(row.id in texts)) {
+        var card = document.getElementById("ev-" + row.id.slice(4));
+        texts[row.id] = (row.id.slice(4) + "\n" + (card || row).textContent).toLowerCase();
+      }
+      return texts[row.id];
+    };
     var filter = function () {
       var f = controls.elements;
       var tag = f.tag ? f.tag.value : "";
       var kind = f.kind.value;
       var diagnosticOnly = f.diagnostic.checked;
+      var words = f.q.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       rows.forEach(function (row) {
         var visible = (!tag || (" " + row.dataset.tags + " ").indexOf(" " + tag + " ") >= 0) &&
           (!kind || row.dataset.kind === kind) &&
-          (!diagnosticOnly || parseFloat(row.dataset.diagnosticity) > 0);
+          (!diagnosticOnly || parseFloat(row.dataset.diagnosticity) > 0) &&
+          (!words.length || words.every(function (w) { return textOf(row).indexOf(w) >= 0; }));
         row.classList.toggle("hidden", !visible);
         if (visible) shown += 1;
       });
@@ -89,9 +344,14 @@
       if (event.target.name === "sort") {
         var key = event.target.value;
         sortBy(key, !ascendingFirst[key]);
-      } else {
+      } else if (event.target.name !== "q") {
         filter();
       }
+    });
+    var typing = 0;
+    controls.elements.q.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(filter, 120);
     });
     controls.addEventListener("submit", function (event) { event.preventDefault(); });
     filter();

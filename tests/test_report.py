@@ -369,20 +369,20 @@ def test_hostile_quote_is_found_and_rendered_as_text(write_case, runner, tmp_pat
 
 
 @pytest.mark.slow
-def test_large_case_matrix_is_capped_and_says_so(tmp_path, runner):
-    from argmap.render.html import MATRIX_MAX_ROWS
+def test_matrix_under_the_live_threshold_is_written_out_whole(tmp_path, runner):
+    from argmap.render.html import MATRIX_STATIC_CELLS
     from benchmarks.generate import write
 
-    folder = write(tmp_path / "big", 3, MATRIX_MAX_ROWS + 37)
+    items = MATRIX_STATIC_CELLS // 10 + 37
+    folder = write(tmp_path / "big", 3, items)  # 3 rated columns and a catch-all
     out = tmp_path / "big.html"
     result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
     soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
-    assert len(soup.select("#matrix-table tbody tr")) == MATRIX_MAX_ROWS
-    assert len(soup.select("#evidence article.evidence-item")) == MATRIX_MAX_ROWS
-    note = soup.select_one("#matrix .note").get_text(" ", strip=True)
-    assert f"{MATRIX_MAX_ROWS} most diagnostic of {MATRIX_MAX_ROWS + 37} items" in note
-    assert "argmap export json" in note
+    assert soup.select_one("script#evidence-data") is None
+    assert len(soup.select("#matrix-table tbody tr")) == items
+    assert len(soup.select("#evidence article.evidence-item")) == items
+    assert soup.select_one("#matrix .note") is None
     # Every link into the page lands on something that exists.
     ids = {el["id"] for el in soup.find_all(attrs={"id": True})}
     targets = {a["href"][1:] for a in soup.find_all("a", href=True) if a["href"].startswith("#")}

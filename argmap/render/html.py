@@ -9,6 +9,7 @@ is declared here.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,8 @@ from ..wording import Headline, notes_by_row, percent, percent_range, share
 from .dot import EDGE_STYLES, LABEL_STYLES, focus_name
 
 __all__ = [
-    "MATRIX_MAX_ROWS",
+    "MATRIX_PRINT_CELLS",
+    "MATRIX_STATIC_CELLS",
     "FocusedMap",
     "MapDrawing",
     "ReportContext",
@@ -45,8 +47,14 @@ __all__ = [
     "template_dirs",
 ]
 
-MATRIX_MAX_ROWS = 2000
-"""The static matrix and evidence list show at most this many items, most diagnostic first."""
+MATRIX_STATIC_CELLS = 20_000
+"""A matrix of up to this many cells (items × rated hypotheses) is written out in full, with
+a card per item. A larger one is *live*: its rows and cards are data in the page, drawn by
+the browser as they scroll into view (every item is there, and sorting, search and filters
+work over all of them)."""
+MATRIX_PRINT_CELLS = 2_000
+"""A live matrix also writes out its most diagnostic rows, about this many cells (20 rows at
+the least), with their cards: what a printout and a browser without scripts show."""
 TORNADO_ITEMS = 12
 
 SYMBOLS = {r.code: r.symbol for r in VOCABULARY.in_case} | {"": UNRATED_SYMBOL}
@@ -462,9 +470,11 @@ class ReportContext:
     """Title of the hypothesis whose posterior the tornado chart follows."""
     tornado_base: float
     evidence_total: int
-    """All items in the case; ``evidence`` holds at most MATRIX_MAX_ROWS of them."""
+    """All items in the case; ``evidence`` holds all of them, or in a live matrix the most
+    diagnostic (:data:`MATRIX_PRINT_CELLS`)."""
     shown: frozenset[str]
-    """Ids of the items in ``evidence`` (the others have no row or card to link to)."""
+    """Ids of the items with a row and a card to link to: every item (a live matrix draws
+    any item's row and card when a link leads there)."""
     tags: tuple[str, ...]
     """Every evidence tag, for the matrix filter."""
     kinds: tuple[str, ...]
@@ -507,6 +517,9 @@ class ReportContext:
     badges."""
     default_map: str = "argument-map"
     """The id of the argument map the report shows first."""
+    evidence_data: Markup | None = None
+    """A live matrix's rows and cards as JSON, for a ``<script type="application/json">``;
+    None when the matrix is written out in full."""
 
 
 def _label_reason(reason: str) -> str:
@@ -691,7 +704,7 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
     return rows
 
 
-def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
+def _evidence_rows(a: Assessment, limit: int | None = None) -> list[EvidenceRow]:
     case, scores, w = a.case, a.scores, a.weighing
     titles = {h.id: h.title for h in case.hypotheses}
     # A cell without a rationale is the same for every item with that rating: made once.
@@ -701,7 +714,7 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
         for code in SYMBOLS
     }
     rows = []
-    for i in scores.evidence_order[:MATRIX_MAX_ROWS]:
+    for i in scores.evidence_order[:limit]:
         e = case.evidence[i]
         span = case.quote_spans.get(e.id)
         cells = tuple(
@@ -739,6 +752,62 @@ def _evidence_rows(a: Assessment) -> list[EvidenceRow]:
             )
         )
     return rows
+
+
+def _evidence_data(a: Assessment) -> Markup:
+    """Every item's row and card as JSON (most diagnostic first), safe inside a script
+    element: what the browser draws a live matrix from (templates/_script.js)."""
+    case, scores, w = a.case, a.scores, a.weighing
+    hids = scores.matrix.hypothesis_ids
+    codes = list(SYMBOLS)
+    index = {code: str(n) for n, code in enumerate(codes)}
+    column = {hid: str(j) for j, hid in enumerate(hids)}
+    items = []
+    for i in scores.evidence_order:
+        e = case.evidence[i]
+        span = case.quote_spans.get(e.id)
+        weight = PARC_WEIGHT[e.credibility] * PARC_WEIGHT[e.relevance]
+        diagnosticity = float(scores.diagnosticity[i])
+        spread = float(w.likelihood_diagnosticity[i])
+        item: dict[str, Any] = {
+            "id": e.id,
+            "position": i,
+            "summary": e.summary,
+            "kind": e.kind,
+            "credibility": e.credibility,
+            "relevance": e.relevance,
+            "weight": [weight, _num(weight)],
+            "diagnosticity": [diagnosticity, _num(diagnosticity)],
+            "likelihood": [spread, _num(spread)],
+            "ratings": "".join(index[e.ratings.get(hid, "")] for hid in hids),
+        }
+        optional = {
+            "linchpin": bool(w.linchpins[i]),
+            "quote": e.quote,
+            "source": e.source,
+            "source_title": case.source_by_id[e.source].title if e.source else None,
+            "paragraph": span.paragraph if span else None,
+            "date": e.date,
+            "tags": list(e.tags),
+            "originator": e.originator,
+            "group": e.group,
+            "dependent": int(w.data.group_size[i]) if w.data.group_size[i] > 1 else None,
+            "rationale": {column[h]: why for h, why in e.rationale.items() if h in column},
+        }
+        item.update((key, value) for key, value in optional.items() if value)
+        items.append(item)
+    data = {
+        "codes": [
+            [code or "unrated", SYMBOLS[code], RATING_NAMES.get(code, "unrated")] for code in codes
+        ],
+        "direction": [_DIRECTION[code] for code in codes],
+        "columns": [case.hypothesis_by_id[hid].title for hid in hids],
+        "items": items,
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Nothing in the data can close the script element or open a comment.
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)  # noqa: S704 - JSON with every <, > and & escaped
 
 
 def _evidence_compact(a: Assessment, limit: int | None, svg: bytes | str | None) -> dict[str, Any]:
@@ -827,7 +896,10 @@ def report_context(
         for a in case.arguments
     )
 
-    evidence_rows = _evidence_rows(assessment)
+    live = len(case.evidence) * len(columns) > MATRIX_STATIC_CELLS
+    evidence_rows = _evidence_rows(
+        assessment, max(20, MATRIX_PRINT_CELLS // max(1, len(columns))) if live else None
+    )
     caveats = list(assessment.caveats)
     if warnings:
         caveats.append(f"argmap check reports {warnings} warning{'s' if warnings != 1 else ''}.")
@@ -942,7 +1014,8 @@ def report_context(
         else "",
         tornado_base=float(w.posterior[top_column]) if len(columns) else 0.0,
         evidence_total=len(case.evidence),
-        shown=frozenset(row.id for row in evidence_rows),
+        shown=frozenset(e.id for e in case.evidence),
+        evidence_data=_evidence_data(assessment) if live else None,
         tags=tuple(sorted({t for e in case.evidence for t in e.tags})),
         kinds=tuple(
             k

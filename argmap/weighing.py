@@ -543,7 +543,7 @@ class Weighing:
         movable_rows, movable_cols = (a.astype(np.int32) for a in np.nonzero(~data.fixed))
         # Discounted, flattened so that one gather finds a moved cell's change of log P′:
         # [direction, item, code, combo]. Per movable cell, where its entries start.
-        step = (step * discount[None, :, None, None]).ravel()
+        step_flat = (step * discount[None, :, None, None]).ravel()
         movable_codes = data.codes[movable_rows, movable_cols].astype(np.int32)
         cell_start = (movable_rows * np.int32(len(STEPS)) + movable_codes) * np.int32(combos)
         down = np.int32(n_items * len(STEPS) * combos)
@@ -575,7 +575,7 @@ class Weighing:
                 index += combo.ravel()[draw_of * np.int32(n_items) + movable_rows[cell]]
                 log_post += np.bincount(
                     draw_of * np.int32(n_leaves) + movable_cols[cell],
-                    weights=step[index],
+                    weights=step_flat[index],
                     minlength=size * n_leaves,
                 ).reshape(size, n_leaves)
             posteriors[start : start + size] = _softmax(log_post)

@@ -22,6 +22,13 @@ settings.register_profile(
 )
 settings.load_profile("argmap")
 
+# argmap keeps compiled templates and font subsets in a cache folder (argmap/cache.py): the
+# tests keep theirs apart from the user's, one per run, shared with the commands they start.
+if "ARGMAP_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["ARGMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="argmap-test-cache-")
+
 REPO = Path(__file__).resolve().parent.parent
 EXTERNAL = REPO / "tests" / "data" / "external"
 """Files written by other tools (Argdown, AIF, Carneades), with their licences: SOURCES.md."""

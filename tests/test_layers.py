@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "argmap.quotes",
         "argmap.priors",
         "argmap.output",
+        "argmap.cache",
     ),
     # A case folder read and validated, or written new.
     ("argmap.load", "argmap.casewriter", "argmap.scaffold"),

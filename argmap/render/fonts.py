@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .. import cache
+from ..cache import digest
+
 __all__ = [
     "FAMILY",
     "FILES",
@@ -146,6 +149,18 @@ def font_face_css(texts: Iterable[str]) -> str:
 
 @lru_cache(maxsize=8)
 def _subset(characters: str, bold: bool) -> bytes:
+    """The WOFF subset, from argmap's cache folder when made before (:mod:`argmap.cache`)."""
+    import fontTools
+
+    name = digest(FILES[bold].read_bytes(), fontTools.version, characters) + ".woff"
+    found = cache.read("fonts", name)
+    if found is None or not found.startswith(b"wOFF"):
+        found = _make_subset(characters, bold)
+        cache.write("fonts", name, found)
+    return found
+
+
+def _make_subset(characters: str, bold: bool) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
-from .. import __version__
+from .. import __version__, cache
 from ..model import RATING_NAMES, RELIABILITY_NAMES, STANDARD_NAMES, Case, Evidence
 
 if TYPE_CHECKING:
@@ -90,10 +91,24 @@ def environment(user_templates: Path | None = None) -> Environment:
     return _environment(user_templates)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in argmap's cache folder between runs (:mod:`argmap.cache`):
+    compiling them is a good part of a report's time. Jinja checks each against its source."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = cache.read("jinja", bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        cache.write("jinja", bucket.key, bucket.bytecode_to_string())
+
+
 @functools.lru_cache(maxsize=16)
 def _environment(user_templates: Path | None) -> Environment:
     folders = ([user_templates] if user_templates else []) + template_dirs()
     env = Environment(
+        bytecode_cache=_CompiledTemplates(),
         loader=FileSystemLoader([str(f) for f in folders]),
         autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
         undefined=StrictUndefined,

@@ -373,14 +373,16 @@ def assess(
     draws: int | None = None,
     seed: int | None = None,
     likelihoods: Mapping[str, float] | None = None,
+    scores: Scores | None = None,
 ) -> Assessment:
-    """Score and weigh a validated case."""
+    """Score and weigh a validated case (``scores``: its :func:`score_case`, when the
+    caller has them already)."""
     settings = case.scoring
     draws = draws or (settings.draws if settings and settings.draws else DEFAULT_DRAWS)
     if seed is None:
         seed = settings.seed if settings and settings.seed is not None else DEFAULT_SEED
     groups = {g.id: case.leaves_under(g.id) for g in case.groups}
-    scores = score_case(case)
+    scores = scores or score_case(case)
     weighing = Weighing(weighing_input(case, likelihoods, scores.matrix), groups)
     return Assessment(case, scores, weighing, weighing.monte_carlo(draws, seed))
 

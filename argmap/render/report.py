@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,34 +55,37 @@ def build_report(
 
     from ..assess import assess
     from ..evaluate import evaluate
+    from ..scoring import score_case
     from .dot import argument_map, drawn_evidence, evidence_map
     from .engine import find_engine
     from .html import render_report, report_context
 
     case = result.case
-    progress(f"weighing {len(case.evidence)} items against {len(case.leaves)} hypotheses")
-    assessment = assess(case)
-    scores = assessment.scores
-    engine = find_engine()
-    limit = REPORT_MAX_EVIDENCE_IN_MAP
     progress("evaluating the argument map")
     evaluation = evaluate(case)
-    progress("drawing the evidence map, the argument map and one map per hypothesis")
+    scores = score_case(case)
+    engine = find_engine()
+    limit = REPORT_MAX_EVIDENCE_IN_MAP
     # The evidence map's compact drawing, when it leaves something out, in the same run.
     compact = len(drawn_evidence(case, scores, limit, compact=True)) < len(
         drawn_evidence(case, scores, limit)
     )
-    (evidence_svg, argument_svg, argument_all_svg, *evidence_compact), focused = _draw(
-        case,
-        evaluation,
-        engine,
-        [
-            evidence_map(case, scores, max_evidence=limit),
-            argument_map(case, evaluation.labels, evaluation.reasons, collapse_evidence=True),
-            argument_map(case, evaluation.labels, evaluation.reasons, prefix="amx"),
-        ]
-        + ([evidence_map(case, scores, max_evidence=limit, compact=True)] if compact else []),
+    graphs = [
+        evidence_map(case, scores, max_evidence=limit),
+        argument_map(case, evaluation.labels, evaluation.reasons, collapse_evidence=True),
+        argument_map(case, evaluation.labels, evaluation.reasons, prefix="amx"),
+    ] + ([evidence_map(case, scores, max_evidence=limit, compact=True)] if compact else [])
+    # Graphviz lays the drawings out in processes of its own while the Monte Carlo runs here.
+    progress(
+        f"drawing the maps and weighing {len(case.evidence)} items against "
+        f"{len(case.leaves)} hypotheses"
     )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        drawing = pool.submit(_draw, case, evaluation, engine, graphs)
+        assessment = assess(case, scores=scores)
+        (evidence_svg, argument_svg, argument_all_svg, *evidence_compact), focused = (
+            drawing.result()
+        )
     context = report_context(
         assessment,
         evidence_svg,

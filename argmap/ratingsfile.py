@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
-from .model import Slug, Text, _Strict
+from .model import EvidenceKind, IsoDate, Level, Slug, Text, _Strict
 from .problems import Problem
 from .rules import problem, rule_error
 from .text import Suggestions, first_not_text, slugify
@@ -34,6 +34,8 @@ __all__ = [
     "AnalystName",
     "AnalystRatings",
     "AnalystView",
+    "PROPOSAL_KEYS",
+    "Proposal",
     "RatingsFile",
     "Reason",
     "RoundChange",
@@ -77,6 +79,65 @@ Reason = Annotated[Text, AfterValidator(_case_text)]
 """Why an analyst rated a cell as they did: text a ratings file can hold."""
 
 
+PROPOSAL_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "evidence": (
+        ("source", "quote", "summary"),
+        ("kind", "credibility", "relevance", "date", "note"),
+    ),
+    "hypothesis": (("title", "statement"), ("parent", "note")),
+    "vote": (("evidence",), ("credibility", "relevance", "note")),
+}
+"""Proposal type → the keys it needs and the keys it may have (besides `type`)."""
+
+
+class Proposal(_Strict):
+    """A participant's proposal to the case: a new evidence item quoted from a source, a new
+    hypothesis, or a vote on an item's credibility and relevance (advisory). Nothing enters
+    the case until the facilitator accepts it (docs/workshops.md)."""
+
+    type: Literal["evidence", "hypothesis", "vote"]
+    """What is proposed: `evidence` (source, quote, summary), `hypothesis` (title,
+    statement) or `vote` (evidence, with credibility and/or relevance)."""
+    source: Slug | None = None
+    """Evidence: the id of the source the quote is taken from."""
+    quote: Reason | None = None
+    """Evidence: the passage, exactly as selected in the source text."""
+    summary: Reason | None = None
+    """Evidence: what the item says, in one sentence."""
+    kind: EvidenceKind | None = None
+    """Evidence: fact, claim, assumption or absence (fact when not given)."""
+    date: IsoDate | None = None
+    """Evidence: when what it reports happened."""
+    title: Reason | None = None
+    """Hypothesis: a short name."""
+    statement: Reason | None = None
+    """Hypothesis: what would be true if it holds."""
+    parent: Slug | None = None
+    """Hypothesis: the id of the group hypothesis it belongs under."""
+    evidence: Slug | None = None
+    """Vote: the id of the evidence item voted on."""
+    credibility: Level | None = None
+    """Evidence or vote: high, medium or low."""
+    relevance: Level | None = None
+    """Evidence or vote: high, medium or low."""
+    note: Reason | None = None
+    """Why: shown to the facilitator; an accepted item keeps it as a comment above it."""
+
+    @model_validator(mode="after")
+    def _keys_of_its_type(self) -> Proposal:
+        needed, optional = PROPOSAL_KEYS[self.type]
+        for name in needed:
+            if getattr(self, name) is None:
+                raise rule_error("proposal_needs", type=self.type, name=name)
+        for name in type(self).model_fields:
+            if name != "type" and name not in needed + optional and getattr(self, name):
+                allowed = ", ".join(needed + optional)
+                raise rule_error("proposal_foreign_key", type=self.type, name=name, allowed=allowed)
+        if self.type == "vote" and self.credibility is None and self.relevance is None:
+            raise rule_error("proposal_empty_vote")
+        return self
+
+
 class RatingsFile(_Strict):
     """A file under `evidence/ratings/`: one analyst's ratings in one round."""
 
@@ -96,6 +157,9 @@ class RatingsFile(_Strict):
     )
     rationale: dict[Slug, dict[Slug, Reason]] = Field(default_factory=dict)
     """Evidence id → leaf hypothesis id → why; in a later round, why a rating changed."""
+    proposals: tuple[Proposal, ...] = ()
+    """New evidence items, new hypotheses and votes the analyst proposes: `argmap workshop
+    merge` lists them and writes those accepted into the case."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +176,7 @@ class AnalystRatings:
     """Evidence id → hypothesis id → vote (DK included)."""
     rationale: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     digest: str | None = None
+    proposals: tuple[Proposal, ...] = ()
 
 
 def _visible(name: str) -> str:
@@ -453,7 +518,7 @@ def check_ratings(
                             id=hid,
                             suggestion=suggestion,
                         )
-        if not model.ratings and model.round == 1:
+        if not model.ratings and not model.proposals and model.round == 1:
             add("ratings_rate_nothing", doc, ())
         docs[doc.path] = doc
         result.append(
@@ -465,6 +530,7 @@ def check_ratings(
                 ratings=model.ratings,
                 rationale=model.rationale,
                 digest=model.digest,
+                proposals=model.proposals,
             )
         )
     problems += _look_alike_names(first_file, where)

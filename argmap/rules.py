@@ -529,6 +529,21 @@ _TABLE += (
         "warning",
     ),
     Rule(
+        "proposal_needs",
+        "a proposal of type {type} needs '{name}'",
+        "add '{name}:' to the proposal, or remove the proposal",
+    ),
+    Rule(
+        "proposal_foreign_key",
+        "'{name}' is not part of a proposal of type {type}",
+        "remove '{name}:'; a proposal of type {type} may have: type, {allowed}",
+    ),
+    Rule(
+        "proposal_empty_vote",
+        "a vote gives neither 'credibility' nor 'relevance'",
+        "add 'credibility:' or 'relevance:' (high, medium or low)",
+    ),
+    Rule(
         "ratings_changed_silently",
         "changed from {before} in round {from_round} to {after} without a rationale",
         "say why under 'rationale:' — the workshop report shows it beside the change",

@@ -701,3 +701,60 @@
   window.addEventListener("hashchange", follow);
   if (!follow()) show(document.getElementById(views.dataset.default) ? views.dataset.default : figures[0].id);
 })();
+
+// Workshop (templates/_workshop.html): the heatmap filtered by band, and the discussion
+// agenda folded after its first items. Without script every cell and item shows.
+(function () {
+  "use strict";
+  var filter = document.getElementById("heat-filter");
+  var heatmap = document.getElementById("heatmap");
+  if (filter && heatmap) {
+    var boxes = Array.prototype.slice.call(filter.querySelectorAll("input[type=checkbox]"));
+    var status = document.getElementById("heat-filter-status");
+    var rows = Array.prototype.slice.call(heatmap.tBodies[0].rows);
+    var apply = function () {
+      var shown = {};
+      boxes.forEach(function (box) { shown[box.value] = box.checked; });
+      var visible = 0;
+      rows.forEach(function (row) {
+        var any = false;
+        Array.prototype.forEach.call(row.querySelectorAll("td.heat"), function (cell) {
+          var on = shown[cell.getAttribute("data-band")] === true;
+          cell.classList.toggle("heat-off", !on);
+          any = any || on;
+        });
+        row.hidden = !any;
+        if (any) visible += 1;
+      });
+      status.textContent = visible === rows.length ? "Every item shown." :
+        visible + " of " + rows.length + " items have a cell of the bands chosen.";
+    };
+    boxes.forEach(function (box) { box.addEventListener("change", apply); });
+    filter.hidden = false;
+    apply();
+  }
+  var agenda = document.getElementById("agenda");
+  var later = agenda ? agenda.querySelectorAll("li.later") : [];
+  if (later.length) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "agenda-more";
+    button.setAttribute("aria-controls", "agenda");
+    var fold = function (folded) {
+      agenda.classList.toggle("folded", folded);
+      button.setAttribute("aria-expanded", String(!folded));
+      button.textContent = folded ? "Show the other " + later.length + " disputed cells" :
+        "Show only the first " + agenda.getAttribute("data-unfolded");
+    };
+    button.addEventListener("click", function () { fold(!agenda.classList.contains("folded")); });
+    agenda.parentNode.insertBefore(button, agenda.nextSibling);
+    // A link to an item further down (#agenda-40) unfolds the list.
+    var follow = function () {
+      var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target && target.classList && target.classList.contains("later")) fold(false);
+    };
+    fold(true);
+    window.addEventListener("hashchange", follow);
+    follow();
+  }
+})();

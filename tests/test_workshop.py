@@ -145,7 +145,47 @@ def test_large_workshop_is_computed_on_arrays_quickly():
     assert band.shape == (2000, 40) and len(agenda) == int((band >= 1).sum())
 
 
-def test_agenda_orders_by_disagreement_times_diagnosticity(write_case):
+# votes → disputed: one analyst a single step from all the others (a notch) is no dispute;
+# with two to four votes it is mild by Open Synthesis's bands, with five it is consensus.
+NOTCHES = [
+    (["C", "N"], 1, False),  # two analysts a step apart: SD 0.71, mild, a notch
+    (["C", "C", "N"], 1, False),  # SD 0.58
+    (["C", "N", "N"], 1, False),
+    (["C", "C", "C", "N"], 1, False),  # SD 0.50: exactly mild
+    (["C", "C", "N", "DK"], 1, False),  # DK is no vote
+    (["C", "C", "C", "C", "N"], 0, False),  # SD 0.45: consensus anyway
+    (["C", "C", "N", "N"], 1, True),  # two against two: a split, not one analyst
+    (["C", "C", "C", "N", "N"], 1, True),  # SD 0.55
+    (["CC", "C", "N"], 1, True),  # ratings two steps apart
+    (["C", "C", "II"], 2, True),  # one analyst, but three steps off
+    (["NA", "C"], 1, True),  # applicability is a vote of its own
+    (["NA", "C", "C"], 1, True),
+    (["II", "CC"], 3, True),
+    (["C", "DK"], -1, False),  # one vote
+]
+
+
+@pytest.mark.parametrize(("votes", "band", "disputed"), NOTCHES)
+def test_a_single_one_step_difference_is_no_dispute(votes, band, disputed):
+    w = workshop_of([votes])
+    assert int(w.band[0, 0]) == band
+    assert bool(w.disputed[0, 0]) is disputed
+    assert bool(w.notch[0, 0]) is (band == 1 and not disputed)
+
+
+def test_kinds_count_every_cell_once():
+    w = workshop_of([votes for votes, *_ in NOTCHES + [(["N", "N"], 0, False)]])
+    assert w.kind_counts() == {
+        "consensus": 2,
+        "notch": 5,
+        "mild": 5,
+        "large": 1,
+        "extreme": 1,
+        "few": 1,
+    }
+
+
+def test_agenda_orders_by_band_times_diagnosticity(write_case):
     folder = write_case(
         {
             "evidence/ratings/a.yaml": "analyst: A\nratings:\n"
@@ -153,18 +193,116 @@ def test_agenda_orders_by_disagreement_times_diagnosticity(write_case):
             "  alarm: {accident: I, arson: C, other: N}\n",
             "evidence/ratings/b.yaml": "analyst: B\nratings:\n"
             "  van: {accident: CC, arson: CC, other: N}\n"
-            "  alarm: {accident: N, arson: C, other: N}\n",
+            "  alarm: {accident: N, arson: C, other: CC}\n",
         }
     )
     result = load_case(folder)
     w = build_workshop(result.case, result.ratings)
     weights = np.array([1.0, 2.0])  # van medium × medium, alarm high × medium
-    # van: A spread 4, B spread 2 → mean 3 × weight 1; alarm: A 2, B 1 → 1.5 × 2 = 3.
-    assert w.item_diagnosticity(weights) == pytest.approx([3.0, 3.0])
+    # van: A spread 4, B spread 2 → mean 3 × weight 1; alarm: A 2, B 2 → 2 × 2 = 4.
+    assert w.item_diagnosticity(weights) == pytest.approx([3.0, 4.0])
+    # van × accident: II vs CC, extreme (3) × 3 = 9; alarm × other: N vs CC, mild (1) × 4;
+    # alarm × accident, I vs N, is one analyst a notch off: no dispute.
     agenda = w.agenda(weights)
-    # van × accident: II vs CC, SD 2.83 → 8.49; alarm × accident: I vs N, SD 0.71 → 2.12.
-    assert [(i, j) for i, j, _ in agenda] == [(0, 0), (1, 0)]
-    assert [p for *_, p in agenda] == pytest.approx([math.sqrt(8) * 3, math.sqrt(0.5) * 3])
+    assert [(i, j, p) for i, j, p in agenda] == [(0, 0, 9.0), (1, 2, 4.0)]
+    # A cell whose re-rating could change the consensus leader counts double.
+    pivotal = np.array([[False, False, False], [False, False, True]])
+    assert [(i, j, p) for i, j, p in w.agenda(weights, pivotal)] == [(0, 0, 9.0), (1, 2, 8.0)]
+
+
+def _leaders(case) -> frozenset[str]:
+    from argmap.assess import weighing_input
+    from argmap.weighing import Weighing
+
+    return frozenset(Weighing(weighing_input(case)).top_ids)
+
+
+def test_pivotal_cells_are_those_whose_re_rating_changes_the_consensus_leader(tmp_path):
+    """Checked against the definition: the consensus case re-built with the cell re-rated
+    to each analyst's rating, and weighed again, for every cell of the shipped case."""
+    import random
+    import shutil
+
+    from argmap.vocabulary import SCALE_CODES
+    from argmap.workshop.aggregate import case_with_ratings, consensus_case, consensus_weighing
+
+    folder = tmp_path / "case"
+    for part in ("hypotheses", "evidence"):
+        shutil.copytree(REPO / part, folder / part)
+    case = load_case(folder).case
+    rng = random.Random(18)
+    for a in range(3):
+        ratings = {}
+        for item in case.evidence:
+            row = {}
+            for leaf in case.leaves:
+                base = item.ratings.get(leaf.id, "N")
+                if base not in SCALE_CODES or rng.random() < 0.05:
+                    row[leaf.id] = rng.choice(["NA", "DK", base])
+                    continue
+                step = SCALE_CODES.index(base) + rng.choice([-2, -1, 0, 0, 0, 1, 2])
+                row[leaf.id] = SCALE_CODES[min(max(step, 0), len(SCALE_CODES) - 1)]
+            ratings[item.id] = row
+        text = yaml.safe_dump({"analyst": f"Analyst {a}", "ratings": ratings})
+        (folder / "evidence" / "ratings").mkdir(exist_ok=True)
+        (folder / "evidence" / "ratings" / f"a{a}.yaml").write_text(text, encoding="utf-8")
+    result = load_case(folder)
+    w = build_workshop(result.case, result.ratings)
+    consensus = w.consensus_ratings()
+    leader = _leaders(consensus_case(result.case, w))
+    pivotal = w.pivotal(consensus_weighing(result.case, w))
+    expected = np.zeros_like(pivotal)
+    for i, eid in enumerate(w.evidence_ids):
+        for j, hid in enumerate(w.leaf_ids):
+            for a in range(len(w.analysts)):
+                vote = w.ratings_of(a).get(eid, {}).get(hid)
+                if vote is None or vote not in SCALE_CODES:
+                    continue  # NA weighs as unrated: it moves nothing
+                moved = {e: dict(cells) for e, cells in consensus.items()}
+                moved.setdefault(eid, {})[hid] = vote
+                if _leaders(case_with_ratings(result.case, moved)) != leader:
+                    expected[i, j] = True
+    assert expected.any() and not expected.all()
+    assert pivotal.tolist() == expected.tolist()
+
+
+def test_agenda_of_a_large_workshop_is_fast():
+    """20 hypotheses × 1000 items × 5 analysts: bands, notches, pivotal cells and the agenda."""
+    import time
+
+    from argmap.weighing import WeighingInput
+
+    rng = np.random.default_rng(5)
+    items, leaves, analysts = 1000, 20, 5
+    votes = rng.integers(0, 8, size=(analysts, items, leaves), dtype=np.int8)
+    w = Workshop(
+        evidence_ids=tuple(f"e{i}" for i in range(items)),
+        leaf_ids=tuple(f"h{j}" for j in range(leaves)),
+        analysts=tuple(Analyst(f"n{a}", f"n{a}", chr(65 + a), 1) for a in range(analysts)),
+        votes=votes,
+        rationale=tuple({} for _ in range(analysts)),
+        round=1,
+        changes=(),
+        labels={},
+    )
+    consensus = w.consensus.astype(np.int64)
+    fixed = (consensus < 1) | (consensus > 5)
+    data = WeighingInput(
+        leaf_ids=w.leaf_ids,
+        evidence_ids=w.evidence_ids,
+        codes=np.where(fixed, 2, consensus - 1).astype(np.int8),
+        fixed=fixed,
+        credibility=rng.integers(0, 3, size=items, dtype=np.int8),
+        relevance=rng.integers(0, 3, size=items, dtype=np.int8),
+        dependence_group=tuple(None for _ in range(items)),
+        deceptive=np.zeros(items, dtype=bool),
+        prior=np.full(leaves, 1 / leaves),
+    )
+    started = time.perf_counter()
+    pivotal = w.pivotal(data)
+    agenda = w.agenda(np.ones(items), pivotal)
+    assert time.perf_counter() - started < 2
+    assert len(agenda) == int(w.disputed.sum()) > 0
 
 
 # --- the ratings file in the case ------------------------------------------------------
@@ -680,11 +818,12 @@ def test_report_shows_the_disagreement(workshop_report):
         ]
         for row in section.select("table.heatmap tbody tr")
     }
-    # van: I/N → mild, C/CC → mild, N/N → consensus; alarm (Bob's round 2 over round 1):
-    # II/I → mild, CC/C → mild, DK/NA → one vote.
+    # van: I/N and C/CC one analyst a notch off (mild, no dispute), N/N consensus; alarm
+    # (Bob's round 2 over round 1): II/I and CC/C notches, DK/NA one vote.
+    notch, consensus, few = ("band-notch", "∼"), ("band-consensus", "="), ("band-few", "–")
     assert rows == {
-        "Two men left in a van.": [("band-mild", "≈"), ("band-mild", "≈"), ("band-consensus", "=")],
-        "The alarm was switched off.": [("band-mild", "≈"), ("band-mild", "≈"), ("band-few", "–")],
+        "Two men left in a van.": [notch, notch, consensus],
+        "The alarm was switched off.": [notch, notch, few],
     }
     cell = section.select_one("table.heatmap tbody tr td.heat")
     assert "A " in cell["aria-label"] and "B " in cell["aria-label"]
@@ -694,26 +833,103 @@ def test_report_shows_the_disagreement(workshop_report):
     }
     assert counts == {
         "band-consensus": "1",
-        "band-mild": "4",
+        "band-notch": "4",
+        "band-mild": "0",
         "band-large": "0",
         "band-extreme": "0",
         "band-few": "1",
     }
+    assert section.select(".agenda-item") == []
+    assert "only one of them is a step off" in section.get_text()
+
+
+CAROL = """\
+analyst: Carol Cole
+ratings:
+  van: {accident: CC, arson: II, other: N}
+  alarm: {accident: N, arson: C, other: NA}
+rationale:
+  van:
+    arson: Arsonists do not wait to be seen.
+"""
+THREE = {
+    "evidence/ratings/alice.yaml": ALICE,
+    "evidence/ratings/bob.yaml": BOB,
+    "evidence/ratings/bob.round2.yaml": BOB_ROUND_2,
+    "evidence/ratings/carol.yaml": CAROL,
+}
+
+
+def test_report_agenda_holds_every_dispute_in_order(workshop_report):
+    section = workshop_report(files=THREE).find(id="workshop")
+    items = section.select(".agenda-item")
+    # van × arson C/CC/II extreme, van × accident I/N/CC large, alarm × accident II/I/N mild
+    # (two steps apart); alarm × arson CC/C/C is one analyst a notch off: no dispute.
+    heads = [item.select_one(".agenda-head").get_text(" ", strip=True) for item in items]
+    assert len(heads) == 3
+    assert sorted(h.split(" against ")[0] + "/" + h.split(" against ")[1][:8] for h in heads) == [
+        "The alarm was switched off./Accident",
+        "Two men left in a van./Accident",
+        "Two men left in a van./Arson co",
+    ]
+    bands = [item.select_one(".agenda-meta .heat")["class"][1] for item in items]
+    assert sorted(bands) == ["band-extreme", "band-large", "band-mild"]
+    # Priority = band × diagnosticity (van 8/3 × weight 1, alarm 7/3 × weight √2: high
+    # credibility) × 2 if the cell could change the consensus leader; the list is in that order.
+    diagnosticity = {
+        "Two men left in a van.": 8 / 3,
+        "The alarm was switched off.": 7 / 3 * math.sqrt(2),
+    }
+    level = {"band-mild": 1, "band-large": 2, "band-extreme": 3}
+    priorities = []
+    for item, head, band in zip(items, heads, bands, strict=True):
+        pivotal = item.select_one(".pivot") is not None
+        expected = level[band] * diagnosticity[head.split(" against ")[0]] * (2 if pivotal else 1)
+        meta = item.select_one(".agenda-meta").get_text(" ", strip=True)
+        shown = float(re.search(r"priority ([0-9.]+)", meta).group(1))
+        assert shown == pytest.approx(expected, rel=0.01)
+        priorities.append(expected)
+    assert priorities == sorted(priorities, reverse=True)
+    reasons = " ".join(li.get_text(" ", strip=True) for li in section.select(".ws-reasons li"))
+    assert "Arsonists do not wait to be seen." in reasons
+
+
+def many_disputes(write_case):
+    """A case of 22 items, three analysts: 60 disputed cells (CC/II/N on two hypotheses of
+    each of the twenty added items, and an NA split on the third)."""
+    items = "".join(
+        f"  - id: e{i}\n    summary: Item {i}.\n    kind: assumption\n"
+        f"    ratings: {{accident: N, arson: N, other: N}}\n"
+        for i in range(20)
+    )
+    folder = write_case({"evidence/more.yaml": "evidence:\n" + items})
+    ratings = folder / "evidence" / "ratings"
+    ratings.mkdir()
+    for name, first, second in (("a", "CC", "II"), ("b", "II", "CC"), ("c", "N", "NA")):
+        cells = "".join(
+            f"  e{i}: {{accident: {first}, arson: {second}, other: {first}}}\n" for i in range(20)
+        )
+        (ratings / f"{name}.yaml").write_text(f"analyst: {name}\nratings:\n{cells}")
+    return folder
+
+
+def test_report_agenda_is_never_cut(write_case, runner, tmp_path):
+    """Sixty disputed cells: all in the page, the ones after the first 25 folded by the script
+    (class 'later'), none left out."""
+    folder = many_disputes(write_case)
+    out = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    section = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").find(id="workshop")
+    agenda = section.select("#agenda > li")
+    assert len(agenda) == 60
+    assert [li.get("class") for li in agenda].count(["agenda-item", "later"]) == 35
+    assert "All 60 disputed cells" in section.get_text()
 
 
 def test_report_agenda_rankings_and_changes(workshop_report):
     soup = workshop_report()
     section = soup.find(id="workshop")
-    items = section.select(".agenda-item")
-    assert len(items) == 4
-    heads = [item.select_one(".agenda-head").get_text(" ", strip=True) for item in items]
-    # alarm (weight 2: high credibility) before van; then by disagreement, then matrix order.
-    assert heads[0].startswith("The alarm was switched off.")
-    reasons = [li.get_text(" ", strip=True) for li in items[0].select(".ws-reasons li")] + [
-        li.get_text(" ", strip=True) for li in items[1].select(".ws-reasons li")
-    ]
-    assert any("Whoever knew the code switched it off." in r for r in reasons)
-    assert any("Persuaded by the maintenance log." in r for r in reasons)
     header = [th.get_text(strip=True) for th in section.select("table.ws-ranking thead th")]
     assert header[:3] == ["Hypothesis", "Case", "Consensus"] and sorted(header[3:]) == ["A", "B"]
     assert len(section.select("table.ws-ranking tbody tr")) == 3

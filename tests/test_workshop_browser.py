@@ -142,10 +142,10 @@ def test_fill_reload_download_merge_report(browser, workshop, runner, tmp_path):
         for row in section.select("table.heatmap tbody tr")
     }
     # alarm: I vs CC (SD 2.12) extreme, CC vs II extreme, NA vs NA consensus;
-    # van: I vs N mild, C vs CC mild, DK vs N one vote.
+    # van: I vs N and C vs CC one analyst a notch off (no dispute), DK vs N one vote.
     assert bands == {
         "The alarm was switched off.": ["band-extreme", "band-extreme", "band-consensus"],
-        "Two men left in a van.": ["band-mild", "band-mild", "band-few"],
+        "Two men left in a van.": ["band-notch", "band-notch", "band-few"],
     }
     agenda = section.select(".agenda-item")
     assert (
@@ -227,3 +227,61 @@ def test_round_two_sheet_fills_in_and_asks_why(browser, write_case, runner, tmp_
     ]
     assert opened.errors == [] and opened.requests == []
     opened.context.close()
+
+
+def test_heatmap_filters_by_band_and_the_agenda_unfolds(browser, write_case, runner, tmp_path):
+    from .test_workshop import many_disputes
+
+    folder = many_disputes(write_case)
+    report = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", str(folder), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    shown = Page(browser, report.as_uri() + "#workshop", viewport={"width": 1300, "height": 900})
+    page = shown.page
+    rows = page.locator("#heatmap tbody tr")
+    visible_rows = "rows => rows.filter(r => !r.hidden).length"
+    assert rows.count() == 22
+    box = {
+        band: page.locator(f'#heat-filter input[value="{band}"]')
+        for band in ("consensus", "notch", "mild", "large", "extreme", "few")
+    }
+    assert page.locator("#heat-filter").is_visible()
+    assert page.eval_on_selector_all("#heatmap tbody tr", visible_rows) == 22
+    # Only the extreme cells: the twenty items with CC/II splits; the warehouse's two rows
+    # (one analyst a notch off or no vote at all) go.
+    for band in ("consensus", "notch", "mild", "large", "few"):
+        if box[band].is_enabled():
+            box[band].uncheck()
+    assert page.eval_on_selector_all("#heatmap tbody tr", visible_rows) == 20
+    on = page.locator("#heatmap td.heat:not(.heat-off)")
+    assert set(on.evaluate_all("cells => cells.map(c => c.dataset.band)")) == {"extreme"}
+    assert "20 of 22 items" in page.inner_text("#heat-filter-status")
+    # Nothing chosen: no row; every band again: every row.
+    box["extreme"].uncheck()
+    assert page.eval_on_selector_all("#heatmap tbody tr", visible_rows) == 0
+    for band in box.values():
+        if band.is_enabled():
+            band.check()
+    assert page.eval_on_selector_all("#heatmap tbody tr", visible_rows) == 22
+    assert page.inner_text("#heat-filter-status") == "Every item shown."
+
+    # The agenda: 25 shown, a button for the other 35, every item in the page.
+    shown_items = "l => l.filter(i => i.offsetParent).length"
+    items = page.locator("#agenda > li")
+    assert items.count() == 60
+    assert page.eval_on_selector_all("#agenda > li", shown_items) == 25
+    more = page.locator("button.agenda-more")
+    assert more.inner_text() == "Show the other 35 disputed cells"
+    assert more.get_attribute("aria-expanded") == "false"
+    more.click()
+    assert page.eval_on_selector_all("#agenda > li", shown_items) == 60
+    assert more.get_attribute("aria-expanded") == "true"
+    # Printed, everything shows, without the controls.
+    more.click()
+    page.emulate_media(media="print")
+    assert page.eval_on_selector_all("#agenda > li", shown_items) == 60
+    assert not more.is_visible() and not page.locator("#heat-filter").is_visible()
+    page.emulate_media(media="screen")
+    page.locator("#heat-filter").screenshot(path=str(OUTPUT / "report-workshop-heatmap.png"))
+    assert shown.errors == [] and shown.requests == []
+    shown.context.close()

@@ -13,6 +13,10 @@ matrix costs a few passes over that array. The rules (docs/workshops.md):
   in exact integer arithmetic, so a standard deviation of exactly 0.5 is mild.
 - **Consensus**: NA when NA votes outnumber ratings; otherwise the mean rating, rounded
   to the nearest point, halves towards N.
+- **Dispute**: a cell mild or worse, unless its only disagreement is one analyst a single
+  step from all the others (a *notch*; with two to four votes that alone reaches mild).
+- **Agenda**: every dispute, by band × the item's diagnosticity as the analysts rated it ×
+  2 when re-rating the consensus cell to some analyst's rating changes the consensus leader.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from ..assess import weighing_input
 from ..model import Case
 from ..problems import ArgmapError
 from ..ratingsfile import (
@@ -38,19 +43,26 @@ from ..ratingsfile import (
 )
 from ..scoring import PARC_WEIGHT, diagnosticity
 from ..vocabulary import DONT_KNOW, NOT_APPLICABLE, SCALE_CODES, VOCABULARY
+from ..weighing import NEUTRAL as NEUTRAL_CODE
+from ..weighing import TIE, Weighing, WeighingInput, top_mask
 
 __all__ = [
+    "BAND_LIMITS",
     "BAND_NAMES",
     "CODE_VOTE",
     "DK",
+    "KINDS",
     "NO_BAND",
+    "PIVOTAL_WEIGHT",
     "VOTE_CODE",
     "Analyst",
+    "RoundSpread",
     "Workshop",
     "analyst_case",
     "build_workshop",
     "case_with_ratings",
     "consensus_case",
+    "consensus_weighing",
     "item_weights",
 ]
 
@@ -66,6 +78,9 @@ BAND_LIMITS = (0.5, 1.5, 2.0)
 """Upper limits (exclusive) of the standard deviation for the first three bands."""
 _LIMITS_SQUARED_TIMES_4 = tuple(round(4 * limit * limit) for limit in BAND_LIMITS)  # 1, 9, 16
 NO_BAND = -1
+PIVOTAL_WEIGHT = 2.0
+"""The agenda's factor for a cell whose re-rating to some analyst's rating would change the
+consensus leader: resolving it could change the group's answer."""
 
 IntArray = npt.NDArray[np.int64]
 
@@ -90,6 +105,24 @@ def _band(numerator: IntArray, denominator: IntArray) -> IntArray:
 
 
 @dataclass(frozen=True)
+class RoundSpread:
+    """How far the analysts were apart after one round."""
+
+    round: int
+    analysts: int
+    counts: Mapping[str, int]
+    """Cells per kind: 'consensus', 'notch', 'mild', 'large', 'extreme', 'few' (see
+    :meth:`Workshop.kind_counts`)."""
+    mean_spread: float
+    """Mean disagreement (standard deviation) over the cells with two votes or more."""
+
+
+KINDS = ("consensus", "notch", "mild", "large", "extreme", "few")
+"""What a cell's votes say, for counts and the heatmap: Open Synthesis's bands, with the
+mild cells that are only one analyst a step off (a notch, no dispute) apart."""
+
+
+@dataclass(frozen=True)
 class Workshop:
     """The analysts' votes on a case's matrix at one round."""
 
@@ -107,6 +140,8 @@ class Workshop:
     """Cells rated differently from one round to the next, up to ``round``."""
     labels: Mapping[str, str]
     """Analyst key → label, for every analyst in any round."""
+    earlier: tuple[RoundSpread, ...] = ()
+    """The spread after each earlier round (round 1 first), when ``round`` is 2 or more."""
 
     # --- counts -------------------------------------------------------------------------
 
@@ -169,6 +204,46 @@ class Workshop:
         band = np.maximum(_band(*self._rating_variance), _band(*self._applicability_variance))
         return np.where(self.vote_count >= 2, band, NO_BAND)
 
+    @cached_property
+    def notch(self) -> npt.NDArray[np.bool_]:
+        """Per cell: mild, and the only disagreement is one analyst a single step of the
+        scale from all the others, who agree (no NA among the votes). With two to four votes
+        that alone makes the standard deviation 0.5 or more (mild); it is no dispute."""
+        rated = self._rated
+        high = np.where(rated, self.votes, 0).max(axis=0, initial=0).astype(np.int64)
+        low = np.where(rated, self.votes, HIGHEST + 1).min(axis=0, initial=HIGHEST + 1)
+        at_high = (rated & (self.votes == high)).sum(axis=0)
+        at_low = (rated & (self.votes == low)).sum(axis=0)
+        return (
+            (self.band == 1)
+            & (self.na_count == 0)
+            & (high - low == 1)
+            & ((at_high == 1) | (at_low == 1))
+        )
+
+    @cached_property
+    def disputed(self) -> npt.NDArray[np.bool_]:
+        """Per cell: mild or worse, and more than one analyst a notch off."""
+        return (self.band >= 1) & ~self.notch
+
+    @cached_property
+    def kind(self) -> npt.NDArray[np.int64]:
+        """Per cell: its index in :data:`KINDS`."""
+        kind = np.where(self.band >= 1, self.band + 1, 0)
+        kind = np.where(self.notch, KINDS.index("notch"), kind)
+        return np.where(self.band == NO_BAND, KINDS.index("few"), kind)
+
+    def kind_counts(self) -> dict[str, int]:
+        """Cells of each kind, in :data:`KINDS` order."""
+        counts = np.bincount(self.kind.ravel(), minlength=len(KINDS))
+        return {name: int(counts[k]) for k, name in enumerate(KINDS)}
+
+    def spread(self) -> RoundSpread:
+        """This round's counts and mean spread."""
+        voted = self.vote_count >= 2
+        mean = float(self.disagreement[voted].mean()) if voted.any() else 0.0
+        return RoundSpread(self.round, len(self.analysts), self.kind_counts(), mean)
+
     # --- consensus ---------------------------------------------------------------------
 
     @cached_property
@@ -199,8 +274,14 @@ class Workshop:
 
     def item_diagnosticity(self, weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Per item: PARC diagnosticity as the analysts rated it, the mean over those who
-        rated the item on the scale (each analyst's own spread × the item's weight)."""
-        points = np.where(self._rated, self.votes.astype(float) - NEUTRAL, np.nan)
+        rated the item on the scale (each analyst's own spread × the item's weight). NA
+        counts as N here, as in Open Synthesis's diagnosticity: an analyst who rates an item
+        against one hypothesis and NA against the rest says it separates that one."""
+        points = np.where(
+            self._rated,
+            self.votes.astype(float) - NEUTRAL,
+            np.where(self.votes == NA, 0.0, np.nan),
+        )
         per_analyst = np.stack([diagnosticity(p, weight) for p in points]) if len(points) else None
         if per_analyst is None:
             return np.zeros(len(self.evidence_ids))
@@ -208,11 +289,54 @@ class Workshop:
         total = np.where(counted, per_analyst, 0.0).sum(axis=0)
         return total / np.maximum(counted.sum(axis=0), 1)
 
-    def agenda(self, weight: npt.NDArray[np.float64]) -> list[tuple[int, int, float]]:
-        """Disputed cells (mild or worse), most disputed × most diagnostic first:
-        (row, column, priority), ties by disagreement, then matrix order."""
-        priority = self.disagreement * self.item_diagnosticity(weight)[:, None]
-        rows, columns = np.nonzero(self.band >= 1)
+    def pivotal(self, data: WeighingInput) -> npt.NDArray[np.bool_]:
+        """Per cell: re-rating the consensus cell to some analyst's rating changes the
+        consensus leader (the hypotheses with the highest posterior). ``data`` is the
+        consensus case as the weighing sees it (:func:`consensus_weighing`).
+
+        One cell moves one hypothesis's log-posterior by the item's share of the change in
+        its log-likelihood, so every analyst's alternative for every cell is one lookup
+        into the weighing's table: analysts × items × hypotheses at once."""
+        shape = self.votes.shape[1:]
+        if not self.votes.size or not shape[1]:
+            return np.zeros(shape, dtype=bool)
+        log_posterior = Weighing(data).log_posterior()
+        rated = self._rated
+        # The weighing's codes are the scale's steps (vote − 1); NA, DK and no vote stay N.
+        alternative = np.where(rated, self.votes.astype(np.int64) - LOWEST, NEUTRAL_CODE)
+        rows = np.arange(shape[0])[None, :, None]
+        credibility = data.credibility.astype(np.int64)[None, :, None]
+        relevance = data.relevance.astype(np.int64)[None, :, None]
+        moved = data.row_table[rows, alternative, credibility, relevance]
+        delta = data.discount[None, :, None] * (moved - data.log_likelihood[None])
+        new = log_posterior[None, None, :] + delta
+        top = top_mask(log_posterior)
+        best = float(log_posterior.max())
+        tolerance = TIE * max(1.0, abs(best))
+        if int(top.sum()) == len(top):
+            # Every hypothesis level: any move of any cell breaks the tie.
+            changes = np.abs(delta) > tolerance
+        else:
+            others = np.where(top, -np.inf, log_posterior)
+            runner_up = float(others.max())
+            if int(top.sum()) == 1:
+                # The leader falls to (or below) the runner-up; another reaches the leader.
+                changes = np.where(top, new <= runner_up + tolerance, new >= best - tolerance)
+            else:
+                # A tie at the top is broken by any move of a tied leader.
+                changes = np.where(top, np.abs(delta) > tolerance, new >= best - tolerance)
+        return np.asarray((changes & rated).any(axis=0), dtype=bool)
+
+    def agenda(
+        self, weight: npt.NDArray[np.float64], pivotal: npt.NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, int, float]]:
+        """Every disputed cell, what resolving it could change first: (row, column,
+        priority), priority = band (mild 1, large 2, extreme 3) × the item's diagnosticity
+        as the analysts rated it × PIVOTAL_WEIGHT where ``pivotal``; ties by disagreement,
+        then matrix order."""
+        leverage = np.where(pivotal, PIVOTAL_WEIGHT, 1.0) if pivotal is not None else 1.0
+        priority = self.band * self.item_diagnosticity(weight)[:, None] * leverage
+        rows, columns = np.nonzero(self.disputed)
         order = np.lexsort(
             (columns, rows, -self.disagreement[rows, columns], -priority[rows, columns])
         )
@@ -276,6 +400,8 @@ def build_workshop(
                 votes[a, i, column[hid]] = VOTE_CODE[vote]
     shown_round = max(view.round for view in views)
     changes = tuple(c for c in round_changes(files) if c.to_round <= shown_round)
+    rounds = sorted({f.round for f in files if f.round < shown_round})
+    earlier = tuple(build_workshop(case, files, number).spread() for number in rounds)
     return Workshop(
         evidence_ids=evidence_ids,
         leaf_ids=leaf_ids,
@@ -285,6 +411,7 @@ def build_workshop(
         round=shown_round,
         changes=changes,
         labels=labels,
+        earlier=earlier,
     )
 
 
@@ -320,6 +447,11 @@ def analyst_case(case: Case, workshop: Workshop, index: int) -> Case:
 def consensus_case(case: Case, workshop: Workshop) -> Case:
     """The case with the consensus ratings."""
     return case_with_ratings(case, workshop.consensus_ratings())
+
+
+def consensus_weighing(case: Case, workshop: Workshop) -> WeighingInput:
+    """The consensus case as the weighing sees it: what :meth:`Workshop.pivotal` needs."""
+    return weighing_input(consensus_case(case, workshop))
 
 
 def item_weights(case: Case) -> npt.NDArray[np.float64]:

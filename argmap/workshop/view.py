@@ -17,13 +17,15 @@ from ..scoring import score_case
 from ..vocabulary import VOCABULARY
 from ..weighing import Weighing
 from .aggregate import (
-    BAND_NAMES,
+    BAND_LIMITS,
     CODE_VOTE,
     DK,
-    NO_BAND,
+    KINDS,
+    PIVOTAL_WEIGHT,
     Workshop,
     analyst_case,
     consensus_case,
+    consensus_weighing,
 )
 from .aggregate import item_weights as _item_weights
 
@@ -35,25 +37,42 @@ __all__ = ["WorkshopView", "workshop_view"]
 
 HEATMAP_MAX_ROWS = 300
 """The heatmap shows at most this many items, the most disputed first."""
-AGENDA_MAX = 25
-"""The agenda lists at most this many cells."""
+AGENDA_UNFOLDED = 25
+"""The agenda holds every dispute; a page with its script shows the first this many and a
+button for the rest (printouts and pages without script show them all)."""
 
 NO_ANSWER = "—"
 VOTE_SYMBOLS = {r.code: r.symbol for r in VOCABULARY} | {"": NO_ANSWER}
 """As in the matrix; '?' is don't know and '—' no answer."""
-BAND_MARKS = {"few": "–", "consensus": "=", "mild": "≈", "large": "≠", "extreme": "≠≠"}
-"""A mark per band, so the heatmap never relies on colour alone."""
+BAND_MARKS = {
+    "consensus": "=",
+    "notch": "∼",
+    "mild": "≈",
+    "large": "≠",
+    "extreme": "≠≠",
+    "few": "–",
+}
+"""A mark per kind of cell (:data:`~.aggregate.KINDS`), so the heatmap never relies on
+colour alone."""
 BAND_LABELS = {
-    "few": "fewer than two votes",
     "consensus": "consensus",
+    "notch": "one analyst a notch off",
     "mild": "mild dispute",
     "large": "large dispute",
     "extreme": "extreme dispute",
+    "few": "fewer than two votes",
 }
-
-
-def _band_key(index: int) -> str:
-    return "few" if index == NO_BAND else BAND_NAMES[index]
+_SD = "standard deviation"
+BAND_RULES = {
+    "consensus": f"{_SD} below {BAND_LIMITS[0]}",
+    "notch": f"{_SD} {BAND_LIMITS[0]} or more, but only one analyst a step from the others:"
+    " no dispute",
+    "mild": f"{_SD} below {BAND_LIMITS[1]}",
+    "large": f"{_SD} below {BAND_LIMITS[2]}",
+    "extreme": f"{_SD} {BAND_LIMITS[2]} or more",
+    "few": "one vote or none",
+}
+"""What puts a cell in each kind, from the limits the aggregate uses."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +101,7 @@ class Vote:
 class HeatCell:
     hypothesis: str
     band: str
-    """few, consensus, mild, large or extreme."""
+    """consensus, notch, mild, large, extreme or few (:data:`~.aggregate.KINDS`)."""
     band_label: str
     mark: str
     disagreement: float
@@ -134,8 +153,10 @@ class AgendaItem:
     disagreement: float
     diagnosticity: float
     """The item's diagnosticity as the analysts rated it (their mean)."""
+    pivotal: bool
+    """Re-rating the consensus cell to some analyst's rating changes the consensus leader."""
     priority: float
-    """disagreement × diagnosticity: the agenda's order."""
+    """band × diagnosticity (× PIVOTAL_WEIGHT when pivotal): the agenda's order."""
     consensus: str
     consensus_symbol: str
     votes: tuple[Vote, ...]
@@ -162,6 +183,8 @@ class BandCount:
     label: str
     mark: str
     count: int
+    rule: str
+    """What puts a cell in this kind, in words."""
 
 
 @dataclass(frozen=True)
@@ -181,8 +204,10 @@ class WorkshopView:
     rankings: tuple[RankingRow, ...]
     """Leaves in consensus rank order."""
     agenda: tuple[AgendaItem, ...]
-    agenda_total: int
-    """Disputed cells in all; ``agenda`` holds the first AGENDA_MAX."""
+    """Every disputed cell, in the order to discuss them."""
+    agenda_unfolded: int
+    """How many agenda items a page with its script shows before 'show all'."""
+    pivotal_weight: float
     changes: tuple[ChangeRow, ...]
     marks: dict[str, str]
     band_labels: dict[str, str]
@@ -230,9 +255,10 @@ def workshop_view(
         return tuple(result)
 
     band, spread, consensus = workshop.band, workshop.disagreement, workshop.consensus
+    kind = workshop.kind
 
     def cell(i: int, j: int) -> HeatCell:
-        key = _band_key(int(band[i, j]))
+        key = KINDS[int(kind[i, j])]
         vote = CODE_VOTE[int(consensus[i, j])]
         return HeatCell(
             hypothesis=leaf_ids[j],
@@ -245,8 +271,16 @@ def workshop_view(
             votes=votes_at(i, j),
         )
 
+    disputed = workshop.disputed
     rows_order = (
-        np.lexsort((np.arange(len(workshop.evidence_ids)), -spread.max(axis=1), -band.max(axis=1)))
+        np.lexsort(
+            (
+                np.arange(len(workshop.evidence_ids)),
+                -spread.max(axis=1),
+                -disputed.sum(axis=1),
+                -np.where(disputed, band, 0).max(axis=1),
+            )
+        )
         if spread.size
         else np.arange(len(workshop.evidence_ids))
     )
@@ -261,20 +295,17 @@ def workshop_view(
         )
         for i in rows_order[:HEATMAP_MAX_ROWS]
     )
-    counts = {key: 0 for key in BAND_MARKS}
-    values, numbers = np.unique(band, return_counts=True)
-    for value, number in zip(values, numbers, strict=True):
-        counts[_band_key(int(value))] = int(number)
+    counts = workshop.kind_counts()
     band_counts = tuple(
-        BandCount(key, BAND_LABELS[key], BAND_MARKS[key], counts[key])
-        for key in ("consensus", "mild", "large", "extreme", "few")
+        BandCount(key, BAND_LABELS[key], BAND_MARKS[key], counts[key], BAND_RULES[key])
+        for key in KINDS
     )
 
     weights = _item_weights(case)
     item_diagnosticity = workshop.item_diagnosticity(weights)
-    cells_in_agenda = workshop.agenda(weights)
+    pivotal = workshop.pivotal(consensus_weighing(case, workshop))
     agenda = []
-    for i, j, priority in cells_in_agenda[:AGENDA_MAX]:
+    for i, j, priority in workshop.agenda(weights, pivotal):
         heat = cell(i, j)
         agenda.append(
             AgendaItem(
@@ -287,6 +318,7 @@ def workshop_view(
                 mark=heat.mark,
                 disagreement=heat.disagreement,
                 diagnosticity=float(item_diagnosticity[i]),
+                pivotal=bool(pivotal[i, j]),
                 priority=priority,
                 consensus=heat.consensus,
                 consensus_symbol=heat.consensus_symbol,
@@ -355,7 +387,8 @@ def workshop_view(
         band_counts=band_counts,
         rankings=rankings,
         agenda=tuple(agenda),
-        agenda_total=len(cells_in_agenda),
+        agenda_unfolded=AGENDA_UNFOLDED,
+        pivotal_weight=PIVOTAL_WEIGHT,
         changes=changes,
         marks=dict(BAND_MARKS),
         band_labels=dict(BAND_LABELS),

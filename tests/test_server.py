@@ -215,9 +215,25 @@ def test_ratings_are_saved_updated_cleared_and_read_back_blind(ws):
         "round": 1,
         "revealed": 0,
         "participants": [
-            {"name": "Ann", "answered": 1, "this_round": 1, "total": 6},
-            {"name": "Bob", "answered": 1, "this_round": 1, "total": 6},
+            {
+                "id": 1,
+                "name": "Ann",
+                "answered": 1,
+                "this_round": 1,
+                "total": 6,
+                "link": f"{BASE}/p/{ann.token}",
+            },
+            {
+                "id": 2,
+                "name": "Bob",
+                "answered": 1,
+                "this_round": 1,
+                "total": 6,
+                "link": f"{BASE}/p/{bob.token}",
+            },
         ],
+        "comments": [],
+        "proposals": [],
     }
 
 
@@ -397,6 +413,7 @@ def test_invite_command(ws, runner, tmp_path):
     assert ws.client.get("/p/" + link.rsplit("/", 1)[1]).status_code == 200
     again = runner.invoke(main, ["workshop", "invite", "carol", "--db", str(db)])
     assert again.exit_code == 1 and "argmap: error: 'Carol' is already invited" in again.output
+    assert f"their link: {link}" in again.output
     bad = runner.invoke(main, ["workshop", "invite", "a\nb", "--db", str(db)])
     assert bad.exit_code == 1 and "argmap: error: name: an analyst's name is one line" in bad.output
     missing = runner.invoke(main, ["workshop", "invite", "Dan", "--db", str(tmp_path / "no.db")])

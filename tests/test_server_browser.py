@@ -69,7 +69,7 @@ def test_rate_reveal_export_in_the_browser(browser, write_case, real_server, run
     board.click("#invite button")
     board.wait_for_selector("#people tr.person")
     assert board.inner_text("#people th") == ALICE
-    alice_link = board.input_value("#people input.link")
+    alice_link = board.inner_text("#people code.link")
     assert alice_link.startswith(server.base + "/p/")
 
     # Bob rates through the API (he needs no browser for this test).
@@ -122,6 +122,8 @@ def test_rate_reveal_export_in_the_browser(browser, write_case, real_server, run
     board.reload()
     expect(board.locator("#people .answered").first).to_have_text("3 of 6")
     board.click("#reveal")
+    expect(board.locator("#step")).to_be_visible()
+    board.click("#step-yes")
     board.wait_for_selector("#workshop")
     assert "2 analysts" in board.inner_text("#workshop-h")
     assert board.locator("table.heatmap td.band-extreme").count() >= 1

@@ -275,7 +275,7 @@ def test_links_are_never_built_on_a_forged_host(write_case, tmp_path, host):
     assert [p.name for p in ws.server.store.participants()] == ["Ann"]
     # A well-formed host is the one the facilitator's browser used: links follow it.
     page = ws.client.get(f"/f/{ws.token}", headers={"Host": "Workshop.Example:8000"})
-    links = [i["value"] for i in BeautifulSoup(page.text, "html.parser").select("input.link")]
+    links = [c.text for c in BeautifulSoup(page.text, "html.parser").select("code.link")]
     assert links and all(link.startswith("http://workshop.example:8000/p/") for link in links)
 
 
@@ -289,13 +289,13 @@ def test_links_follow_the_allowed_host_the_browser_used(ws):
     ):
         page = ws.client.get(f"/f/{ws.token}", headers={"Host": host})
         assert page.status_code == 200, (host, page.text)
-        links = [i["value"] for i in BeautifulSoup(page.text, "html.parser").select("input.link")]
+        links = [c.text for c in BeautifulSoup(page.text, "html.parser").select("code.link")]
         assert links and all(link.startswith(base) for link in links), links
 
 
 # --- every route's JSON body, fuzzed ------------------------------------------------------
 
-FIELD_NAMES = ("evidence", "hypothesis", "vote", "why", "name")
+FIELD_NAMES = ("evidence", "hypothesis", "vote", "why", "name", "text")
 KNOWN_WORDS = ("van", "alarm", "arson", "accident", "other", "crime", "CC", "C", "N", "DK", "")
 JSON_VALUES = st.recursive(
     st.none()
@@ -321,12 +321,22 @@ BODIES = st.one_of(
 def test_fuzz_every_routes_json_body_answers_4xx_with_a_message(write_case, tmp_path):
     ws = Workshop(write_case(), tmp_path / "fuzz.sqlite")
     ann = ws.invite("Ann")
+    ws.invite("Bob")
     ann.rate("van", "arson", "C", "Two men.")
     routes = {
         "ratings": (f"/api/p/{ann.token}/ratings", ann.csrf),
+        "comments": (f"/api/p/{ann.token}/comments", ann.csrf),
         **{
             action: (f"/api/f/{ws.token}/{action}", ws.csrf)
-            for action in ("participants", "reveal", "round", "export")
+            for action in (
+                "participants",
+                "participants/1/rename",
+                "participants/2/remove",
+                "comments",
+                "reveal",
+                "round",
+                "export",
+            )
         },
     }
     seen: set[int] = set()

@@ -45,13 +45,15 @@ from .. import __version__
 from ..casewriter import yaml_quoted
 from ..load import LoadResult, load_case
 from ..problems import ArgmapError, CaseError, Problem, format_problems
-from ..ratingsfile import VOTES, AnalystName, AnalystRatings, Reason
+from ..ratingsfile import VOTES, AnalystName, AnalystRatings, Reason, analyst_key
 from ..text import clean_text
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
-from .store import Participant, Store
+from .store import AlreadyInvited, Comment, Participant, Store
 
 if TYPE_CHECKING:
     from ..assess import Assessment
+    from ..model import Case
+    from .aggregate import Workshop
     from .view import WorkshopView
 
 __all__ = [
@@ -136,6 +138,17 @@ class WorkshopServer:
     """Host names the server answers to; '*' for any (when bound to every interface)."""
     _assessment: list[Assessment] = field(default_factory=list)
 
+    @property
+    def case(self) -> Case:
+        return self.loaded.case
+
+    def reload(self) -> None:
+        """Read the case's files again (after an accepted proposal has been written)."""
+        self.loaded = load_case(self.folder)
+        for name in ("digest", "evidence_ids", "leaf_ids"):
+            self.__dict__.pop(name, None)
+        self._assessment.clear()
+
     @cached_property
     def digest(self) -> str:
         return sheet_digest(self.loaded.case)
@@ -170,6 +183,12 @@ class WorkshopServer:
     def aggregate(self) -> WorkshopView | None:
         """The report's workshop section for the revealed round, or None before a reveal
         (or when nobody has rated anything yet)."""
+        revealed = self.revealed()
+        return revealed[1] if revealed else None
+
+    def revealed(self) -> tuple[Workshop, WorkshopView] | None:
+        """The revealed round's workshop (its ``labels`` give each analyst's letter) and its
+        view, or None before a reveal (or when nobody has rated anything yet)."""
         from .aggregate import build_workshop
         from .view import workshop_view
 
@@ -180,7 +199,12 @@ class WorkshopServer:
         if not files:
             return None
         workshop = build_workshop(self.loaded.case, files, revealed)
-        return workshop_view(self.assessment(), workshop, names=False)
+        return workshop, workshop_view(self.assessment(), workshop, names=False)
+
+    def letters(self) -> dict[str, str]:
+        """Analyst key → the letter the revealed results give them (empty before a reveal)."""
+        revealed = self.revealed()
+        return dict(revealed[0].labels) if revealed else {}
 
     def progress(self) -> list[dict[str, Any]]:
         """Per participant: cells answered as things stand, and entered in this round."""
@@ -193,6 +217,7 @@ class WorkshopServer:
             answered = sum(len(c) for c in view.ratings.values()) if view else 0
             rows.append(
                 {
+                    "id": person.id,
                     "name": person.name,
                     "answered": answered,
                     "this_round": counts.get((person.id, current), 0),
@@ -211,6 +236,7 @@ class WorkshopServer:
         stored = self.store.analyst_ratings()
         if not stored:
             raise ApiError(409, "nothing to export: no one has rated yet")
+        incomplete = self.incomplete()
         files, left_out = exportable(stored, self.evidence_ids, self.leaf_ids)
         with tempfile.TemporaryDirectory(prefix="argmap-export-") as folder:
             written: dict[Path, AnalystRatings] = {}
@@ -241,10 +267,15 @@ class WorkshopServer:
                         )
                     for path in refused:
                         del written[path]
+        comments = self.comments_export()
+        comments_path = self.report_path.with_name("workshop-comments.yaml")
+        write_atomic(comments_path, comments_yaml(comments))
         answer: dict[str, Any] = {
             "lines": [re.sub(r"^\S*argmap-export-[^/]*/\d{4}-", "", line) for line in lines],
-            "warnings": [p.message for p in warnings],
+            "warnings": [p.message for p in warnings] + incomplete,
             "left_out": left_out,
+            "comments": comments,
+            "comments_file": str(comments_path),
         }
         try:
             html = build_report(load_case(self.folder))
@@ -253,6 +284,61 @@ class WorkshopServer:
         except ArgmapError as err:
             answer["report_error"] = str(err)
         return answer
+
+    def incomplete(self) -> list[str]:
+        """A warning for each participant who has not rated every cell (as things stand
+        in the current round): they are exported and counted all the same."""
+        current, _ = self.store.state()
+        lines = []
+        for row in self.progress():
+            if row["answered"] == 0:
+                lines.append(
+                    f"{row['name']} has rated no cell: left out of the aggregate and the export"
+                )
+            elif row["answered"] < row["total"]:
+                lines.append(
+                    f"{row['name']} has rated {row['answered']} of {row['total']} cells "
+                    f"(round {current})"
+                )
+        return lines
+
+    def comments_export(self) -> list[dict[str, Any]]:
+        """The discussion as the export writes it: every comment, oldest first, with its
+        author's name (or 'facilitator')."""
+        names = {p.id: p.name for p in self.store.participants()}
+        rows = []
+        for comment in self.store.comments():
+            row: dict[str, Any] = {"round": comment.round, "evidence": comment.evidence}
+            if comment.hypothesis:
+                row["hypothesis"] = comment.hypothesis
+            row["by"] = _author(comment, names)
+            row["text"] = comment.text
+            row["created"] = comment.created
+            rows.append(row)
+        return rows
+
+
+def _author(comment: Comment, names: dict[int, str]) -> str:
+    if comment.by_facilitator:
+        return "facilitator"
+    if comment.participant is None:
+        return "a removed participant"
+    return names.get(comment.participant, "a removed participant")
+
+
+def comments_yaml(comments: list[dict[str, Any]]) -> str:
+    """The workshop's discussion as YAML: a ``comments:`` list (docs/workshops.md)."""
+    lines = [
+        "# The discussion of an argmap live workshop.",
+        "comments:" if comments else "comments: []",
+    ]
+    for row in comments:
+        first = True
+        for key, value in row.items():
+            shown = str(value) if isinstance(value, int) else yaml_quoted(str(value))
+            lines.append(f"  {'- ' if first else '  '}{key}: {shown}")
+            first = False
+    return "\n".join(lines) + "\n"
 
 
 def exportable(
@@ -355,22 +441,23 @@ def checked_name(value: object) -> str:
         raise ArgmapError(f"name: {_message(err)}") from None
 
 
-def checked_reason(value: object) -> str | None:
-    """A participant's reason for a rating, trimmed, as ratings files require it (None for
-    none); raises :class:`ArgmapError`."""
+def checked_reason(value: object, what: str = "a reason") -> str | None:
+    """A participant's reason for a rating (or a comment, a proposal's reason: ``what``),
+    trimmed, as ratings files require it (None for none); raises :class:`ArgmapError`."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ArgmapError("'why' must be text or null")
+        field = "'why'" if what == "a reason" else what
+        raise ArgmapError(f"{field} must be text or null")
     value = value.strip()
     if not value:
         return None
     if len(value) > RATIONALE_LIMIT:
-        raise ArgmapError(f"a reason has at most {RATIONALE_LIMIT} characters")
+        raise ArgmapError(f"{what} has at most {RATIONALE_LIMIT} characters")
     try:
         return _REASON.validate_python(value)
     except ValidationError as err:
-        raise ArgmapError(f"a reason {_message(err)}") from None
+        raise ArgmapError(f"{what} {_message(err)}") from None
 
 
 def _shown(value: object, limit: int = 60) -> str:
@@ -480,7 +567,6 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     env = environment()
     store = server.store
-    case = server.loaded.case
 
     def facilitator(request: Request) -> None:
         token = request.path_params["token"]
@@ -494,8 +580,14 @@ def create_app(server: WorkshopServer) -> Starlette:
         return found
 
     def page(template: str, nonce: str, **context: Any) -> HTMLResponse:
-        html = env.get_template(template).render(nonce=nonce, **context)
+        html = env.get_template(template).render(nonce=nonce, version=__version__, **context)
         return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
+
+    def items(viewer: Participant | None) -> _Items:
+        """The case's hypotheses and items, with the discussion ``viewer`` may see (None:
+        the facilitator, who sees it all, with names)."""
+        _, revealed = store.state()
+        return _Items.of(server, viewer, revealed)
 
     # --- participant ---
 
@@ -503,15 +595,20 @@ def create_app(server: WorkshopServer) -> Starlette:
         who = await run_in_threadpool(participant, request)
         current, revealed = await run_in_threadpool(store.state)
         files = await run_in_threadpool(server.ratings, None, who.id)
-        context = sheet_context(case, who.name, current, files)
+        context = sheet_context(server.case, who.name, current, files)
+        letters = await run_in_threadpool(server.letters)
         nonce = secrets.token_urlsafe(16)
         mode = {
             "nonce": nonce,
             "saveUrl": f"/api/p/{who.token}/ratings",
+            "commentsUrl": f"/api/p/{who.token}/comments",
+            "proposeUrl": f"/api/p/{who.token}/proposals",
             "csrf": who.csrf,
             "locked": revealed >= current,
             "resultsUrl": f"/p/{who.token}/results" if revealed else None,
             "round": current,
+            "revealed": revealed,
+            "letter": letters.get(who.key),
         }
         html = render_sheet(context, server=mode)
         return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
@@ -541,17 +638,8 @@ def create_app(server: WorkshopServer) -> Starlette:
         _check_post(request, who.csrf)
         data = await _json_body(request)
         _only_keys(data, {"evidence", "hypothesis", "vote", "why"})
-        evidence, hypothesis = _text(data, "evidence"), _text(data, "hypothesis")
-        if evidence not in server.evidence_ids:
-            raise ApiError(422, f"'{_shown(evidence)}' is not an evidence item of the case")
-        if hypothesis not in server.leaf_ids:
-            known = {h.id for h in case.hypotheses}
-            raise ApiError(
-                422,
-                f"'{_shown(hypothesis)}' has sub-hypotheses and is not rated itself"
-                if hypothesis in known
-                else f"'{_shown(hypothesis)}' is not a hypothesis of the case",
-            )
+        evidence = _evidence(server, data)
+        hypothesis = _leaf(server, _text(data, "hypothesis"))
         vote = data.get("vote")
         if vote is not None and vote not in VOTES:
             raise ApiError(422, f"a rating is one of {', '.join(VOTES)} (or null to clear it)")
@@ -568,12 +656,46 @@ def create_app(server: WorkshopServer) -> Starlette:
         return JSONResponse({"saved": True, "round": saved_round})
 
     async def participant_results(request: Request) -> Response:
-        await run_in_threadpool(participant, request)
-        view = await run_in_threadpool(server.aggregate)
-        if view is None:
+        who = await run_in_threadpool(participant, request)
+        revealed = await run_in_threadpool(server.revealed)
+        if revealed is None:
             raise ApiError(403, "the results are shown once the facilitator reveals them")
+        workshop, view = revealed
+        listed = await run_in_threadpool(items, who)
         nonce = secrets.token_urlsafe(16)
-        return page("server_results.html", nonce, ctx=_Page(case.title, case.question, view))
+        return page(
+            "server_results.html",
+            nonce,
+            ctx=_Page(server.case.title, server.case.question, view),
+            items=listed,
+            letter=workshop.labels.get(who.key),
+            sheet=f"/p/{who.token}",
+        )
+
+    async def comments(request: Request) -> Response:
+        """A participant's view of the discussion (GET) or a new comment of theirs (POST)."""
+        who = await run_in_threadpool(participant, request)
+        if request.method == "GET":
+            listed = await run_in_threadpool(items, who)
+            return JSONResponse({"comments": listed.comments_json()})
+        _check_post(request, who.csrf)
+        added = await _new_comment(request, who.id)
+        return JSONResponse({"saved": True, "id": added.id, "round": added.round}, status_code=201)
+
+    async def _new_comment(request: Request, author: int | None) -> Comment:
+        data = await _json_body(request)
+        _only_keys(data, {"evidence", "hypothesis", "text"})
+        evidence = _evidence(server, data)
+        hypothesis = data.get("hypothesis")
+        if hypothesis is not None:
+            hypothesis = _leaf(server, _text(data, "hypothesis"))
+        try:
+            text = checked_reason(data.get("text"), "a comment")
+        except ArgmapError as err:
+            raise ApiError(422, str(err)) from None
+        if text is None:
+            raise ApiError(422, "a comment needs some text")
+        return await run_in_threadpool(store.add_comment, author, evidence, hypothesis, text)
 
     # --- facilitator ---
 
@@ -581,29 +703,63 @@ def create_app(server: WorkshopServer) -> Starlette:
         facilitator(request)
         current, revealed = await run_in_threadpool(store.state)
         view = await run_in_threadpool(server.aggregate)
-        people = await run_in_threadpool(store.participants)
+        people = await run_in_threadpool(server.progress)
+        listed = await run_in_threadpool(items, None)
         nonce = secrets.token_urlsafe(16)
         token = store.facilitator_token
+        origin = own_origin(request)
         data = {
             "csrf": store.facilitator_csrf,
             "api": f"/api/f/{token}",
+            "round": current,
+            "revealed": revealed,
         }
         return page(
             "server_facilitator.html",
             nonce,
-            ctx=_Page(case.title, case.question, view),
+            ctx=_Page(server.case.title, server.case.question, view),
             round=current,
             revealed=revealed,
-            links=[(p.name, f"{own_origin(request)}/p/{p.token}") for p in people],
-            version=__version__,
+            people=[
+                {**row, "link": f"{origin}/p/{p.token}"}
+                for row, p in zip(people, await run_in_threadpool(store.participants), strict=False)
+            ],
+            items=listed,
+            presenter=f"/f/{token}/present",
             data=data,
+        )
+
+    async def presenter_page(request: Request) -> Response:
+        facilitator(request)
+        view = await run_in_threadpool(server.aggregate)
+        nonce = secrets.token_urlsafe(16)
+        quotes = {e.id: (e.quote, e.source) for e in server.case.evidence}
+        return page(
+            "server_presenter.html",
+            nonce,
+            ctx=_Page(server.case.title, server.case.question, view),
+            quotes=quotes,
+            back=f"/f/{store.facilitator_token}",
         )
 
     async def status(request: Request) -> Response:
         facilitator(request)
         current, revealed = await run_in_threadpool(store.state)
         rows = await run_in_threadpool(server.progress)
-        return JSONResponse({"round": current, "revealed": revealed, "participants": rows})
+        people = {p.id: p for p in await run_in_threadpool(store.participants)}
+        origin = own_origin(request)
+        for row in rows:
+            row["link"] = f"{origin}/p/{people[row['id']].token}"
+        listed = await run_in_threadpool(items, None)
+        return JSONResponse(
+            {
+                "round": current,
+                "revealed": revealed,
+                "participants": rows,
+                "comments": listed.comments_json(),
+                "proposals": listed.proposals_json(),
+            }
+        )
 
     async def add_participant(request: Request) -> Response:
         facilitator(request)
@@ -613,11 +769,48 @@ def create_app(server: WorkshopServer) -> Starlette:
         try:
             name = checked_name(data.get("name"))
             added = await run_in_threadpool(store.add_participant, name)
+        except AlreadyInvited as err:
+            # The same name again: the answer carries that participant's link.
+            found = await run_in_threadpool(store.participant_by_key, analyst_key(name))
+            answer: dict[str, Any] = {"error": str(err)}
+            if found is not None:
+                answer |= {"id": found.id, "name": found.name, "link": _link(request, found)}
+            return JSONResponse(answer, status_code=409)
         except ArgmapError as err:
-            status_code = 409 if "already invited" in str(err) else 422
-            raise ApiError(status_code, str(err)) from None
-        link = f"{own_origin(request)}/p/{added.token}"
-        return JSONResponse({"name": added.name, "link": link}, status_code=201)
+            raise ApiError(422, str(err)) from None
+        return JSONResponse(
+            {"id": added.id, "name": added.name, "link": _link(request, added)}, status_code=201
+        )
+
+    async def change_participant(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        number, action = request.path_params["number"], request.path_params["action"]
+        data = await _json_body(request)
+        if action == "rename":
+            _only_keys(data, {"name"})
+            try:
+                name = checked_name(data.get("name"))
+                renamed = await run_in_threadpool(store.rename_participant, number, name)
+            except AlreadyInvited as err:
+                raise ApiError(409, str(err)) from None
+            except ArgmapError as err:
+                raise ApiError(404 if "no such" in str(err) else 422, str(err)) from None
+            return JSONResponse({"id": renamed.id, "name": renamed.name})
+        if action != "remove":
+            raise ApiError(404, "not found")
+        _only_keys(data, set())
+        try:
+            removed = await run_in_threadpool(store.remove_participant, number)
+        except ArgmapError as err:
+            raise ApiError(404, str(err)) from None
+        return JSONResponse({"removed": removed})
+
+    async def facilitator_comment(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        added = await _new_comment(request, None)
+        return JSONResponse({"saved": True, "id": added.id, "round": added.round}, status_code=201)
 
     async def reveal(request: Request) -> Response:
         facilitator(request)
@@ -661,9 +854,18 @@ def create_app(server: WorkshopServer) -> Starlette:
         Route("/p/{token}", participant_page),
         Route("/p/{token}/results", participant_results),
         Route("/api/p/{token}/ratings", participant_ratings, methods=["GET", "POST"]),
+        Route("/api/p/{token}/comments", comments, methods=["GET", "POST"]),
+        *proposal_routes(server, participant, facilitator),
         Route("/f/{token}", facilitator_page),
+        Route("/f/{token}/present", presenter_page),
         Route("/api/f/{token}/status", status),
         Route("/api/f/{token}/participants", add_participant, methods=["POST"]),
+        Route(
+            "/api/f/{token}/participants/{number:int}/{action}",
+            change_participant,
+            methods=["POST"],
+        ),
+        Route("/api/f/{token}/comments", facilitator_comment, methods=["POST"]),
         Route("/api/f/{token}/reveal", reveal, methods=["POST"]),
         Route("/api/f/{token}/round", next_round, methods=["POST"]),
         Route("/api/f/{token}/export", export, methods=["POST"]),
@@ -678,6 +880,148 @@ def create_app(server: WorkshopServer) -> Starlette:
         },
     )
     return _Guard(app, server.allowed_hosts)  # type: ignore[return-value]
+
+
+def _link(request: Request, person: Participant) -> str:
+    return f"{own_origin(request)}/p/{person.token}"
+
+
+def _evidence(server: WorkshopServer, data: dict[str, Any]) -> str:
+    evidence = _text(data, "evidence")
+    if evidence not in server.evidence_ids:
+        raise ApiError(422, f"'{_shown(evidence)}' is not an evidence item of the case")
+    return evidence
+
+
+def _leaf(server: WorkshopServer, hypothesis: str) -> str:
+    if hypothesis not in server.leaf_ids:
+        known = {h.id for h in server.case.hypotheses}
+        raise ApiError(
+            422,
+            f"'{_shown(hypothesis)}' has sub-hypotheses and is not rated itself"
+            if hypothesis in known
+            else f"'{_shown(hypothesis)}' is not a hypothesis of the case",
+        )
+    return hypothesis
+
+
+def proposal_routes(
+    server: WorkshopServer,
+    participant: Callable[[Request], Participant],
+    facilitator: Callable[[Request], None],
+) -> list[Route]:
+    """The proposals' endpoints (added with argmap.workshop.proposals)."""
+    return []
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A comment as a page shows it."""
+
+    id: int
+    round: int
+    evidence: str
+    hypothesis: str | None
+    by: str
+    text: str
+    created: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class _Items:
+    """The case's hypotheses and evidence items for the server's pages (the targets of
+    the workshop section's links), with the discussion the viewer may see."""
+
+    hypotheses: tuple[Any, ...]
+    leaves: tuple[Any, ...]
+    evidence: tuple[Any, ...]
+    comments: tuple[_Shown, ...]
+    proposals: tuple[dict[str, Any], ...]
+    facilitator: bool
+
+    @classmethod
+    def of(cls, server: WorkshopServer, viewer: Participant | None, revealed: int) -> _Items:
+        """Everything for the facilitator (viewer None, with names); for a participant,
+        their own comments and every comment of a revealed round, by letter."""
+        case = server.case
+        letters = server.letters()
+        people = {p.id: p for p in server.store.participants()}
+        shown = []
+        for comment in server.store.comments():
+            own = viewer is not None and comment.participant == viewer.id
+            if viewer is not None and not own and comment.round > revealed:
+                continue
+            if comment.by_facilitator:
+                by = "facilitator"
+            elif comment.participant not in people:
+                by = "a removed participant"
+            elif viewer is None:
+                by = people[comment.participant].name
+            elif own:
+                by = "you"
+            else:
+                letter = letters.get(people[comment.participant].key)
+                by = f"analyst {letter}" if letter else "a participant"
+            shown.append(
+                _Shown(
+                    comment.id,
+                    comment.round,
+                    comment.evidence,
+                    comment.hypothesis,
+                    by,
+                    comment.text,
+                    comment.created,
+                    own,
+                )
+            )
+        proposals: list[dict[str, Any]] = []
+        if viewer is None:
+            for proposal in server.store.proposals():
+                author = people.get(proposal.participant or 0)
+                proposals.append(
+                    {
+                        "id": proposal.id,
+                        "round": proposal.round,
+                        "by": author.name if author else "a removed participant",
+                        "proposal": proposal.body,
+                        "status": proposal.status,
+                        "reason": proposal.reason,
+                    }
+                )
+        return cls(
+            hypotheses=tuple(case.hypotheses),
+            leaves=tuple(case.leaves),
+            evidence=tuple(case.evidence),
+            comments=tuple(shown),
+            proposals=tuple(proposals),
+            facilitator=viewer is None,
+        )
+
+    def thread(self, evidence: str, hypothesis: str | None = None) -> list[_Shown]:
+        return [c for c in self.comments if c.evidence == evidence and c.hypothesis == hypothesis]
+
+    def threads(self, evidence: str) -> list[_Shown]:
+        """Every comment on the item and its cells."""
+        return [c for c in self.comments if c.evidence == evidence]
+
+    def comments_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": c.id,
+                "round": c.round,
+                "evidence": c.evidence,
+                "hypothesis": c.hypothesis,
+                "by": c.by,
+                "text": c.text,
+                "created": c.created,
+                "own": c.own,
+            }
+            for c in self.comments
+        ]
+
+    def proposals_json(self) -> list[dict[str, Any]]:
+        return list(self.proposals)
 
 
 @dataclass(frozen=True)
@@ -846,6 +1190,13 @@ def serve(
 def invite(db: Path, name: str) -> str:
     """Add a participant to the workshop in ``db``; returns their link."""
     store = Store(db, create=False)
-    added = store.add_participant(checked_name(name))
     base = store.meta("base_url") or "http://127.0.0.1"
+    name = checked_name(name)
+    try:
+        added = store.add_participant(name)
+    except AlreadyInvited as err:
+        found = store.participant_by_key(analyst_key(name))
+        if found is None:
+            raise
+        raise ArgmapError(f"{err}; their link: {base}/p/{found.token}") from None
     return f"{base}/p/{added.token}"

@@ -5,10 +5,15 @@ Each operation opens its own connection, so the server's worker threads and a se
 `argmap workshop invite` process can share the file. The journal is in WAL mode (readers
 never wait for the writer) and every rating is one UPSERT in its own transaction: once a
 request has been answered, the rating is on disk and survives a killed server.
+
+The schema grows by numbered migrations (:data:`MIGRATIONS`), applied in place when a
+database is opened: a workshop database written by an earlier version keeps working. The
+SQL is kept to what PostgreSQL also reads.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -20,9 +25,17 @@ from pathlib import Path
 from ..problems import ArgmapError
 from ..ratingsfile import AnalystRatings, analyst_key, ratings_file_name
 
-__all__ = ["Cell", "Participant", "Store", "new_token"]
+__all__ = [
+    "AlreadyInvited",
+    "Cell",
+    "Comment",
+    "MIGRATIONS",
+    "Participant",
+    "Proposal",
+    "Store",
+    "new_token",
+]
 
-SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_MS = 15_000
 MAX_ROUND = 99
 
@@ -51,6 +64,35 @@ CREATE TABLE IF NOT EXISTS ratings (
 );
 """
 
+MIGRATIONS: dict[int, str] = {
+    # 2: the discussion (comments on a cell or an item) and participants' proposals.
+    2: """
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    participant INTEGER REFERENCES participants(id),
+    round INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    hypothesis TEXT,
+    text TEXT NOT NULL,
+    created TEXT NOT NULL,
+    by_facilitator INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE proposals (
+    id INTEGER PRIMARY KEY,
+    participant INTEGER REFERENCES participants(id),
+    round INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    decided TEXT,
+    created TEXT NOT NULL
+);
+""",
+}
+"""Schema version → the SQL that brings the previous version to it. Version 1 is _SCHEMA
+(the first release); a comment (participant NULL) is the facilitator's."""
+SCHEMA_VERSION = max(MIGRATIONS)
+
 
 def new_token() -> str:
     """A secret for a link or a form: 256 random bits, URL-safe."""
@@ -71,6 +113,34 @@ class Participant:
     """The secret in the participant's link."""
     csrf: str
     """The secret every state-changing request from the participant's page carries."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    participant: int | None
+    """None: the facilitator's (or a removed participant's: see ``author``)."""
+    round: int
+    evidence: str
+    hypothesis: str | None
+    """None: a comment on the whole item."""
+    text: str
+    created: str
+    by_facilitator: bool
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    participant: int | None
+    """None once the participant has been removed."""
+    round: int
+    body: dict[str, object]
+    """The proposal as sent (argmap.workshop.proposals reads it)."""
+    status: str
+    """open, accepted or rejected."""
+    reason: str | None
+    created: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +170,7 @@ class Store:
                     raise ArgmapError(f"{path}: SQLite refused WAL mode ({mode})")
                 db.executescript(_SCHEMA)
                 self._init_meta(db)
+                self._migrate(db)
         except sqlite3.DatabaseError as err:
             raise ArgmapError(f"{path}: not a usable workshop database: {err}") from None
 
@@ -128,7 +199,7 @@ class Store:
 
     def _init_meta(self, db: sqlite3.Connection) -> None:
         defaults = {
-            "schema": SCHEMA_VERSION,
+            "schema": "1",
             "facilitator_token": new_token(),
             "facilitator_csrf": new_token(),
             "round": "1",
@@ -138,6 +209,29 @@ class Store:
         for key, value in defaults.items():
             db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
         db.execute("COMMIT")
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring the schema up to SCHEMA_VERSION, one numbered step at a time, each in its
+        own transaction (another process opening the file at once waits, then skips it)."""
+        for version in sorted(MIGRATIONS):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                current = int(row[0]) if row else 1
+                if current > SCHEMA_VERSION:
+                    raise ArgmapError(
+                        f"{self.path}: written by a newer argmap (schema {current}, this one "
+                        f"reads up to {SCHEMA_VERSION}): upgrade argmap"
+                    )
+                if current < version:
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     # --- meta ---------------------------------------------------------------------------
 
@@ -201,7 +295,7 @@ class Store:
         with self._write() as db:
             taken = db.execute("SELECT name FROM participants WHERE key = ?", (key,)).fetchone()
             if taken:
-                raise ArgmapError(f"'{taken[0]}' is already invited")
+                raise AlreadyInvited(f"'{taken[0]}' is already invited")
             cursor = db.execute(
                 "INSERT INTO participants (name, key, token, csrf, created) VALUES (?, ?, ?, ?, ?)",
                 (name, key, token, csrf, _now()),
@@ -209,6 +303,47 @@ class Store:
             number = cursor.lastrowid
         assert number is not None
         return Participant(number, name, key, token, csrf)
+
+    def rename_participant(self, number: int, name: str) -> Participant:
+        """Give participant ``number`` another name (not another's); their link and ratings
+        stay theirs."""
+        name = " ".join(name.split())
+        key = analyst_key(name)
+        with self._write() as db:
+            row = db.execute(
+                "SELECT id, name, key, token, csrf FROM participants WHERE id = ?", (number,)
+            ).fetchone()
+            if row is None:
+                raise ArgmapError("no such participant")
+            taken = db.execute(
+                "SELECT name FROM participants WHERE key = ? AND id <> ?", (key, number)
+            ).fetchone()
+            if taken:
+                raise AlreadyInvited(f"'{taken[0]}' is already invited")
+            db.execute(
+                "UPDATE participants SET name = ?, key = ? WHERE id = ?", (name, key, number)
+            )
+        return Participant(number, name, key, row[3], row[4])
+
+    def remove_participant(self, number: int) -> str:
+        """Remove participant ``number``: their link stops working and their ratings are
+        deleted; their comments and proposals stay, unattributed. Returns their name."""
+        with self._write() as db:
+            row = db.execute("SELECT name FROM participants WHERE id = ?", (number,)).fetchone()
+            if row is None:
+                raise ArgmapError("no such participant")
+            db.execute("DELETE FROM ratings WHERE participant = ?", (number,))
+            db.execute("UPDATE comments SET participant = NULL WHERE participant = ?", (number,))
+            db.execute("UPDATE proposals SET participant = NULL WHERE participant = ?", (number,))
+            db.execute("DELETE FROM participants WHERE id = ?", (number,))
+        return str(row[0])
+
+    def participant_by_key(self, key: str) -> Participant | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, name, key, token, csrf FROM participants WHERE key = ?", (key,)
+            ).fetchone()
+        return Participant(*row) if row else None
 
     def participants(self) -> list[Participant]:
         with self._connect() as db:
@@ -323,3 +458,89 @@ class Store:
                     )
                 )
         return files
+
+    # --- discussion -----------------------------------------------------------------------
+
+    def add_comment(
+        self, participant: int | None, evidence: str, hypothesis: str | None, text: str
+    ) -> Comment:
+        """A comment on a cell (or, with no hypothesis, on an item) in the current round;
+        participant None: the facilitator's."""
+        created = _now()
+        with self._write() as db:
+            current = int(db.execute("SELECT value FROM meta WHERE key = 'round'").fetchone()[0])
+            cursor = db.execute(
+                "INSERT INTO comments (participant, round, evidence, hypothesis, text, created, "
+                "by_facilitator) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    participant,
+                    current,
+                    evidence,
+                    hypothesis,
+                    text,
+                    created,
+                    int(participant is None),
+                ),
+            )
+            number = cursor.lastrowid
+        assert number is not None
+        return Comment(
+            number, participant, current, evidence, hypothesis, text, created, participant is None
+        )
+
+    def comments(self) -> list[Comment]:
+        """Every comment, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, participant, round, evidence, hypothesis, text, created, "
+                "by_facilitator FROM comments ORDER BY id"
+            ).fetchall()
+        return [
+            Comment(number, who, round_number, evidence, hypothesis, text, created, bool(chair))
+            for number, who, round_number, evidence, hypothesis, text, created, chair in rows
+        ]
+
+    # --- proposals --------------------------------------------------------------------------
+
+    def add_proposal(self, participant: int, body: dict[str, object]) -> Proposal:
+        created = _now()
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+        with self._write() as db:
+            current = int(db.execute("SELECT value FROM meta WHERE key = 'round'").fetchone()[0])
+            cursor = db.execute(
+                "INSERT INTO proposals (participant, round, body, status, created) "
+                "VALUES (?, ?, ?, 'open', ?)",
+                (participant, current, text, created),
+            )
+            number = cursor.lastrowid
+        assert number is not None
+        return Proposal(number, participant, current, body, "open", None, created)
+
+    def proposals(self) -> list[Proposal]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, participant, round, body, status, reason, created FROM proposals "
+                "ORDER BY id"
+            ).fetchall()
+        return [Proposal(n, p, r, json.loads(b), s, why, c) for n, p, r, b, s, why, c in rows]
+
+    def proposal(self, number: int) -> Proposal | None:
+        return next((p for p in self.proposals() if p.id == number), None)
+
+    def decide_proposal(self, number: int, status: str, reason: str | None) -> None:
+        """Mark an open proposal accepted or rejected; raises :class:`ArgmapError` if it was
+        decided already (two facilitator tabs)."""
+        with self._write() as db:
+            row = db.execute("SELECT status FROM proposals WHERE id = ?", (number,)).fetchone()
+            if row is None:
+                raise ArgmapError("no such proposal")
+            if row[0] != "open":
+                raise ArgmapError(f"this proposal has been {row[0]} already")
+            db.execute(
+                "UPDATE proposals SET status = ?, reason = ?, decided = ? WHERE id = ?",
+                (status, reason, _now(), number),
+            )
+
+
+class AlreadyInvited(ArgmapError):
+    """A name that another participant has (compared as :func:`analyst_key` compares)."""

@@ -327,10 +327,12 @@ def _hostile(large: bool) -> dict[str, dict[str, float | str]]:
     for name, r in found.items():
         seconds, baseline = float(r["seconds"]), float(r["baseline"])
         ratio = seconds / baseline if baseline else math.inf
+        print(f"{name:<32} {r['outcome']!s:>8} {seconds:>8.3f} {baseline:>8.3f} {ratio:>6.1f}")
+        if "valid map" in str(name):
+            continue  # --large's growth measure (its baseline a map 30 times smaller), not hostile
         slowest = max(slowest, seconds)
         if str(name).startswith("argdown") and r["outcome"] == "read":
             worst_ratio = max(worst_ratio, ratio)
-        print(f"{name:<32} {r['outcome']!s:>8} {seconds:>8.3f} {baseline:>8.3f} {ratio:>6.1f}")
     print(
         f"hostile inputs: slowest {slowest:.2f} s (goal < {HOSTILE_SECONDS:.0f} s)"
         + ("" if slowest < HOSTILE_SECONDS else "  MISSED")

@@ -32,6 +32,7 @@ __all__ = [
     "NEUTRAL",
     "STEPS",
     "TEMPER_FACTOR",
+    "TIE",
     "Change",
     "MonteCarlo",
     "Sensitivity",

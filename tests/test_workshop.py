@@ -913,6 +913,86 @@ def many_disputes(write_case):
     return folder
 
 
+def _firsts(document) -> tuple[list[str], dict[str, float]]:
+    """The titles with the highest posterior in a `score --format json` document, and every
+    hypothesis's posterior by title."""
+    posterior = {h["title"]: h["posterior"] for h in document["hypotheses"]}
+    best = max(posterior.values())
+    return sorted(t for t, p in posterior.items() if p >= best - 1e-9), posterior
+
+
+def test_summary_leads_with_the_group_answer_when_it_differs(write_case, runner, tmp_path):
+    files = dict(THREE)
+    # Carol and Dave pull the consensus away from arson, the case's own answer.
+    files["evidence/ratings/dave.yaml"] = (
+        "analyst: Dave Dunn\nratings:\n  van: {accident: CC, arson: II, other: I}\n"
+        "  alarm: {accident: CC, arson: II, other: I}\n"
+    )
+    folder = write_case(files)
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    consensus_first, consensus = _firsts(_json(runner, str(folder), "--consensus"))
+    case_first, case = _firsts(_json(runner, str(folder)))
+    assert consensus_first != case_first  # the point of the test
+    lead = soup.select_one("#summary .group-answer .lead").get_text(" ", strip=True)
+    lead = re.sub(r"\s+", " ", lead)
+    (leader,) = consensus_first
+    assert lead.startswith(
+        f"The 4 analysts' consensus after round 2 puts {leader} ({consensus[leader]:.0%}) first; "
+        "the case's own ratings put "
+    )
+    for title in case_first:
+        assert f"{title} ({case[title]:.0%})" in lead
+    # The case's leader, placed by the consensus, in words.
+    places = sorted(consensus.values(), reverse=True)
+    for title in case_first:
+        place = 1 + sum(p > consensus[title] + 1e-9 for p in places)
+        if place > 1:
+            word = ["first", "second", "third"][place - 1]
+            assert f"The consensus puts {title} {word} ({consensus[title]:.0%})." in lead
+    # Beside each other: every hypothesis, by the consensus's order, with both places.
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        for row in soup.select("#summary table.group-ranking tbody tr")
+    ]
+    assert [r[0] for r in rows] == sorted(consensus, key=lambda t: -consensus[t])
+    assert rows[0][1] == f"first · {consensus[leader]:.0%}"
+    assert any("lower with the consensus" in r[3] for r in rows)
+    # The case's own verdict follows under its own heading; the workshop right after.
+    assert soup.select_one("#summary h3.case-answer-h").get_text() == "The case's own ratings"
+    sections = [s["id"] for s in soup.select("main > section")]
+    assert sections[:3] == ["summary", "workshop", "hypotheses"]
+    nav = [a["href"] for a in soup.select("nav a")]
+    assert nav[:3] == ["#summary", "#workshop", "#hypotheses"]
+    disputes = soup.select_one("#summary .group-answer").find_all("p")[-1].get_text(" ", strip=True)
+    assert disputes.startswith("The analysts dispute ")
+    assert soup.select_one('#summary .group-answer a[href="#workshop-agenda"]') is not None
+
+
+def test_summary_says_when_the_group_agrees_with_the_case(workshop_report):
+    soup = workshop_report(
+        files={
+            "evidence/ratings/a.yaml": "analyst: A\nratings:\n  van: {accident: N, arson: C}\n",
+            "evidence/ratings/b.yaml": "analyst: B\nratings:\n  van: {accident: N, arson: C}\n",
+        }
+    )
+    lead = soup.select_one("#summary .group-answer .lead").get_text(" ", strip=True)
+    assert re.fullmatch(
+        r"The 2 analysts' consensus puts .+ \(\d+%\) first, as the case's own ratings do \(\d+%\)\.",
+        re.sub(r"\s+", " ", lead),
+    ), lead
+    assert "The analysts dispute no cell." in soup.select_one("#summary .group-answer").get_text()
+
+
+def test_summary_without_ratings_is_the_case_alone(write_case, runner, tmp_path):
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(write_case()), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("#summary .group-answer") is None
+    assert soup.select_one("#summary h3.case-answer-h") is None
+
+
 def test_report_agenda_is_never_cut(write_case, runner, tmp_path):
     """Sixty disputed cells: all in the page, the ones after the first 25 folded by the script
     (class 'later'), none left out."""

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..assess import Assessment
     from ..model import Case
 
-__all__ = ["WorkshopView", "workshop_view"]
+__all__ = ["BAND_LABELS", "BAND_MARKS", "WorkshopView", "ordinal", "workshop_view"]
 
 HEATMAP_MAX_ROWS = 300
 """The heatmap shows at most this many items, the most disputed first."""
@@ -142,6 +142,72 @@ class RankingRow:
 
 
 @dataclass(frozen=True)
+class AnswerRow:
+    """One hypothesis in the summary's comparison of the consensus with the case's ratings."""
+
+    id: str
+    title: str
+    case_place: int
+    """Place by posterior with the case's own ratings (1 = highest; ties share a place)."""
+    case_posterior: float
+    consensus_place: int
+    """Place by posterior with the analysts' consensus ratings."""
+    consensus_posterior: float
+
+    @property
+    def case_place_words(self) -> str:
+        return ordinal(self.case_place)
+
+    @property
+    def consensus_place_words(self) -> str:
+        return ordinal(self.consensus_place)
+
+
+@dataclass(frozen=True)
+class GroupAnswer:
+    """The group's answer for the top of the report: the consensus beside the case's own."""
+
+    rows: tuple[AnswerRow, ...]
+    """Leaves by consensus place, then case place, then matrix order."""
+    consensus_first: tuple[AnswerRow, ...]
+    """The hypotheses the consensus puts first (several when tied)."""
+    case_first: tuple[AnswerRow, ...]
+    """The hypotheses the case's own ratings put first."""
+    agree: bool
+    """Both put the same hypotheses first."""
+    moved: tuple[AnswerRow, ...]
+    """Hypotheses whose place differs, largest move first."""
+    disputes: int
+    """Disputed cells (the agenda's length)."""
+    extreme: int
+    large: int
+    pivotal: int
+    """Disputed cells whose re-rating could change the consensus leader."""
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal(place: int) -> str:
+    """A place in words: 'first' … 'ninth', then '10th', '21st', '112th'.
+
+    >>> ordinal(1), ordinal(3), ordinal(11), ordinal(22)
+    ('first', 'third', '11th', '22nd')
+    """
+    if 1 <= place <= len(_ORDINALS):
+        return _ORDINALS[place - 1]
+    suffix = (
+        "th" if place % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    )
+    return f"{place}{suffix}"
+
+
+def _places(posterior: list[float]) -> list[int]:
+    """1 + how many hypotheses have a clearly higher posterior: ties share a place."""
+    return [1 + sum(other > p + 1e-9 for other in posterior) for p in posterior]
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     evidence: str
     summary: str
@@ -211,6 +277,8 @@ class WorkshopView:
     changes: tuple[ChangeRow, ...]
     marks: dict[str, str]
     band_labels: dict[str, str]
+    answer: GroupAnswer
+    """The consensus beside the case's own ratings, for the report's summary."""
 
 
 def _standings(case: Case) -> list[Standing]:
@@ -352,6 +420,44 @@ def workshop_view(
         )
     )
 
+    case_places = _places([s.posterior for s in case_standing])
+    consensus_places = _places([s.posterior for s in consensus_standing])
+    answer_rows = [
+        AnswerRow(
+            id=leaf_ids[j],
+            title=titles[leaf_ids[j]],
+            case_place=case_places[j],
+            case_posterior=case_standing[j].posterior,
+            consensus_place=consensus_places[j],
+            consensus_posterior=consensus_standing[j].posterior,
+        )
+        for j in range(len(leaf_ids))
+    ]
+    by_consensus = sorted(
+        range(len(leaf_ids)), key=lambda j: (consensus_places[j], case_places[j], j)
+    )
+    consensus_first = tuple(answer_rows[j] for j in by_consensus if consensus_places[j] == 1)
+    case_first = tuple(
+        answer_rows[j]
+        for j in sorted(range(len(leaf_ids)), key=lambda j: (case_places[j], j))
+        if case_places[j] == 1
+    )
+    moved = sorted(
+        (r for r in answer_rows if r.case_place != r.consensus_place),
+        key=lambda r: (-abs(r.case_place - r.consensus_place), r.consensus_place, r.title),
+    )
+    answer = GroupAnswer(
+        rows=tuple(answer_rows[j] for j in by_consensus),
+        consensus_first=consensus_first,
+        case_first=case_first,
+        agree={r.id for r in consensus_first} == {r.id for r in case_first},
+        moved=tuple(moved),
+        disputes=len(agenda),
+        extreme=sum(a.band == "extreme" for a in agenda),
+        large=sum(a.band == "large" for a in agenda),
+        pivotal=sum(a.pivotal for a in agenda),
+    )
+
     answered = (workshop.votes > 0).sum(axis=(1, 2))
     dont_know = (workshop.votes == DK).sum(axis=(1, 2))
     analysts = tuple(
@@ -392,4 +498,5 @@ def workshop_view(
         changes=changes,
         marks=dict(BAND_MARKS),
         band_labels=dict(BAND_LABELS),
+        answer=answer,
     )

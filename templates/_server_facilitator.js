@@ -325,36 +325,23 @@
   // --- proposals ----------------------------------------------------------------------------
   var proposalList = document.getElementById("proposal-list");
   var shownProposals = "";
-  var describe = function (p) {
-    var body = p.proposal || {};
-    if (body.type === "evidence") return "New evidence: " + (body.summary || "") + " — “" + (body.quote || "") + "” (" + (body.source || "") + ", " + (body.kind || "") + ")";
-    if (body.type === "hypothesis") return "New hypothesis: " + (body.title || "") + " — " + (body.statement || "");
-    if (body.type === "vote") return "Vote on " + (body.evidence || "") + ":" + (body.credibility ? " credibility " + body.credibility : "") + (body.relevance ? " relevance " + body.relevance : "");
-    return JSON.stringify(body);
-  };
-  var showProposals = function (proposals) {
-    var key = JSON.stringify(proposals);
+  var showProposals = function (proposals, votes) {
+    var key = JSON.stringify([proposals, votes]);
     if (key === shownProposals) return;
     // Keep a reason being typed: re-draw only when nobody is typing in the list.
     if (proposalList.contains(document.activeElement) && document.activeElement.tagName === "INPUT") return;
     shownProposals = key;
     proposalList.textContent = "";
-    var votes = {};
     proposals.forEach(function (p) {
       var body = p.proposal || {};
-      if (body.type === "vote") {
-        var tally = votes[body.evidence] = votes[body.evidence] || { credibility: {}, relevance: {}, count: 0 };
-        tally.count += 1;
-        ["credibility", "relevance"].forEach(function (k) {
-          if (body[k]) tally[k][body[k]] = (tally[k][body[k]] || 0) + 1;
-        });
-      }
       var item = el("div", "srv-proposal " + p.status);
       item.dataset.id = String(p.id);
       var head = el("p");
       head.appendChild(el("span", "who", p.by));
-      head.appendChild(document.createTextNode(" (round " + p.round + "): " + describe(p)));
+      head.appendChild(document.createTextNode(" (round " + p.round + "): " + p.what));
       item.appendChild(head);
+      if (body.quote) item.appendChild(el("blockquote", "srv-quote", body.quote));
+      if (body.statement) item.appendChild(el("p", "small", body.statement));
       if (p.proposal && p.proposal.note) item.appendChild(el("p", "muted small", "Note: " + p.proposal.note));
       if (p.status === "open") {
         var form = el("p", "srv-form");
@@ -387,16 +374,21 @@
     if (!proposals.length) proposalList.appendChild(el("p", "muted", "No proposals yet."));
     var summary = document.getElementById("vote-summary");
     summary.textContent = "";
-    var ids = Object.keys(votes).sort();
+    var ids = Object.keys(votes || {});
     if (ids.length) {
-      summary.appendChild(el("h3", "", "Votes on credibility and relevance"));
+      summary.appendChild(el("h3", "", "Votes on credibility and relevance (advisory)"));
       var list = el("ul");
       ids.forEach(function (id) {
         var t = votes[id];
         var part = function (k) {
-          return Object.keys(t[k]).sort().map(function (level) { return level + " " + t[k][level]; }).join(", ") || "none";
+          return Object.keys(t[k]).filter(function (level) { return t[k][level]; }).map(function (level) { return level + " " + t[k][level]; }).join(", ") || "none";
         };
-        list.appendChild(el("li", "", id + ": " + t.count + " vote" + (t.count === 1 ? "" : "s") + "; credibility " + part("credibility") + "; relevance " + part("relevance")));
+        var li = el("li");
+        var a = el("a", "", id);
+        a.href = "#ev-" + id;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(": credibility " + part("credibility") + "; relevance " + part("relevance")));
+        list.appendChild(li);
       });
       summary.appendChild(list);
     }
@@ -410,7 +402,7 @@
         latest = status;
         showPeople(status.participants || []);
         showComments(status.comments || []);
-        showProposals(status.proposals || []);
+        showProposals(status.proposals || [], status.votes || {});
       })
       .catch(function () {});
   };

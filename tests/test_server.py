@@ -234,6 +234,7 @@ def test_ratings_are_saved_updated_cleared_and_read_back_blind(ws):
         ],
         "comments": [],
         "proposals": [],
+        "votes": {},
     }
 
 

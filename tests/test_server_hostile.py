@@ -295,8 +295,14 @@ def test_links_follow_the_allowed_host_the_browser_used(ws):
 
 # --- every route's JSON body, fuzzed ------------------------------------------------------
 
-FIELD_NAMES = ("evidence", "hypothesis", "vote", "why", "name", "text")
-KNOWN_WORDS = ("van", "alarm", "arson", "accident", "other", "crime", "CC", "C", "N", "DK", "")
+FIELD_NAMES = (
+    *("evidence", "hypothesis", "vote", "why", "name", "text", "decision", "reason"),
+    *("type", "source", "quote", "summary", "title", "statement", "credibility", "note"),
+)
+KNOWN_WORDS = (
+    *("van", "alarm", "arson", "accident", "other", "crime", "CC", "C", "N", "DK", ""),
+    *("accept", "reject", "evidence", "hypothesis", "vote", "report", "low", "high"),
+)
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
@@ -323,9 +329,16 @@ def test_fuzz_every_routes_json_body_answers_4xx_with_a_message(write_case, tmp_
     ann = ws.invite("Ann")
     ws.invite("Bob")
     ann.rate("van", "arson", "C", "Two men.")
+    proposed = ann.client.post(
+        f"/api/p/{ann.token}/proposals",
+        json={"type": "vote", "evidence": "van", "credibility": "low"},
+        headers={"X-CSRF-Token": ann.csrf},
+    )
+    assert proposed.status_code == 201, proposed.text
     routes = {
         "ratings": (f"/api/p/{ann.token}/ratings", ann.csrf),
         "comments": (f"/api/p/{ann.token}/comments", ann.csrf),
+        "proposals": (f"/api/p/{ann.token}/proposals", ann.csrf),
         **{
             action: (f"/api/f/{ws.token}/{action}", ws.csrf)
             for action in (
@@ -333,6 +346,7 @@ def test_fuzz_every_routes_json_body_answers_4xx_with_a_message(write_case, tmp_
                 "participants/1/rename",
                 "participants/2/remove",
                 "comments",
+                "proposals/1",
                 "reveal",
                 "round",
                 "export",

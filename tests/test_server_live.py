@@ -371,3 +371,164 @@ def test_every_link_on_every_server_page_resolves(tmp_path):
     assert after > 100 > before - 1  # the workshop section's links are all there
     ws.facilitator("round")
     crawl(ws, _pages(ws, people[1]))
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+FIRE = {
+    "type": "evidence",
+    "source": "report",
+    "quote": "The fire started shortly after 23:00 on 3 March.",
+    "summary": "The fire started after 23:00.",
+    "kind": "fact",
+    "note": "Timing matters for the alarm.",
+}
+
+
+def _propose(who, body, status=201):
+    answer = who.client.post(
+        f"/api/p/{who.token}/proposals", json=body, headers={"X-CSRF-Token": who.csrf}
+    )
+    assert answer.status_code == status, answer.text
+    return answer
+
+
+def test_proposals_are_stored_decided_and_accepted_ones_enter_the_case(ws, runner):
+    from argmap.cli import main
+
+    ann, bob = ws.invite("Ann"), ws.invite("Bob")
+    first = _propose(ann, FIRE).json()
+    assert (
+        first["saved"]
+        and first["what"] == 'evidence item from report: "The fire started after 23:00."'
+    )
+    _propose(
+        bob, {"type": "hypothesis", "title": "Insurance fraud", "statement": "The owner set it."}
+    )
+    _propose(bob, {"type": "vote", "evidence": "alarm", "credibility": "low"})
+    _propose(ann, {"type": "vote", "evidence": "alarm", "credibility": "low", "relevance": "high"})
+    rejected_vote = _propose(ann, {"type": "vote", "evidence": "van", "relevance": "low"}).json()
+    # The facilitator sees them live, with names; votes are counted.
+    status = ws.client.get(f"/api/f/{ws.token}/status").json()
+    assert [(p["by"], p["proposal"]["type"], p["status"]) for p in status["proposals"]] == [
+        ("Ann", "evidence", "open"),
+        ("Bob", "hypothesis", "open"),
+        ("Bob", "vote", "open"),
+        ("Ann", "vote", "open"),
+        ("Ann", "vote", "open"),
+    ]
+    assert status["votes"]["alarm"]["credibility"] == {"high": 0, "medium": 0, "low": 2}
+    # Participants see only their own proposals; votes are counted for them after the reveal.
+    own = ann.client.get(f"/api/p/{ann.token}/proposals").json()
+    assert [p["id"] for p in own["proposals"]] == [1, 4, 5] and own["votes"] == {}
+    # Accept the evidence item: written into the case with a backup, in the matrix at once.
+    evidence_file = ws.folder / "evidence" / "evidence.yaml"
+    before = evidence_file.read_text()
+    answer = ws.facilitator(
+        f"proposals/{first['id']}", {"decision": "accept", "reason": "Good find."}
+    )
+    assert answer.status_code == 200, answer.text
+    written = [Path(p) for p in answer.json()["written"]]
+    assert written[0] == evidence_file and written[1].read_text() == before
+    new_id = next(e for e in ws.server.evidence_ids if e not in ("van", "alarm"))
+    assert ann.rate(new_id, "arson", "C").status_code == 200
+    assert f'data-evidence="{new_id}"' in ws.client.get(f"/p/{bob.token}").text
+    assert runner.invoke(main, ["check", str(ws.folder)]).exit_code == 0
+    # Accept the hypothesis; reject a vote with a reason; accept a vote (advisory: no file).
+    assert ws.facilitator("proposals/2", {"decision": "accept"}).status_code == 200
+    assert "insurance-fraud" in ws.server.leaf_ids
+    answer = ws.facilitator(
+        f"proposals/{rejected_vote['id']}", {"decision": "reject", "reason": "Too late."}
+    )
+    assert answer.status_code == 200 and answer.json() == {"status": "rejected", "written": []}
+    assert ws.facilitator("proposals/3", {"decision": "accept"}).json()["written"] == []
+    assert "already" in _json_error(ws.facilitator("proposals/3", {"decision": "reject"}), 409)
+    assert _json_error(ws.facilitator("proposals/99", {"decision": "accept"}), 404)
+    own = ann.client.get(f"/api/p/{ann.token}/proposals").json()["proposals"]
+    assert [(p["status"], p["reason"]) for p in own] == [
+        ("accepted", "Good find."),
+        ("open", None),
+        ("rejected", "Too late."),
+    ]
+    # The store says what was decided; a restarted server serves the grown case.
+    again = Workshop(ws.folder, ws.server.store.path)
+    assert new_id in again.server.evidence_ids and "insurance-fraud" in again.server.leaf_ids
+    assert ws.server.store.meta("case_digest") == again.server.digest
+
+
+def test_an_accepted_proposal_that_no_longer_fits_is_refused_and_stays_open(ws):
+    ann, bob = ws.invite("Ann"), ws.invite("Bob")
+    _propose(ann, FIRE)
+    _propose(bob, FIRE)  # the same passage twice: the second cannot enter once the first has
+    assert ws.facilitator("proposals/1", {"decision": "accept"}).status_code == 200
+    message = _json_error(ws.facilitator("proposals/2", {"decision": "accept"}), 409)
+    assert "already has this quote" in message
+    status = ws.client.get(f"/api/f/{ws.token}/status").json()
+    assert [p["status"] for p in status["proposals"]] == ["accepted", "open"]
+    assert (
+        ws.facilitator("proposals/2", {"decision": "reject", "reason": "A duplicate."}).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({**FIRE, "quote": "The fire started at noon."}, "not in the text of 'report'"),
+        ({**FIRE, "source": "nowhere"}, "not a source of the case"),
+        ({**FIRE, "colour": "red"}, "unknown key 'colour'"),
+        ({"type": "rumour"}, "type"),
+        ({"type": "evidence", "source": "report"}, "needs 'quote'"),
+        ({"type": "vote", "evidence": "vann", "credibility": "low"}, "not an evidence item"),
+        ({"type": "vote", "evidence": "van", "credibility": "huge"}, "credibility"),
+        (
+            {"type": "hypothesis", "title": "Arson", "statement": "Again."},
+            "already has a hypothesis",
+        ),
+        ({"type": "hypothesis", "title": "A\x07", "statement": "Bell."}, "U+0007"),
+        ({**FIRE, "summary": 5}, "summary"),
+    ],
+)
+def test_bad_proposals_get_a_422_naming_what_is_wrong(ws, body, message):
+    ann = ws.invite("Ann")
+    assert message in _json_error(_propose(ann, body, 422), 422)
+    assert ws.server.store.proposals() == []
+
+
+def test_proposal_endpoints_need_the_right_link_csrf_origin_and_body(ws):
+    ann = ws.invite("Ann")
+    url = f"/api/p/{ann.token}/proposals"
+    assert ws.client.post(url, json=FIRE).status_code == 403
+    assert ws.client.post(url, json=FIRE, headers={"X-CSRF-Token": ws.csrf}).status_code == 403
+    evil = {"X-CSRF-Token": ann.csrf, "Origin": "http://evil.example"}
+    assert ws.client.post(url, json=FIRE, headers=evil).status_code == 403
+    assert (
+        ws.client.post(
+            url,
+            content=b"[1]",
+            headers={"X-CSRF-Token": ann.csrf, "Content-Type": "application/json"},
+        ).status_code
+        == 400
+    )
+    big = {**FIRE, "note": "x" * 40_000}
+    assert ws.client.post(url, json=big, headers={"X-CSRF-Token": ann.csrf}).status_code == 413
+    assert ws.client.get("/api/p/nope/proposals").status_code == 404
+    _propose(ann, FIRE)
+    decide = f"/api/f/{ws.token}/proposals/1"
+    assert ws.client.post(decide, json={"decision": "accept"}).status_code == 403
+    assert (
+        ws.client.post(
+            f"/api/f/{ann.token}/proposals/1",
+            json={"decision": "accept"},
+            headers={"X-CSRF-Token": ann.csrf},
+        ).status_code
+        == 404
+    )
+    assert "'decision'" in _json_error(ws.facilitator("proposals/1", {"decision": "yes"}), 422)
+    assert "unknown field" in _json_error(
+        ws.facilitator("proposals/1", {"decision": "accept", "x": 1}), 422
+    )
+    assert "U+0000" in _json_error(
+        ws.facilitator("proposals/1", {"decision": "reject", "reason": "\x00"}), 422
+    )
+    assert ws.server.store.proposals()[0].status == "open"

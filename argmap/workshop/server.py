@@ -27,6 +27,7 @@ import re
 import secrets
 import sys
 import tempfile
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -301,6 +302,20 @@ class WorkshopServer:
                     f"(round {current})"
                 )
         return lines
+
+    def vote_counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Participants' votes on items' credibility and relevance, counted (open and
+        accepted votes; a rejected one no longer counts)."""
+        from .proposals import parse_proposal, vote_counts
+
+        votes = []
+        for proposal in self.store.proposals():
+            if proposal.status != "rejected" and proposal.body.get("type") == "vote":
+                try:
+                    votes.append(parse_proposal(proposal.body))
+                except ArgmapError:  # a database edited by hand
+                    continue
+        return vote_counts(votes)
 
     def comments_export(self) -> list[dict[str, Any]]:
         """The discussion as the export writes it: every comment, oldest first, with its
@@ -758,6 +773,7 @@ def create_app(server: WorkshopServer) -> Starlette:
                 "participants": rows,
                 "comments": listed.comments_json(),
                 "proposals": listed.proposals_json(),
+                "votes": await run_in_threadpool(server.vote_counts),
             }
         )
 
@@ -882,6 +898,15 @@ def create_app(server: WorkshopServer) -> Starlette:
     return _Guard(app, server.allowed_hosts)  # type: ignore[return-value]
 
 
+def _described(body: dict[str, Any]) -> str:
+    from .proposals import describe, parse_proposal
+
+    try:
+        return describe(parse_proposal(body))
+    except ArgmapError:
+        return "a proposal the server can no longer read"
+
+
 def _link(request: Request, person: Participant) -> str:
     return f"{own_origin(request)}/p/{person.token}"
 
@@ -910,8 +935,99 @@ def proposal_routes(
     participant: Callable[[Request], Participant],
     facilitator: Callable[[Request], None],
 ) -> list[Route]:
-    """The proposals' endpoints (added with argmap.workshop.proposals)."""
-    return []
+    """The proposals' endpoints: a participant sends one (POST /api/p/TOKEN/proposals) and
+    reads their own with the facilitator's decisions; the facilitator accepts or rejects one
+    with a reason (POST /api/f/TOKEN/proposals/ID). Accepting an evidence item or a hypothesis
+    writes it into the case (:func:`argmap.workshop.proposals.apply`, with a backup) and
+    reloads the case, so it is in the matrix from then on; a vote stays advisory."""
+    from . import proposals as rules
+
+    store = server.store
+    deciding = threading.Lock()  # one decision at a time: apply, reload, record
+
+    async def participant_proposals(request: Request) -> Response:
+        who = await run_in_threadpool(participant, request)
+        if request.method == "GET":
+            _, revealed = await run_in_threadpool(store.state)
+            mine = [p for p in await run_in_threadpool(store.proposals) if p.participant == who.id]
+            votes = await run_in_threadpool(server.vote_counts) if revealed else {}
+            return JSONResponse(
+                {
+                    "proposals": [
+                        {
+                            "id": p.id,
+                            "round": p.round,
+                            "proposal": p.body,
+                            "status": p.status,
+                            "reason": p.reason,
+                        }
+                        for p in mine
+                    ],
+                    "votes": votes,
+                }
+            )
+        _check_post(request, who.csrf)
+        data = await _json_body(request)
+        try:
+            proposal = rules.parse_proposal(data)
+        except ArgmapError as err:
+            raise ApiError(422, str(err)) from None
+        reasons = rules.check(server.case, proposal)
+        if reasons:
+            raise ApiError(422, f"the proposal cannot enter the case: {'; '.join(reasons)}")
+        body = rules.proposal_json(proposal)
+        added = await run_in_threadpool(store.add_proposal, who.id, body)
+        return JSONResponse(
+            {"saved": True, "id": added.id, "round": added.round, "what": rules.describe(proposal)},
+            status_code=201,
+        )
+
+    def decide(number: int, accept: bool, reason: str | None) -> list[str]:
+        with deciding:
+            found = store.proposal(number)
+            if found is None:
+                raise ApiError(404, "no such proposal")
+            if found.status != "open":
+                raise ApiError(409, f"this proposal has been {found.status} already")
+            written: list[Path] = []
+            if accept and found.body.get("type") != "vote":
+                proposal = rules.parse_proposal(found.body)
+                author = next(
+                    (p.name for p in store.participants() if p.id == found.participant), None
+                )
+                try:
+                    written = rules.apply(server.folder, proposal, by=author)
+                except ArgmapError as err:
+                    raise ApiError(409, str(err)) from None
+                server.reload()
+                store.set_meta("case_digest", server.digest)
+            try:
+                store.decide_proposal(number, "accepted" if accept else "rejected", reason)
+            except ArgmapError as err:
+                raise ApiError(409, str(err)) from None
+            return [str(path) for path in written]
+
+    async def decide_proposal(request: Request) -> Response:
+        facilitator(request)
+        _check_post(request, store.facilitator_csrf)
+        data = await _json_body(request)
+        _only_keys(data, {"decision", "reason"})
+        decision = data.get("decision")
+        if decision not in ("accept", "reject"):
+            raise ApiError(422, "'decision' is 'accept' or 'reject'")
+        try:
+            reason = checked_reason(data.get("reason"), "a reason")
+        except ArgmapError as err:
+            raise ApiError(422, str(err)) from None
+        written = await run_in_threadpool(
+            decide, request.path_params["number"], decision == "accept", reason
+        )
+        return JSONResponse({"status": f"{decision}ed", "written": written})
+
+    return [
+        Route("/api/p/{token}/proposals", participant_proposals, methods=["GET", "POST"]),
+        Route("/api/f/{token}/proposals/{number:int}", decide_proposal, methods=["POST"]),
+    ]
 
 
 @dataclass(frozen=True)
@@ -938,6 +1054,8 @@ class _Items:
     evidence: tuple[Any, ...]
     comments: tuple[_Shown, ...]
     proposals: tuple[dict[str, Any], ...]
+    votes: dict[str, dict[str, dict[str, int]]]
+    """Evidence id → credibility/relevance → level → participants' votes (advisory)."""
     facilitator: bool
 
     @classmethod
@@ -985,6 +1103,7 @@ class _Items:
                         "round": proposal.round,
                         "by": author.name if author else "a removed participant",
                         "proposal": proposal.body,
+                        "what": _described(proposal.body),
                         "status": proposal.status,
                         "reason": proposal.reason,
                     }
@@ -995,6 +1114,7 @@ class _Items:
             evidence=tuple(case.evidence),
             comments=tuple(shown),
             proposals=tuple(proposals),
+            votes=server.vote_counts() if viewer is None or revealed else {},
             facilitator=viewer is None,
         )
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..problems import ArgmapError
 from ..ratingsfile import AnalystRatings, analyst_key, ratings_file_name
@@ -135,7 +136,7 @@ class Proposal:
     participant: int | None
     """None once the participant has been removed."""
     round: int
-    body: dict[str, object]
+    body: dict[str, Any]
     """The proposal as sent (argmap.workshop.proposals reads it)."""
     status: str
     """open, accepted or rejected."""
@@ -502,7 +503,7 @@ class Store:
 
     # --- proposals --------------------------------------------------------------------------
 
-    def add_proposal(self, participant: int, body: dict[str, object]) -> Proposal:
+    def add_proposal(self, participant: int, body: Mapping[str, object]) -> Proposal:
         created = _now()
         text = json.dumps(body, ensure_ascii=False, sort_keys=True)
         with self._write() as db:
@@ -514,7 +515,7 @@ class Store:
             )
             number = cursor.lastrowid
         assert number is not None
-        return Proposal(number, participant, current, body, "open", None, created)
+        return Proposal(number, participant, current, dict(body), "open", None, created)
 
     def proposals(self) -> list[Proposal]:
         with self._connect() as db:

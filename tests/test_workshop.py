@@ -970,6 +970,55 @@ def test_summary_leads_with_the_group_answer_when_it_differs(write_case, runner,
     assert soup.select_one('#summary .group-answer a[href="#workshop-agenda"]') is not None
 
 
+def test_rankings_side_by_side_explain_where_parc_and_the_posterior_part(
+    write_case, runner, tmp_path
+):
+    """Wherever the highest posterior (▲) of a column is not on a PARC #1, a note under the
+    table says why: the sentence `argmap score` gives for that pair, for that set of ratings."""
+    files = dict(THREE)
+    # Arson with no evidence against it but little for it; accident with some of both.
+    files["evidence/ratings/dave.yaml"] = (
+        "analyst: Dave Dunn\nratings:\n  van: {accident: I, arson: N, other: II}\n"
+        "  alarm: {accident: CC, arson: N, other: II}\n"
+    )
+    folder = write_case(files)
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+    section = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").find(id="workshop")
+    table = section.select_one("table.ws-ranking")
+    columns = [th.get_text(strip=True) for th in table.select("thead th")][1:]
+    notes = {
+        li.strong.get_text().rstrip(":"): li.get_text(" ", strip=True).split(": ", 1)[1]
+        for li in section.select(".ws-ranking-notes li")
+    }
+    disagreeing = []
+    for k, column in enumerate(columns):
+        cells = [
+            row.find_all("td")[k].get_text(" ", strip=True) for row in table.select("tbody tr")
+        ]
+        tops = [c for c in cells if c.endswith("▲")]
+        assert tops
+        if any(c.startswith("#1 ") for c in tops):
+            assert column not in notes
+            continue
+        disagreeing.append(column)
+        which = {"Case": (), "Consensus": ("--consensus",)}.get(column, ("--analyst", column))
+        pairs = _json(runner, str(folder), *which)["order_disagreements"]
+        assert notes[column] in [p["sentence"] for p in pairs]
+    assert disagreeing and sorted(disagreeing) == sorted(notes)
+    legend = section.select_one("dl.ws-legend").get_text(" ", strip=True)
+    assert "PARC asks only what the evidence rules out" in legend
+    assert "− inconsistent, −− very inconsistent" in legend
+
+
+def test_dont_know_is_said_in_words(workshop_report):
+    section = workshop_report().find(id="workshop")
+    footer = [td.get_text(" ", strip=True) for td in section.select("table.ws-ranking tfoot td")]
+    # Alice answered all six cells, one of them don't know; Bob's round 2 lies over round 1.
+    assert "6 (1 don't know)" in footer
+    assert "?)" not in section.select_one("table.ws-ranking tfoot").get_text()
+
+
 def test_summary_says_when_the_group_agrees_with_the_case(workshop_report):
     soup = workshop_report(
         files={

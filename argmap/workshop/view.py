@@ -13,9 +13,10 @@ import numpy as np
 
 from ..assess import weighing_input
 from ..ratingsfile import VOTE_NAMES
-from ..scoring import score_case
-from ..vocabulary import VOCABULARY
+from ..scoring import Scores, score_case
+from ..vocabulary import DONT_KNOW, VOCABULARY
 from ..weighing import Weighing
+from ..wording import disagreements
 from .aggregate import (
     BAND_LIMITS,
     CODE_VOTE,
@@ -128,6 +129,15 @@ class Standing:
     posterior: float
     is_top: bool
     """Highest posterior in this set of ratings."""
+
+
+@dataclass(frozen=True)
+class RankingNote:
+    """Why, under one set of ratings, the highest posterior is not PARC's first."""
+
+    column: str
+    """'Case', 'Consensus' or the analyst's label (or name)."""
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -269,6 +279,8 @@ class WorkshopView:
     band_counts: tuple[BandCount, ...]
     rankings: tuple[RankingRow, ...]
     """Leaves in consensus rank order."""
+    ranking_notes: tuple[RankingNote, ...]
+    """Per column whose highest posterior is not PARC's #1: why."""
     agenda: tuple[AgendaItem, ...]
     """Every disputed cell, in the order to discuss them."""
     agenda_unfolded: int
@@ -279,18 +291,38 @@ class WorkshopView:
     band_labels: dict[str, str]
     answer: GroupAnswer
     """The consensus beside the case's own ratings, for the report's summary."""
+    dont_know_name: str = VOCABULARY[DONT_KNOW].name
+    """How the report says an analyst's DK: in words ("don't know"), from the vocabulary."""
 
 
-def _standings(case: Case) -> list[Standing]:
+def _standings(case: Case) -> tuple[list[Standing], Weighing, Scores]:
     """PARC rank and posterior of each leaf, scored by the same code as the case."""
     scores = score_case(case)
     groups = {g.id: case.leaves_under(g.id) for g in case.groups}
-    posterior = Weighing(weighing_input(case), groups).posterior
+    weighing = Weighing(weighing_input(case), groups)
+    posterior = weighing.posterior
     best = posterior.max() if len(posterior) else 0.0
-    return [
+    standings = [
         Standing(scores.rank[j], float(posterior[j]), bool(posterior[j] >= best - 1e-12))
         for j in range(len(scores.rank))
     ]
+    return standings, weighing, scores
+
+
+def _top_note(
+    column: str, standings: list[Standing], weighing: Weighing, scores: Scores, case: Case
+) -> RankingNote | None:
+    """Why the highest posterior (▲) in a column is not PARC's #1, when it is not."""
+    if any(s.is_top and s.rank == 1 for s in standings):
+        return None
+    titles = {h.id: h.title for h in case.hypotheses}
+    ids = weighing.data.leaf_ids
+    top = {ids[j] for j, s in enumerate(standings) if s.is_top}
+    first = {ids[j] for j, s in enumerate(standings) if s.rank == 1}
+    for pair in disagreements(weighing, scores, titles):
+        if pair.posterior_first in top and pair.parc_first in first:
+            return RankingNote(column, pair.sentence)
+    return None
 
 
 def workshop_view(
@@ -402,10 +434,18 @@ def workshop_view(
         )
         for j in range(len(leaf_ids))
     ]
-    consensus_standing = _standings(consensus_case(case, workshop))
-    analyst_standing = [
-        _standings(analyst_case(case, workshop, a)) for a in range(len(workshop.analysts))
+    consensus_standing, consensus_weighing_, consensus_scores = _standings(
+        consensus_case(case, workshop)
+    )
+    notes = [
+        _top_note("Case", case_standing, assessment.weighing, assessment.scores, case),
+        _top_note("Consensus", consensus_standing, consensus_weighing_, consensus_scores, case),
     ]
+    analyst_standing = []
+    for a in range(len(workshop.analysts)):
+        standing, weighing, scores = _standings(analyst_case(case, workshop, a))
+        analyst_standing.append(standing)
+        notes.append(_top_note(shown[a], standing, weighing, scores, case))
     rankings = tuple(
         RankingRow(
             id=leaf_ids[j],
@@ -499,4 +539,5 @@ def workshop_view(
         marks=dict(BAND_MARKS),
         band_labels=dict(BAND_LABELS),
         answer=answer,
+        ranking_notes=tuple(note for note in notes if note is not None),
     )

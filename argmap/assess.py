@@ -42,6 +42,7 @@ __all__ = [
     "Assessment",
     "assess",
     "assessment_json",
+    "live_assessment",
     "reliability_factors",
     "weighing_input",
 ]
@@ -480,3 +481,35 @@ def assessment_json(a: Assessment) -> dict[str, object]:
         }
     )
     return document
+
+
+@dataclass(frozen=True)
+class LiveAssessment:
+    """What an editor shows after every edit: PARC scores and ranks, the posteriors and
+    each item's diagnosticity, without the Monte Carlo (its intervals and 'on top in' shares
+    cost most of :func:`assess`'s time; the report and `argmap score` still give them)."""
+
+    scores: Scores
+    posterior: dict[str, float]
+    """Leaf hypothesis → P(H|E)."""
+    group_posterior: dict[str, float]
+
+    @property
+    def ranking(self) -> list[str]:
+        """Leaf hypotheses, best PARC score first."""
+        return [self.scores.matrix.hypothesis_ids[j] for j in self.scores.order]
+
+    @property
+    def diagnosticity(self) -> dict[str, float]:
+        ids = self.scores.matrix.evidence_ids
+        return {ids[i]: float(value) for i, value in enumerate(self.scores.diagnosticity)}
+
+
+def live_assessment(case: Case) -> LiveAssessment:
+    """PARC scores, ranks, posteriors and diagnosticity of a validated case, fast enough to
+    run on every edit (the Monte Carlo left out)."""
+    scores = score_case(case)
+    groups = {g.id: case.leaves_under(g.id) for g in case.groups}
+    weighing = Weighing(weighing_input(case, matrix=scores.matrix), groups)
+    posterior = dict(zip(scores.matrix.hypothesis_ids, map(float, weighing.posterior), strict=True))
+    return LiveAssessment(scores, posterior, weighing.group_posterior())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FILES"]
+__all__ = ["FILES", "empty_case"]
 
 _HYPOTHESES = """\
 # yaml-language-server: $schema=../schema/hypotheses.schema.json
@@ -83,3 +83,20 @@ FILES = {
     "evidence/evidence.yaml": _EVIDENCE,
     "evidence/sources/harbour-gazette.txt": _SOURCE,
 }
+
+
+def empty_case(title: str, question: str) -> dict[str, str]:
+    """The files of a new case with nothing in it yet: the question, and empty lists of
+    hypotheses, sources and evidence, laid out as `argmap init` lays out its sample (what
+    ``argmap edit`` starts from in an empty folder)."""
+    from .yamlpatch import render_scalar
+
+    head = _HYPOTHESES.split("format:", 1)[0]
+    evidence_head = _EVIDENCE.split("sources:", 1)[0]
+    return {
+        "hypotheses/case.yaml": (
+            f"{head}format: 1\ntitle: {render_scalar(title)}\nquestion: {render_scalar(question)}\n"
+            "\nhypotheses: []\n"
+        ),
+        "evidence/evidence.yaml": f"{evidence_head}sources: []\n\nevidence: []\n",
+    }

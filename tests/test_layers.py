@@ -25,13 +25,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "argmap.ratingsfile",
         "argmap.text",
         "argmap.yamlfile",
+        "argmap.yamlpatch",
         "argmap.quotes",
         "argmap.priors",
         "argmap.output",
         "argmap.cache",
     ),
     # A case folder read and validated, or written new.
-    ("argmap.load", "argmap.casewriter", "argmap.scaffold"),
+    ("argmap.load", "argmap.casewriter", "argmap.scaffold", "argmap.editing"),
     # What the evidence and the argument map say.
     (
         "argmap.scoring",

@@ -1,0 +1,343 @@
+"""The editing session (argmap/editing.py): edits checked by the loader, written as patches
+of the lines they concern, undone byte for byte, never over someone else's changes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from argmap.assess import assess, live_assessment
+from argmap.casewriter import write_new_case
+from argmap.cli import main
+from argmap.editing import (
+    AddArgument,
+    AddEvidence,
+    AddHypothesis,
+    AddSource,
+    AddStatement,
+    EditItem,
+    Editor,
+    EditRefused,
+    ExternalChange,
+    MoveHypothesis,
+    Regroup,
+    Rename,
+    SetRating,
+    SetRationale,
+)
+from argmap.load import load_case
+from argmap.problems import ArgmapError
+from argmap.scaffold import FILES
+
+SOURCE = """\
+Fire at the harbour warehouse
+
+A fire destroyed the harbour warehouse on the night of 3 March. According to the
+operator, the alarm system had been switched off at 22:10, an hour before the fire
+was reported.
+
+A year earlier, inspectors had flagged the building's wiring as outdated. A night guard
+said he saw a van leave   the yard at 23:00. The insurer had raised the premium in February.
+The owner was abroad that week.
+"""
+
+
+def git(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The case `argmap init` writes, committed in a git repository of its own."""
+    folder = tmp_path / "case"
+    write_new_case(folder, FILES)
+    git(folder, "init", "-q")
+    git(folder, "add", ".")
+    git(folder, "commit", "-q", "-m", "start")
+    return folder
+
+
+def changed_lines(folder: Path) -> list[str]:
+    """The lines `git diff` shows removed and added, without the headers."""
+    diff = git(folder, "diff", "--unified=0")
+    return [
+        line
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def selection(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def test_a_case_built_from_an_empty_folder_checks_clean(tmp_path, runner):
+    folder = tmp_path / "new"
+    folder.mkdir()
+    editor = Editor(folder, title="Warehouse fire", question="What caused the fire?")
+    editor.apply(AddSource(title="Harbour gazette", text=SOURCE, reliability="C"))
+    for title in ("Accident", "Arson", "Other"):
+        editor.apply(AddHypothesis(title=title, statement=f"The fire was {title.lower()}."))
+    passages = {
+        "Alarm off at 22:10": "the alarm system had been switched off at 22:10",
+        "Wiring flagged": "inspectors had flagged the building's wiring as outdated",
+        "Van seen": "saw a van leave   the yard at 23:00",
+        "Premium raised": "The insurer had raised the premium in February",
+        "Owner abroad": "The owner was abroad that week",
+    }
+    for summary, words in passages.items():
+        start, end = selection(SOURCE, words)
+        editor.apply(AddEvidence(source="harbour-gazette", summary=summary, start=start, end=end))
+    ratings = {
+        "alarm-off-at-22-10": ("I", "C", "N"),
+        "wiring-flagged": ("C", "N", "N"),
+        "van-seen": ("I", "C", "N"),
+        "premium-raised": ("N", "C", "N"),
+        "owner-abroad": ("N", "C", "NA"),
+    }
+    for item, codes in ratings.items():
+        for hypothesis, code in zip(("accident", "arson", "other"), codes, strict=True):
+            editor.apply(SetRating(item, hypothesis, code))
+    editor.apply(
+        SetRationale("alarm-off-at-22-10", "accident", "Accidents do not switch alarms off.")
+    )
+    editor.apply(
+        AddArgument(
+            claim="The fire was meant to spread", premises=["alarm-off-at-22-10"], supports="arson"
+        )
+    )
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    case = load_case(folder).case
+    # The quote is the selection as the loader normalises it: one space for the run of three.
+    assert case.evidence_by_id["van-seen"].quote == "saw a van leave the yard at 23:00"
+    assert [h.id for h in case.hypotheses] == ["accident", "arson", "other"]
+    assert (folder / "evidence" / "sources" / "harbour-gazette.txt").read_text() == SOURCE
+
+
+def test_a_rating_edit_changes_one_line_and_keeps_every_comment(sample):
+    editor = Editor(sample)
+    editor.apply(SetRating("old-wiring", "arson", "I"))
+    assert changed_lines(sample) == [
+        "-    ratings: {accident: C, arson: N, other: N}",
+        "+    ratings: {accident: C, arson: I, other: N}",
+    ]
+    text = (sample / "evidence" / "evidence.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schema/evidence.schema.json\n#")
+
+
+@pytest.mark.parametrize(
+    ("operation", "expected"),
+    [
+        (
+            SetRating("alarm-log", "other", None),
+            [
+                "-    ratings: {accident: I, arson: C, other: N}",
+                "+    ratings: {accident: I, arson: C}",
+            ],
+        ),
+        (
+            SetRationale("alarm-log", "arson", "Only arson needs the alarm off."),
+            ["+      arson: Only arson needs the alarm off."],
+        ),
+        (
+            EditItem("old-wiring", {"summary": "Wiring: flagged a year before."}),
+            [
+                "-    summary: Inspectors had flagged the wiring as outdated a year earlier.",
+                '+    summary: "Wiring: flagged a year before."',
+            ],
+        ),
+        (
+            EditItem("alarm-log", {"credibility": None, "relevance": "high"}),
+            ["-    credibility: high", "+    relevance: high"],
+        ),
+        (Regroup("other", None), []),
+    ],
+)
+def test_the_diff_of_an_edit_is_that_edit(sample, operation, expected):
+    Editor(sample).apply(operation)
+    assert changed_lines(sample) == expected
+
+
+def test_adding_items_adds_their_lines_only(sample):
+    editor = Editor(sample)
+    editor.apply(AddStatement(text="The wiring was never replaced.", id="never-replaced"))
+    editor.apply(AddHypothesis(title="Insurance fraud", statement="The owner burnt it for money."))
+    lines = changed_lines(sample)
+    assert all(line.startswith("+") for line in lines)
+    assert "+  - id: insurance-fraud" in lines
+    assert "+  - id: never-replaced" in lines
+    assert load_case(sample).case.hypotheses[-1].id == "insurance-fraud"
+
+
+def test_a_rename_reaches_every_reference(sample):
+    editor = Editor(sample)
+    editor.apply(Rename("arson", "deliberate"))
+    editor.apply(Rename("alarm-log", "alarm-record"))
+    case = load_case(sample).case
+    assert [h.id for h in case.hypotheses] == ["accident", "deliberate", "other"]
+    assert case.arguments[0].supports == "deliberate"
+    assert case.arguments[0].premises == ("alarm-record",)
+    item = case.evidence_by_id["alarm-record"]
+    assert item.ratings == {"accident": "I", "deliberate": "C", "other": "N"}
+    assert "arson" not in (sample / "evidence" / "evidence.yaml").read_text().replace("Arson", "")
+    # The title and every comment stay: only ids changed.
+    assert "title: Arson" in (sample / "hypotheses" / "case.yaml").read_text()
+    assert all(
+        "arson" in line or "alarm-log" in line or "alarm-record" in line or "deliberate" in line
+        for line in changed_lines(sample)
+    )
+
+
+def test_reordering_moves_an_items_lines(sample):
+    editor = Editor(sample)
+    editor.apply(MoveHypothesis("other", 0))
+    assert [h.id for h in load_case(sample).case.hypotheses] == ["other", "accident", "arson"]
+    editor.apply(MoveHypothesis("other", 2))
+    assert [h.id for h in load_case(sample).case.hypotheses] == ["accident", "arson", "other"]
+    editor.apply(MoveHypothesis("accident", 1))
+    assert [h.id for h in load_case(sample).case.hypotheses] == ["arson", "accident", "other"]
+
+
+def test_undo_and_redo_are_byte_exact(sample):
+    files = [sample / "hypotheses" / "case.yaml", sample / "evidence" / "evidence.yaml"]
+    states = [[f.read_bytes() for f in files]]
+    editor = Editor(sample)
+    for operation in (
+        SetRating("old-wiring", "arson", "II"),
+        Rename("arson", "deliberate"),
+        EditItem("old-wiring", {"quote": "inspectors had flagged the building’s wiring"}),
+        AddSource(title="Fire service", text="The fire started in the east wing.\n"),
+    ):
+        editor.apply(operation)
+        states.append([f.read_bytes() for f in files])
+    new_source = sample / "evidence" / "sources" / "fire-service.txt"
+    assert new_source.exists()
+    for state in reversed(states[:-1]):
+        assert editor.undo() is not None
+        assert [f.read_bytes() for f in files] == state
+    assert not new_source.exists()
+    assert editor.undo() is None
+    assert git(sample, "status", "--porcelain", "--untracked-files=no") == ""
+    for state in states[1:]:
+        assert editor.redo() is not None
+        assert [f.read_bytes() for f in files] == state
+    assert editor.redo() is None
+    assert new_source.exists()
+
+
+def test_an_external_edit_is_picked_up_and_never_overwritten(sample):
+    editor = Editor(sample)
+    editor.apply(SetRating("old-wiring", "arson", "I"))
+    path = sample / "evidence" / "evidence.yaml"
+    theirs = path.read_text().replace("summary: The alarm log", "summary: Their alarm log")
+    path.write_text(theirs)
+    with pytest.raises(ExternalChange, match="evidence/evidence.yaml changed on disk"):
+        editor.apply(SetRating("old-wiring", "other", "I"))
+    assert path.read_text() == theirs
+    assert editor.case.evidence_by_id["alarm-log"].summary.startswith("Their alarm log")
+    # Reloaded: the next edit goes on top of their change.
+    editor.apply(SetRating("old-wiring", "other", "I"))
+    assert "Their alarm log" in path.read_text()
+    assert "ratings: {accident: C, arson: I, other: I}" in path.read_text()
+
+
+def test_a_new_file_elsewhere_counts_as_an_external_change(sample):
+    editor = Editor(sample)
+    (sample / "evidence" / "more.yaml").write_text("evidence: []\n")
+    with pytest.raises(ExternalChange, match="evidence/more.yaml"):
+        editor.apply(SetRating("old-wiring", "arson", "I"))
+
+
+@pytest.mark.parametrize(
+    ("operation", "line", "field"),
+    [
+        (SetRating("old-wiring", "arson", "X"), 24, "evidence[old-wiring].ratings.arson"),
+        (
+            EditItem("old-wiring", {"quote": "inspectors flagged the wiring"}),
+            23,
+            "evidence[old-wiring].quote",
+        ),
+        (Regroup("other", "nowhere"), 23, "hypotheses[other].parent"),
+        (
+            AddArgument(claim="A loop", premises=["no-such-item"], supports="arson"),
+            38,
+            "arguments[a-loop].premises[0]",
+        ),
+        # Two ratings of one hypothesis: the YAML itself is refused, at the line.
+        (Rename("arson", "accident"), 16, ""),
+    ],
+)
+def test_an_invalid_edit_writes_nothing_and_names_the_field(sample, operation, line, field):
+    before = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file() and ".git" not in p.parts}
+    editor = Editor(sample)
+    with pytest.raises(EditRefused) as refused:
+        editor.apply(operation)
+    errors = refused.value.errors
+    assert errors, refused.value.problems
+    assert (errors[0].line, errors[0].field) == (line, field), errors[0].format()
+    assert errors[0].file.parent.parent == sample
+    after = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
+    assert not editor.done
+
+
+def test_an_unknown_item_is_refused_in_words(sample):
+    with pytest.raises(ArgmapError, match="there is no item 'nothing'"):
+        Editor(sample).apply(SetRating("nothing", "arson", "C"))
+
+
+def test_each_file_is_backed_up_once_before_its_first_write(sample):
+    path = sample / "evidence" / "evidence.yaml"
+    original = path.read_bytes()
+    editor = Editor(sample)
+    first = editor.apply(SetRating("old-wiring", "arson", "I"))
+    assert first.backups == (sample / "evidence" / "evidence.yaml.bak",)
+    for code in ("II", "C", "N"):
+        assert editor.apply(SetRating("old-wiring", "arson", code)).backups == ()
+    assert sorted(p.name for p in path.parent.glob("*.bak*")) == ["evidence.yaml.bak"]
+    assert (sample / "evidence" / "evidence.yaml.bak").read_bytes() == original
+    assert not list(sample.glob(".argmap-edit-*"))
+
+
+def test_live_scores_agree_with_the_full_assessment(sample):
+    editor = Editor(sample)
+    editor.apply(SetRating("old-wiring", "arson", "II"))
+    live = live_assessment(editor.case)
+    full = assess(editor.case)
+    assert live.ranking == [full.scores.matrix.hypothesis_ids[j] for j in full.scores.order]
+    for j, hid in enumerate(full.scores.matrix.hypothesis_ids):
+        assert live.posterior[hid] == pytest.approx(float(full.weighing.posterior[j]))
+    assert live.diagnosticity["old-wiring"] == pytest.approx(float(full.scores.diagnosticity[1]))
+
+
+def test_a_shipped_style_case_edits_in_place(tmp_path):
+    # The repository's own case: long files, comments, block mappings of rationale.
+    from .conftest import REPO
+
+    folder = tmp_path / "kz"
+    for part in ("hypotheses", "evidence"):
+        shutil.copytree(REPO / part, folder / part)
+    git(folder, "init", "-q")
+    git(folder, "add", ".")
+    git(folder, "commit", "-q", "-m", "start")
+    editor = Editor(folder)
+    item = editor.case.evidence[-1]
+    hypothesis = next(h for h in editor.case.leaves if item.ratings.get(h.id) != "II")
+    editor.apply(SetRating(item.id, hypothesis.id, "II"))
+    lines = changed_lines(folder)
+    assert len(lines) == 2 or (len(lines) == 1 and lines[0].startswith("+")), lines
+    assert editor.undo() is not None
+    assert changed_lines(folder) == []

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from .problems import ArgmapError, CaseError, display_path
+from .problems import ArgmapError, CaseError, Problem, display_path
 
-__all__ = ["dump_yaml", "write_new_case", "yaml_quoted"]
+__all__ = ["dump_yaml", "load_errors", "write_new_case", "yaml_quoted"]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -100,10 +100,7 @@ def write_new_case(folder: Path, files: Mapping[str, str], *, validate: bool = T
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        for relative, text in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        _write_files(staging, files)
         if validate:
             from .load import load_case
 
@@ -124,3 +121,33 @@ def write_new_case(folder: Path, files: Mapping[str, str], *, validate: bool = T
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [folder / relative for relative in files]
+
+
+def _write_files(folder: Path, files: Mapping[str, str]) -> None:
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+
+
+def load_errors(files: Mapping[str, str]) -> list[Problem]:
+    """The errors of the case that ``files`` ({relative path: text}) would make, as the
+    loader reports them (each file named by its path in the case folder); empty when it
+    loads. An importer checks its output with this before anything is written."""
+    from .load import load_case
+
+    staging = Path(tempfile.mkdtemp(prefix=".argmap-case-"))
+    try:
+        _write_files(staging, files)
+        try:
+            load_case(staging)
+        except CaseError as err:
+            return [
+                replace(p, file=p.file.relative_to(staging))
+                if p.file.is_relative_to(staging)
+                else p
+                for p in err.errors
+            ]
+        return []
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

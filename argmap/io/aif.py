@@ -16,12 +16,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..model import Argument, Evidence, HypothesesFile, Hypothesis, Originator, Source, Statement
 from ..problems import ArgmapError, Problem
 from ..text import MAX_ID_LENGTH, NOT_TEXT, UniqueIds, clean_text, slugify
 from . import jsontext
+from .extension import EXTENSION, checked
 
 __all__ = ["BINARY", "case_files", "export", "summary", "to_case_files"]
 
@@ -35,10 +36,6 @@ DEFAULT_SCHEMES = {"RA": "Default Inference", "CA": "Default Conflict"}
 """AIF's names for an inference or conflict of no particular scheme: written where an
 argument names no scheme, read as none."""
 GENERIC_SCHEME_TEXTS = {"", "RA", "CA", *DEFAULT_SCHEMES.values()}
-
-EXTENSION = "argmap"
-"""The key of argmap's own extension, on the document and on each node it writes: what a
-case states that AIF has no word for (docs/interchange.md lists it)."""
 GRAPH_KEYS: dict[type[BaseModel], tuple[str, ...]] = {
     Hypothesis: ("id", "title", "statement"),
     Statement: ("id", "text", "contrary", "contradicts"),
@@ -118,21 +115,7 @@ def _entry(
         return entry
     graph_keys = GRAPH_KEYS[model]
     merged = {**{k: v for k, v in extension.items() if k not in graph_keys}, **entry}
-    return _checked(model, merged, f"{where}: '{EXTENSION}'")
-
-
-def _checked(model: type[BaseModel], entry: dict[str, Any], where: str) -> dict[str, Any]:
-    try:
-        item = model.model_validate(entry)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise ArgmapError(
-            f"{where}: {field + ': ' if field else ''}{first['msg']}; the extension holds the "
-            "case's own keys (docs/interchange.md), as argmap's export writes them"
-        ) from None
-    dumped: dict[str, Any] = item.model_dump(mode="json", exclude_defaults=True)
-    return {**{k: dumped[k] for k in entry if k in dumped}, **dumped}
+    return checked(model, merged, f"{where}: '{EXTENSION}'")
 
 
 def _dump(item: BaseModel, graph_keys: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -612,19 +595,19 @@ def case_files(path: Path) -> tuple[dict[str, str], list[Problem]]:
             case[key] = as_written(meta[key])
     settings = {key: meta[key] for key in CASE_SETTINGS if meta.get(key) is not None}
     if settings:
-        checked = _checked(HypothesesFile, settings, where)
-        case.update({key: checked[key] for key in CASE_SETTINGS if key in checked})
+        valid = checked(HypothesesFile, settings, where)
+        case.update({key: valid[key] for key in CASE_SETTINGS if key in valid})
     for index, source in enumerate(_listed(meta, "sources", where)):
         entry = {k: v for k, v in source.items() if k not in ("file", "text")}
         written = source.get("text")
         if isinstance(written, str) and isinstance(entry.get("id"), str):
             entry["file"] = f"sources/{entry['id']}.txt"
-        entry = _checked(Source, entry, f"{where}: sources[{index}]")
+        entry = checked(Source, entry, f"{where}: sources[{index}]")
         if "file" in entry and isinstance(written, str):
             files[f"evidence/{entry['file']}"] = written
         sources.append(entry)
     originators = [
-        _checked(Originator, entry, f"{where}: originators[{index}]")
+        checked(Originator, entry, f"{where}: originators[{index}]")
         for index, entry in enumerate(_listed(meta, "originators", where))
     ]
     comment = f"Imported from {path.name} (AIF) by argmap; docs/interchange.md has the mapping."
@@ -649,31 +632,16 @@ _ITEM = re.compile(r"\[([^\]]+)\]")
 def _check_loads(path: Path, raw: str, files: dict[str, str]) -> None:
     """Load the case the files make; name the AIF file, and the node where it can be told,
     for every error (an extension's rating of a hypothesis the graph does not have, say)."""
-    import shutil
-    import tempfile
-
-    from ..load import load_case
+    from ..casewriter import load_errors
     from ..problems import CaseError
 
-    staging = Path(tempfile.mkdtemp(prefix=".argmap-aif-"))
-    try:
-        for relative, content in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8", newline="")
-        try:
-            load_case(staging)
-        except CaseError as err:
-            problems = []
-            for problem in err.errors:
-                item = _ITEM.search(problem.field)
-                line = _line_of(raw, item.group(1)) if item else 1
-                problems.append(
-                    Problem("error", path, line, problem.field, problem.message, problem.hint)
-                )
-            raise CaseError(problems) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    problems = []
+    for problem in load_errors(files):
+        item = _ITEM.search(problem.field)
+        line = _line_of(raw, item.group(1)) if item else 1
+        problems.append(Problem("error", path, line, problem.field, problem.message, problem.hint))
+    if problems:
+        raise CaseError(problems)
 
 
 def _listed(meta: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:

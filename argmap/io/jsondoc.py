@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -744,26 +742,14 @@ def _files(path: Path, text: str, case: JsonCase) -> dict[str, str]:
 
 def _check_loads(path: Path, text: str, files: Mapping[str, str]) -> None:
     """Load the case the files make, and name the JSON node of every error it has."""
-    from ..load import load_case
+    from ..casewriter import load_errors
 
-    staging = Path(tempfile.mkdtemp(prefix=".argmap-json-"))
-    try:
-        for relative, content in files.items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8", newline="")
-        try:
-            load_case(staging)
-        except CaseError as err:
-            problems = []
-            for p in err.errors:
-                node = f"case.{p.field}" if p.field else "case"
-                problems.append(
-                    Problem("error", path, _line_of(text, node), node, p.message, p.hint)
-                )
-            raise CaseError(problems) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    problems = []
+    for p in load_errors(files):
+        node = f"case.{p.field}" if p.field else "case"
+        problems.append(Problem("error", path, _line_of(text, node), node, p.message, p.hint))
+    if problems:
+        raise CaseError(problems)
 
 
 def to_case_files(path: Path) -> dict[str, str]:

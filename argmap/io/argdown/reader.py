@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ... import model as case_model
 from ...problems import ArgmapError, Problem
 from ...text import MAX_ID_LENGTH, UniqueIds, clean_text, slugify
+from ..extension import EXTENSION, checked
 from .model import (
     ATTACK,
     CONTRADICTORY,
@@ -30,7 +31,6 @@ from .model import (
 __all__ = [
     "CASE_SETTINGS",
     "EVIDENCE_TAG",
-    "EXTENSION",
     "HYPOTHESIS_TAG",
     "MAP_KEYS",
     "case_document",
@@ -40,9 +40,6 @@ __all__ = [
 
 HYPOTHESIS_TAG = "hypothesis"
 EVIDENCE_TAG = "evidence"
-EXTENSION = "argmap"
-"""The key of argmap's extension in Argdown data and front matter: what a case states that
-Argdown has no word for (docs/interchange.md lists it)."""
 MAP_KEYS: dict[str, tuple[str, ...]] = {
     "Hypothesis": ("id", "title", "statement"),
     "Statement": ("id", "text", "contrary", "contradicts"),
@@ -95,18 +92,7 @@ def _checked(
         return entry
     keys = MAP_KEYS.get(model.__name__, ())
     merged = {**{k: v for k, v in extension.items() if k not in keys}, **entry}
-    try:
-        item = model.model_validate(merged)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        raise ArgmapError(
-            f"{where}: '{EXTENSION}': {field + ': ' if field else ''}{first['msg']}; the "
-            "extension holds the case's own keys (docs/interchange.md), as argmap's export "
-            "writes them"
-        ) from None
-    dumped: dict[str, Any] = item.model_dump(mode="json", exclude_defaults=True)
-    return {**{k: dumped[k] for k in entry if k in dumped}, **dumped}
+    return checked(model, merged, f"{where}: '{EXTENSION}'", first=entry)
 
 
 def case_document(argdown_map: ArgdownMap, name: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from ...casewriter import yaml_quoted
 from ...text import clean_text
-from .reader import CASE_SETTINGS, EVIDENCE_TAG, EXTENSION, HYPOTHESIS_TAG, MAP_KEYS
+from ..extension import EXTENSION
+from .reader import CASE_SETTINGS, EVIDENCE_TAG, HYPOTHESIS_TAG, MAP_KEYS
 
 __all__ = ["BINARY", "export"]
 

@@ -774,7 +774,30 @@ def test_merge_round_two_and_note_on_a_changed_case(write_case, runner, tmp_path
     assert result.exit_code == 0, result.output
     assert (folder / "evidence/ratings/bob-baker.round2.yaml").is_file()
     assert "was rated on another version of the case" in result.stdout
-    assert "changed from CC in round 1 to I without a rationale" in result.stderr
+    # Who (as the report shows them, and by name), which item, which hypothesis.
+    letter = anonymous_labels([analyst_key("Bob Baker")], "Warehouse fire")[analyst_key("Bob Baker")]
+    assert (
+        f"ratings.alarm.accident: analyst {letter} (Bob Baker) changed 'The alarm was switched "
+        "off.' (alarm) against Accident from CC in round 1 to I in round 2 without a rationale"
+    ) in " ".join(result.stderr.split())
+    assert "ratings.alarm.arson" not in result.stderr  # Bob gave his reason there
+
+
+def test_merge_warnings_name_the_analyst_as_the_report_does(write_case, runner, tmp_path):
+    folder = write_case({"evidence/ratings/alice.yaml": ALICE, "evidence/ratings/bob.yaml": BOB})
+    (tmp_path / "r2.yaml").write_text(BOB_ROUND_2, encoding="utf-8")
+    result = runner.invoke(
+        main, ["workshop", "merge", str(tmp_path / "r2.yaml"), "--into", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    (row,) = [
+        r for r in soup.select("table.ws-changes tbody tr") if "no reason given" in r.get_text()
+    ]
+    letter = row.select_one(".who").get_text(strip=True)
+    assert f"analyst {letter} (Bob Baker) changed" in " ".join(result.stderr.split())
 
 
 # --- the report -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load import load_case, read_valid
+from ..load import LoadResult, load_case, read_valid
 from ..output import replace_with_backup
 from ..problems import CaseError, Problem, display_path
 from ..ratingsfile import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
@@ -124,4 +124,40 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
             lines.append(
                 f"{display_path(target)}: {who} (replaced; backup: {display_path(backup)})"
             )
-    return lines, load_case(folder).warnings
+    return lines, _changes_named(load_case(folder))
+
+
+def _changes_named(loaded: LoadResult) -> list[Problem]:
+    """The case's warnings, each rating changed without a rationale worded with who changed
+    it (the letter the report gives them, and their name), which item and which hypothesis:
+    a facilitator reads these on the live server's page too, where the file and the field
+    are not shown."""
+    from ..ratingsfile import anonymous_labels, round_changes
+    from ..rules import RULES
+
+    case = loaded.case
+    labels = anonymous_labels((f.key for f in loaded.ratings), case.title)
+    summaries = {e.id: e.summary for e in case.evidence}
+    titles = {h.id: h.title for h in case.hypotheses}
+    silent = {
+        (c.path, f"ratings.{c.evidence}.{c.hypothesis}"): c
+        for c in round_changes(loaded.ratings)
+        if c.why is None
+    }
+    result = []
+    for found in loaded.warnings:
+        change = silent.get((found.file, found.field))
+        if change is None:
+            result.append(found)
+            continue
+        message = (
+            f"analyst {labels[change.key]} ({change.analyst}) changed "
+            f"'{summaries[change.evidence]}' ({change.evidence}) against "
+            f"{titles[change.hypothesis]} from {change.before} in round {change.from_round} "
+            f"to {change.after} in round {change.to_round} without a rationale"
+        )
+        _, hint = RULES["ratings_changed_silently"].render(
+            before=change.before, after=change.after, from_round=change.from_round
+        )
+        result.append(Problem(found.severity, found.file, found.line, found.field, message, hint))
+    return result

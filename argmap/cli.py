@@ -531,17 +531,25 @@ def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> N
     show_default=True,
     help="The case to take the ratings into.",
 )
+@click.option(
+    "--accept-proposals",
+    metavar="all|N,N…",
+    help="Write these proposals (new evidence items, new hypotheses) into the case: 'all', "
+    "or their numbers as merge lists them. Without it, proposals are listed, not written.",
+)
 @handles_errors
-def merge(files: tuple[Path, ...], into: Path) -> None:
+def merge(files: tuple[Path, ...], into: Path, accept_proposals: str | None) -> None:
     """Take analysts' ratings FILES into the case's evidence/ratings/.
 
     Every file is checked first (unknown evidence or hypotheses are refused, with file and
     line); nothing is written unless all pass. A file replaces the same analyst's file for
-    the same round, which is kept as a backup (NAME.yaml.bak, .bak2, …).
+    the same round, which is kept as a backup (NAME.yaml.bak, .bak2, …). Proposals in the
+    files are listed, numbered; only those named by --accept-proposals enter the case (each
+    file changed keeps a backup); votes on credibility and relevance are advisory, counted.
     """
     from .commands import workshop_merge
 
-    lines, warnings = workshop_merge(list(files), into)
+    lines, warnings = workshop_merge(list(files), into, accept_proposals)
     _report_warnings(warnings, full=True)
     for line in lines:
         click.echo(line)

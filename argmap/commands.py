@@ -562,8 +562,11 @@ def workshop_sheet(folder: Path, analyst: str, round_number: int) -> tuple[str, 
     return render_sheet(context), name
 
 
-def workshop_merge(files: list[Path], folder: Path) -> tuple[list[str], list[Problem]]:
-    """Take analysts' ratings files into the case; the lines to print and its warnings."""
+def workshop_merge(
+    files: list[Path], folder: Path, accept_proposals: str | None = None
+) -> tuple[list[str], list[Problem]]:
+    """Take analysts' ratings files into the case, and the proposals ``accept_proposals``
+    names ('all' or numbers); the lines to print and the case's warnings."""
     from .workshop.merge import merge_ratings
 
-    return merge_ratings(files, folder)
+    return merge_ratings(files, folder, accept_proposals)

@@ -8,7 +8,7 @@
   var server = serverNode ? JSON.parse(serverNode.textContent) : null;
   var cells = Array.prototype.slice.call(document.querySelectorAll("tr.cell"));
   var items = Array.prototype.slice.call(document.querySelectorAll("article.item"));
-  var state = { votes: {}, why: {} };
+  var state = { votes: {}, why: {}, proposals: [], itemVotes: {} };
   var keyOf = function (cell) { return cell.dataset.evidence + " " + cell.dataset.hypothesis; };
   var lookup = function (table, key) {
     var parts = key.split(" ");
@@ -31,7 +31,10 @@
       try { saved = JSON.parse(storage.getItem(data.storageKey) || "null"); } catch (err) { saved = null; }
     }
     if (saved && saved.votes && saved.why) {
-      state = { votes: saved.votes, why: saved.why };
+      state = {
+        votes: saved.votes, why: saved.why,
+        proposals: saved.proposals || [], itemVotes: saved.itemVotes || {}
+      };
       return;
     }
     cells.forEach(function (cell) {
@@ -143,7 +146,7 @@
       level = "warn";
     } else if (vote && data.explain.indexOf(vote) >= 0 && !why &&
                !(vote === before && lookup(data.previousRationale, key))) {
-      message = vote + " is a strong judgement: say why.";
+      message = (data.labels[vote] || vote) + " is a strong judgement: say why.";
       level = "warn";
     }
     cell.classList.toggle("warn", level === "warn");
@@ -208,6 +211,21 @@
     lines.push(rows.length ? "ratings:" : "ratings: {}");
     lines = lines.concat(rows);
     if (reasons.length) lines = lines.concat(["rationale:"], reasons);
+    var proposals = allProposals();
+    if (proposals.length) {
+      lines.push("proposals:");
+      proposals.forEach(function (proposal) {
+        var first = true;
+        PROPOSAL_KEYS.forEach(function (key) {
+          var value = proposal[key];
+          if (value === undefined || value === null || value === "") return;
+          // Ids, types and levels are plain words; everything typed or selected is quoted.
+          var written = PLAIN_KEYS.indexOf(key) >= 0 ? value : quoted(value);
+          lines.push((first ? "  - " : "    ") + key + ": " + written);
+          first = false;
+        });
+      });
+    }
     return lines.join("\n") + "\n";
   };
   var previewBox = document.getElementById("yaml-preview");
@@ -269,6 +287,214 @@
       progress();
     });
   });
+  // --- proposals: new evidence from a selected passage, a new hypothesis, votes on items ---
+  var PROPOSAL_KEYS = ["type", "source", "quote", "summary", "kind", "date", "title", "statement",
+                       "parent", "evidence", "credibility", "relevance", "note"];
+  var PLAIN_KEYS = ["type", "source", "kind", "parent", "evidence", "credibility", "relevance"];
+  var itemVoteProposals = function () {
+    return data.evidence.filter(function (eid) { return state.itemVotes[eid]; }).map(function (eid) {
+      var vote = state.itemVotes[eid];
+      return { type: "vote", evidence: eid, credibility: vote.credibility || null, relevance: vote.relevance || null };
+    });
+  };
+  var allProposals = function () { return state.proposals.concat(itemVoteProposals()); };
+  // The quote is the selection as the case's loader reads quotes: Unicode NFC, each run of
+  // whitespace one space, trimmed.
+  var normalised = function (text) {
+    return (text.normalize ? text.normalize("NFC") : text).replace(/\s+/g, " ").trim();
+  };
+  var proposalStatus = document.getElementById("proposal-status");
+  var proposalList = document.getElementById("proposal-list");
+  var sourceTitles = {};
+  document.querySelectorAll(".source").forEach(function (box) {
+    var text = box.querySelector(".source-text");
+    sourceTitles[text.dataset.source] = box.querySelector("summary").firstChild.textContent.trim();
+  });
+  document.querySelectorAll("article.item").forEach(function (item) {
+    var passage = item.querySelector(".passage");
+    var meta = item.querySelector(".meta");
+    if (passage && meta && !sourceTitles[passage.dataset.source]) {
+      sourceTitles[passage.dataset.source] = passage.dataset.source;
+    }
+  });
+  var describe = function (p) {
+    if (p.type === "evidence") return "Evidence item: “" + p.summary + "” — quoting “" + p.quote + "”";
+    if (p.type === "hypothesis") return "Hypothesis: “" + p.title + "” — " + p.statement;
+    return "Vote on " + p.evidence + ": " + ["credibility", "relevance"].filter(function (k) { return p[k]; })
+      .map(function (k) { return k + " " + p[k]; }).join(", ");
+  };
+  var drawProposals = function () {
+    proposalList.textContent = "";
+    state.proposals.forEach(function (p, index) {
+      var li = document.createElement("li");
+      var text = document.createElement("span");
+      text.textContent = describe(p) + (p.sent ? " (sent)" : "");
+      li.appendChild(text);
+      if (!server) {
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "secondary small";
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", "Remove proposal " + (index + 1));
+        remove.addEventListener("click", function () {
+          state.proposals.splice(index, 1);
+          drawProposals();
+          save();
+          preview();
+        });
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(remove);
+      }
+      proposalList.appendChild(li);
+    });
+  };
+  var propose = function (proposal, done) {
+    var clean = {};
+    PROPOSAL_KEYS.forEach(function (key) {
+      if (proposal[key] !== undefined && proposal[key] !== null && proposal[key] !== "") clean[key] = proposal[key];
+    });
+    if (!server) {
+      if (clean.type !== "vote") state.proposals.push(clean);
+      save();
+      drawProposals();
+      preview();
+      proposalStatus.textContent = clean.type === "vote" ? "Vote kept: it goes into your ratings file."
+        : "Proposal kept: it goes into your ratings file when you download it.";
+      done(null);
+      return;
+    }
+    if (!server.proposeUrl) { done("This workshop does not take proposals."); return; }
+    proposalStatus.textContent = "Sending…";
+    fetch(server.proposeUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": server.csrf },
+      body: JSON.stringify(clean),
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (!response.ok) throw new Error(answer.error || ("the server answered " + response.status));
+        if (clean.type !== "vote") { clean.sent = true; state.proposals.push(clean); drawProposals(); }
+        proposalStatus.textContent = "Sent to the facilitator at " + clock() + ".";
+        done(null);
+      });
+    }).catch(function (err) {
+      proposalStatus.textContent = "Not sent: " + err.message;
+      done(err.message);
+    });
+  };
+
+  // Selecting a passage: inside one source text or one item's paragraph.
+  var floating = document.getElementById("propose-selection");
+  var selectionButton = document.getElementById("propose-selection-button");
+  var selected = null;
+  var sourceOf = function (node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return element ? element.closest("[data-source]") : null;
+  };
+  var readSelection = function () {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+    var from = sourceOf(selection.anchorNode), to = sourceOf(selection.focusNode);
+    if (!from || from !== to || !from.dataset.source) return null;
+    var quote = normalised(selection.toString());
+    if (quote.length < 3) return null;
+    return { source: from.dataset.source, quote: quote, range: selection.getRangeAt(0) };
+  };
+  document.addEventListener("selectionchange", function () {
+    selected = readSelection();
+    selectionButton.disabled = !selected;
+    if (!selected) { floating.hidden = true; return; }
+    var box = selected.range.getBoundingClientRect();
+    floating.hidden = false;
+    floating.style.top = (window.scrollY + box.bottom + 6) + "px";
+    floating.style.left = (window.scrollX + Math.max(8, Math.min(box.left, document.documentElement.clientWidth - 240))) + "px";
+  });
+  var evidenceDialog = document.getElementById("evidence-dialog");
+  var hypothesisDialog = document.getElementById("hypothesis-dialog");
+  var passage = null;
+  var openEvidence = function () {
+    var chosen = selected || readSelection();
+    if (!chosen) return;
+    passage = { source: chosen.source, quote: chosen.quote };
+    document.getElementById("evidence-source-title").textContent = sourceTitles[chosen.source] || chosen.source;
+    document.getElementById("ev-quote").value = chosen.quote;
+    document.getElementById("ev-msg").textContent = "";
+    floating.hidden = true;
+    evidenceDialog.showModal();
+    document.getElementById("ev-summary").focus();
+  };
+  floating.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  floating.addEventListener("click", openEvidence);
+  selectionButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  selectionButton.addEventListener("click", openEvidence);
+  document.getElementById("propose-hypothesis-open").addEventListener("click", function () {
+    document.getElementById("hy-msg").textContent = "";
+    hypothesisDialog.showModal();
+    document.getElementById("hy-title").focus();
+  });
+  document.querySelectorAll("dialog [data-close]").forEach(function (button) {
+    button.addEventListener("click", function () { button.closest("dialog").close(); });
+  });
+  var field = function (id) { return document.getElementById(id).value.trim(); };
+  var finish = function (form, dialog, message) {
+    return function (error) {
+      if (error) { document.getElementById(message).textContent = error; return; }
+      form.reset();
+      dialog.close();
+    };
+  };
+  var evidenceForm = document.getElementById("evidence-form");
+  evidenceForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var date = field("ev-date");
+    if (date && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(date)) {
+      document.getElementById("ev-msg").textContent = "Write the date as 2022-01-05, 2022-01 or 2022.";
+      return;
+    }
+    if (!passage || !field("ev-summary")) return;
+    propose({
+      type: "evidence", source: passage.source, quote: passage.quote, summary: field("ev-summary"),
+      kind: field("ev-kind"), credibility: field("ev-credibility"), relevance: field("ev-relevance"),
+      date: date, note: field("ev-note")
+    }, finish(evidenceForm, evidenceDialog, "ev-msg"));
+  });
+  var hypothesisForm = document.getElementById("hypothesis-form");
+  hypothesisForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!field("hy-title") || !field("hy-statement")) return;
+    propose({
+      type: "hypothesis", title: field("hy-title"), statement: field("hy-statement"),
+      parent: field("hy-parent"), note: field("hy-note")
+    }, finish(hypothesisForm, hypothesisDialog, "hy-msg"));
+  });
+  // Votes on an item's credibility and relevance: one per item, the latest choice.
+  document.querySelectorAll(".item-vote").forEach(function (box) {
+    var eid = box.dataset.evidence;
+    var selects = box.querySelectorAll("select");
+    var note = box.querySelector(".item-vote-msg");
+    var own = state.itemVotes[eid] || {};
+    selects.forEach(function (select) {
+      select.value = own[select.dataset.vote] || "";
+      if (select.value) box.open = true;
+      select.addEventListener("change", function () {
+        var vote = {};
+        selects.forEach(function (s) { if (s.value) vote[s.dataset.vote] = s.value; });
+        if (vote.credibility || vote.relevance) state.itemVotes[eid] = vote;
+        else delete state.itemVotes[eid];
+        if (!server) {
+          save();
+          preview();
+          note.textContent = state.itemVotes[eid] ? "kept for your ratings file" : "";
+          return;
+        }
+        if (!state.itemVotes[eid]) return;
+        propose({ type: "vote", evidence: eid, credibility: vote.credibility, relevance: vote.relevance },
+          function (error) { note.textContent = error ? "not sent: " + error : "sent"; });
+      });
+    });
+  });
+  drawProposals();
   if (server && server.locked) {
     document.querySelectorAll("tr.cell input, tr.cell textarea").forEach(function (input) {
       input.disabled = true;

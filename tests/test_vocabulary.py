@@ -258,7 +258,8 @@ def test_report_legend_and_colours_list_the_table(report):
     pills = [span["title"] for span in soup.select(".pill.support, .pill.contra")[:2]]
     assert pills == ["items rated C or CC", "items rated I or II"]
     lead = soup.select_one(".ws-lead").get_text()
-    assert "on the scale II = 1 … CC = 5 or" in lead
+    low, high = V.scale[0], V.scale[-1]
+    assert f"on the scale {low.symbol} {low.name} = 1 … {high.symbol} {high.name} = 5 or" in lead
     captions = [f.get_text(" ", strip=True) for f in soup.select("figure.chart figcaption")]
     assert any(c.endswith("read the other way (CC ↔ II, C ↔ I).") for c in captions), captions
 
@@ -273,20 +274,21 @@ def test_rating_sheet_lists_the_table(write_case, runner, tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     chips = soup.select("ul.vote-legend .chip")
     assert [c["class"][1] for c in chips] == [f"v-{code}" for code in ALL]
-    assert [c.get_text() for c in chips] == ["CC", "C", "N", "I", "II", "NA", "?"]
+    # As the report's legend: the symbol, then the name and the code.
+    assert [c.get_text() for c in chips] == ["++", "+", "0", "−", "−−", "n/a", "?"]
     hints = [li.get_text(" ", strip=True) for li in soup.select("ul.vote-legend li")]
     assert hints[-2:] == [
-        "NA not applicable: the item does not bear on this hypothesis at all",
-        "? don't know: you cannot judge it (not the same as NA)",
+        "n/a not applicable (NA): the item does not bear on this hypothesis at all",
+        "? don't know (DK): you cannot judge it (not the same as NA)",
     ]
     for fieldset in soup.select("fieldset.votes"):
         assert [i["value"] for i in fieldset.select("input")] == ALL
     before = {c.get_text() for c in soup.select("p.before .chip")}
-    assert "?" in before and "DK" not in before  # Alice's round-1 DK, shown as its label
-    assert "Say why for CC and II, the strongest judgements" in soup.get_text()
+    assert "?" in before and "DK" not in before  # Alice's round-1 DK, shown as its symbol
+    assert "Say why for ++ (CC) and −− (II), the strongest judgements" in soup.get_text()
     data = json.loads(soup.find("script", id="sheet-data").get_text())
     assert data["explain"] == ["CC", "II"]
-    assert data["labels"] == {r.code: r.label for r in V}
+    assert data["labels"] == {r.code: f"{r.symbol} ({r.code})" for r in V}
     _check_colours(_css_rules(html), ".v-@ input:checked + span, .chip.v-@")
 
 

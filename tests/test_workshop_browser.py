@@ -58,7 +58,7 @@ def test_fill_reload_download_merge_report(browser, workshop, runner, tmp_path):
     # Entries are checked as they are made.
     _rate(page, "alarm", "arson", "CC")
     message = _cell(page, "alarm", "arson").locator(".msg")
-    assert message.inner_text() == "CC is a strong judgement: say why."
+    assert message.inner_text() == "++ (CC) is a strong judgement: say why."
     assert "1 cell needs a look" in page.inner_text("#issues")
     _cell(page, "alarm", "arson").locator("textarea").fill(
         'Only someone with the code: "inside" job.'
@@ -190,7 +190,7 @@ def test_round_two_sheet_fills_in_and_asks_why(browser, write_case, runner, tmp_
     assert page.inner_text("#progress-text") == "6 of 6 cells rated (100%)"
     _rate(page, "alarm", "accident", "I")
     cell = _cell(page, "alarm", "accident")
-    assert cell.locator(".msg").inner_text() == "Changed from CC in round 1: say why."
+    assert cell.locator(".msg").inner_text() == "Changed from ++ (CC) in round 1: say why."
     assert "changed" in cell.get_attribute("class")
     cell.locator("textarea").fill("The maintenance log shows no fault.")
     assert cell.locator(".msg").inner_text() == ""

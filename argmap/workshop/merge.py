@@ -4,6 +4,11 @@ Every file is checked against the case first — its YAML, its keys, and that ev
 evidence and hypothesis id it names exists — and nothing is written unless all pass.
 A file replaces the same analyst's file for the same round; the replaced file is kept
 as a numbered backup beside it, never overwritten.
+
+Proposals in the files (new evidence items, new hypotheses, votes) are listed, numbered;
+none enters the case unless asked for by number or with ``all`` (`--accept-proposals`):
+those are written by :func:`.proposals.apply`, one at a time. Votes are advisory: counted,
+never written.
 """
 
 from __future__ import annotations
@@ -14,9 +19,17 @@ from pathlib import Path
 
 from ..load import LoadResult, load_case, read_valid
 from ..output import replace_with_backup
-from ..problems import CaseError, Problem, display_path
-from ..ratingsfile import RATINGS_FOLDER, RatingsFile, analyst_key, check_ratings, ratings_file_name
+from ..problems import ArgmapError, CaseError, Problem, display_path
+from ..ratingsfile import (
+    RATINGS_FOLDER,
+    Proposal,
+    RatingsFile,
+    analyst_key,
+    check_ratings,
+    ratings_file_name,
+)
 from ..yamlfile import YamlDocument
+from .proposals import ProposalError, apply, check, describe, proposal_id, vote_counts
 from .sheet import sheet_digest
 
 __all__ = ["merge_ratings"]
@@ -38,9 +51,80 @@ def _cells(model: RatingsFile) -> int:
     return sum(len(cells) for cells in model.ratings.values())
 
 
-def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[Problem]]:
+def _accepted(which: str | None, proposals: Sequence[tuple[_Incoming, Proposal]]) -> set[int]:
+    """The numbers (from 1) of the proposals ``which`` names: 'all' (every evidence item and
+    hypothesis), or numbers separated by commas."""
+    if which is None:
+        return set()
+    writable = {n for n, (_, p) in enumerate(proposals, start=1) if p.type != "vote"}
+    if which.strip().lower() == "all":
+        return writable
+    numbers: set[int] = set()
+    for part in which.split(","):
+        text = part.strip()
+        if not text.isdigit() or not 1 <= int(text) <= len(proposals):
+            raise ArgmapError(
+                f"--accept-proposals: '{text}' is not the number of a proposal; the files hold "
+                f"{len(proposals)} (numbered from 1 as merge lists them), or write 'all'"
+            )
+        if int(text) not in writable:
+            raise ArgmapError(
+                f"--accept-proposals: proposal {text} is a vote, and votes are advisory: "
+                "merge lists them; a change of credibility or relevance is made by hand"
+            )
+        numbers.add(int(text))
+    return numbers
+
+
+def _take_proposals(
+    folder: Path, proposals: Sequence[tuple[_Incoming, Proposal]], accept: set[int]
+) -> list[str]:
+    """Write the accepted proposals into the case, one at a time; the lines saying what
+    happened to each proposal."""
+    if not proposals:
+        return []
+    lines = [f"{len(proposals)} proposal{'s' if len(proposals) != 1 else ''} in the files:"]
+    case = load_case(folder).case
+    for number, (item, proposal) in enumerate(proposals, start=1):
+        what = f"  {number}. {describe(proposal)} (from {item.model.analyst})"
+        if proposal.type == "vote":
+            reasons = check(case, proposal)
+            lines.append(f"{what}: advisory{'; ' + '; '.join(reasons) if reasons else ''}")
+            continue
+        if number not in accept:
+            reasons = check(case, proposal)
+            if reasons:
+                lines.append(f"{what}: cannot be accepted: {'; '.join(reasons)}")
+            else:
+                lines.append(f"{what}: not written (accept it with --accept-proposals {number})")
+            continue
+        ident = proposal_id(case, proposal)
+        try:
+            written = apply(folder, proposal, by=item.model.analyst)
+        except ProposalError as err:
+            lines.append(f"{what}: not written: {err}")
+            continue
+        backup = f"; backup: {display_path(written[1])}" if len(written) > 1 else ""
+        lines.append(f"{what}: written to {display_path(written[0])} as '{ident}'{backup}")
+        case = load_case(folder).case
+    votes = vote_counts(p for _, p in proposals)
+    for eid, kinds in votes.items():
+        counted = "; ".join(
+            f"{name} " + ", ".join(f"{level} ×{n}" for level, n in levels.items() if n)
+            for name, levels in kinds.items()
+            if any(levels.values())
+        )
+        lines.append(f"votes on {eid} (advisory, not written): {counted}")
+    return lines
+
+
+def merge_ratings(
+    files: Sequence[Path], folder: Path, accept_proposals: str | None = None
+) -> tuple[list[str], list[Problem]]:
     """Check ``files`` against the case in ``folder`` and write them into its
     evidence/ratings/; returns the lines to print and the case's warnings afterwards.
+    The proposals in the files are listed; those ``accept_proposals`` names ('all', or
+    their numbers as listed: '1,3') are written into the case.
 
     Raises :class:`CaseError` (and writes nothing) when any file is invalid.
     """
@@ -87,6 +171,8 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
             )
     if problems:
         raise CaseError(problems)
+    proposals = [(item, proposal) for item in incoming for proposal in item.model.proposals]
+    accept = _accepted(accept_proposals, proposals)
 
     existing = {(f.key, f.round): f.path for f in loaded.ratings}
     taken = {path.resolve() for path in existing.values()}
@@ -124,6 +210,7 @@ def merge_ratings(files: Sequence[Path], folder: Path) -> tuple[list[str], list[
             lines.append(
                 f"{display_path(target)}: {who} (replaced; backup: {display_path(backup)})"
             )
+    lines += _take_proposals(folder, proposals, accept)
     return lines, _changes_named(load_case(folder))
 
 

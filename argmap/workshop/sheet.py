@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, get_args
 
 from .. import __version__
 from ..casewriter import yaml_quoted
-from ..model import Case
+from ..model import Case, EvidenceKind
+from ..quotes import SourceText
 from ..ratingsfile import (
     VOTE_NAMES,
     AnalystRatings,
@@ -29,8 +30,12 @@ from ..vocabulary import VOCABULARY, RatingCode
 
 __all__ = [
     "EXPLAIN",
+    "PARAGRAPH_LIMIT",
     "RATIONALE_LIMIT",
+    "SOURCE_LIMIT",
+    "CellFeedback",
     "SheetContext",
+    "SheetSource",
     "render_sheet",
     "sheet_context",
     "sheet_digest",
@@ -39,6 +44,11 @@ __all__ = [
 EXPLAIN = tuple(r.code for r in VOCABULARY if r.strong)
 """Ratings the sheet asks a reason for, as the strongest claims in the matrix."""
 RATIONALE_LIMIT = 2000
+PARAGRAPH_LIMIT = 600
+"""Characters of a quote's paragraph shown on each side of it, at most."""
+SOURCE_LIMIT = 2_000_000
+"""Characters of source text a sheet carries in full, for proposing items from; above it,
+each item's paragraph alone."""
 
 
 def sheet_digest(case: Case) -> str:
@@ -67,6 +77,12 @@ def _shuffled(ids: Sequence[str], seed: str) -> list[str]:
     return sorted(ids, key=lambda i: hashlib.sha256(f"{seed}\0{i}".encode()).hexdigest())
 
 
+def _shown(code: str) -> str:
+    """A rating in words of the sheet's own: its symbol, as the report shows it, and its
+    code, as the ratings file writes it ('++ (CC)')."""
+    return f"{VOCABULARY[code].symbol} ({code})"
+
+
 def _source_title(case: Case, source_id: str | None) -> str | None:
     return case.source_by_id[source_id].title if source_id is not None else None
 
@@ -93,6 +109,33 @@ class SheetItem:
     source: str | None
     """The source's title."""
     date: str | None
+    source_id: str | None = None
+    context: tuple[str, str, str] | None = None
+    """The paragraph around the quote: the text before it, the quote as the source has it,
+    the text after it (cut to :data:`PARAGRAPH_LIMIT` each side)."""
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """A source text, shown whole so that a passage can be proposed as a new item."""
+
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CellFeedback:
+    """Round ≥ 2: what the group said about a cell in the previous round, without names."""
+
+    consensus: str
+    """The consensus code ('' when nobody rated the cell)."""
+    kind: str
+    """consensus, notch, mild, large, extreme or few (:data:`~.aggregate.KINDS`)."""
+    label: str
+    mark: str
+    counts: tuple[tuple[str, int], ...]
+    """(code, how many analysts gave it), in vocabulary order, codes given only."""
 
 
 @dataclass(frozen=True)
@@ -119,19 +162,98 @@ class SheetContext:
     previous_rationale: dict[str, dict[str, str]]
     data: dict[str, Any]
     """What the sheet's script needs, embedded as JSON."""
+    sources: tuple[SheetSource, ...] = ()
+    """Source texts to select passages from (none when they are longer than
+    :data:`SOURCE_LIMIT` together)."""
+    feedback: dict[str, dict[str, CellFeedback]] = field(default_factory=dict)
+    """Round ≥ 2: evidence id → hypothesis id → the group's previous round."""
+    feedback_analysts: int = 0
+    """How many analysts the feedback counts."""
+    groups: tuple[tuple[str, str], ...] = ()
+    """(id, title) of the hypotheses a proposed one may go under: groups, and leaves no
+    item rates."""
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _contexts(case: Case, texts: dict[str, SourceText]) -> dict[str, tuple[str, str, str]]:
+    """Evidence id → the paragraph around its quote, split at the quote."""
+    found: dict[str, tuple[str, str, str]] = {}
+    paragraphs: dict[str, list[tuple[int, int]]] = {}
+    for eid, span in case.quote_spans.items():
+        text = texts[span.source]
+        if span.source not in paragraphs:
+            paragraphs[span.source] = text.paragraphs()
+        start, end = paragraphs[span.source][span.paragraph - 1]
+        start, end = min(start, span.start), max(end, span.end)
+        before = text.text[max(start, span.start - PARAGRAPH_LIMIT) : span.start]
+        after = text.text[span.end : min(end, span.end + PARAGRAPH_LIMIT)]
+        if span.start - start > PARAGRAPH_LIMIT:
+            before = "… " + before.split(" ", 1)[-1]
+        if end - span.end > PARAGRAPH_LIMIT:
+            after = after.rsplit(" ", 1)[0] + " …"
+        lead = " " if before[-1:].isspace() else ""
+        trail = " " if after[:1].isspace() else ""
+        found[eid] = (
+            _squeeze(before) + lead,
+            _squeeze(text.text[span.start : span.end]),
+            trail + _squeeze(after),
+        )
+    return found
+
+
+def _feedback(
+    case: Case, files: Sequence[AnalystRatings], round_number: int
+) -> tuple[dict[str, dict[str, CellFeedback]], int]:
+    """The group's ratings after the previous round, per cell, and how many analysts."""
+    if round_number < 2 or not any(f.round < round_number for f in files):
+        return {}, 0
+    import numpy as np
+
+    from .aggregate import CODE_VOTE, KINDS, VOTE_CODE, build_workshop
+    from .view import BAND_LABELS, BAND_MARKS
+
+    workshop = build_workshop(case, files, round_number - 1)
+    codes = [r.code for r in VOCABULARY]
+    counts = np.stack([(workshop.votes == VOTE_CODE[code]).sum(axis=0) for code in codes])
+    result: dict[str, dict[str, CellFeedback]] = {}
+    for i, eid in enumerate(workshop.evidence_ids):
+        row = result.setdefault(eid, {})
+        for j, hid in enumerate(workshop.leaf_ids):
+            kind = KINDS[int(workshop.kind[i, j])]
+            given = tuple((code, int(counts[k, i, j])) for k, code in enumerate(codes))
+            row[hid] = CellFeedback(
+                consensus=CODE_VOTE[int(workshop.consensus[i, j])],
+                kind=kind,
+                label=BAND_LABELS[kind],
+                mark=BAND_MARKS[kind],
+                counts=tuple((code, n) for code, n in given if n),
+            )
+    return result, len(workshop.analysts)
 
 
 def sheet_context(
-    case: Case, analyst: str, round_number: int, files: Sequence[AnalystRatings] = ()
+    case: Case,
+    analyst: str,
+    round_number: int,
+    files: Sequence[AnalystRatings] = (),
+    group: Sequence[AnalystRatings] | None = None,
 ) -> SheetContext:
     """The sheet for ``analyst`` in round ``round_number``; ``files`` are the case's ratings
-    files, of which only this analyst's earlier rounds are used."""
+    files, of which this analyst's earlier rounds fill the sheet in. In round 2 and later,
+    the sheet shows beside each cell what the group said in the previous round (consensus,
+    band and the count of each rating, no names): from ``group``'s files, by default
+    ``files``."""
     name = " ".join(analyst.split())
     key = analyst_key(name)
     digest = sheet_digest(case)
     seed = f"{key}\0{digest}"
     leaves = {h.id: h for h in case.leaves}
     items = case.evidence_by_id
+    texts = {sid: SourceText(text) for sid, text in case.source_texts.items()}
+    contexts = _contexts(case, texts)
     own = [f for f in files if f.key == key]
     before = analyst_views(own, round_number - 1) if round_number > 1 else []
     now = analyst_views(own, round_number)
@@ -167,8 +289,29 @@ def sheet_context(
             quote=items[eid].quote,
             source=_source_title(case, items[eid].source),
             date=items[eid].date,
+            source_id=items[eid].source,
+            context=contexts.get(eid),
         )
         for n, eid in enumerate(_shuffled(list(items), "evidence\0" + seed), start=1)
+    )
+    whole = sum(len(t) for t in case.source_texts.values()) <= SOURCE_LIMIT
+    sources = tuple(
+        SheetSource(
+            id=s.id,
+            title=s.title,
+            paragraphs=tuple(
+                _squeeze(texts[s.id].text[a:b]) for a, b in texts[s.id].paragraphs() if b > a
+            ),
+        )
+        for s in case.sources
+        if whole and s.id in texts
+    )
+    feedback, counted = _feedback(case, files if group is None else group, round_number)
+    rated = {hid for e in case.evidence for hid in e.ratings}
+    groups = tuple(
+        (h.id, h.title)
+        for h, _ in case.hypotheses_in_order
+        if case.children[h.id] or h.id not in rated
     )
     file_name = ratings_file_name(name, round_number)
     data = {
@@ -191,7 +334,8 @@ def sheet_context(
         "explain": list(EXPLAIN),
         "rationaleLimit": RATIONALE_LIMIT,
         "names": VOTE_NAMES,
-        "labels": {r.code: r.label for r in VOCABULARY},
+        "labels": {r.code: _shown(r.code) for r in VOCABULARY},
+        "kinds": list(get_args(EvidenceKind)),
     }
     return SheetContext(
         title=case.title,
@@ -207,6 +351,10 @@ def sheet_context(
         previous=previous,
         previous_rationale=previous_rationale,
         data=data,
+        sources=sources,
+        feedback=feedback,
+        feedback_analysts=counted,
+        groups=groups,
     )
 
 

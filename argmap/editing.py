@@ -43,7 +43,7 @@ import yaml
 
 from . import yamlpatch
 from .casewriter import write_new_case
-from .load import LoadResult, case_files, load_case
+from .load import LoadCache, LoadResult, case_files, load_case
 from .model import Case
 from .output import replace_with_backup, write_atomic
 from .problems import ArgmapError, CaseError, Problem
@@ -482,6 +482,8 @@ class Editor:
         self._texts: dict[str, str] = {}
         self._line_starts: dict[str, tuple[str, list[int]]] = {}
         self._stamps: dict[str, _Stamp | None] = {}
+        self._cache = LoadCache()
+        """What the next load may reuse: the files an edit did not touch."""
         self._result: LoadResult
         self._root = self.folder
         """Where the documents of ``_result`` were read: the case, or a staging folder."""
@@ -514,7 +516,7 @@ class Editor:
         return sorted(names)
 
     def _read(self) -> None:
-        self._result = load_case(self.folder)
+        self._result = load_case(self.folder, cache=self._cache)
         self._root = self.folder
         self._texts.clear()
         self._line_starts.clear()
@@ -750,7 +752,7 @@ class Editor:
         contents = {name: pair[side] for name, pair in change.files.items()}
         result = self._write(contents, f"{verb} {change.description}", backup=False)
         target.append(change)
-        self._result = load_case(self.folder)
+        self._result = load_case(self.folder, cache=self._cache)
         self._root = self.folder
         self._texts.clear()
         return replace(result, warnings=tuple(self._result.warnings))
@@ -776,7 +778,7 @@ class Editor:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
             try:
-                result = load_case(staging)
+                result = load_case(staging, cache=self._cache)
             except CaseError as err:
                 raise EditRefused(self._moved(p, staging) for p in err.problems) from None
             result.warnings = [self._moved(p, staging) for p in result.warnings]

@@ -23,7 +23,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ from .yamlfile import MAX_DEPTH, Loc, YamlDocument, not_a_file, read_regular, re
 
 __all__ = [
     "MAX_SOURCE_BYTES",
+    "LoadCache",
     "LoadResult",
     "case_files",
     "load_case",
@@ -97,6 +98,20 @@ class LoadResult:
     @property
     def case_folder(self) -> Path:
         return next(iter(self.origins.values())).doc.path.parent.parent if self.origins else Path()
+
+
+@dataclass
+class LoadCache:
+    """What a load may take from the one before instead of reading it again (an editor
+    loads its case after every edit, and an edit changes one file): each YAML file that was
+    valid on its own, by its name in the case and its bytes; each source's prepared text and
+    the quotes found in it. Only what the last load used is kept."""
+
+    documents: dict[tuple[str, bytes], tuple[YamlDocument, BaseModel]] = field(default_factory=dict)
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    found: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
+    """(a source's text, quote) → (start, end, occurrences, paragraph). The text is the
+    prepared source's own string, so its hash is computed once."""
 
 
 def case_files(folder: Path, part: str) -> list[Path]:
@@ -838,7 +853,9 @@ def warn_idle_scenarios(case: Case, parts: _Parts, report: _Report) -> None:
                 report.add("scenario_selects_nothing", origin, ["changes", c, "items"])
 
 
-def read_sources(parts: _Parts, report: _Report) -> tuple[dict[str, SourceText], list[Path]]:
+def read_sources(
+    parts: _Parts, report: _Report, cache: LoadCache | None = None
+) -> tuple[dict[str, SourceText], list[Path]]:
     """Quoted sources have a file; source files lie inside the case and read as UTF-8 text.
 
     Returns the texts by source id, and their files.
@@ -856,8 +873,11 @@ def read_sources(parts: _Parts, report: _Report) -> tuple[dict[str, SourceText],
             continue
         text = _read_source(report, origin, source.file, case_root)
         if text is not None:
-            texts[source.id] = SourceText(text)
+            prepared = cache.sources.get(text) if cache is not None else None
+            texts[source.id] = prepared or SourceText(text)
             files.append(origin.doc.path.parent / source.file)
+    if cache is not None:
+        cache.sources = {t.text: t for t in texts.values()}
     return texts, files
 
 
@@ -967,16 +987,28 @@ def check_evidence_links(parts: _Parts, report: _Report, tree: _Tree) -> None:
 
 
 def locate_quotes(
-    parts: _Parts, report: _Report, texts: Mapping[str, SourceText]
+    parts: _Parts,
+    report: _Report,
+    texts: Mapping[str, SourceText],
+    cache: LoadCache | None = None,
 ) -> dict[str, QuoteSpan]:
     """Every quote stands in its source, once; returns where each one stands."""
     spans: dict[str, QuoteSpan] = {}
     budget = Comparisons(QUOTE_HINT_BUDGET)
+    known = cache.found if cache is not None else {}
+    found: dict[tuple[str, str], tuple[int, int, int, int]] = {}
     for e in parts.evidence:
         if e.quote is None or e.source is None or e.source not in texts:
             continue
         text = texts[e.source]
         origin = parts.origins[e.id]
+        key = (text.text, e.quote)
+        if key in known:  # found in this very text by the load before
+            start, end, occurrences, paragraph = found[key] = known[key]
+            if occurrences > 1:
+                report.add("quote_twice", origin, ["quote"], source=e.source)
+            spans[e.id] = QuoteSpan(e.source, start, end, paragraph)
+            continue
         match = text.find(e.quote)
         if match is None:
             close = text.closest(e.quote, budget=budget)
@@ -987,7 +1019,11 @@ def locate_quotes(
             continue
         if match.occurrences > 1:
             report.add("quote_twice", origin, ["quote"], source=e.source)
-        spans[e.id] = QuoteSpan(e.source, match.start, match.end, text.paragraph_of(match.start))
+        paragraph = text.paragraph_of(match.start)
+        spans[e.id] = QuoteSpan(e.source, match.start, match.end, paragraph)
+        found[key] = (match.start, match.end, match.occurrences, paragraph)
+    if cache is not None:
+        cache.found = found
     return spans
 
 
@@ -1138,16 +1174,38 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_case(folder: Path | str) -> LoadResult:
+def load_case(folder: Path | str, *, cache: LoadCache | None = None) -> LoadResult:
     """Read, validate and cross-check the case in ``folder``.
+
+    With a ``cache`` (kept by the caller from one load to the next), files unchanged since
+    the last load are not parsed again, nor quotes looked for again in unchanged sources;
+    the result is the same.
 
     Raises :class:`CaseError` with every problem found when the case is invalid.
     """
     with _collector_paused():
-        return _load_case(Path(folder))
+        return _load_case(Path(folder), cache)
 
 
-def _load_case(folder: Path) -> LoadResult:
+def _read_cached(
+    path: Path, folder: Path, cache: LoadCache, fresh: dict[tuple[str, bytes], Any]
+) -> tuple[bytes | None, tuple[str, bytes] | None, tuple[YamlDocument, BaseModel] | None]:
+    """The bytes of a case file, its key in the cache, and what the last load made of it."""
+    try:
+        data = read_regular(path)
+    except OSError:
+        return None, None, None  # read_yaml says why
+    if isinstance(data, str):
+        return None, None, None
+    key = (path.relative_to(folder).as_posix(), hashlib.sha256(data).digest())
+    hit = cache.documents.get(key)
+    if hit is None:
+        return data, key, None
+    fresh[key] = hit
+    return data, key, (replace(hit[0], path=path), hit[1])
+
+
+def _load_case(folder: Path, cache: LoadCache | None = None) -> LoadResult:
     unusable = _case_folder_problem(folder)
     if unusable is not None:
         raise CaseError([unusable])
@@ -1160,6 +1218,7 @@ def _load_case(folder: Path) -> LoadResult:
     suggest = Suggestions()
     problems: list[Problem] = []  # of single files: reading them, and their models
     reads: list[_Read] = []
+    fresh: dict[tuple[str, bytes], Any] = {}
     case_root = folder.resolve()
     for part, paths, listing in (
         ("hypotheses", hyp_files, hyp_listing),
@@ -1173,8 +1232,14 @@ def _load_case(folder: Path) -> LoadResult:
                 problems.append(problem("file_outside_case", path, 1))
                 reads.append(_Read(part, None))
                 continue
+            data, key, hit = None, None, None
+            if cache is not None:
+                data, key, hit = _read_cached(path, folder, cache, fresh)
+            if hit is not None:
+                reads.append(_Read(part, *hit))
+                continue
             try:
-                doc = read_yaml(path, regular_only=True)
+                doc = read_yaml(path, regular_only=True, data=data)
             except CaseError as err:
                 problems.extend(err.problems)
                 reads.append(_Read(part, None))
@@ -1182,6 +1247,10 @@ def _load_case(folder: Path) -> LoadResult:
             validated, found, wrong = _validate(doc, _MODEL_FOR_PART[part], suggest)
             problems.extend(found)
             reads.append(_Read(part, doc, validated, wrong))
+            if key is not None and validated is not None and not found:
+                fresh[key] = (doc, validated)
+    if cache is not None:
+        cache.documents = fresh
     rating_files, ratings_listing = _listed_files(folder, RATINGS_FOLDER)
     problems.extend(ratings_listing)
     ratings: list[tuple[YamlDocument, RatingsFile]] = []
@@ -1206,12 +1275,12 @@ def _load_case(folder: Path) -> LoadResult:
     check_argument_links(parts, report)
     check_evaluation_fields(parts, report)
     check_premise_cycles(parts, report)
-    texts, source_files = read_sources(parts, report)
+    texts, source_files = read_sources(parts, report, cache)
     check_evidence_links(parts, report, tree)
     check_originators(parts, report)
     check_assumption_links(parts, report)
     check_scenarios(parts, report, tree)
-    spans = locate_quotes(parts, report, texts)
+    spans = locate_quotes(parts, report, texts, cache)
     if parts.hypotheses_whole and tree.sound:
         check_priors(parts, report, tree)
     warn_no_catch_all(parts, report)

@@ -373,14 +373,17 @@ def read_regular(path: Path, limit: int | None = None) -> bytes | str:
         return data
 
 
-def read_yaml(path: Path, *, regular_only: bool = False) -> YamlDocument:
+def read_yaml(path: Path, *, regular_only: bool = False, data: bytes | None = None) -> YamlDocument:
     """Read one case file strictly; raises :class:`CaseError` naming file and line.
 
     With ``regular_only`` (the loader, reading a case), a path that is no regular file is
     refused without waiting on it or reading it (others may read a pipe they were given).
     """
     try:
-        raw = read_regular(path) if regular_only else path.read_bytes()
+        if data is not None:  # the caller read the file already
+            raw: bytes | str = data
+        else:
+            raw = read_regular(path) if regular_only else path.read_bytes()
     except OSError as err:
         raise _refuse(path, 1, "unreadable_file", reason=err.strerror) from None
     if isinstance(raw, str):

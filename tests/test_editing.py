@@ -341,3 +341,25 @@ def test_a_shipped_style_case_edits_in_place(tmp_path):
     assert len(lines) == 2 or (len(lines) == 1 and lines[0].startswith("+")), lines
     assert editor.undo() is not None
     assert changed_lines(folder) == []
+
+
+def test_a_load_with_a_cache_gives_what_a_fresh_load_gives(sample):
+    from argmap.load import LoadCache
+    from argmap.problems import CaseError
+
+    cache = LoadCache()
+    first = load_case(sample, cache=cache)
+    assert first.case == load_case(sample).case
+    source = sample / "evidence" / "sources" / "harbour-gazette.txt"
+    text = source.read_text()
+    source.write_text(text.replace("switched off at 22:10", "turned off at 22:10"))
+    with pytest.raises(CaseError, match="1 error") as refused:
+        load_case(sample, cache=cache)
+    assert "quote not found" in refused.value.errors[0].message
+    source.write_text(text)
+    evidence = sample / "evidence" / "evidence.yaml"
+    evidence.write_text(evidence.read_text().replace("arson: C", "arson: CC"))
+    again = load_case(sample, cache=cache)
+    assert again.case == load_case(sample).case
+    assert again.case.evidence_by_id["alarm-log"].ratings["arson"] == "CC"
+    assert again.origins["alarm-log"].doc.path == evidence

@@ -775,7 +775,8 @@ def test_merge_round_two_and_note_on_a_changed_case(write_case, runner, tmp_path
     assert (folder / "evidence/ratings/bob-baker.round2.yaml").is_file()
     assert "was rated on another version of the case" in result.stdout
     # Who (as the report shows them, and by name), which item, which hypothesis.
-    letter = anonymous_labels([analyst_key("Bob Baker")], "Warehouse fire")[analyst_key("Bob Baker")]
+    bob = analyst_key("Bob Baker")
+    letter = anonymous_labels([bob], "Warehouse fire")[bob]
     assert (
         f"ratings.alarm.accident: analyst {letter} (Bob Baker) changed 'The alarm was switched "
         "off.' (alarm) against Accident from CC in round 1 to I in round 2 without a rationale"
@@ -1042,6 +1043,26 @@ def test_dont_know_is_said_in_words(workshop_report):
     assert "?)" not in section.select_one("table.ws-ranking tfoot").get_text()
 
 
+def test_the_workshop_section_speaks_the_reports_vocabulary(workshop_report):
+    """Ratings show as the matrix shows them (symbols, names on hover and for screen
+    readers), never as the codes of the ratings files."""
+    from argmap.vocabulary import VOCABULARY, VOTE_CODES
+
+    soup = workshop_report()
+    section = soup.find(id="workshop")
+    said = [section.get_text(" ")] + [
+        element[attribute]
+        for attribute in ("aria-label", "title")
+        for element in section.find_all(attrs={attribute: True})
+    ]
+    words = {word for text in said for word in re.findall(r"[A-Za-z]+", text)}
+    assert words & set(VOTE_CODES) == set()
+    cell = section.select_one("table.heatmap tbody td.heat")
+    assert any(r.name in cell["aria-label"] for r in VOCABULARY)
+    dont_know = VOCABULARY["DK"]
+    assert f"{dont_know.symbol} {dont_know.name}" in section.get_text(" ")
+
+
 def test_summary_says_when_the_group_agrees_with_the_case(workshop_report):
     soup = workshop_report(
         files={
@@ -1182,7 +1203,7 @@ def test_sheet_round_two_shows_only_the_analysts_own_earlier_ratings(write_case,
     assert "Whoever knew the code" not in str(soup)
     before = soup.select_one('tr.cell[data-evidence="alarm"][data-hypothesis="accident"] .before')
     assert before.get_text(" ", strip=True).startswith(
-        "you, round 1: ++ CC Old wiring trips alarms <all the time>."
+        "round 1: CC Old wiring trips alarms <all the time>."
     )
 
 

@@ -110,6 +110,8 @@ class HeatCell:
     consensus: str
     """The consensus vote (CC … II, NA) or '' when there is none."""
     consensus_symbol: str
+    consensus_name: str
+    """The consensus in words ('very consistent'), or 'none'."""
     votes: tuple[Vote, ...]
 
 
@@ -235,6 +237,7 @@ class AgendaItem:
     """band × diagnosticity (× PIVOTAL_WEIGHT when pivotal): the agenda's order."""
     consensus: str
     consensus_symbol: str
+    consensus_name: str
     votes: tuple[Vote, ...]
 
 
@@ -248,6 +251,8 @@ class ChangeRow:
     after: str
     before_symbol: str
     after_symbol: str
+    before_name: str
+    after_name: str
     from_round: int
     to_round: int
     why: str | None
@@ -293,6 +298,8 @@ class WorkshopView:
     """The consensus beside the case's own ratings, for the report's summary."""
     dont_know_name: str = VOCABULARY[DONT_KNOW].name
     """How the report says an analyst's DK: in words ("don't know"), from the vocabulary."""
+    dont_know_symbol: str = VOCABULARY[DONT_KNOW].symbol
+    no_answer_symbol: str = NO_ANSWER
 
 
 def _standings(case: Case) -> tuple[list[Standing], Weighing, Scores]:
@@ -368,6 +375,7 @@ def workshop_view(
             disagreement=float(spread[i, j]),
             consensus=vote,
             consensus_symbol=VOTE_SYMBOLS[vote],
+            consensus_name=VOTE_NAMES.get(vote, "none"),
             votes=votes_at(i, j),
         )
 
@@ -422,6 +430,7 @@ def workshop_view(
                 priority=priority,
                 consensus=heat.consensus,
                 consensus_symbol=heat.consensus_symbol,
+                consensus_name=heat.consensus_name,
                 votes=heat.votes,
             )
         )
@@ -514,6 +523,8 @@ def workshop_view(
             after=c.after,
             before_symbol=VOTE_SYMBOLS[c.before],
             after_symbol=VOTE_SYMBOLS[c.after],
+            before_name=VOTE_NAMES[c.before],
+            after_name=VOTE_NAMES[c.after],
             from_round=c.from_round,
             to_round=c.to_round,
             why=c.why,

@@ -1203,7 +1203,7 @@ def test_sheet_round_two_shows_only_the_analysts_own_earlier_ratings(write_case,
     assert "Whoever knew the code" not in str(soup)
     before = soup.select_one('tr.cell[data-evidence="alarm"][data-hypothesis="accident"] .before')
     assert before.get_text(" ", strip=True).startswith(
-        "round 1: CC Old wiring trips alarms <all the time>."
+        "you, round 1: ++ CC Old wiring trips alarms <all the time>."
     )
 
 

@@ -1063,6 +1063,41 @@ def test_the_workshop_section_speaks_the_reports_vocabulary(workshop_report):
     assert f"{dont_know.symbol} {dont_know.name}" in section.get_text(" ")
 
 
+def test_report_shows_how_the_spread_changed_between_rounds(workshop_report):
+    """Round 1 (Alice, Bob): van I/N and C/CC a notch off, N/N consensus; alarm II/CC and
+    CC/II extreme (SD √8), DK/NA one vote. Round 2 (Bob's over his round 1): alarm II/I and
+    CC/C a notch off."""
+    soup = workshop_report()
+    table = soup.select_one("#workshop table.ws-rounds")
+    header = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+    assert header == ["Cells", "Round 1", "Round 2", "Change"]
+    rows = {
+        row.th.get_text(" ", strip=True): [td.get_text(strip=True) for td in row.find_all("td")]
+        for row in table.select("tbody tr")
+    }
+    assert rows["= consensus"] == ["1", "1", "none"]
+    assert rows["∼ one analyst a notch off"] == ["2", "4", "+2"]
+    assert rows["≠≠ extreme dispute"] == ["2", "0", "-2"]
+    assert rows["– fewer than two votes"] == ["1", "1", "none"]
+    assert rows["Disputes (mild, large, extreme)"] == ["2", "0", "-2"]
+    first = (2 * math.sqrt(0.5) + 2 * math.sqrt(8)) / 5
+    second = 4 * math.sqrt(0.5) / 5
+    assert rows["Mean spread (SD)"] == [f"{first:.2f}", f"{second:.2f}", f"{second - first:+.2f}"]
+    summary = " ".join(soup.select_one("#summary .group-answer").get_text(" ").split())
+    assert (
+        f"From round 1 to round 2 the disputes went from 2 to 0 and the mean spread from "
+        f"{first:.2f} to {second:.2f}"
+    ) in summary
+
+
+def test_one_round_shows_no_round_table(workshop_report):
+    soup = workshop_report(
+        files={"evidence/ratings/alice.yaml": ALICE, "evidence/ratings/bob.yaml": BOB}
+    )
+    assert soup.select_one("#workshop table.ws-rounds") is None
+    assert "From round" not in soup.select_one("#summary .group-answer").get_text()
+
+
 def test_summary_says_when_the_group_agrees_with_the_case(workshop_report):
     soup = workshop_report(
         files={

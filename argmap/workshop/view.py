@@ -259,6 +259,20 @@ class ChangeRow:
 
 
 @dataclass(frozen=True)
+class RoundColumn:
+    """The spread of the analysts' ratings after one round."""
+
+    round: int
+    analysts: int
+    counts: dict[str, int]
+    """Cells per kind (:data:`~.aggregate.KINDS`)."""
+    disputes: int
+    """Cells mild, large or extreme, notches left out."""
+    mean_spread: float
+    """Mean standard deviation over the cells with two votes or more."""
+
+
+@dataclass(frozen=True)
 class BandCount:
     band: str
     label: str
@@ -296,6 +310,8 @@ class WorkshopView:
     band_labels: dict[str, str]
     answer: GroupAnswer
     """The consensus beside the case's own ratings, for the report's summary."""
+    rounds: tuple[RoundColumn, ...]
+    """The spread after each round, round 1 first; empty before a second round."""
     dont_know_name: str = VOCABULARY[DONT_KNOW].name
     """How the report says an analyst's DK: in words ("don't know"), from the vocabulary."""
     dont_know_symbol: str = VOCABULARY[DONT_KNOW].symbol
@@ -507,6 +523,18 @@ def workshop_view(
         pivotal=sum(a.pivotal for a in agenda),
     )
 
+    disputed_kinds = ("mild", "large", "extreme")
+    rounds = tuple(
+        RoundColumn(
+            round=spread_.round,
+            analysts=spread_.analysts,
+            counts=dict(spread_.counts),
+            disputes=sum(spread_.counts[k] for k in disputed_kinds),
+            mean_spread=spread_.mean_spread,
+        )
+        for spread_ in (*workshop.earlier, workshop.spread())
+    )
+
     answered = (workshop.votes > 0).sum(axis=(1, 2))
     dont_know = (workshop.votes == DK).sum(axis=(1, 2))
     analysts = tuple(
@@ -551,4 +579,5 @@ def workshop_view(
         band_labels=dict(BAND_LABELS),
         answer=answer,
         ranking_notes=tuple(note for note in notes if note is not None),
+        rounds=rounds if len(rounds) > 1 else (),
     )

@@ -16,9 +16,10 @@
     var plain = codes.map(function (c) {
       return "<td class=\"cell r-" + c[0] + "\" title=\"" + esc(c[2]) + "\">" + esc(c[1]) + "</td>";
     });
-    var rowHtml = function (e) {
+    var rowHtml = function (e, index) {
       var id = esc(e.id);
-      var html = "<tr id=\"row-" + id + "\"" + (e.quote ? " data-quote=\"q-" + id + "\"" : "") + ">" +
+      var html = "<tr id=\"row-" + id + "\"" + (e.quote ? " data-quote=\"q-" + id + "\"" : "") +
+        (index === undefined ? "" : " aria-rowindex=\"" + index + "\"") + ">" +
         "<th scope=\"row\"><a href=\"#ev-" + id + "\">" + esc(e.summary) + "</a> <span class=\"kind k-" +
         esc(e.kind) + "\">" + esc(e.kind) + "</span>";
       if (e.linchpin) html += " <span class=\"flag\" title=\"removing this item alone changes the top hypothesis\">⚑ linchpin</span>";
@@ -94,6 +95,9 @@
     var ordered = items.slice(), view = ordered, active = null;
     var rowHeight = 0, drawn = [-1, -1], OVERSCAN = 12;
     table.classList.add("virtual");
+    if (table.tHead) {
+      Array.prototype.forEach.call(table.tHead.rows, function (row, k) { row.setAttribute("aria-rowindex", String(k + 1)); });
+    }
     table.style.width = (39.4 + 6 * columns.length) + "rem";
     var spacer = function (rows) {
       return rows > 0 ? "<tr class=\"spacer\" aria-hidden=\"true\"><td colspan=\"" + (columns.length + 4) +
@@ -111,7 +115,12 @@
       if (!force && first === drawn[0] && last === drawn[1]) return;
       drawn = [first, last];
       var html = [spacer(first)];
-      for (var i = first; i < last; i++) html.push(rowHtml(view[i]));
+      // Assistive technology hears the whole table's size and each drawn row's place in it.
+      var above = table.tHead ? table.tHead.rows.length : 0;
+      var below = table.tFoot ? Array.prototype.slice.call(table.tFoot.rows) : [];
+      table.setAttribute("aria-rowcount", String(above + view.length + below.length));
+      below.forEach(function (row, k) { row.setAttribute("aria-rowindex", String(above + view.length + k + 1)); });
+      for (var i = first; i < last; i++) html.push(rowHtml(view[i], above + i + 1));
       html.push(spacer(view.length - last));
       body.innerHTML = html.join("");
       if (active) {

@@ -135,6 +135,7 @@ def test_rows_and_cards_drawn_from_data_match_the_written_ones(shipped_live, bro
         page.close()
     # The written row's data-* attributes serve the static sort; a drawn row sorts on data.
     data_attributes = re.compile(r"data-(?!quote$)")
+    assert all("aria-rowindex" not in row for row, _ in drawn)  # only on rows drawn in a frame
     for row, card, (drawn_row, drawn_card) in zip(rows, cards, drawn, strict=True):
         assert _normal(drawn_row) == _normal(str(row), data_attributes), row["id"]
         assert _normal(drawn_card) == _normal(str(card)), card["id"]
@@ -171,6 +172,13 @@ def test_large_matrix_draws_rows_in_view_and_works_over_all(large_live, browser)
         count = "document.querySelector('#matrix-controls output').value"
         first_ids = page.eval_on_selector_all(drawn, "rows => rows.map(r => r.id)")
         assert 20 <= len(first_ids) < 100
+        # Assistive technology hears the whole table: its size, each drawn row's place.
+        header_rows = len(soup.select("#matrix-table thead tr"))
+        footer_rows = len(soup.select("#matrix-table tfoot tr"))
+        assert page.get_attribute("#matrix-table", "aria-rowcount") == str(
+            header_rows + 1000 + footer_rows
+        )
+        assert page.get_attribute(f"#{first_ids[0]}", "aria-rowindex") == str(header_rows + 1)
         assert first_ids == [f"row-{item['id']}" for item in items[: len(first_ids)]]
         assert page.evaluate(count) == "Showing 1000 of 1000 rows"
         # Scrolling far down draws the rows there, and only those.
@@ -257,5 +265,37 @@ def test_search_in_a_written_matrix_reads_each_item_as_its_card(report_file, bro
                 f"Showing {len(expected)} of {total} rows"
             )
         assert 0 < sum("tokayev" in text for text in texts.values()) < len(texts)
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_live_matrix_has_no_accessibility_violations(large_live, browser):
+    """axe-core on the matrix and the cards, as they open and once scrolled and searched.
+    (The whole page is not scanned here: axe measures the contrast of text in sections the
+    browser has not laid out yet — content-visibility — against whatever it finds at that
+    point, and flags the source texts' paragraph numbers of a case this long.)"""
+    from .test_accessibility import AXE, WCAG_RULES, _described
+
+    def assert_accessible(what: str) -> None:
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            f"() => axe.run({{include: [['#matrix'], ['#evidence']]}}, {WCAG_RULES})"
+            ".then(r => r.violations)"
+        )
+        assert violations == [], f"axe-core finds in {what}:\n{_described(violations)}"
+
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.goto(large_live.as_uri())
+        page.evaluate("document.getElementById('evidence').scrollIntoView()")
+        page.wait_for_timeout(200)
+        assert_accessible("a live matrix as it opens")
+        page.evaluate("document.querySelector('#matrix .table-wrap').scrollTop = 12000")
+        page.wait_for_timeout(150)
+        page.fill("input[name=q]", "official")
+        page.wait_for_timeout(400)
+        assert_accessible("a live matrix scrolled and searched")
     finally:
         page.close()

@@ -121,7 +121,7 @@ class Proposal(_Strict):
     relevance: Level | None = None
     """Evidence or vote: high, medium or low."""
     note: Reason | None = None
-    """Why: shown to the facilitator; an accepted item keeps it as a comment above it."""
+    """Why: shown to the facilitator with the proposal (not written into the case)."""
 
     @model_validator(mode="after")
     def _keys_of_its_type(self) -> Proposal:

@@ -133,9 +133,6 @@ def test_an_accepted_evidence_item_is_the_only_change_to_its_file(shipped):
     assert written[1].read_bytes() == before
     assert _added(_git_diff(shipped, evidence)) == [
         "",
-        "  # Proposed in a workshop by Ann:",
-        "  # The appeal's timing matters",
-        "  # for regime-let-run.",
         "  - id: tokayev-appealed-to-the-csto-on-the-evening-of-5-january",
         "    summary: Tokayev appealed to the CSTO on the evening of 5 January.",
         "    source: kazakhstans-unrest",
@@ -162,7 +159,6 @@ def test_an_accepted_hypothesis_joins_the_list_before_the_next_key(shipped):
     path = shipped / "hypotheses" / "kazakhstan.yaml"
     apply(shipped, proposal)
     assert _added(_git_diff(shipped, path)) == [
-        "  # Proposed in a workshop.",
         "  - id: clan-rivalry",
         "    title: Clan rivalry",
         "    statement: Regional clans fought it out.",
@@ -180,7 +176,7 @@ def test_a_list_written_without_indentation(write_case):
         (folder / "hypotheses" / "case.yaml")
         .read_text()
         .endswith(
-            "  statement: B.\n# Proposed in a workshop.\n- id: c\n  title: C\n  statement: C.\n"
+            "  statement: B.\n- id: c\n  title: C\n  statement: C.\n"
         )
     )
     assert [h.id for h in load_case(folder).case.hypotheses] == ["a", "b", "c"]
@@ -228,6 +224,6 @@ def test_an_evidence_file_without_a_list_gets_one(write_case):
     )
     apply(folder, proposal)
     assert (folder / "evidence" / "evidence.yaml").read_text() == sources + (
-        "\nevidence:\n  # Proposed in a workshop.\n  - id: alarm\n    summary: Alarm.\n"
+        "\nevidence:\n  - id: alarm\n    summary: Alarm.\n"
         "    source: report\n    quote: The alarm system\n"
     )

@@ -143,8 +143,6 @@ def test_propose_download_merge_and_the_case_checks_clean(browser, tmp_path, run
     changed = [line for line in diff.splitlines()[4:] if not line.startswith("@@")]
     assert changed == [
         "+",
-        "+  # Proposed in a workshop by Ann:",
-        "+  # Nobody rated this passage.",
         "+  - id: a-proposed-item-from-the-source",
         "+    summary: A proposed item from the source.",
         "+    kind: claim",

@@ -9,30 +9,26 @@ and the live server's JSON share) is one of::
 
 :func:`parse_proposal` validates one (an error names the field); :func:`check` says what
 stops it from entering the case (the quote must stand in its source as the loader finds
-quotes); :func:`apply` writes an accepted evidence item or hypothesis into the case's files:
-the new item's lines are added after the last item of its list and nothing else changes, the
-file replaced keeps a numbered backup, and the case must load without errors afterwards or
-the file is put back. Votes are advisory: :func:`vote_counts` counts them for display, and
-nothing writes them into the case.
+quotes); :func:`apply` writes an accepted evidence item or hypothesis into the case's files
+with the editing engine (:mod:`argmap.editing`): the new item's lines are added after the
+last item of its list and nothing else changes, the file replaced keeps a numbered backup,
+and an item that would leave the case with errors is not written. Votes are advisory:
+:func:`vote_counts` counts them for display, and nothing writes them into the case. A note
+stays with the proposal (the ratings file, the server's record); it is not written into the
+case.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from ..casewriter import dump_yaml
-from ..load import case_files, load_case
+from ..editing import AddEvidence, AddHypothesis, Editor, EditRefused, passage
 from ..model import Case
-from ..output import replace_with_backup, write_atomic
-from ..problems import ArgmapError, CaseError, display_path, format_problems
+from ..problems import ArgmapError, display_path, format_problems
 from ..quotes import SourceText
 from ..ratingsfile import PROPOSAL_KEYS, Proposal
 from ..text import MAX_ID_LENGTH, UniqueIds, slugify
@@ -54,7 +50,6 @@ __all__ = [
 
 LEVELS = ("high", "medium", "low")
 """Credibility and relevance levels, highest first (the order votes are counted in)."""
-_SPACE = re.compile(r"\s+")
 
 
 class ProposalError(ArgmapError):
@@ -124,7 +119,7 @@ def quote_in_source(case: Case, source: str, quote: str) -> str | None:
     match = SourceText(text).find(quote)
     if match is None or match.occurrences > 1:
         return None
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text[match.start : match.end])).strip()
+    return passage(text, match.start, match.end)
 
 
 def _case_ids(case: Case) -> set[str]:
@@ -194,196 +189,60 @@ def check(case: Case, proposal: Proposal) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
-class _Target:
-    path: Path
-    key: str
-    """The top-level list the new item joins: `evidence` or `hypotheses`."""
-
-
-def _file_with(files: list[Path], origin_of: Mapping[str, Path], near: str | None) -> Path | None:
-    if near is not None and near in origin_of:
-        return origin_of[near]
-    return files[-1] if files else None
-
-
-def _target(folder: Path, loaded: Any, proposal: Proposal) -> _Target:
-    origin_of = {ident: origin.doc.path for ident, origin in loaded.origins.items()}
-    case: Case = loaded.case
+def _operation(case: Case, proposal: Proposal) -> AddEvidence | AddHypothesis:
+    ident = proposal_id(case, proposal)
     if proposal.type == "evidence":
-        holding = [origin_of[e.id] for e in case.evidence if e.id in origin_of]
-        near = proposal.source
-        files = holding or case_files(folder, "evidence")
-        path = _file_with(files, origin_of, near)
-        if path is None:
-            path = folder / "evidence" / "proposed.yaml"
-        return _Target(path, "evidence")
-    holding = [origin_of[h.id] for h in case.hypotheses if h.id in origin_of]
-    files = holding or case_files(folder, "hypotheses")
-    path = _file_with(files, origin_of, proposal.parent)
-    if path is None:
-        path = folder / "hypotheses" / "proposed.yaml"
-    return _Target(path, "hypotheses")
-
-
-def _item(case: Case, proposal: Proposal, ident: str) -> dict[str, str]:
-    if proposal.type == "evidence":
-        quote = quote_in_source(case, proposal.source or "", proposal.quote or "")
-        item = {
-            "id": ident,
-            "summary": proposal.summary,
-            "kind": proposal.kind,
-            "source": proposal.source,
-            "quote": quote,
-            "credibility": proposal.credibility,
-            "relevance": proposal.relevance,
-            "date": proposal.date,
-        }
-    else:
-        item = {
-            "id": ident,
-            "title": proposal.title,
-            "statement": proposal.statement,
-            "parent": proposal.parent,
-        }
-    return {key: value for key, value in item.items() if value is not None}
-
-
-def _end_of_line(text: str, index: int) -> int:
-    """The offset just after the line break that ends the line holding ``index``."""
-    if index > 0 and text[index - 1] == "\n":
-        return index
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
-
-
-def _content_end(text: str, node: yaml.Node) -> int:
-    """The offset just after the line break ending ``node``'s last line of content (a
-    block collection ends where the next token starts, a block scalar after the blank lines
-    that follow it: both are walked back to the content)."""
-    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
-        last = node.value[-1]
-        node = last[1] if isinstance(last, tuple) else last
-    index = node.end_mark.index
-    while index > node.start_mark.index and text[index - 1] in " \t\r\n":
-        index -= 1
-    return _end_of_line(text, index)
-
-
-def _appended(text: str, key: str, item: Mapping[str, str], comment: list[str]) -> str:
-    """``text`` (a case file) with ``item`` added as the last entry of its top-level list
-    ``key``: the entry's lines inserted after the last one's, and nothing else changed."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
-    if root is not None and not isinstance(root, yaml.MappingNode):
-        raise ArgmapError("the file holds no mapping of keys")
-    value = None
-    key_node = None
-    for k, v in root.value if root is not None else ():
-        if isinstance(k, yaml.ScalarNode) and k.value == key:
-            key_node, value = k, v
-    entry = dump_yaml({"x": [dict(item)]}).split("\n", 1)[1]  # "- id: …\n  summary: …\n"
-    if value is None or key_node is None:  # no such key: the list is added at the end
-        head = text if not text or text.endswith("\n") else text + "\n"
-        notes = "".join(f"  # {line}\n" for line in comment)
-        indented = "".join(f"  {line}\n" for line in entry.splitlines())
-        return f"{head}{'' if not head else chr(10)}{key}:\n{notes}{indented}"
-    if isinstance(value, yaml.SequenceNode) and value.flow_style and value.value:
-        raise ArgmapError(
-            f"its '{key}:' list is written in flow style ([…]); write it as a block list "
-            "(one '- ' entry a line) to take proposals"
+        return AddEvidence(
+            source=proposal.source or "",
+            summary=proposal.summary or "",
+            quote=proposal.quote,
+            id=ident,
+            kind=proposal.kind,
+            credibility=proposal.credibility,
+            relevance=proposal.relevance,
+            date=proposal.date,
         )
-    if isinstance(value, yaml.SequenceNode) and value.value:
-        indent = value.start_mark.column
-        last = value.value[-1]
-        at = _content_end(text, last)
-        separated = (
-            any(
-                text[_content_end(text, a) : b.start_mark.index].strip(" ").startswith("\n")
-                for a, b in zip(value.value, value.value[1:], strict=False)
-            )
-            or len(value.value) == 1
-        )
-        gap = "\n" if separated and not text[:at].endswith("\n\n") else ""
-    else:  # `key:` with nothing, or `key: []`: the list starts on the next line
-        indent = 2
-        if isinstance(value, yaml.SequenceNode):  # `[]`
-            text = text[: value.start_mark.index].rstrip(" ") + text[value.end_mark.index :]
-            at = _end_of_line(text, value.start_mark.index - 1)
-        else:
-            at = _end_of_line(text, key_node.end_mark.index)
-        gap = ""
-    head = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
-    pad = " " * indent
-    lines = [f"{pad}# {line}" for line in comment]
-    lines += [f"{pad}{line}" if line else line for line in entry.splitlines()]
-    return head + gap + "\n".join(lines) + "\n" + text[at:]
-
-
-def _comment(proposal: Proposal, by: str | None) -> list[str]:
-    who = f" by {' '.join(by.split())}" if by else ""
-    lines = [f"Proposed in a workshop{who}" + (":" if proposal.note else ".")]
-    if proposal.note:
-        lines += [line.rstrip() for line in proposal.note.splitlines() if line.strip()]
-    return lines
+    return AddHypothesis(
+        title=proposal.title or "",
+        statement=proposal.statement or "",
+        id=ident,
+        parent=proposal.parent,
+    )
 
 
 def apply(folder: Path, proposal: Proposal, *, by: str | None = None) -> list[Path]:
-    """Write an accepted evidence item or hypothesis into the case in ``folder``.
+    """Write an accepted evidence item or hypothesis into the case in ``folder``, with the
+    editing engine (:mod:`argmap.editing`): the item gets a new id (:func:`proposal_id`) and
+    joins the end of its list, every other line of the file stays as it was, the file is
+    kept as a numbered backup first, and an item that would leave the case with errors is
+    not written. Returns the files written, then their backups.
 
-    The item gets a new id (:func:`proposal_id`) and joins the end of its list: an evidence
-    item in the file of its source's items, a hypothesis in its parent's file (else the
-    file of the last one); a comment above it says it was proposed in a workshop (``by``
-    whom, if given) and carries its note. Returns the file written and its backup.
-    Raises :class:`ProposalError` when the proposal cannot enter the case (a vote never
-    does), and :class:`ArgmapError` when the file cannot be written; the case is as it was.
+    Raises :class:`ProposalError` (naming the proposal, and ``by`` whom it was made) when the
+    proposal cannot enter the case — a vote never does — and :class:`ArgmapError` when the
+    case does not load or a file cannot be written; then the case is as it was.
     """
+    who = f" by {' '.join(by.split())}" if by else ""
     if proposal.type == "vote":
         raise ProposalError(
-            f"a vote ({describe(proposal)}) is advisory: it is shown beside the item, and a "
+            f"a vote{who} ({describe(proposal)}) is advisory: it is shown beside the item, and a "
             "change of credibility or relevance is made in the case file by hand"
         )
-    loaded = load_case(folder)
-    case = loaded.case
-    reasons = check(case, proposal)
+    if not folder.is_dir() or not any(folder.iterdir()):
+        raise ArgmapError(f"{display_path(folder)} holds no case to write the proposal into")
+    editor = Editor(folder)
+    reasons = check(editor.case, proposal)
     if reasons:
         raise ProposalError(
-            f"the proposal ({describe(proposal)}) cannot enter the case: " + "; ".join(reasons)
+            f"the proposal{who} ({describe(proposal)}) cannot enter the case: " + "; ".join(reasons)
         )
-    ident = proposal_id(case, proposal)
-    target = _target(folder, loaded, proposal)
     try:
-        old = target.path.read_text(encoding="utf-8") if target.path.exists() else ""
-    except (OSError, UnicodeDecodeError) as err:
-        raise ArgmapError(f"cannot read {display_path(target.path)}: {err}") from None
-    item = _item(case, proposal, ident)
-    try:
-        new = _appended(old, target.key, item, _comment(proposal, by))
-    except yaml.YAMLError as err:
-        raise ArgmapError(f"cannot read {display_path(target.path)}: {err}") from None
-    except ArgmapError as err:
-        raise ArgmapError(f"cannot add to {display_path(target.path)}: {err}") from None
-    before = yaml.safe_load(old) if old.strip() else {}
-    after = yaml.safe_load(new)
-    expected = dict(before or {})
-    expected[target.key] = [*(expected.get(target.key) or []), item]
-    if after != expected:  # never: the lines added hold the item and nothing else
-        raise ArgmapError(
-            f"cannot add the item to {display_path(target.path)} without changing the rest"
-        )
-    existed = target.path.exists()
-    backup = replace_with_backup(target.path, new)
-    try:
-        load_case(folder)
-    except CaseError as err:
-        if existed:
-            write_atomic(target.path, old)
-        else:
-            target.path.unlink(missing_ok=True)
+        result = editor.apply(_operation(editor.case, proposal))
+    except EditRefused as err:
         raise ProposalError(
-            f"the proposal ({describe(proposal)}) would leave the case with errors, so "
-            f"{display_path(target.path)} is as it was: {format_problems(err.errors)}"
+            f"the proposal{who} ({describe(proposal)}) would leave the case with errors, so "
+            f"nothing was written: {format_problems(err.errors)}"
         ) from None
-    return [target.path] + ([backup] if backup is not None else [])
+    return [*result.files, *result.backups]
 
 
 def vote_counts(votes: Iterable[Proposal]) -> dict[str, dict[str, dict[str, int]]]:

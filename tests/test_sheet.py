@@ -244,3 +244,25 @@ def test_the_shipped_case_sheet_in_round_two_without_other_analysts(folder_name,
     shutil.copytree(REPO / "evidence", folder / "evidence")
     _, soup = _sheet(runner, folder, tmp_path, "--analyst", "Ann", "--round", "2")
     assert soup.select(".group-fb") == []
+
+
+@pytest.mark.server
+def test_the_live_round_two_sheet_shows_the_group_round_one(write_case, tmp_path):
+    from .test_server import Workshop
+
+    ws = Workshop(write_case(), tmp_path / "db" / "workshop.sqlite")
+    ann, bob, cy = ws.invite("Ann"), ws.invite("Bob Qzx"), ws.invite("Cy Qzy")
+    for who, vote in ((ann, "C"), (bob, "CC"), (cy, "C")):
+        assert who.rate("van", "arson", vote).status_code == 200
+    page = BeautifulSoup(ws.client.get(f"/p/{ann.token}").text, "html.parser")
+    assert page.select(".group-fb") == []  # round 1: nothing of the others
+    assert ws.facilitator("reveal").status_code == 200
+    assert ws.facilitator("round").status_code == 200
+    html = ws.client.get(f"/p/{ann.token}").text
+    page = BeautifulSoup(html, "html.parser")
+    cell = page.select_one('tr.cell[data-evidence="van"][data-hypothesis="arson"] .group-fb')
+    assert " ".join(cell.get_text().split()) == (
+        "group, round 1: + C (∼ one analyst a notch off: ++×1 +×2)"
+    )
+    assert "Qzx" not in html and "Qzy" not in html
+    assert json.loads(page.select_one("#server-data").text)["proposeUrl"].endswith("/proposals")

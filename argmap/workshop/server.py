@@ -610,7 +610,11 @@ def create_app(server: WorkshopServer) -> Starlette:
         who = await run_in_threadpool(participant, request)
         current, revealed = await run_in_threadpool(store.state)
         files = await run_in_threadpool(server.ratings, None, who.id)
-        context = sheet_context(server.case, who.name, current, files)
+        # From round 2, the group's previous round beside each cell (anonymised, revealed).
+        group = (
+            await run_in_threadpool(server.ratings, current - 1) if revealed >= current - 1 else []
+        )
+        context = sheet_context(server.case, who.name, current, files, group)
         letters = await run_in_threadpool(server.letters)
         nonce = secrets.token_urlsafe(16)
         mode = {

@@ -363,3 +363,120 @@ def test_a_load_with_a_cache_gives_what_a_fresh_load_gives(sample):
     assert again.case == load_case(sample).case
     assert again.case.evidence_by_id["alarm-log"].ratings["arson"] == "CC"
     assert again.origins["alarm-log"].doc.path == evidence
+
+
+BLOCK = """\
+evidence:
+  - id: e1  # the first
+    summary: One
+    ratings:
+      a: C   # why C
+      b: I
+    rationale:
+      a: >-
+        Folded text
+        over lines.
+
+  - id: e2
+    summary: Two
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("ratings", "b"), "II", BLOCK.replace("      b: I", "      b: II")),
+        (("ratings", "a"), "N", BLOCK.replace("a: C   # why C", "a: N   # why C")),
+        (("ratings", "c"), "NA", BLOCK.replace("      b: I\n", "      b: I\n      c: NA\n")),
+        (("ratings", "b"), None, BLOCK.replace("      b: I\n", "")),
+        (
+            ("rationale", "a"),
+            "Short.",
+            BLOCK.replace(">-\n        Folded text\n        over lines.", "Short."),
+        ),
+        (
+            ("rationale", "a"),
+            None,
+            BLOCK.replace(
+                "    rationale:\n      a: >-\n        Folded text\n        over lines.\n", ""
+            ),
+        ),
+        (
+            ("date",),
+            "2026-03-03",
+            BLOCK.replace("over lines.\n", "over lines.\n    date: 2026-03-03\n"),
+        ),
+    ],
+)
+def test_patches_change_only_their_value(path, value, expected):
+    from argmap import yamlpatch
+    from argmap.yamlfile import compose_text
+
+    item = yamlpatch.child(yamlpatch.child(compose_text(BLOCK), "evidence"), 0)
+    edit = yamlpatch.set_at(BLOCK, item, path, value)
+    assert yamlpatch.apply(BLOCK, [edit]) == expected
+    crlf = BLOCK.replace("\n", "\r\n")
+    item = yamlpatch.child(yamlpatch.child(compose_text(crlf), "evidence"), 0)
+    patched = yamlpatch.apply(crlf, [yamlpatch.set_at(crlf, item, path, value)])
+    assert patched == expected.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize(
+    "text", ["C", "a: b", "", " x", "x # y", "- x", "[x", "'q'", "é\u2028", "1\n2"]
+)
+def test_a_rendered_scalar_reads_back_as_itself(text):
+    from argmap.yamlfile import compose_text
+    from argmap.yamlpatch import render_scalar
+
+    root = compose_text(f"k: {render_scalar(text)}\n")
+    assert root.value[0][1].value == text
+
+
+def test_arguments_attack_and_undercut(sample):
+    editor = Editor(sample)
+    editor.apply(AddStatement(text="The alarm was off for maintenance.", id="maintenance"))
+    editor.apply(
+        AddArgument(
+            claim="Maintenance, not malice",
+            premises=["maintenance"],
+            undercuts="switched-off-alarm",
+            id="maintained",
+        )
+    )
+    editor.apply(
+        AddArgument(
+            claim="Old wiring fails", premises=["old-wiring"], attacks="arson", id="wiring-attack"
+        )
+    )
+    case = load_case(sample).case
+    arguments = {a.id: a for a in case.arguments}
+    assert arguments["maintained"].undercuts == "switched-off-alarm"
+    assert arguments["wiring-attack"].attacks == "arson"
+    assert arguments["wiring-attack"].premises == ("old-wiring",)
+
+
+def test_a_source_text_the_loader_refuses_is_not_written(sample):
+    editor = Editor(sample)
+    with pytest.raises(EditRefused) as refused:
+        editor.apply(AddSource(title="Binary", text="a\x00b"))
+    assert refused.value.errors[0].field == "sources[binary].file"
+    assert not (sample / "evidence" / "sources" / "binary.txt").exists()
+    assert changed_lines(sample) == []
+
+
+def test_a_quote_typed_with_other_typography_is_written_as_the_source_has_it(sample):
+    editor = Editor(sample)
+    editor.apply(
+        AddEvidence(
+            source="harbour-gazette",
+            summary="Flagged",
+            quote="an  hour before the fire\nwas reported",
+        )
+    )
+    editor.apply(
+        AddEvidence(source="harbour-gazette", summary="Wiring", quote="the building\u2019s  wiring")
+    )
+    first, second = editor.case.evidence[-2:]
+    assert first.quote == "an hour before the fire was reported"
+    assert second.quote == "the building's wiring"
+    assert {first.id, second.id} <= set(editor.case.quote_spans)

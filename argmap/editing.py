@@ -454,6 +454,8 @@ class _Change:
 
 
 _LINE = re.compile("\n")
+_ALWAYS_READ = 4_000_000
+"""Files up to this size are compared by their bytes before every edit, not by their time."""
 
 
 class Editor:
@@ -534,8 +536,13 @@ class Editor:
                 if old is not None:
                     changed.append(name)
                 continue
+            # A change within the clock's step keeps size and time: small files are read
+            # again whatever their time says; a long source text is when its time moved.
+            same_time = (
+                (info.st_size, info.st_mtime_ns) == (old.size, old.mtime_ns) if old else False
+            )
             if old is None or (
-                (info.st_size, info.st_mtime_ns) != (old.size, old.mtime_ns)
+                (not same_time or info.st_size <= _ALWAYS_READ)
                 and _stamp(path) != replace(old, mtime_ns=info.st_mtime_ns)
             ):
                 changed.append(name)
@@ -553,9 +560,8 @@ class Editor:
         """The text of a case file as the session last read or wrote it ('' for none)."""
         if relative not in self._texts:
             path = self.folder / relative
-            self._texts[relative] = (
-                path.read_bytes().decode("utf-8").removeprefix("\ufeff") if path.exists() else ""
-            )
+            # A byte order mark stays: YAML's scanner passes over it, and it is written back.
+            self._texts[relative] = path.read_bytes().decode("utf-8") if path.exists() else ""
         return self._texts[relative]
 
     def _starts(self, relative: str) -> list[int]:
@@ -812,7 +818,7 @@ class Editor:
             written.append(path)
             self._texts.pop(name, None)
             if data is not None:
-                self._texts[name] = data.decode("utf-8").removeprefix("\ufeff")
+                self._texts[name] = data.decode("utf-8")
         self._stamps = {name: self._stamps.get(name) for name in self._watched()}
         for name in set(contents) | {n for n, s in self._stamps.items() if s is None}:
             self._stamps[name] = _stamp(self.folder / name)

@@ -480,3 +480,26 @@ def test_a_quote_typed_with_other_typography_is_written_as_the_source_has_it(sam
     assert first.quote == "an hour before the fire was reported"
     assert second.quote == "the building's wiring"
     assert {first.id, second.id} <= set(editor.case.quote_spans)
+
+
+def test_an_external_edit_of_the_same_size_and_time_is_seen(sample):
+    import os
+
+    editor = Editor(sample)
+    path = sample / "evidence" / "evidence.yaml"
+    info = path.stat()
+    path.write_text(path.read_text().replace("arson: C, other: N", "arson: I, other: N"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    with pytest.raises(ExternalChange):
+        editor.apply(SetRating("old-wiring", "arson", "I"))
+    assert editor.case.evidence_by_id["alarm-log"].ratings["arson"] == "I"
+
+
+def test_a_byte_order_mark_stays(sample):
+    path = sample / "evidence" / "evidence.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    git(sample, "commit", "-q", "-am", "with a BOM")
+    Editor(sample).apply(SetRating("old-wiring", "arson", "I"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf# yaml-language-server")
+    assert len(changed_lines(sample)) == 2

@@ -328,7 +328,8 @@
     state.proposals.forEach(function (p, index) {
       var li = document.createElement("li");
       var text = document.createElement("span");
-      text.textContent = describe(p) + (p.sent ? " (sent)" : "");
+      var status = p.status ? " (" + p.status + (p.reason ? ": " + p.reason : "") + ")" : "";
+      text.textContent = describe(p) + status;
       li.appendChild(text);
       if (!server) {
         var remove = document.createElement("button");
@@ -374,7 +375,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (!response.ok) throw new Error(answer.error || ("the server answered " + response.status));
-        if (clean.type !== "vote") { clean.sent = true; state.proposals.push(clean); drawProposals(); }
+        if (clean.type !== "vote") { clean.status = "open"; state.proposals.push(clean); drawProposals(); }
         proposalStatus.textContent = "Sent to the facilitator at " + clock() + ".";
         done(null);
       });
@@ -495,6 +496,33 @@
     });
   });
   drawProposals();
+  // Live: the participant's proposals as the server holds them, with the facilitator's
+  // decisions; the latest vote on each item fills its choices in.
+  if (server && server.proposeUrl) {
+    fetch(server.proposeUrl, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.ok ? response.json() : { proposals: [] };
+    }).then(function (answer) {
+      state.proposals = [];
+      (answer.proposals || []).forEach(function (entry) {
+        var body = entry.proposal || {};
+        if (body.type === "vote") {
+          state.itemVotes[body.evidence] = { credibility: body.credibility, relevance: body.relevance };
+          return;
+        }
+        var shown = {};
+        Object.keys(body).forEach(function (key) { shown[key] = body[key]; });
+        shown.status = entry.status;
+        shown.reason = entry.reason;
+        state.proposals.push(shown);
+      });
+      document.querySelectorAll(".item-vote").forEach(function (box) {
+        var own = state.itemVotes[box.dataset.evidence];
+        if (!own) return;
+        box.querySelectorAll("select").forEach(function (select) { select.value = own[select.dataset.vote] || ""; });
+      });
+      drawProposals();
+    }).catch(function () {});
+  }
   if (server && server.locked) {
     document.querySelectorAll("tr.cell input, tr.cell textarea").forEach(function (input) {
       input.disabled = true;

@@ -6,6 +6,8 @@ in rounds 1 and 2 go to test-output/."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +20,8 @@ from argmap.load import load_case
 
 from .conftest import REPO
 from .test_accessibility import assert_accessible
-from .test_browser import OUTPUT, Page
+from .test_browser import OUTPUT, Page, playwright_api
+from .test_server import real_server  # noqa: F401  (a fixture)
 from .test_sheet import CAROL, DAN, EVE
 
 pytestmark = [pytest.mark.browser]
@@ -32,6 +35,18 @@ SELECT = """([box, from, to]) => {
   selection.removeAllRanges();
   selection.addRange(range);
 }"""
+
+
+SELECT_AFTER_MARK = """([box, from, to]) => {
+  const text = document.querySelector(box).querySelector("mark").nextSibling;
+  const range = document.createRange();
+  range.setStart(text, from);
+  range.setEnd(text, to);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}"""
+expect = playwright_api.expect
 
 
 def _passage(text: str) -> tuple[int, int, str]:
@@ -194,3 +209,63 @@ def test_screenshots_of_rounds_one_and_two(browser, write_case, runner, tmp_path
         assert page.locator(".group-fb").count() == (6 if number == 2 else 0)
         assert opened.errors == []
         opened.context.close()
+
+
+@pytest.mark.server
+def test_live_sheet_sends_proposals_and_shows_the_decision(browser, write_case, real_server):  # noqa: F811
+    import httpx
+    from bs4 import BeautifulSoup
+
+    from .test_server_browser import Tab
+
+    folder = write_case()
+    server = real_server(folder)
+    with httpx.Client() as client:
+        board = BeautifulSoup(client.get(server.link).text, "html.parser")
+        csrf = json.loads(board.select_one("#server-data").text)["csrf"]
+        answer = client.post(
+            f"{server.base}/api/f/{server.token}/participants",
+            json={"name": "Ann"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert answer.status_code == 201, answer.text
+        link = answer.json()["link"]
+        tab = Tab(browser, server.base)
+        page = tab.page
+        page.goto(link)
+        # Select the words after the highlighted quote in the alarm item's paragraph.
+        paragraph = '[data-evidence="alarm"] blockquote.passage p'
+        after = page.locator(paragraph).inner_text().split("22:10. ")[1]
+        wanted = "Inspectors had flagged the wiring as outdated"
+        page.evaluate(SELECT_AFTER_MARK, [paragraph, 1, 1 + len(wanted)])
+        assert after.startswith(wanted)
+        page.locator("#propose-selection").click()
+        assert page.input_value("#ev-quote") == wanted
+        page.fill("#ev-summary", "The wiring had been flagged.")
+        page.locator("#evidence-dialog button[type=submit]").click()
+        expect(page.locator("#proposal-status")).to_have_text(
+            re.compile("^Sent to the facilitator")
+        )
+        vote = page.locator('details.item-vote[data-evidence="van"]')
+        vote.locator("summary").click()
+        vote.locator('select[data-vote="credibility"]').select_option("low")
+        expect(vote.locator(".item-vote-msg")).to_have_text("sent")
+        token = link.rsplit("/", 1)[1]
+        mine = client.get(f"{server.base}/api/p/{token}/proposals").json()["proposals"]
+        assert [p["proposal"]["type"] for p in mine] == ["evidence", "vote"]
+        assert mine[0]["proposal"]["quote"] == wanted
+        decided = client.post(
+            f"{server.base}/api/f/{server.token}/proposals/{mine[0]['id']}",
+            json={"decision": "accept", "reason": "Good catch."},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert decided.status_code == 200, decided.text
+    page.reload()
+    expect(page.locator("#proposal-list li")).to_have_text(
+        re.compile(r"The wiring had been flagged.*\(accepted: Good catch\.\)")
+    )
+    expect(vote.locator('select[data-vote="credibility"]')).to_have_value("low")
+    assert tab.errors == [] and tab.outside == []
+    case = load_case(folder).case
+    assert case.evidence_by_id["the-wiring-had-been-flagged"].quote == wanted
+    tab.context.close()

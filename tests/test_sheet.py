@@ -16,13 +16,8 @@ from argmap.load import load_case
 from argmap.vocabulary import VOCABULARY
 
 from .conftest import REPO
+from .test_workshop import ALICE as CAROL
 
-CAROL = """\
-analyst: Carol
-ratings:
-  van: {accident: I, arson: C, other: N}
-  alarm: {accident: II, arson: CC, other: DK}
-"""
 DAN = """\
 analyst: Danuta Zwq
 ratings:
@@ -93,7 +88,7 @@ def test_round_two_shows_the_group_round_one_without_names(write_case, tmp_path,
             "evidence/ratings/eve.yaml": EVE,
         }
     )
-    html, soup = _sheet(runner, folder, tmp_path, "--analyst", "Carol", "--round", "2")
+    html, soup = _sheet(runner, folder, tmp_path, "--analyst", "Alice Able", "--round", "2")
 
     def feedback(evidence, hypothesis):
         cell = soup.select_one(
@@ -114,7 +109,7 @@ def test_round_two_shows_the_group_round_one_without_names(write_case, tmp_path,
     own = soup.select_one('tr.cell[data-evidence="alarm"][data-hypothesis="accident"] .before')
     assert _text(own) == "you, round 1: −− II"
     # Round 1 shows no feedback.
-    _, first = _sheet(runner, folder, tmp_path, "--analyst", "Carol")
+    _, first = _sheet(runner, folder, tmp_path, "--analyst", "Alice Able")
     assert first.select(".group-fb") == [] and first.select(".fb-howto") == []
 
 

@@ -26,19 +26,9 @@ from .test_sheet import CAROL, DAN, EVE
 
 pytestmark = [pytest.mark.browser]
 
-SELECT = """([box, from, to]) => {
-  const text = document.querySelector(box).firstChild;
-  const range = document.createRange();
-  range.setStart(text, from);
-  range.setEnd(text, to);
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}"""
-
-
-SELECT_AFTER_MARK = """([box, from, to]) => {
-  const text = document.querySelector(box).querySelector("mark").nextSibling;
+SELECT = """([box, afterMark, from, to]) => {
+  const paragraph = document.querySelector(box);
+  const text = afterMark ? paragraph.querySelector("mark").nextSibling : paragraph.firstChild;
   const range = document.createRange();
   range.setStart(text, from);
   range.setEnd(text, to);
@@ -83,7 +73,7 @@ def test_propose_download_merge_and_the_case_checks_clean(browser, tmp_path, run
     text = paragraphs.nth(index).inner_text()
     start, end, selected = _passage(text)
     box = f".source-text p:nth-child({index + 1})"
-    page.evaluate(SELECT, [box, start, end])
+    page.evaluate(SELECT, [box, False, start, end])
     floating = page.locator("#propose-selection")
     floating.wait_for(state="visible")
     assert page.locator("#propose-selection-button").is_enabled()
@@ -194,7 +184,7 @@ def test_screenshots_of_rounds_one_and_two(browser, write_case, runner, tmp_path
                 "sheet",
                 str(folder),
                 "--analyst",
-                "Carol",
+                "Alice Able",
                 "--round",
                 str(number),
                 "-o",
@@ -237,7 +227,7 @@ def test_live_sheet_sends_proposals_and_shows_the_decision(browser, write_case, 
         paragraph = '[data-evidence="alarm"] blockquote.passage p'
         after = page.locator(paragraph).inner_text().split("22:10. ")[1]
         wanted = "Inspectors had flagged the wiring as outdated"
-        page.evaluate(SELECT_AFTER_MARK, [paragraph, 1, 1 + len(wanted)])
+        page.evaluate(SELECT, [paragraph, True, 1, 1 + len(wanted)])
         assert after.startswith(wanted)
         page.locator("#propose-selection").click()
         assert page.input_value("#ev-quote") == wanted

@@ -108,6 +108,10 @@ def test_round_two_shows_the_group_round_one_without_names(write_case, tmp_path,
     assert "Zwq" not in html and "Qxj" not in html and "SECRET-REASON" not in html
     own = soup.select_one('tr.cell[data-evidence="alarm"][data-hypothesis="accident"] .before')
     assert _text(own) == "you, round 1: −− II"
+    # An analyst alone has no group to hear from.
+    alone = write_case({"evidence/ratings/carol.yaml": CAROL}, name="alone")
+    _, solo = _sheet(runner, alone, tmp_path, "--analyst", "Alice Able", "--round", "2")
+    assert solo.select(".group-fb") == []
     # Round 1 shows no feedback.
     _, first = _sheet(runner, folder, tmp_path, "--analyst", "Alice Able")
     assert first.select(".group-fb") == [] and first.select(".fb-howto") == []

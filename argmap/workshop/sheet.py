@@ -216,6 +216,8 @@ def _feedback(
     from .view import BAND_LABELS, BAND_MARKS
 
     workshop = build_workshop(case, files, round_number - 1)
+    if len(workshop.analysts) < 2:  # an analyst alone: no group, and no one to hide among
+        return {}, 0
     codes = [r.code for r in VOCABULARY]
     counts = np.stack([(workshop.votes == VOTE_CODE[code]).sum(axis=0) for code in codes])
     result: dict[str, dict[str, CellFeedback]] = {}

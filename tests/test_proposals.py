@@ -175,9 +175,7 @@ def test_a_list_written_without_indentation(write_case):
     assert (
         (folder / "hypotheses" / "case.yaml")
         .read_text()
-        .endswith(
-            "  statement: B.\n- id: c\n  title: C\n  statement: C.\n"
-        )
+        .endswith("  statement: B.\n- id: c\n  title: C\n  statement: C.\n")
     )
     assert [h.id for h in load_case(folder).case.hypotheses] == ["a", "b", "c"]
 

@@ -210,6 +210,34 @@ def test_agenda_orders_by_band_times_diagnosticity(write_case):
     assert [(i, j, p) for i, j, p in w.agenda(weights, pivotal)] == [(0, 0, 9.0), (1, 2, 8.0)]
 
 
+def test_an_extreme_cell_on_an_item_rated_against_one_hypothesis_leads_the_agenda(write_case):
+    """Each analyst rates the alarm against accident only, NA against the rest: their own
+    PARC spread of the row is nothing, but NA counts as N for the agenda (as Open Synthesis
+    counts it), so the one extreme dispute is not sunk below every mild one."""
+    folder = write_case(
+        {
+            "evidence/ratings/a.yaml": "analyst: A\nratings:\n"
+            "  van: {accident: I, arson: CC, other: N}\n"
+            "  alarm: {accident: CC, arson: NA, other: NA}\n",
+            "evidence/ratings/b.yaml": "analyst: B\nratings:\n"
+            "  van: {accident: N, arson: C, other: I}\n"
+            "  alarm: {accident: II, arson: NA, other: NA}\n",
+            "evidence/ratings/c.yaml": "analyst: C\nratings:\n"
+            "  van: {accident: C, arson: I, other: N}\n"
+            "  alarm: {accident: N, arson: NA, other: NA}\n",
+        }
+    )
+    result = load_case(folder)
+    w = build_workshop(result.case, result.ratings)
+    agenda = w.agenda(np.ones(2))
+    bands = [int(w.band[i, j]) for i, j, _ in agenda]
+    extreme = bands.index(3)
+    assert agenda[extreme][:2] == (1, 0)
+    # Spreads with NA as N: A CC/N 2, B II/N 2, C N/N 0: a mean of 4/3, × extreme (3).
+    assert agenda[extreme][2] == pytest.approx(4.0)
+    assert all(band > 1 for band in bands[:extreme])  # ahead of every mild dispute
+
+
 def _leaders(case) -> frozenset[str]:
     from argmap.assess import weighing_input
     from argmap.weighing import Weighing

@@ -43,15 +43,15 @@ import yaml
 
 from . import yamlpatch
 from .casewriter import write_new_case
-from .load import LoadCache, LoadResult, case_files, load_case
-from .model import Case
+from .load import LoadCache, LoadResult, case_files, load_case, validate_document
+from .model import Case, EvidenceFile, HypothesesFile
 from .output import replace_with_backup, write_atomic
 from .problems import ArgmapError, CaseError, Problem
 from .quotes import SourceText
 from .ratingsfile import RATINGS_FOLDER
 from .scaffold import empty_case
 from .text import MAX_ID_LENGTH, UniqueIds, slugify
-from .yamlfile import YamlDocument, compose_text
+from .yamlfile import YamlDocument, compose_text, splice_item
 
 __all__ = [
     "AddArgument",
@@ -485,7 +485,11 @@ class Editor:
         self._line_starts: dict[str, tuple[str, list[int]]] = {}
         self._stamps: dict[str, _Stamp | None] = {}
         self._cache = LoadCache()
-        """What the next load may reuse: the files an edit did not touch."""
+        """What the next load may reuse: the files an edit did not touch, and the document of
+        a file where one item changed, its item read again alone."""
+        self._splices: dict[str, tuple[YamlDocument, str, int, str, int]] = {}
+        """File → (its document, list, index, the item's new lines, their first line) for
+        the edit being made."""
         self._result: LoadResult
         self._root = self.folder
         """Where the documents of ``_result`` were read: the case, or a staging folder."""
@@ -658,7 +662,7 @@ class Editor:
         """The new text of the file holding item ``ident`` with the values at each path
         inside it set (None: taken out); only those values' characters change."""
         relative, start, end, snippet, node = self._item_text(ident)
-        edits = []
+        edits: list[yamlpatch.Edit] = []
         for path, value in values.items():
             present = _value_at(node, path)
             if value is None and present is None:
@@ -669,7 +673,12 @@ class Editor:
         if not edits:
             return {}
         text = self.text(relative)
-        return {relative: text[:start] + yamlpatch.apply(snippet, edits) + text[end:]}
+        patched = yamlpatch.apply(snippet, edits)
+        if start or end != len(text):  # the item's lines alone: the loader may read just them
+            _, doc, key, index = self._origin(ident)
+            first_line = doc.line_of((key, index))
+            self._splices[relative] = (doc, key, index, patched, first_line)
+        return {relative: text[:start] + patched + text[end:]}
 
     def append(self, relative: str, key: str, item: Mapping[str, Value]) -> Files:
         """The new text of file ``relative`` with ``item`` added at the end of list ``key``."""
@@ -724,6 +733,7 @@ class Editor:
         in each case nothing is written.
         """
         self._refuse_if_changed()
+        self._splices.clear()
         new = operation.changes(self)
         if not new:
             return EditResult(operation.describe(), ())
@@ -732,6 +742,7 @@ class Editor:
             path = self.folder / name
             before[name] = path.read_bytes() if path.exists() else None
         after = {name: None if text is None else text.encode("utf-8") for name, text in new.items()}
+        self._splice(new, after)
         checked, staging = self._checked(after)
         result = self._write(after, operation.describe(), backup=True)
         self._result, self._root = checked, staging
@@ -739,6 +750,24 @@ class Editor:
         self.done.append(_Change(operation.describe(), {n: (before[n], after[n]) for n in new}))
         self.undone.clear()
         return result
+
+    def _splice(self, new: Files, after: Mapping[str, bytes | None]) -> None:
+        """Give the loader the document of each file where one item changed, read from that
+        item's lines alone (:func:`~argmap.yamlfile.splice_item`) and validated as the loader
+        validates a file; the loader takes it for the file's new bytes."""
+        for name, (doc, key, index, lines, first_line) in self._splices.items():
+            text, data = new.get(name), after.get(name)
+            if text is None or data is None:
+                continue
+            delta = text.count("\n") - self.text(name).count("\n")
+            spliced = splice_item(doc, key, index, lines, first_line, delta)
+            if spliced is None:
+                continue
+            model = HypothesesFile if name.startswith("hypotheses/") else EvidenceFile
+            validated, found = validate_document(spliced, model)
+            if validated is not None and not found:
+                digest = hashlib.sha256(data).digest()
+                self._cache.documents[(name, digest)] = (spliced, validated)
 
     def undo(self) -> EditResult | None:
         """Put the files of the last edit back as they were; None when there is none."""

@@ -38,6 +38,7 @@ __all__ = [
     "Loc",
     "YamlDocument",
     "compose_text",
+    "splice_item",
     "not_a_file",
     "read_regular",
     "read_yaml",
@@ -449,3 +450,68 @@ def compose_text(text: str) -> yaml.Node | None:
     each item starts and ends (a loaded document keeps only the line of each key and item)."""
     root: yaml.Node | None = yaml.compose(text, Loader=_composer(_Loader))
     return root
+
+
+def _shifted(at: _Lines | None, delta: int) -> _Lines | None:
+    """Positions ``at`` moved ``delta`` lines down (new arrays: documents share positions)."""
+    if at is None or not delta:
+        return at
+    lines = array("i", (line + delta for line in at.lines))
+    inner = None if at.inner is None else [_shifted(i, delta) for i in at.inner]
+    return _Lines(at.keys, lines, inner)
+
+
+def splice_item(
+    doc: YamlDocument, key: str, index: int, snippet: str, first_line: int, delta: int
+) -> YamlDocument | None:
+    """``doc`` with item ``index`` of its top-level list ``key`` read again from ``snippet``
+    (the item's lines as the file now has them, from line ``first_line``), and every line
+    after it moved by ``delta`` (the lines the file gained). What :func:`read_yaml` would
+    give for the whole new file, at the cost of one item; None when the snippet needs the
+    whole file's reading (it is no single item, or holds what read_yaml refuses or checks)."""
+    if _TAB_INDENT.search(snippet) or _may_hold_tokens(snippet):
+        return None
+    try:
+        root = yaml.compose(snippet, Loader=_composer(_Loader))
+    except yaml.YAMLError:
+        return None
+    if not (
+        isinstance(root, yaml.SequenceNode)
+        and len(root.value) == 1
+        and isinstance(root.value[0], yaml.MappingNode)
+    ):
+        return None
+    outer = doc.positions
+    where = outer.index(key)
+    items = doc.data.get(key)
+    if where is None or outer.inner is None or not isinstance(items, list):
+        return None
+    listed = outer.inner[where]
+    if listed is None or listed.keys is not None or not 0 <= index < len(items):
+        return None
+    try:
+        data, at = _to_data(doc.path, root.value[0], "\\" in snippet, 2)
+    except CaseError:
+        return None
+    item_line = root.value[0].start_mark.line + first_line
+    lines = array("i", listed.lines)
+    inner: list[_Lines | None] = (
+        list(listed.inner) if listed.inner is not None else [None] * len(lines)
+    )
+    lines[index] = item_line
+    inner[index] = _shifted(at, first_line - 1)
+    for after in range(index + 1, len(lines)):
+        lines[after] += delta
+        inner[after] = _shifted(inner[after], delta)
+    new_list = _Lines(None, lines, inner)
+    root_lines = array("i", outer.lines)
+    root_inner: list[_Lines | None] = list(outer.inner)
+    root_inner[where] = new_list
+    for after in range(where + 1, len(root_lines)):
+        root_lines[after] += delta
+        root_inner[after] = _shifted(root_inner[after], delta)
+    new_items = list(items)
+    new_items[index] = data
+    return YamlDocument(
+        doc.path, {**doc.data, key: new_items}, _Lines(outer.keys, root_lines, root_inner)
+    )

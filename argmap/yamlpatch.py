@@ -68,37 +68,65 @@ _NOT_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _QUOTE_TOO = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-def render_scalar(value: str) -> str:
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
+
+
+def _reads_plain(document: str, value: str, start: int) -> bool:
+    """Whether ``document`` holds ``value`` as its one plain scalar, from offset ``start`` to
+    the end of ``value``."""
+    try:
+        root = compose_text(document)
+    except yaml.YAMLError:
+        return False
+    node = root.value[0] if isinstance(root, yaml.SequenceNode | yaml.MappingNode) else None
+    node = node[1] if isinstance(node, tuple) else node
+    return (
+        isinstance(root, yaml.SequenceNode | yaml.MappingNode)
+        and len(root.value) == 1
+        and isinstance(node, yaml.ScalarNode)
+        and not node.style  # plain: '' (C composer) or None
+        and node.value == value
+        and node.start_mark.index == start
+        and node.end_mark.index == start + len(value)
+    )
+
+
+def render_scalar(value: str, *, in_flow: bool = False) -> str:
     """``value`` as a YAML scalar on one line: plain where YAML reads it back as itself
     (text only: the loader reads every value as text), else double-quoted.
 
+    Inside a flow list or mapping (``in_flow``), a comma or bracket would end the value:
+    such text is quoted there.
+
     >>> render_scalar("C"), render_scalar("a: b"), render_scalar(""), render_scalar("x # y")
     ('C', '"a: b"', '""', '"x # y"')
+    >>> render_scalar("a, b"), render_scalar("a, b", in_flow=True)
+    ('a, b', '"a, b"')
     """
-    if value and value == value.strip() and not _NOT_PLAIN.search(value):
-        try:
-            root = compose_text(f"k: {value}\n")
-        except yaml.YAMLError:
-            root = None
-        if (
-            isinstance(root, yaml.MappingNode)
-            and len(root.value) == 1
-            and isinstance(root.value[0][1], yaml.ScalarNode)
-            and not root.value[0][1].style  # plain: '' (C composer) or None
-            and root.value[0][1].value == value
-            and root.value[0][1].end_mark.index == len(value) + 3
-        ):
-            return value
+    may_be_plain = (
+        value
+        and value == value.strip()
+        and not _NOT_PLAIN.search(value)
+        and not (in_flow and _FLOW_INDICATORS.search(value))
+    )
+    # Read back where it will stand: after a key, and inside a flow list as well.
+    if (
+        may_be_plain
+        and _reads_plain(f"k: {value}\n", value, 3)
+        and (not in_flow or _reads_plain(f"[{value}]\n", value, 1))
+    ):
+        return value
     quoted = json.dumps(value, ensure_ascii=False)
     return _QUOTE_TOO.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def _flow(value: Value) -> str:
+def _flow(value: Value, in_flow: bool = False) -> str:
     if isinstance(value, str):
-        return render_scalar(value)
+        return render_scalar(value, in_flow=in_flow)
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
-    return "[" + ", ".join(_flow(v) for v in value) + "]"
+        entries = (f"{_flow(k, True)}: {_flow(v, True)}" for k, v in value.items())
+        return "{" + ", ".join(entries) + "}"
+    return "[" + ", ".join(_flow(v, True) for v in value) + "]"
 
 
 def _block(value: Value, indent: int, newline: str) -> str:
@@ -172,16 +200,17 @@ def replace_value(text: str, mapping: yaml.MappingNode, key: str, value: Value) 
     key_node = _key_node(mapping, key)
     assert old is not None and key_node is not None
     newline = newline_of(text)
+    inside = bool(mapping.flow_style)  # a comma would end a plain value there
     if _empty(old):  # `key:` and nothing: the value follows the colon
         start = text.index(":", key_node.end_mark.index) + 1
-        return Edit(start, start, " " + _flow(value))
+        return Edit(start, start, " " + _flow(value, inside))
     start, end = old.start_mark.index, content_end(text, old)
     block = isinstance(old, yaml.MappingNode | yaml.SequenceNode) and not old.flow_style
     if isinstance(value, str) or not block or not value:
         if block:  # a block list replaced by a scalar or an empty one: after the colon
             start = text.index(":", key_node.end_mark.index) + 1
-            return Edit(start, end, " " + _flow(value))
-        return Edit(start, end, _flow(value))
+            return Edit(start, end, " " + _flow(value, inside))
+        return Edit(start, end, _flow(value, inside))
     return Edit(start, end, _block(value, old.start_mark.column, newline))
 
 
@@ -192,9 +221,9 @@ def insert_entry(text: str, mapping: yaml.MappingNode, key: str, value: Value) -
         close = mapping.end_mark.index - 1
         assert text[close] == "}"
         if not mapping.value:
-            return Edit(close, close, f"{_flow(key)}: {_flow(value)}")
+            return Edit(close, close, f"{_flow(key, True)}: {_flow(value, True)}")
         end = content_end(text, mapping.value[-1][1])
-        return Edit(end, end, f", {_flow(key)}: {_flow(value)}")
+        return Edit(end, end, f", {_flow(key, True)}: {_flow(value, True)}")
     indent = mapping.start_mark.column
     line = f"{_flow(key)}: {_flow(value)}"
     if not isinstance(value, str) and value and indent + len(line) > WIDTH:

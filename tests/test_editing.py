@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from argmap.assess import assess, live_assessment
 from argmap.casewriter import write_new_case
@@ -503,3 +505,76 @@ def test_a_byte_order_mark_stays(sample):
     Editor(sample).apply(SetRating("old-wiring", "arson", "I"))
     assert path.read_bytes().startswith(b"\xef\xbb\xbf# yaml-language-server")
     assert len(changed_lines(sample)) == 2
+
+
+def _locations(data, loc=()):
+    yield loc
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _locations(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _locations(value, (*loc, index))
+
+
+def assert_documents_as_read(editor: Editor) -> int:
+    """Every document the session holds is what reading its file whole gives: the same data,
+    the same line for every key and item. Returns how many were compared."""
+    from argmap.yamlfile import read_yaml
+
+    docs = {origin.doc.path.name: origin.doc for origin in editor.loaded.origins.values()}
+    by_name = {p.name: p for p in editor.folder.rglob("*.yaml")}
+    for name, doc in docs.items():
+        fresh = read_yaml(by_name[name])
+        assert doc.data == fresh.data, name
+        for loc in _locations(fresh.data):
+            assert doc.line_of(loc) == fresh.line_of(loc), (name, loc)
+    return len(docs)
+
+
+def test_an_item_read_again_alone_gives_what_reading_its_file_gives(tmp_path):
+    # An edit of one item hands the loader that file's document with only the item read
+    # again (yamlfile.splice_item): lines after it move when the item grows or shrinks.
+    from benchmarks.generate import write
+
+    folder = write(tmp_path / "case", 5, 50)
+    editor = Editor(folder)
+    items = [e.id for e in editor.case.evidence]
+    leaves = [h.id for h in editor.case.leaves]
+    rationale = "A longer reason\\nover two lines, written as a double-quoted scalar."
+    operations = [
+        SetRating(items[3], leaves[0], "II"),
+        SetRationale(items[3], leaves[1], rationale),  # grows by a line or two
+        SetRating(items[10], leaves[2], None),
+        EditItem(items[3], {"tags": ["one", "two"], "date": None}),
+        SetRationale(items[3], leaves[1], None),  # shrinks
+        EditItem(editor.case.hypotheses[1].id, {"statement": "Said again."}),
+        SetRating(items[-1], leaves[-1], "CC"),
+    ]
+    for operation in operations:
+        editor.apply(operation)
+        assert assert_documents_as_read(editor) >= 2
+    for _ in operations:
+        editor.undo()
+        assert_documents_as_read(editor)
+
+
+@given(text=st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+@settings(max_examples=150)
+def test_any_text_patched_in_reads_back_as_itself(text):
+    from argmap import yamlpatch
+    from argmap.yamlfile import compose_text
+
+    for document in ("k:\n  r: {a: C, b: N}\n  s: x\n", "k:\n  r:\n    a: C\n  s: x # c\n"):
+        mapping = yamlpatch.child(compose_text(document), "k")
+        for path in (("r", "a"), ("r", "z"), ("s",), ("t",)):
+            edited = yamlpatch.apply(document, [yamlpatch.set_at(document, mapping, path, text)])
+            try:
+                root = compose_text(edited)
+            except Exception as err:  # YAML refuses the character itself (a NUL, say)
+                assert yamlpatch.render_scalar(text).startswith('"'), err
+                raise
+            node = yamlpatch.child(root, "k")
+            for part in path:
+                node = yamlpatch.child(node, part)
+            assert node.value == text, (document, path, edited)

@@ -9,6 +9,10 @@ An :class:`Editor` holds a case folder open. Each change is a small value object
   (:func:`argmap.load.load_case`: the checks of ``argmap check``, nothing re-implemented). An
   edit that leaves an error is refused with the loader's problems (:class:`EditRefused`: each
   names file, line and field, as they would stand after the edit), and no file is touched.
+  The loader keeps what it read (:class:`argmap.load.LoadCache`): unchanged files are not
+  parsed again, and a file where one item changed is handed over with only that item read
+  again (:func:`argmap.yamlfile.splice_item`), so a rating edit in a 500-item file costs a few
+  lines' parsing and the checks across files.
 - **Files stay the truth.** Only the characters the edit concerns change
   (:mod:`argmap.yamlpatch`): comments, key order and layout elsewhere stay, so ``git diff``
   shows the edit and nothing else. The item an edit concerns is found from the line the loader
@@ -86,7 +90,8 @@ class EditRefused(CaseError):
 
 class ExternalChange(ArgmapError):
     """Files of the case changed on disk since the session last read or wrote them; the
-    session has read the case again, and the edit was not made."""
+    session has read the case again, and the edit was not made. Undo and redo start afresh
+    (undoing an edit made before would write over the change)."""
 
     def __init__(self, files: Sequence[str]):
         self.files = list(files)

@@ -96,6 +96,13 @@
   document.getElementById("invite").addEventListener("submit", function (event) {
     event.preventDefault();
     var field = document.getElementById("invite-name");
+    var key = function (name) { return name.split(/\s+/).join(" ").trim().toLowerCase(); };
+    var known = latest.participants.filter(function (p) { return key(p.name) === key(field.value); })[0];
+    if (known) {  // the server would say 409 with the same link
+      highlight(known.id);
+      say(known.name + " is already invited; their link: " + known.link, false);
+      return;
+    }
     call("/participants", { name: field.value }).then(function (answer) {
       if (!rowOf(answer.id)) addRow({ id: answer.id, name: answer.name, link: answer.link, answered: 0, total: "…", this_round: 0 });
       document.getElementById("no-people").hidden = true;

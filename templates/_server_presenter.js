@@ -10,9 +10,7 @@
     current = Math.max(0, Math.min(slides.length - 1, index));
     slides.forEach(function (slide, i) { slide.classList.toggle("is-current", i === current); });
     where.textContent = (current + 1) + " of " + slides.length;
-    if (slides[current].id && window.location.hash !== "#" + slides[current].id) {
-      history.replaceState(null, "", "#" + slides[current].id);
-    }
+    window.scrollTo(0, 0);
   };
   var start = slides.findIndex(function (s) { return s.id && "#" + s.id === window.location.hash; });
   show(start < 0 ? 0 : start);

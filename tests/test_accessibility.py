@@ -163,11 +163,32 @@ def test_every_server_page_has_no_violations(browser, tmp_path, real_server):  #
                 headers={"X-CSRF-Token": own},
             )
             assert saved.status_code == 200, saved.text
-        check(server.link, "the facilitator's page with two participants")
+            for path, body in (
+                ("/comments", {"evidence": evidence, "hypothesis": None, "text": "Why so?"}),
+                ("/proposals", {"type": "vote", "evidence": evidence, "credibility": "low"}),
+                ("/proposals", {"type": "hypothesis", "title": "Aliens", "statement": "No."}),
+            ):
+                sent = client.post(
+                    link.replace("/p/", "/api/p/") + path,
+                    json=body,
+                    headers={"X-CSRF-Token": own},
+                )
+                assert sent.status_code in (201, 422), sent.text
+        check(server.link, "the facilitator's page with two participants, comments, proposals")
+        check(f"{server.link}/present", "the presenter view before the reveal")
         check(alice, "a participant's sheet, open")
+        # The reveal's confirmation step, open in the page.
+        page.goto(server.link)
+        page.wait_for_load_state("networkidle")
+        page.click("#reveal")
+        page.wait_for_selector("#step:not([hidden])")
+        assert_accessible(page, "the facilitator's page with the reveal step open")
         post("reveal", {})
     check(server.link, "the facilitator's page after the reveal")
+    check(f"{server.link}/present", "the presenter view")
     check(alice, "a participant's sheet, locked")
+    page.click("details.discussion summary >> nth=0")
+    assert_accessible(page, "a participant's sheet with a discussion open")
     check(alice + "/results", "a participant's results")
     assert errors == []
     context.close()

@@ -203,9 +203,15 @@ class WorkshopServer:
         return workshop, workshop_view(self.assessment(), workshop, names=False)
 
     def letters(self) -> dict[str, str]:
-        """Analyst key → the letter the revealed results give them (empty before a reveal)."""
-        revealed = self.revealed()
-        return dict(revealed[0].labels) if revealed else {}
+        """Analyst key → the letter the revealed results give them (empty before a reveal);
+        the aggregate's labels, without scoring anything."""
+        from .aggregate import build_workshop
+
+        _, revealed = self.store.state()
+        files = self.ratings(up_to_round=revealed) if revealed else []
+        if not files:
+            return {}
+        return dict(build_workshop(self.loaded.case, files, revealed).labels)
 
     def progress(self) -> list[dict[str, Any]]:
         """Per participant: cells answered as things stand, and entered in this round."""
@@ -1067,7 +1073,7 @@ class _Items:
         """Everything for the facilitator (viewer None, with names); for a participant,
         their own comments and every comment of a revealed round, by letter."""
         case = server.case
-        letters = server.letters()
+        letters = server.letters() if viewer is not None else {}
         people = {p.id: p for p in server.store.participants()}
         shown = []
         for comment in server.store.comments():

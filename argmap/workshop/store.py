@@ -33,6 +33,7 @@ __all__ = [
     "MIGRATIONS",
     "Participant",
     "Proposal",
+    "SCHEMA_VERSION",
     "Store",
     "new_token",
 ]

@@ -142,7 +142,7 @@
     } else if (button.classList.contains("rename")) {
       step({
         title: "Rename " + name,
-        lines: ["Their link and their ratings stay theirs; exports from now on use the new name."],
+        lines: ["Their link and their ratings stay theirs; exports from now on use the new name (a ratings file already exported under the old name stays in the case: delete it)."],
         field: name,
         yes: "Rename",
         after: button,

@@ -103,7 +103,17 @@ def _error(response, status: int) -> str:
 
 def test_pages_carry_security_headers_and_a_nonce_csp(ws):
     ann = ws.invite("Ann O'Neil")
-    for path in (f"/f/{ws.token}", f"/p/{ann.token}", f"/api/f/{ws.token}/status"):
+    ann.rate("van", "arson", "C")
+    pages = (
+        f"/f/{ws.token}",
+        f"/f/{ws.token}/present",
+        f"/p/{ann.token}",
+        f"/api/f/{ws.token}/status",
+        f"/api/p/{ann.token}/comments",
+        f"/api/p/{ann.token}/proposals",
+    )
+    ws.facilitator("reveal")
+    for path in (*pages, f"/p/{ann.token}/results"):
         response = ws.client.get(path)
         assert response.status_code == 200
         headers = response.headers
@@ -118,7 +128,8 @@ def test_pages_carry_security_headers_and_a_nonce_csp(ws):
             soup = BeautifulSoup(response.text, "html.parser")
             nonce = csp.split("'nonce-")[1].split("'")[0]
             scripts = [s for s in soup.find_all("script") if s.get("type") != "application/json"]
-            assert scripts and all(s["nonce"] == nonce for s in scripts)
+            assert all(s["nonce"] == nonce for s in scripts)
+            assert scripts or path.endswith("/results")
             assert all(s["nonce"] == nonce for s in soup.find_all("style"))
     assert "server" not in ws.client.get(f"/f/{ws.token}").headers
 

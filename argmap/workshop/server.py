@@ -6,12 +6,11 @@ Everyone holds a secret link: the facilitator's (`/f/TOKEN`) and one per partici
 entry as it is made. The facilitator's page shows progress, reveals the aggregate (the
 report's workshop section), opens the next round and exports the ratings into the case.
 
-Security: the links' tokens are the only credentials (no cookies, so nothing for a
-forged cross-site request to ride on); still, every POST must carry the page's CSRF token
-in a header, be JSON (a cross-site form cannot send it without a CORS preflight, which is
-never granted) and come from the server's own origin. The Host header is checked (against
-DNS rebinding) and read strictly, since the facilitator's page builds links on it; pages
-are served with a nonce-based Content-Security-Policy.
+Security (the plumbing is shared with `argmap edit`, in :mod:`argmap.web`): the links'
+tokens are the only credentials; every POST must carry the page's CSRF token in a header, be
+JSON and come from the server's own origin; the Host header is checked (against DNS
+rebinding) and read strictly, since the facilitator's page builds links on it; pages are
+served with a nonce-based Content-Security-Policy.
 
 Hostile input: every text a participant sends is held to the ratings files' own rule
 (:func:`argmap.text.first_not_text`, through the ratings file's model), so that nothing the
@@ -22,13 +21,11 @@ within a deadline and open connections are capped (:mod:`.connections`).
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import sys
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -37,8 +34,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -47,7 +43,24 @@ from ..casewriter import yaml_quoted
 from ..load import LoadResult, load_case
 from ..problems import ArgmapError, CaseError, Problem, format_problems
 from ..ratingsfile import VOTES, AnalystName, AnalystRatings, Reason, analyst_key
-from ..text import clean_text
+from ..web import (
+    BODY_LIMIT,
+    LOOPBACK_NAMES,
+    ApiError,
+    Guard,
+    Limits,
+    allowed_hosts,
+    check_post,
+    csp,
+    exception_handlers,
+    only_keys,
+    own_origin,
+    parse_host,
+    read_json,
+    serve_app,
+    text_field,
+)
+from ..web import shown as _shown
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
 from .store import AlreadyInvited, Comment, Participant, Store
 
@@ -72,57 +85,6 @@ __all__ = [
 
 DEFAULT_DB = Path("build/workshop.sqlite")
 """The database when --db is not given: relative to the current folder."""
-BODY_LIMIT = 32 * 1024
-"""Largest request body accepted: a rationale of RATIONALE_LIMIT characters fits easily."""
-HEADER_LIMIT = 16 * 1024
-"""Largest request line and headers accepted (a browser sends a few hundred bytes)."""
-MAX_CONNECTIONS = 256
-"""Most connections open at once, unless the limit on open files calls for fewer."""
-KEEP_ALIVE_TIMEOUT = 5
-"""Seconds an idle connection is kept open after a response."""
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-WILDCARD_HOSTS = ("0.0.0.0", "::", "")
-
-ASGIApp = Callable[
-    [MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-    Awaitable[None],
-]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much the server takes from its clients, beyond the body and header limits."""
-
-    request_timeout: float = 10.0
-    """Seconds a client has to send a whole request, headers and body, from its first byte
-    (or from opening the connection); then it gets a 408 and the connection is closed."""
-    max_connections: int | None = None
-    """Connections open at once; one more is answered 503 and closed. None: half the
-    process's limit on open files (the rest is for the database), at most MAX_CONNECTIONS."""
-
-    def connection_cap(self) -> int:
-        if self.max_connections is not None:
-            return self.max_connections
-        try:
-            import resource
-
-            files = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        except (ImportError, OSError, ValueError):  # no such limit (Windows)
-            return MAX_CONNECTIONS
-        if files == resource.RLIM_INFINITY:
-            return MAX_CONNECTIONS
-        return max(8, min(MAX_CONNECTIONS, files // 2))
-
-
-class ApiError(Exception):
-    """A request the server refuses: answered with ``status`` and a JSON message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 # --- the case and its state ------------------------------------------------------------
 
 
@@ -481,104 +443,6 @@ def checked_reason(value: object, what: str = "a reason") -> str | None:
         raise ArgmapError(f"{what} {_message(err)}") from None
 
 
-def _shown(value: object, limit: int = 60) -> str:
-    """Something a client sent, fit to quote in a message: cleaned (no control characters,
-    no lone surrogates) and cut short."""
-    return clean_text(str(value))[:limit]
-
-
-_HOST = re.compile(
-    r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?))"
-    r"(?::(?P<port>[0-9]{1,5}))?"
-)
-
-
-def parse_host(header: str) -> tuple[str, int | None] | None:
-    """The host (lowercase; an IPv6 address without brackets) and port of a Host header,
-    or None unless the header is exactly a host and an optional numeric port.
-
-    >>> parse_host("LocalHost:8000"), parse_host("[::1]"), parse_host("localhost:evil.example")
-    (('localhost', 8000), ('::1', None), None)
-    >>> parse_host("127.0.0.1:8000@evil.example"), parse_host("localhost:70000")
-    (None, None)
-    """
-    found = _HOST.fullmatch(header.lower())
-    if found is None:
-        return None
-    port = int(found["port"]) if found["port"] else None
-    if port is not None and port > 65535:
-        return None
-    return found["ipv6"] or found["name"], port
-
-
-def _host_text(host: str, port: int | None) -> str:
-    """A parsed host as it goes into a URL: '[::1]:8000', 'localhost'."""
-    shown = f"[{host}]" if ":" in host else host
-    return shown if port is None else f"{shown}:{port}"
-
-
-def own_origin(request: Request) -> str:
-    """``scheme://host[:port]`` of the server as the client named it; the Host header has
-    been checked (by :class:`_Guard`) to be well-formed and an allowed host."""
-    parsed = parse_host(request.headers.get("host", ""))
-    if parsed is None:  # _Guard lets no such request through
-        raise ApiError(400, "bad Host header")
-    return f"{request.url.scheme}://{_host_text(*parsed)}"
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object, read with a size limit."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > BODY_LIMIT):
-        raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
-    body = b""
-    try:
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > BODY_LIMIT:
-                raise ApiError(413, f"the request is too large (at most {BODY_LIMIT} bytes)")
-    except ClientDisconnect:
-        raise ApiError(400, "the request was cut off") from None
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "the request body is not JSON") from None
-    except RecursionError:  # json's parser recurses once per bracket
-        raise ApiError(400, "the request body is not JSON: nested too deeply") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "the request body must be a JSON object")
-    return data
-
-
-def _check_post(request: Request, csrf: str) -> None:
-    """Refuse a state-changing request that did not come from our own page."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise ApiError(415, "send JSON (Content-Type: application/json)")
-    origin = request.headers.get("origin")
-    if origin is not None:
-        if origin != own_origin(request):
-            raise ApiError(403, "cross-origin request refused")
-    elif request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        raise ApiError(403, "cross-site request refused")
-    given = request.headers.get("x-csrf-token", "")
-    if not secrets.compare_digest(given.encode(), csrf.encode()):
-        raise ApiError(403, "missing or wrong CSRF token: reload the page")
-
-
-def _only_keys(data: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ApiError(422, f"unknown field(s): {', '.join(_shown(key) for key in unknown)}")
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise ApiError(422, f"'{key}' must be text")
-    return value
-
-
 # --- the app ------------------------------------------------------------------------------
 
 
@@ -602,7 +466,7 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     def page(template: str, nonce: str, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(nonce=nonce, version=__version__, **context)
-        return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp(nonce)})
 
     def items(viewer: Participant | None) -> _Items:
         """The case's hypotheses and items, with the discussion ``viewer`` may see (None:
@@ -636,7 +500,7 @@ def create_app(server: WorkshopServer) -> Starlette:
             "letter": letters.get(who.key),
         }
         html = render_sheet(context, server=mode)
-        return HTMLResponse(html, headers={"Content-Security-Policy": _csp(nonce)})
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp(nonce)})
 
     async def participant_ratings(request: Request) -> Response:
         who = await run_in_threadpool(participant, request)
@@ -660,11 +524,11 @@ def create_app(server: WorkshopServer) -> Starlette:
                     ],
                 }
             )
-        _check_post(request, who.csrf)
-        data = await _json_body(request)
-        _only_keys(data, {"evidence", "hypothesis", "vote", "why"})
+        check_post(request, who.csrf)
+        data = await read_json(request)
+        only_keys(data, {"evidence", "hypothesis", "vote", "why"})
         evidence = _evidence(server, data)
-        hypothesis = _leaf(server, _text(data, "hypothesis"))
+        hypothesis = _leaf(server, text_field(data, "hypothesis"))
         vote = data.get("vote")
         if vote is not None and vote not in VOTES:
             raise ApiError(422, f"a rating is one of {', '.join(VOTES)} (or null to clear it)")
@@ -703,17 +567,17 @@ def create_app(server: WorkshopServer) -> Starlette:
         if request.method == "GET":
             listed = await run_in_threadpool(items, who)
             return JSONResponse({"comments": listed.comments_json()})
-        _check_post(request, who.csrf)
+        check_post(request, who.csrf)
         added = await _new_comment(request, who.id)
         return JSONResponse({"saved": True, "id": added.id, "round": added.round}, status_code=201)
 
     async def _new_comment(request: Request, author: int | None) -> Comment:
-        data = await _json_body(request)
-        _only_keys(data, {"evidence", "hypothesis", "text"})
+        data = await read_json(request)
+        only_keys(data, {"evidence", "hypothesis", "text"})
         evidence = _evidence(server, data)
         hypothesis = data.get("hypothesis")
         if hypothesis is not None:
-            hypothesis = _leaf(server, _text(data, "hypothesis"))
+            hypothesis = _leaf(server, text_field(data, "hypothesis"))
         try:
             text = checked_reason(data.get("text"), "a comment")
         except ArgmapError as err:
@@ -789,9 +653,9 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     async def add_participant(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
-        data = await _json_body(request)
-        _only_keys(data, {"name"})
+        check_post(request, store.facilitator_csrf)
+        data = await read_json(request)
+        only_keys(data, {"name"})
         try:
             name = checked_name(data.get("name"))
             added = await run_in_threadpool(store.add_participant, name)
@@ -810,11 +674,11 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     async def change_participant(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
+        check_post(request, store.facilitator_csrf)
         number, action = request.path_params["number"], request.path_params["action"]
-        data = await _json_body(request)
+        data = await read_json(request)
         if action == "rename":
-            _only_keys(data, {"name"})
+            only_keys(data, {"name"})
             try:
                 name = checked_name(data.get("name"))
                 renamed = await run_in_threadpool(store.rename_participant, number, name)
@@ -825,7 +689,7 @@ def create_app(server: WorkshopServer) -> Starlette:
             return JSONResponse({"id": renamed.id, "name": renamed.name})
         if action != "remove":
             raise ApiError(404, "not found")
-        _only_keys(data, set())
+        only_keys(data, set())
         try:
             removed = await run_in_threadpool(store.remove_participant, number)
         except ArgmapError as err:
@@ -834,21 +698,21 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     async def facilitator_comment(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
+        check_post(request, store.facilitator_csrf)
         added = await _new_comment(request, None)
         return JSONResponse({"saved": True, "id": added.id, "round": added.round}, status_code=201)
 
     async def reveal(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
-        await _json_body(request)
+        check_post(request, store.facilitator_csrf)
+        await read_json(request)
         shown = await run_in_threadpool(store.reveal)
         return JSONResponse({"revealed": shown})
 
     async def next_round(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
-        await _json_body(request)
+        check_post(request, store.facilitator_csrf)
+        await read_json(request)
         try:
             opened = await run_in_threadpool(store.next_round)
         except ArgmapError as err:
@@ -857,24 +721,12 @@ def create_app(server: WorkshopServer) -> Starlette:
 
     async def export(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
-        await _json_body(request)
+        check_post(request, store.facilitator_csrf)
+        await read_json(request)
         return JSONResponse(await run_in_threadpool(server.export))
 
     async def not_found(request: Request) -> Response:
         raise ApiError(404, "not found")
-
-    async def api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
-        return _error(request, exc.status, exc.message)
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        return _error(request, exc.status_code, str(exc.detail))
-
-    async def server_error(request: Request, exc: Exception) -> Response:
-        print(f"argmap: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return JSONResponse({"error": "internal error"}, status_code=500)
 
     routes = [
         Route("/p/{token}", participant_page),
@@ -899,13 +751,9 @@ def create_app(server: WorkshopServer) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={
-            ApiError: api_error,
-            HTTPException: http_error,
-            Exception: server_error,
-        },
+        exception_handlers=exception_handlers(),
     )
-    return _Guard(app, server.allowed_hosts)  # type: ignore[return-value]
+    return Guard(app, server.allowed_hosts)  # type: ignore[return-value]
 
 
 def _described(body: dict[str, Any]) -> str:
@@ -922,7 +770,7 @@ def _link(request: Request, person: Participant) -> str:
 
 
 def _evidence(server: WorkshopServer, data: dict[str, Any]) -> str:
-    evidence = _text(data, "evidence")
+    evidence = text_field(data, "evidence")
     if evidence not in server.evidence_ids:
         raise ApiError(422, f"'{_shown(evidence)}' is not an evidence item of the case")
     return evidence
@@ -976,8 +824,8 @@ def proposal_routes(
                     "votes": votes,
                 }
             )
-        _check_post(request, who.csrf)
-        data = await _json_body(request)
+        check_post(request, who.csrf)
+        data = await read_json(request)
         try:
             proposal = rules.parse_proposal(data)
         except ArgmapError as err:
@@ -1019,9 +867,9 @@ def proposal_routes(
 
     async def decide_proposal(request: Request) -> Response:
         facilitator(request)
-        _check_post(request, store.facilitator_csrf)
-        data = await _json_body(request)
-        _only_keys(data, {"decision", "reason"})
+        check_post(request, store.facilitator_csrf)
+        data = await read_json(request)
+        only_keys(data, {"decision", "reason"})
         decision = data.get("decision")
         if decision not in ("accept", "reject"):
             raise ApiError(422, "'decision' is 'accept' or 'reject'")
@@ -1164,90 +1012,7 @@ class _Page:
     workshop: WorkshopView | None
 
 
-def _error(request: Request, status: int, message: str) -> Response:
-    # A message quotes what the client sent; a lone surrogate in it would not encode.
-    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
-
-
-def _csp(nonce: str) -> str:
-    return (
-        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
-        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'"
-    )
-
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cache-control", b"no-store"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
-]
-DEFAULT_CSP = b"default-src 'none'; frame-ancestors 'none'"
-
-
-class _Guard:
-    """Refuses requests whose Host header is not exactly a host and a port (400) or names
-    an unknown host (421, against DNS rebinding), and adds the security headers to every
-    response."""
-
-    def __init__(self, app: Any, allowed_hosts: tuple[str, ...]) -> None:
-        self.app = app
-        self.allowed = {h.lower() for h in allowed_hosts}
-
-    async def __call__(
-        self,
-        scope: MutableMapping[str, Any],
-        receive: Callable[[], Awaitable[Any]],
-        send: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        hosts = [value for name, value in scope.get("headers", []) if name == b"host"]
-        parsed = parse_host(hosts[0].decode("latin-1")) if len(hosts) == 1 else None
-        refusal = None
-        if parsed is None:
-            refusal = JSONResponse(
-                {"error": "the Host header must be a host name or address and an optional port"},
-                status_code=400,
-            )
-        elif "*" not in self.allowed and parsed[0] not in self.allowed:
-            refusal = JSONResponse({"error": "unknown host"}, status_code=421)
-        if refusal is not None:
-            await refusal(scope, receive, self._with_headers(send))
-            return
-        await self.app(scope, receive, self._with_headers(send))
-
-    @staticmethod
-    def _with_headers(
-        send: Callable[[Any], Awaitable[None]],
-    ) -> Callable[[Any], Awaitable[None]]:
-        async def wrapped(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers += [h for h in SECURITY_HEADERS if h[0] not in names]
-                if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", DEFAULT_CSP))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        return wrapped
-
-
 # --- running it -------------------------------------------------------------------------
-
-
-def _link_host(host: str) -> str:
-    if host in WILDCARD_HOSTS:
-        return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
 
 
 def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServer:
@@ -1258,13 +1023,12 @@ def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServ
     known = store.meta("case_digest")
     if known is None:
         store.set_meta("case_digest", digest)
-    allowed = ("*",) if host in WILDCARD_HOSTS else (*LOOPBACK_NAMES, host.lower())
     return WorkshopServer(
         folder=folder,
         store=store,
         loaded=loaded,
         report_path=db.parent / "workshop-report.html",
-        allowed_hosts=allowed,
+        allowed_hosts=allowed_hosts(host),
     )
 
 
@@ -1274,20 +1038,16 @@ def serve(
     host: str,
     port: int,
     db: Path,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
 ) -> None:
     """Run the server until interrupted; the first line printed is the facilitator's link."""
-    import uvicorn
-
-    from .connections import guarded_protocol, listen
-
     server = open_server(folder, db, host)
     known = server.store.meta("case_digest")
-    sock = listen(host, port, limits.connection_cap())
-    bound = sock.getsockname()[1]
-    base = f"http://{_link_host(host)}:{bound}"
-    server.store.set_meta("base_url", base)
-    print(f"{base}/f/{server.store.facilitator_token}", flush=True)
+
+    def link(base: str) -> str:
+        server.store.set_meta("base_url", base)
+        return f"{base}/f/{server.store.facilitator_token}"
+
     notes = [
         f"argmap: workshop database {db}; participants: {len(server.store.participants())}",
         "argmap: `argmap workshop invite NAME` adds a participant; Ctrl-C stops the server",
@@ -1297,24 +1057,9 @@ def serve(
             "argmap: warning: the case's hypotheses or evidence changed since this database "
             "was started"
         )
-    if host in WILDCARD_HOSTS:
-        notes.append(
-            "argmap: warning: listening on every network interface; anyone who can reach "
-            "this machine and holds a link can use it"
-        )
-    for note in notes:
-        print(note, file=sys.stderr, flush=True)
-    config = uvicorn.Config(
-        create_app(server),
-        http=guarded_protocol(request_timeout=limits.request_timeout, listener=sock),
-        h11_max_incomplete_event_size=HEADER_LIMIT,
-        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
-        log_level="warning",
-        access_log=False,  # the log would hold everyone's secret links
-        lifespan="off",
-        server_header=False,
+    serve_app(
+        create_app(server), link=link, host=host, port=port, notes=notes, limits=limits or Limits()
     )
-    uvicorn.Server(config).run(sockets=[sock])
 
 
 def invite(db: Path, name: str) -> str:

@@ -20,6 +20,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint",),
     "server": ("starlette", "uvicorn"),
     "xlsx": ("openpyxl",),
+    "postgres": ("psycopg",),
 }
 """Extra name → the top-level modules it installs (pyproject.toml's optional-dependencies)."""
 

@@ -53,7 +53,7 @@ def test_a_database_of_the_first_release_is_migrated_in_place(write_case, tmp_pa
         tokens = dict(raw.execute("SELECT name, token FROM participants"))
     ws = Workshop(write_case(), db)
     store = ws.server.store
-    assert store.meta("schema") == str(SCHEMA_VERSION) == "2"
+    assert store.meta("schema") == str(SCHEMA_VERSION) == "3"
     assert store.state() == (2, 1)
     assert {p.name: p.token for p in store.participants()} == tokens
     ann = next(p for p in store.participants() if p.name == "Ann O'Neil")
@@ -75,7 +75,7 @@ def test_a_database_of_the_first_release_is_migrated_in_place(write_case, tmp_pa
     assert answer.status_code == 201, answer.text
     assert ws.facilitator("export").status_code == 200
     # Opening it again changes nothing.
-    assert Store(db).meta("schema") == "2" and len(Store(db).comments()) == 1
+    assert Store(db).meta("schema") == "3" and len(Store(db).comments()) == 1
 
 
 def test_a_database_of_a_newer_argmap_is_refused(write_case, tmp_path, runner):

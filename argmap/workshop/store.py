@@ -1,27 +1,44 @@
-"""The live workshop's state in one SQLite file: participants, their secret links, and
-every rating as it is entered (docs/workshops.md, *Live workshops*).
+"""The live workshops' state in one database — a SQLite file or a PostgreSQL database:
+workshops and the case each is on, participants and their secret links, every rating as it
+is entered, the discussion, the proposals, and the team server's admin links
+(docs/workshops.md, *Live workshops*; docs/team-server.md).
 
-Each operation opens its own connection, so the server's worker threads and a separate
-`argmap workshop invite` process can share the file. The journal is in WAL mode (readers
-never wait for the writer) and every rating is one UPSERT in its own transaction: once a
-request has been answered, the rating is on disk and survives a killed server.
+:class:`Database` is the database (``sqlite:///path`` or ``postgresql://…``, see
+:func:`parse_db_url`); :class:`Store` is one workshop in it, the API `argmap workshop serve`
+uses (``Store(path)``: the SQLite file's one workshop, made on first use).
+
+SQLite: each operation opens its own connection, so the server's worker threads and a
+separate `argmap workshop invite` process can share the file; the journal is in WAL mode and
+every write is one transaction taken at once (``BEGIN IMMEDIATE``), committed with
+``synchronous=FULL`` before the method returns. PostgreSQL (the ``argmap[postgres]`` extra,
+psycopg 3): connections are kept in a small per-process pool; every write is one
+transaction, committed before the method returns; rows whose state a write depends on (the
+workshop's round, a proposal's decision) are locked with ``FOR SHARE``/``FOR UPDATE``, so
+several server processes can write at once.
 
 The schema grows by numbered migrations (:data:`MIGRATIONS`), applied in place when a
-database is opened: a workshop database written by an earlier version keeps working. The
-SQL is kept to what PostgreSQL also reads.
+database is opened, all in one transaction per step: a database written by an earlier
+version keeps working, and one written by a newer version is refused. The SQL is written
+once for both engines; the few places they differ (an identity column, row locks, the
+rebuild of a table SQLite cannot alter) come from :class:`Dialect`. No ORM and no migration
+tool: the schema is a handful of tables, and a numbered list of statements is all either
+would give us here (docs/team-server.md, *Migrations*).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from ..problems import ArgmapError
 from ..ratingsfile import AnalystRatings, analyst_key, ratings_file_name
@@ -30,31 +47,142 @@ __all__ = [
     "AlreadyInvited",
     "Cell",
     "Comment",
+    "Database",
+    "DatabaseUrl",
+    "Dialect",
     "MIGRATIONS",
     "Participant",
     "Proposal",
     "SCHEMA_VERSION",
     "Store",
+    "WorkshopInfo",
     "new_token",
+    "parse_db_url",
 ]
 
 BUSY_TIMEOUT_MS = 15_000
 MAX_ROUND = 99
+POOL_SIZE = 8
+"""PostgreSQL connections a process keeps open between operations."""
+CONNECT_TIMEOUT_S = 10
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS participants (
-    id INTEGER PRIMARY KEY,
+
+# --- database URLs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """Where the database is: a SQLite file (``path``) or a PostgreSQL connection string
+    (``conninfo``, a libpq URL). ``shown`` is the URL with any password hidden, for
+    messages and logs."""
+
+    engine: str
+    """``sqlite`` or ``postgresql``."""
+    shown: str
+    path: Path | None = None
+    conninfo: str | None = None
+
+
+_URL_FORMS = (
+    "give sqlite:///PATH (a SQLite file, PATH relative to the current folder; "
+    "sqlite:////PATH for an absolute one), a plain file path, or "
+    "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+)
+
+
+def parse_db_url(text: str | Path) -> DatabaseUrl:
+    """Read ``--db``: ``sqlite:///relative/path``, ``sqlite:////absolute/path``, a plain
+    path (a SQLite file), or ``postgresql://`` (also ``postgres://``) with a libpq URL's
+    parts. Raises :class:`ArgmapError` saying what is wrong and what is accepted."""
+    if isinstance(text, Path):
+        return DatabaseUrl("sqlite", str(text), path=text)
+    value = text.strip()
+    if not value:
+        raise ArgmapError(f"--db is empty: {_URL_FORMS}")
+    if "://" not in value:
+        if ":" in value.split("/")[0] and not Path(value).exists():
+            scheme = value.split(":")[0]
+            raise ArgmapError(f"--db {value!r}: '{scheme}:' is not a database URL: {_URL_FORMS}")
+        return DatabaseUrl("sqlite", value, path=Path(value))
+    scheme, rest = value.split("://", 1)
+    scheme = scheme.lower()
+    if scheme == "sqlite":
+        if not rest.startswith("/") or rest == "/":
+            raise ArgmapError(
+                f"--db {value!r}: a SQLite URL is sqlite:/// followed by the file's path "
+                "(sqlite:///build/workshop.sqlite, or sqlite:////srv/argmap.sqlite for an "
+                "absolute path)"
+            )
+        path = unquote(rest[1:].split("?", 1)[0])
+        return DatabaseUrl("sqlite", f"sqlite:///{path}", path=Path(path))
+    if scheme in ("postgresql", "postgres"):
+        parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018 - checks the port is a number
+        except ValueError:
+            raise ArgmapError(f"--db {_hidden(value)!r}: the port is not a number") from None
+        if parts.fragment:
+            raise ArgmapError(f"--db {_hidden(value)!r}: a database URL has no '#' part")
+        for key, _ in parse_qsl(parts.query, keep_blank_values=True):
+            if key == "password":
+                raise ArgmapError(
+                    f"--db {_hidden(value)!r}: put the password in the URL's user part "
+                    "(postgresql://user:password@host/db), in PGPASSWORD or in ~/.pgpass, "
+                    "not in ?password="
+                )
+        return DatabaseUrl("postgresql", _hidden(value), conninfo=value)
+    raise ArgmapError(f"--db {_hidden(value)!r}: unknown database '{scheme}': {_URL_FORMS}")
+
+
+def _hidden(url: str) -> str:
+    """``url`` with the password, if any, shown as ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+# --- dialects and migrations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What the two engines spell differently."""
+
+    name: str
+    identity: str
+    """A generated integer primary key."""
+    for_share: str
+    """Appended to a SELECT whose row a write depends on (others may read it too)."""
+    for_update: str
+    """Appended to a SELECT whose row this transaction will change."""
+
+
+SQLITE = Dialect("sqlite", "INTEGER PRIMARY KEY", "", "")
+# SQLite's write transactions are taken whole (BEGIN IMMEDIATE), so it needs no row locks.
+POSTGRESQL = Dialect(
+    "postgresql",
+    "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+    " FOR SHARE",
+    " FOR UPDATE",
+)
+
+Step = tuple[str, ...]
+
+MIGRATIONS: dict[int, Step | dict[str, Step]] = {
+    # 1: the first release: participants and ratings (the workshop's state was in meta).
+    1: (
+        """CREATE TABLE IF NOT EXISTS participants (
+    id {identity},
     name TEXT NOT NULL,
     key TEXT NOT NULL UNIQUE,
     token TEXT NOT NULL UNIQUE,
     csrf TEXT NOT NULL,
     created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ratings (
+)""",
+        """CREATE TABLE IF NOT EXISTS ratings (
     participant INTEGER NOT NULL REFERENCES participants(id),
     round INTEGER NOT NULL,
     evidence TEXT NOT NULL,
@@ -63,14 +191,13 @@ CREATE TABLE IF NOT EXISTS ratings (
     rationale TEXT,
     updated TEXT NOT NULL,
     PRIMARY KEY (participant, round, evidence, hypothesis)
-);
-"""
-
-MIGRATIONS: dict[int, str] = {
-    # 2: the discussion (comments on a cell or an item) and participants' proposals.
-    2: """
-CREATE TABLE comments (
-    id INTEGER PRIMARY KEY,
+)""",
+    ),
+    # 2: the discussion (comments on a cell or an item; participant NULL: the facilitator's)
+    # and participants' proposals.
+    2: (
+        """CREATE TABLE comments (
+    id {identity},
     participant INTEGER REFERENCES participants(id),
     round INTEGER NOT NULL,
     evidence TEXT NOT NULL,
@@ -78,9 +205,9 @@ CREATE TABLE comments (
     text TEXT NOT NULL,
     created TEXT NOT NULL,
     by_facilitator INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE proposals (
-    id INTEGER PRIMARY KEY,
+)""",
+        """CREATE TABLE proposals (
+    id {identity},
     participant INTEGER REFERENCES participants(id),
     round INTEGER NOT NULL,
     body TEXT NOT NULL,
@@ -88,12 +215,97 @@ CREATE TABLE proposals (
     reason TEXT,
     decided TEXT,
     created TEXT NOT NULL
-);
-""",
+)""",
+    ),
+    # 3: several workshops, on several cases, in one database (the team server): a
+    # workshops table takes the state meta held (a database of version 1 or 2 becomes its
+    # workshop 1); participants, comments and proposals belong to a workshop (a name is
+    # unique within its workshop); per-workshop settings; the admin links.
+    3: {
+        "common": (
+            """CREATE TABLE workshops (
+    id {identity},
+    case_ref TEXT NOT NULL,
+    title TEXT NOT NULL,
+    facilitator_token TEXT NOT NULL UNIQUE,
+    facilitator_csrf TEXT NOT NULL,
+    round INTEGER NOT NULL DEFAULT 1,
+    revealed INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+)""",
+            """CREATE TABLE workshop_meta (
+    workshop INTEGER NOT NULL REFERENCES workshops(id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (workshop, key)
+)""",
+            """CREATE TABLE admin_links (
+    id {identity},
+    token TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    revoked TEXT
+)""",
+            """INSERT INTO workshops
+    (case_ref, title, facilitator_token, facilitator_csrf, round, revealed, created)
+SELECT '', '', t.value, c.value, CAST(r.value AS INTEGER), CAST(v.value AS INTEGER),
+    COALESCE((SELECT MIN(created) FROM participants), '')
+FROM meta t, meta c, meta r, meta v
+WHERE t.key = 'facilitator_token' AND c.key = 'facilitator_csrf' AND r.key = 'round'
+    AND v.key = 'revealed'""",
+            """INSERT INTO workshop_meta (workshop, key, value)
+SELECT w.id, m.key, m.value FROM workshops w, meta m WHERE m.key IN ('case_digest', 'base_url')""",
+            "DELETE FROM meta WHERE key <> 'schema'",
+            "ALTER TABLE comments ADD COLUMN workshop INTEGER REFERENCES workshops(id)",
+            "UPDATE comments SET workshop = (SELECT MIN(id) FROM workshops)",
+            "CREATE INDEX comments_workshop ON comments (workshop)",
+            "ALTER TABLE proposals ADD COLUMN workshop INTEGER REFERENCES workshops(id)",
+            "UPDATE proposals SET workshop = (SELECT MIN(id) FROM workshops)",
+            "CREATE INDEX proposals_workshop ON proposals (workshop)",
+        ),
+        # A name is unique within a workshop, no longer in the database.
+        "sqlite": (
+            """CREATE TABLE participants_3 (
+    id INTEGER PRIMARY KEY,
+    workshop INTEGER NOT NULL REFERENCES workshops(id),
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    csrf TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (workshop, key)
+)""",
+            """INSERT INTO participants_3 (id, workshop, name, key, token, csrf, created)
+SELECT id, (SELECT MIN(id) FROM workshops), name, key, token, csrf, created FROM participants""",
+            "DROP TABLE participants",
+            "ALTER TABLE participants_3 RENAME TO participants",
+        ),
+        "postgresql": (
+            "ALTER TABLE participants ADD COLUMN workshop INTEGER REFERENCES workshops(id)",
+            "UPDATE participants SET workshop = (SELECT MIN(id) FROM workshops)",
+            "ALTER TABLE participants ALTER COLUMN workshop SET NOT NULL",
+            "ALTER TABLE participants DROP CONSTRAINT participants_key_key",
+            "ALTER TABLE participants ADD CONSTRAINT participants_workshop_key "
+            "UNIQUE (workshop, key)",
+        ),
+    },
 }
-"""Schema version → the SQL that brings the previous version to it. Version 1 is _SCHEMA
-(the first release); a comment (participant NULL) is the facilitator's."""
+"""Schema version → the statements that bring the previous version to it: one tuple for
+both engines, or ``common`` statements followed by each engine's own. ``{identity}`` is the
+dialect's generated key."""
 SCHEMA_VERSION = max(MIGRATIONS)
+
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+_MIGRATION_LOCK = 0x61726D6170
+"""PostgreSQL advisory lock key ("armap"): one process migrates at a time."""
+
+
+def migration_statements(version: int, dialect: Dialect) -> list[str]:
+    step = MIGRATIONS[version]
+    if isinstance(step, dict):
+        statements = [*step.get("common", ()), *step.get(dialect.name, ())]
+    else:
+        statements = list(step)
+    return [s.format(identity=dialect.identity) for s in statements]
 
 
 def new_token() -> str:
@@ -103,6 +315,370 @@ def new_token() -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- connections --------------------------------------------------------------------------
+
+
+class Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the store's methods use of a connection: ``execute`` with ``?`` parameters."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ...) -> Cursor: ...
+
+
+class _PgConnection:
+    """A psycopg connection that takes the store's ``?`` parameters (its own are ``%s``;
+    the store's SQL has no other ``?`` or ``%``)."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        return self.connection.execute(sql.replace("?", "%s"), parameters)
+
+
+class _Engine:
+    dialect: Dialect
+
+    def connect(self) -> Any:  # a context manager yielding a Connection
+        raise NotImplementedError
+
+    def write(self) -> Any:  # a context manager yielding a Connection in a transaction
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _SqliteEngine(_Engine):
+    dialect = SQLITE
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def connect(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def write(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (no upgrade from a read lock to deadlock)."""
+        with self.connect(foreign_keys=foreign_keys) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+
+class _PostgresEngine(_Engine):
+    dialect = POSTGRESQL
+
+    def __init__(self, url: DatabaseUrl) -> None:
+        from ..extras import require
+
+        (self.psycopg,) = require("postgres", "a PostgreSQL database")
+        self.url = url
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def _take(self) -> Any:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked worker: the parent's sockets are not ours
+                self._idle, self._pid = [], os.getpid()
+            while self._idle:
+                connection = self._idle.pop()
+                if not connection.closed:
+                    return connection
+        try:
+            return self.psycopg.connect(
+                self.url.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+            )
+        except self.psycopg.Error as err:
+            raise ArgmapError(
+                f"cannot reach the PostgreSQL database {self.url.shown}: "
+                f"{str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__}"
+            ) from None
+
+    def _give_back(self, connection: Any) -> None:
+        idle = self.psycopg.pq.TransactionStatus.IDLE
+        if connection.closed or connection.info.transaction_status != idle:
+            connection.close()
+            return
+        with self._lock:
+            if len(self._idle) < POOL_SIZE and self._pid == os.getpid():
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    @contextmanager
+    def connect(self) -> Iterator[_PgConnection]:
+        connection = self._take()
+        try:
+            yield _PgConnection(connection)
+        except BaseException:
+            connection.close()  # a broken or interrupted connection is not reused
+            raise
+        self._give_back(connection)
+
+    @contextmanager
+    def write(self) -> Iterator[_PgConnection]:
+        """One transaction, committed when the block ends (rolled back on an error)."""
+        with self.connect() as db, db.connection.transaction():
+            yield db
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    id: int
+    case_ref: str
+    """The case the workshop is on: its folder's name in the team server's CASES_DIR ('' for
+    the one case of `argmap workshop serve`)."""
+    title: str
+    round: int
+    revealed: int
+    created: str
+    participants: int
+
+
+class Database:
+    """The workshop database at ``url`` (see :func:`parse_db_url`), brought up to
+    :data:`SCHEMA_VERSION` when opened. ``create=False``: a SQLite file must exist already;
+    ``migrate=False``: open without changing anything (``argmap server check``)."""
+
+    def __init__(
+        self, url: str | Path | DatabaseUrl, *, create: bool = True, migrate: bool = True
+    ) -> None:
+        self.url = url if isinstance(url, DatabaseUrl) else parse_db_url(url)
+        self.engine: _Engine
+        if self.url.path is not None:
+            path = self.url.path
+            if not create and not path.is_file():
+                raise ArgmapError(
+                    f"no workshop database at {path}: start `argmap workshop serve` first "
+                    "(or give --db)"
+                )
+            self.engine = _SqliteEngine(path)
+            if migrate:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with self.engine.connect() as db:
+                        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                    if mode.lower() != "wal":
+                        raise ArgmapError(f"{path}: SQLite refused WAL mode ({mode})")
+                    self._migrate()
+                except sqlite3.DatabaseError as err:
+                    raise ArgmapError(f"{path}: not a usable workshop database: {err}") from None
+        else:
+            self.engine = _PostgresEngine(self.url)
+            if migrate:
+                try:
+                    self._migrate()
+                except self.engine.psycopg.Error as err:
+                    raise ArgmapError(
+                        f"{self.url.shown}: not a usable workshop database: {err}"
+                    ) from None
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.engine.dialect
+
+    def close(self) -> None:
+        """Close the connections kept open (PostgreSQL); the object stays usable."""
+        self.engine.close()
+
+    def _connect(self) -> Any:
+        return self.engine.connect()
+
+    def _write(self) -> Any:
+        return self.engine.write()
+
+    def schema_version(self) -> int:
+        """The schema the database is at (0: no workshop database there yet)."""
+        with self._connect() as db:
+            if not self._has_table(db, "meta"):
+                return 0
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _has_table(self, db: Connection, name: str) -> bool:
+        if self.dialect is SQLITE:
+            query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        else:
+            query = "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?"
+        return db.execute(query, (name,)).fetchone() is not None
+
+    @contextmanager
+    def _migration_step(self) -> Iterator[Connection]:
+        if isinstance(self.engine, _SqliteEngine):
+            # A table rebuilt in a migration is dropped and renamed: references to it are
+            # checked at the end instead (https://sqlite.org/lang_altertable.html).
+            with self.engine.write(foreign_keys=False) as db:
+                yield db
+                broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ArgmapError(f"{self.url.shown}: migration left broken references")
+        else:
+            with self.engine.write() as db:
+                db.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+                yield db
+
+    def _migrate(self) -> None:
+        """Bring the schema up to SCHEMA_VERSION, one numbered step at a time, each in its
+        own transaction (another process opening the database at once waits, then skips
+        it)."""
+        for version in sorted(MIGRATIONS):
+            with self._migration_step() as db:
+                db.execute(_META)
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                current = int(row[0]) if row else 0
+                if current > SCHEMA_VERSION:
+                    raise ArgmapError(
+                        f"{self.url.shown}: written by a newer argmap (schema {current}, this "
+                        f"one reads up to {SCHEMA_VERSION}): upgrade argmap"
+                    )
+                if current >= version:
+                    continue
+                for statement in migration_statements(version, self.dialect):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(version),),
+                )
+
+    # --- database-wide settings ---------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Rows in each table (``argmap server check``)."""
+        tables = ("workshops", "participants", "ratings", "comments", "proposals")
+        with self._connect() as db:
+            return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+
+    # --- workshops ------------------------------------------------------------------------
+
+    def create_workshop(self, case_ref: str, title: str = "") -> int:
+        """A new workshop on the case ``case_ref`` (round 1 open); returns its id."""
+        with self._write() as db:
+            row = db.execute(
+                "INSERT INTO workshops (case_ref, title, facilitator_token, facilitator_csrf, "
+                "round, revealed, created) VALUES (?, ?, ?, ?, 1, 0, ?) RETURNING id",
+                (case_ref, title, new_token(), new_token(), _now()),
+            ).fetchone()
+        return int(row[0])
+
+    def workshops(self) -> list[WorkshopInfo]:
+        """Every workshop, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT w.id, w.case_ref, w.title, w.round, w.revealed, w.created, "
+                "(SELECT COUNT(*) FROM participants p WHERE p.workshop = w.id) "
+                "FROM workshops w ORDER BY w.id"
+            ).fetchall()
+        return [
+            WorkshopInfo(int(n), ref, title, int(r), int(v), created, int(people))
+            for n, ref, title, r, v, created, people in rows
+        ]
+
+    def workshop(self, number: int) -> Store:
+        """Workshop ``number`` (:class:`ArgmapError` if there is none)."""
+        with self._connect() as db:
+            found = db.execute("SELECT id FROM workshops WHERE id = ?", (number,)).fetchone()
+        if found is None:
+            raise ArgmapError(f"{self.url.shown}: no workshop {number}")
+        return Store(self, workshop=number)
+
+    def workshop_by_facilitator_token(self, token: str) -> int | None:
+        """The workshop whose facilitator link holds ``token``; every stored token is
+        compared in constant time."""
+        with self._connect() as db:
+            rows = db.execute("SELECT id, facilitator_token FROM workshops").fetchall()
+        found = None
+        for number, stored in rows:
+            if secrets.compare_digest(stored.encode(), token.encode()):
+                found = int(number)
+        return found
+
+    # --- admin links --------------------------------------------------------------------
+
+    def admin_token(self) -> str:
+        """The secret of the team server's admin link, made on first use."""
+        with self._write() as db:
+            if self.dialect is POSTGRESQL:
+                db.execute("LOCK TABLE admin_links IN SHARE ROW EXCLUSIVE MODE")
+            row = db.execute(
+                "SELECT token FROM admin_links WHERE revoked IS NULL ORDER BY id DESC"
+            ).fetchone()
+            if row:
+                return str(row[0])
+            token = new_token()
+            db.execute("INSERT INTO admin_links (token, created) VALUES (?, ?)", (token, _now()))
+        return token
+
+    def rotate_admin_token(self) -> str:
+        """Revoke every admin link and make a new one; returns its secret."""
+        token = new_token()
+        with self._write() as db:
+            if self.dialect is POSTGRESQL:
+                db.execute("LOCK TABLE admin_links IN SHARE ROW EXCLUSIVE MODE")
+            now = _now()
+            db.execute("UPDATE admin_links SET revoked = ? WHERE revoked IS NULL", (now,))
+            db.execute("INSERT INTO admin_links (token, created) VALUES (?, ?)", (token, now))
+        return token
+
+    def is_admin_token(self, token: str) -> bool:
+        """Whether ``token`` is a live admin link's secret (compared in constant time with
+        every live one; a revoked one is not)."""
+        with self._connect() as db:
+            rows = db.execute("SELECT token FROM admin_links WHERE revoked IS NULL").fetchall()
+        found = False
+        for (stored,) in rows:
+            found |= secrets.compare_digest(stored.encode(), token.encode())
+        return found
+
+
+def _inserted_id(db: Connection, sql: str, parameters: Sequence[Any]) -> int:
+    """Run an ``INSERT … RETURNING id``; the rows are read whole, so the statement is done
+    before the transaction commits."""
+    return int(db.execute(sql + " RETURNING id", parameters).fetchall()[0][0])
 
 
 @dataclass(frozen=True)
@@ -154,137 +730,130 @@ class Cell:
     rationale: str | None
 
 
+_PARTICIPANT = "SELECT id, name, key, token, csrf FROM participants"
+
+
 class Store:
-    """The workshop database at ``path`` (created on first use)."""
+    """One workshop in a :class:`Database`.
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        self.path = path
-        if not create and not path.is_file():
-            raise ArgmapError(
-                f"no workshop database at {path}: start `argmap workshop serve` first "
-                "(or give --db)"
-            )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-                if mode.lower() != "wal":
-                    raise ArgmapError(f"{path}: SQLite refused WAL mode ({mode})")
-                db.executescript(_SCHEMA)
-                self._init_meta(db)
-                self._migrate(db)
-        except sqlite3.DatabaseError as err:
-            raise ArgmapError(f"{path}: not a usable workshop database: {err}") from None
+    ``Store(path)`` (or a database URL) opens the database and takes its first workshop,
+    making one when there is none: the single workshop of `argmap workshop serve`.
+    ``Store(database, workshop=N)`` is workshop N of a database already open.
+    """
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        try:
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (no upgrade from a read lock to deadlock)."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-    def _init_meta(self, db: sqlite3.Connection) -> None:
-        defaults = {
-            "schema": "1",
-            "facilitator_token": new_token(),
-            "facilitator_csrf": new_token(),
-            "round": "1",
-            "revealed": "0",
-        }
-        db.execute("BEGIN IMMEDIATE")
-        for key, value in defaults.items():
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
-        db.execute("COMMIT")
-
-    def _migrate(self, db: sqlite3.Connection) -> None:
-        """Bring the schema up to SCHEMA_VERSION, one numbered step at a time, each in its
-        own transaction (another process opening the file at once waits, then skips it)."""
-        for version in sorted(MIGRATIONS):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                current = int(row[0]) if row else 1
-                if current > SCHEMA_VERSION:
-                    raise ArgmapError(
-                        f"{self.path}: written by a newer argmap (schema {current}, this one "
-                        f"reads up to {SCHEMA_VERSION}): upgrade argmap"
+    def __init__(
+        self,
+        where: str | Path | DatabaseUrl | Database,
+        *,
+        create: bool = True,
+        workshop: int | None = None,
+    ) -> None:
+        self.database = where if isinstance(where, Database) else Database(where, create=create)
+        self.path = self.database.url.path
+        if workshop is None:
+            with self.database._write() as db:
+                if self.database.dialect is POSTGRESQL:
+                    db.execute("LOCK TABLE workshops IN SHARE ROW EXCLUSIVE MODE")
+                row = db.execute("SELECT MIN(id) FROM workshops").fetchone()
+                if row[0] is None:
+                    workshop = _inserted_id(
+                        db,
+                        "INSERT INTO workshops (case_ref, title, facilitator_token, "
+                        "facilitator_csrf, round, revealed, created) "
+                        "VALUES ('', '', ?, ?, 1, 0, ?)",
+                        (new_token(), new_token(), _now()),
                     )
-                if current < version:
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(version),))
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                else:
+                    workshop = int(row[0])
+        self.workshop = workshop
 
-    # --- meta ---------------------------------------------------------------------------
+    def _connect(self) -> Any:
+        return self.database.engine.connect()
+
+    def _write(self) -> Any:
+        return self.database.engine.write()
+
+    @property
+    def _share(self) -> str:
+        return self.database.dialect.for_share
+
+    @property
+    def _update(self) -> str:
+        return self.database.dialect.for_update
+
+    # --- settings -------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:
+        """A setting of this workshop (``case_digest``, ``base_url``…); ``schema`` is the
+        database's."""
+        if key == "schema":
+            return self.database.meta(key)
         with self._connect() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            row = db.execute(
+                "SELECT value FROM workshop_meta WHERE workshop = ? AND key = ?",
+                (self.workshop, key),
+            ).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
+        if key == "schema":
+            self.database.set_meta(key, value)
+            return
         with self._write() as db:
             db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                "INSERT INTO workshop_meta (workshop, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value",
+                (self.workshop, key, value),
             )
+
+    def _workshop_column(self, column: str) -> Any:
+        with self._connect() as db:
+            return db.execute(
+                f"SELECT {column} FROM workshops WHERE id = ?", (self.workshop,)
+            ).fetchone()[0]
 
     @property
     def facilitator_token(self) -> str:
-        return self.meta("facilitator_token") or ""
+        return str(self._workshop_column("facilitator_token"))
 
     @property
     def facilitator_csrf(self) -> str:
-        return self.meta("facilitator_csrf") or ""
+        return str(self._workshop_column("facilitator_csrf"))
+
+    @property
+    def case_ref(self) -> str:
+        return str(self._workshop_column("case_ref"))
 
     def state(self) -> tuple[int, int]:
         """(current round, the last revealed round — 0 before the first reveal)."""
         with self._connect() as db:
-            rows = dict(
-                db.execute("SELECT key, value FROM meta WHERE key IN ('round', 'revealed')")
-            )
-        return int(rows.get("round", 1)), int(rows.get("revealed", 0))
+            row = db.execute(
+                "SELECT round, revealed FROM workshops WHERE id = ?", (self.workshop,)
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def _locked_state(self, db: Connection, lock: str) -> tuple[int, int]:
+        row = db.execute(
+            "SELECT round, revealed FROM workshops WHERE id = ?" + lock, (self.workshop,)
+        ).fetchone()
+        return int(row[0]), int(row[1])
 
     def reveal(self) -> int:
         """Reveal the current round; returns it."""
         with self._write() as db:
-            current = int(db.execute("SELECT value FROM meta WHERE key = 'round'").fetchone()[0])
-            db.execute("UPDATE meta SET value = ? WHERE key = 'revealed'", (str(current),))
+            current, _ = self._locked_state(db, self._update)
+            db.execute("UPDATE workshops SET revealed = ? WHERE id = ?", (current, self.workshop))
         return current
 
     def next_round(self) -> int:
         """Open the round after the current one (which must have been revealed)."""
         with self._write() as db:
-            rows = dict(
-                db.execute("SELECT key, value FROM meta WHERE key IN ('round', 'revealed')")
-            )
-            current, revealed = int(rows["round"]), int(rows["revealed"])
+            current, revealed = self._locked_state(db, self._update)
             if revealed < current:
                 raise ArgmapError(f"reveal round {current} before opening the next one")
             if current >= MAX_ROUND:
                 raise ArgmapError(f"round {MAX_ROUND} is the last")
-            db.execute("UPDATE meta SET value = ? WHERE key = 'round'", (str(current + 1),))
+            db.execute("UPDATE workshops SET round = ? WHERE id = ?", (current + 1, self.workshop))
         return current + 1
 
     # --- participants ---------------------------------------------------------------------
@@ -295,15 +864,19 @@ class Store:
         key = analyst_key(name)
         token, csrf = new_token(), new_token()
         with self._write() as db:
-            taken = db.execute("SELECT name FROM participants WHERE key = ?", (key,)).fetchone()
+            self._locked_state(db, self._update)  # one change to the names at a time
+            taken = db.execute(
+                "SELECT name FROM participants WHERE workshop = ? AND key = ?",
+                (self.workshop, key),
+            ).fetchone()
             if taken:
                 raise AlreadyInvited(f"'{taken[0]}' is already invited")
-            cursor = db.execute(
-                "INSERT INTO participants (name, key, token, csrf, created) VALUES (?, ?, ?, ?, ?)",
-                (name, key, token, csrf, _now()),
+            number = _inserted_id(
+                db,
+                "INSERT INTO participants (workshop, name, key, token, csrf, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (self.workshop, name, key, token, csrf, _now()),
             )
-            number = cursor.lastrowid
-        assert number is not None
         return Participant(number, name, key, token, csrf)
 
     def rename_participant(self, number: int, name: str) -> Participant:
@@ -312,13 +885,15 @@ class Store:
         name = " ".join(name.split())
         key = analyst_key(name)
         with self._write() as db:
+            self._locked_state(db, self._update)
             row = db.execute(
-                "SELECT id, name, key, token, csrf FROM participants WHERE id = ?", (number,)
+                _PARTICIPANT + " WHERE id = ? AND workshop = ?", (number, self.workshop)
             ).fetchone()
             if row is None:
                 raise ArgmapError("no such participant")
             taken = db.execute(
-                "SELECT name FROM participants WHERE key = ? AND id <> ?", (key, number)
+                "SELECT name FROM participants WHERE workshop = ? AND key = ? AND id <> ?",
+                (self.workshop, key, number),
             ).fetchone()
             if taken:
                 raise AlreadyInvited(f"'{taken[0]}' is already invited")
@@ -331,7 +906,11 @@ class Store:
         """Remove participant ``number``: their link stops working and their ratings are
         deleted; their comments and proposals stay, unattributed. Returns their name."""
         with self._write() as db:
-            row = db.execute("SELECT name FROM participants WHERE id = ?", (number,)).fetchone()
+            self._locked_state(db, self._update)
+            row = db.execute(
+                "SELECT name FROM participants WHERE id = ? AND workshop = ?",
+                (number, self.workshop),
+            ).fetchone()
             if row is None:
                 raise ArgmapError("no such participant")
             db.execute("DELETE FROM ratings WHERE participant = ?", (number,))
@@ -343,14 +922,14 @@ class Store:
     def participant_by_key(self, key: str) -> Participant | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT id, name, key, token, csrf FROM participants WHERE key = ?", (key,)
+                _PARTICIPANT + " WHERE workshop = ? AND key = ?", (self.workshop, key)
             ).fetchone()
         return Participant(*row) if row else None
 
     def participants(self) -> list[Participant]:
         with self._connect() as db:
             rows = db.execute(
-                "SELECT id, name, key, token, csrf FROM participants ORDER BY id"
+                _PARTICIPANT + " WHERE workshop = ? ORDER BY id", (self.workshop,)
             ).fetchall()
         return [Participant(*row) for row in rows]
 
@@ -379,10 +958,8 @@ class Store:
         figures must not shift under the group's eyes.
         """
         with self._write() as db:
-            rows = dict(
-                db.execute("SELECT key, value FROM meta WHERE key IN ('round', 'revealed')")
-            )
-            current, revealed = int(rows["round"]), int(rows["revealed"])
+            # Shared: ratings go in side by side; a reveal waits for them, and they for it.
+            current, revealed = self._locked_state(db, self._share)
             if revealed >= current:
                 raise ArgmapError(
                     f"round {current} has been revealed: wait for the facilitator to open "
@@ -408,13 +985,18 @@ class Store:
 
     def cells(self, participant: int | None = None) -> dict[int, list[Cell]]:
         """Participant id → their stored cells, in every round."""
-        query = "SELECT participant, round, evidence, hypothesis, vote, rationale FROM ratings"
-        arguments: tuple[int, ...] = ()
+        query = (
+            "SELECT r.participant, r.round, r.evidence, r.hypothesis, r.vote, r.rationale "
+            "FROM ratings r JOIN participants p ON p.id = r.participant WHERE p.workshop = ?"
+        )
+        arguments: tuple[int, ...] = (self.workshop,)
         if participant is not None:
-            query += " WHERE participant = ?"
-            arguments = (participant,)
+            query += " AND r.participant = ?"
+            arguments += (participant,)
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY participant, round", arguments).fetchall()
+            rows = db.execute(
+                query + " ORDER BY r.participant, r.round, r.evidence, r.hypothesis", arguments
+            ).fetchall()
         result: dict[int, list[Cell]] = {}
         for number, *rest in rows:
             result.setdefault(number, []).append(Cell(*rest))
@@ -424,9 +1006,12 @@ class Store:
         """(participant id, round) → cells with a vote."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT participant, round, COUNT(vote) FROM ratings GROUP BY participant, round"
+                "SELECT r.participant, r.round, COUNT(r.vote) FROM ratings r "
+                "JOIN participants p ON p.id = r.participant WHERE p.workshop = ? "
+                "GROUP BY r.participant, r.round",
+                (self.workshop,),
             ).fetchall()
-        return {(p, r): n for p, r, n in rows}
+        return {(p, r): int(n) for p, r, n in rows}
 
     def analyst_ratings(
         self, up_to_round: int | None = None, participant: int | None = None
@@ -436,7 +1021,9 @@ class Store:
         people = {p.id: p for p in self.participants()}
         files = []
         for number, cells in self.cells(participant).items():
-            who = people[number]
+            who = people.get(number)
+            if who is None:  # removed between the two reads
+                continue
             rounds: dict[int, list[Cell]] = {}
             for cell in cells:
                 if up_to_round is None or cell.round <= up_to_round:
@@ -470,11 +1057,13 @@ class Store:
         participant None: the facilitator's."""
         created = _now()
         with self._write() as db:
-            current = int(db.execute("SELECT value FROM meta WHERE key = 'round'").fetchone()[0])
-            cursor = db.execute(
-                "INSERT INTO comments (participant, round, evidence, hypothesis, text, created, "
-                "by_facilitator) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            current, _ = self._locked_state(db, self._share)
+            number = _inserted_id(
+                db,
+                "INSERT INTO comments (workshop, participant, round, evidence, hypothesis, "
+                "text, created, by_facilitator) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    self.workshop,
                     participant,
                     current,
                     evidence,
@@ -484,8 +1073,6 @@ class Store:
                     int(participant is None),
                 ),
             )
-            number = cursor.lastrowid
-        assert number is not None
         return Comment(
             number, participant, current, evidence, hypothesis, text, created, participant is None
         )
@@ -495,7 +1082,8 @@ class Store:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, participant, round, evidence, hypothesis, text, created, "
-                "by_facilitator FROM comments ORDER BY id"
+                "by_facilitator FROM comments WHERE workshop = ? ORDER BY id",
+                (self.workshop,),
             ).fetchall()
         return [
             Comment(number, who, round_number, evidence, hypothesis, text, created, bool(chair))
@@ -508,21 +1096,21 @@ class Store:
         created = _now()
         text = json.dumps(body, ensure_ascii=False, sort_keys=True)
         with self._write() as db:
-            current = int(db.execute("SELECT value FROM meta WHERE key = 'round'").fetchone()[0])
-            cursor = db.execute(
-                "INSERT INTO proposals (participant, round, body, status, created) "
-                "VALUES (?, ?, ?, 'open', ?)",
-                (participant, current, text, created),
+            current, _ = self._locked_state(db, self._share)
+            number = _inserted_id(
+                db,
+                "INSERT INTO proposals (workshop, participant, round, body, status, created) "
+                "VALUES (?, ?, ?, ?, 'open', ?)",
+                (self.workshop, participant, current, text, created),
             )
-            number = cursor.lastrowid
-        assert number is not None
         return Proposal(number, participant, current, dict(body), "open", None, created)
 
     def proposals(self) -> list[Proposal]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, participant, round, body, status, reason, created FROM proposals "
-                "ORDER BY id"
+                "WHERE workshop = ? ORDER BY id",
+                (self.workshop,),
             ).fetchall()
         return [Proposal(n, p, r, json.loads(b), s, why, c) for n, p, r, b, s, why, c in rows]
 
@@ -531,9 +1119,12 @@ class Store:
 
     def decide_proposal(self, number: int, status: str, reason: str | None) -> None:
         """Mark an open proposal accepted or rejected; raises :class:`ArgmapError` if it was
-        decided already (two facilitator tabs)."""
+        decided already (two facilitator tabs, or two server processes)."""
         with self._write() as db:
-            row = db.execute("SELECT status FROM proposals WHERE id = ?", (number,)).fetchone()
+            row = db.execute(
+                "SELECT status FROM proposals WHERE id = ? AND workshop = ?" + self._update,
+                (number, self.workshop),
+            ).fetchone()
             if row is None:
                 raise ArgmapError("no such proposal")
             if row[0] != "open":

@@ -17,10 +17,15 @@ An :class:`Editor` holds a case folder open. Each change is a small value object
   (:mod:`argmap.yamlpatch`): comments, key order and layout elsewhere stay, so ``git diff``
   shows the edit and nothing else. The item an edit concerns is found from the line the loader
   kept for it (:meth:`argmap.yamlfile.YamlDocument.line_of`), and only its lines are parsed
-  again, not its 500-item file. Files are written atomically (:func:`argmap.output.write_atomic`);
-  the first time the session writes a file that existed, its bytes are kept as a numbered
-  backup (:func:`argmap.output.replace_with_backup`); undo covers the rest.
+  again, not its 500-item file. An edit that touches several files (a rename) is written
+  whole or not at all: every new file is written beside its target first, then each is
+  renamed over it, and a failure half-way puts back the files already replaced. The first
+  time the session writes a file that existed, its bytes are kept as a numbered backup in
+  the case's ``.argmap/backups/`` (:data:`BACKUPS`), a folder git ignores, so that ``git
+  status`` shows the edits and nothing else; undo covers the rest.
 - **Undo and redo** put back the bytes each edit replaced, exactly.
+- **Ratings files are the analysts' own.** A rename is refused while an analyst's ratings
+  file (``evidence/ratings/``) names the id: renaming it there would change their work.
 - **Someone else's edits win.** Before each edit (and undo and redo) every file the case is
   read from is compared with what the session last read or wrote; if one changed, the session
   reads the case again and refuses the edit with an :class:`ExternalChange` naming the files.
@@ -49,7 +54,7 @@ from . import yamlpatch
 from .casewriter import write_new_case
 from .load import LoadCache, LoadResult, case_files, load_case, validate_document
 from .model import Case, EvidenceFile, HypothesesFile
-from .output import replace_with_backup, write_atomic
+from .output import keep_backup, write_atomic
 from .problems import ArgmapError, CaseError, Problem
 from .quotes import SourceText
 from .ratingsfile import RATINGS_FOLDER
@@ -58,6 +63,8 @@ from .text import MAX_ID_LENGTH, UniqueIds, slugify
 from .yamlfile import YamlDocument, compose_text, splice_item
 
 __all__ = [
+    "BACKUPS",
+    "WORK_FOLDER",
     "AddArgument",
     "AddEvidence",
     "AddHypothesis",
@@ -78,6 +85,12 @@ __all__ = [
 ]
 
 Value = yamlpatch.Value
+WORK_FOLDER = ".argmap"
+"""The editor's own folder inside a case: backups, and the staging folder of each check.
+Git ignores it (it holds a ``.gitignore`` of ``*``)."""
+BACKUPS = f"{WORK_FOLDER}/backups"
+"""Where the editor keeps the first bytes of each file it writes, by the file's path in the
+case (``.argmap/backups/evidence/evidence.yaml.bak``)."""
 Files = dict[str, str | None]
 """Relative path (POSIX) → the file's new text, or None for a file the edit removes."""
 
@@ -469,7 +482,8 @@ class Editor:
     text}, such as the JSON Schemas `argmap init` writes — beside it).
 
     Raises :class:`~argmap.problems.CaseError` when the case does not load: a session starts
-    from a valid case, and every edit keeps it valid.
+    from a valid case, and every edit keeps it valid. Backups go to ``backups`` (default: the
+    case's :data:`BACKUPS`).
     """
 
     def __init__(
@@ -479,8 +493,10 @@ class Editor:
         title: str = "Untitled case",
         question: str = "What is the question?",
         extra_files: Mapping[str, str] | None = None,
+        backups: Path | None = None,
     ) -> None:
         self.folder = Path(folder)
+        self.backups = backups or self.folder / BACKUPS
         if not self.folder.exists() or (self.folder.is_dir() and not any(self.folder.iterdir())):
             write_new_case(self.folder, {**empty_case(title, question), **(extra_files or {})})
         self.undone: list[_Change] = []
@@ -711,6 +727,23 @@ class Editor:
         self._origin(old)  # it exists
         if old == new:
             return {}
+        named = sorted(
+            f.path.relative_to(self._root).as_posix()
+            if f.path.is_relative_to(self._root)
+            else f.path.name
+            for f in self._result.ratings
+            if any(
+                old == eid or old in cells
+                for table in (f.ratings, f.rationale)
+                for eid, cells in table.items()
+            )
+        )
+        _need(
+            not named,
+            f"{old} is not renamed: the analysts' ratings file(s) {', '.join(named)} name it, "
+            "and the editor does not change an analyst's own work; merge those ratings into "
+            "the case and set the files aside first, or keep the id",
+        )
         changed: Files = {}
         for part in ("hypotheses", "evidence"):
             for path in case_files(self.folder, part):
@@ -801,7 +834,7 @@ class Editor:
         """The loader's result for the case with ``contents`` in place of its files, read in
         a staging folder of hard links, and that folder (gone on return: the result's
         documents are named by it); raises :class:`EditRefused` with its problems."""
-        staging = Path(tempfile.mkdtemp(prefix=".argmap-edit-", dir=self.folder))
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self._work_folder()))
         try:
             for name in self._watched():
                 if name in contents:
@@ -832,24 +865,60 @@ class Editor:
             return replace(found, file=self.folder / found.file.relative_to(staging))
         return found
 
+    def _work_folder(self) -> Path:
+        """The case's :data:`WORK_FOLDER`, made (with a ``.gitignore`` of ``*``) if need be."""
+        work = self.folder / WORK_FOLDER
+        if not (work / ".gitignore").exists():
+            work.mkdir(exist_ok=True)
+            write_atomic(work / ".gitignore", "# argmap edit's backups and scratch files\n*\n")
+        return work
+
     def _write(
         self, contents: Mapping[str, bytes | None], description: str, *, backup: bool
     ) -> EditResult:
-        written, backups = [], []
+        """Write the files of one edit, all or none: each new file is written beside its
+        target, then each renamed over it; a failure puts back what was already replaced."""
+        backups = []
+        if backup:
+            for name in contents:
+                path = self.folder / name
+                if name not in self._backed_up and path.exists():
+                    self._work_folder()
+                    kept = keep_backup(path, self.backups / name)
+                    if kept is not None:
+                        backups.append(kept)
+        staged: dict[str, Path | None] = {}
+        before: dict[str, bytes | None] = {}
+        try:
+            for name, data in contents.items():
+                path = self.folder / name
+                before[name] = path.read_bytes() if path.is_file() else None
+                staged[name] = None if data is None else _beside(path, data)
+            replaced: list[str] = []
+            try:
+                for name, temp in staged.items():
+                    if temp is None:
+                        (self.folder / name).unlink(missing_ok=True)
+                    else:
+                        os.replace(temp, self.folder / name)
+                    replaced.append(name)
+            except OSError as err:
+                for name in replaced:
+                    _put_back(self.folder / name, before[name])
+                raise ArgmapError(
+                    f"cannot write {self.folder / name}: {err.strerror}; the edit's other "
+                    "files were put back as they were, so nothing of it is on disk"
+                ) from None
+        except OSError as err:
+            raise ArgmapError(f"cannot write in {self.folder}: {err.strerror}") from None
+        finally:
+            for temp in staged.values():
+                if temp is not None:
+                    temp.unlink(missing_ok=True)
+        written = []
         for name, data in contents.items():
-            path = self.folder / name
-            if data is None:
-                path.unlink(missing_ok=True)
-            elif path.exists() and name not in self._backed_up and backup:
-                kept = replace_with_backup(path, data)
-                if kept is not None:
-                    backups.append(kept)
-            elif path.exists():
-                write_atomic(path, data, mode=stat.S_IMODE(path.stat().st_mode))
-            else:
-                write_atomic(path, data)
             self._backed_up.add(name)
-            written.append(path)
+            written.append(self.folder / name)
             self._texts.pop(name, None)
             if data is not None:
                 self._texts[name] = data.decode("utf-8")
@@ -857,6 +926,38 @@ class Editor:
         for name in set(contents) | {n for n, s in self._stamps.items() if s is None}:
             self._stamps[name] = _stamp(self.folder / name)
         return EditResult(description, tuple(written), tuple(backups), tuple(self._result.warnings))
+
+
+def _beside(path: Path, data: bytes) -> Path:
+    """``data`` written to a new file beside ``path`` (its folder made if need be), with
+    ``path``'s permission bits if it exists; renamed over ``path``, it replaces it whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if path.exists():
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temp, 0o666 & ~mask)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _put_back(path: Path, data: bytes | None) -> None:
+    """Best effort: ``path`` as it was before a failed edit."""
+    try:
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_atomic(path, data)
+    except (OSError, ArgmapError):
+        pass
 
 
 def _value_at(node: yaml.Node, path: Sequence[str]) -> yaml.Node | None:

@@ -10,12 +10,19 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .problems import ArgmapError, display_path
 
-__all__ = ["CASE_PARTS", "refuse_case_files", "replace_with_backup", "write_atomic"]
+__all__ = [
+    "CASE_PARTS",
+    "keep_backup",
+    "refuse_case_files",
+    "replace_with_backup",
+    "write_atomic",
+    "write_atomic_all",
+]
 
 CASE_PARTS = ("hypotheses", "evidence")
 """The folders of a case that hold what the analyst wrote: the loader reads what is there."""
@@ -53,6 +60,42 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None) -> P
     return path
 
 
+def write_atomic_all(files: Mapping[Path, bytes | str]) -> list[Path]:
+    """Write several files so that either all of them are written or none is: each goes to a
+    temp file beside its target first, and only when every one is on disk are they renamed
+    into place, in the order given (put the file that refers to the others last).
+
+    Raises :class:`ArgmapError` naming the file that could not be written; a failure to
+    write any of them leaves every target as it was.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temp = tempfile.mkstemp(
+                    prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+                )
+                staged.append((temp, path))
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(payload)
+                os.chmod(temp, 0o666 & ~_umask())
+            except OSError as err:
+                raise ArgmapError(
+                    f"cannot write {display_path(path)}: {err.strerror}; nothing was written"
+                ) from None
+        for temp, path in staged:
+            try:
+                os.replace(temp, path)
+            except OSError as err:
+                raise ArgmapError(f"cannot write {display_path(path)}: {err.strerror}") from None
+    finally:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+    return list(files)
+
+
 def _backup_path(path: Path, number: int = 1) -> Path:
     """The name of the ``number``-th backup of ``path``.
 
@@ -86,6 +129,24 @@ def _keep(path: Path, data: bytes, mode: int) -> Path:
             backup.unlink(missing_ok=True)
             raise
         return backup
+
+
+def keep_backup(path: Path, backup: Path) -> Path | None:
+    """Keep the bytes of ``path`` as the first free numbered backup named after ``backup``
+    (``backup.bak``, ``backup.bak2``…; its folder is made if need be), with ``path``'s
+    permission bits. Returns the backup, or None when ``path`` does not exist."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        old = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise ArgmapError(f"cannot read {display_path(path)}: {err.strerror}") from None
+    try:
+        backup.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ArgmapError(f"cannot write {display_path(backup)}: {err.strerror}") from None
+    return _keep(backup, old, mode)
 
 
 def replace_with_backup(path: Path, data: bytes | str) -> Path | None:

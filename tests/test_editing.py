@@ -283,7 +283,14 @@ def test_a_new_file_elsewhere_counts_as_an_external_change(sample):
     ],
 )
 def test_an_invalid_edit_writes_nothing_and_names_the_field(sample, operation, line, field):
-    before = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file() and ".git" not in p.parts}
+    def files():  # the editor's own folder aside (git ignores it)
+        return {
+            p: p.read_bytes()
+            for p in sample.rglob("*")
+            if p.is_file() and not {".git", ".argmap"} & set(p.parts)
+        }
+
+    before = files()
     editor = Editor(sample)
     with pytest.raises(EditRefused) as refused:
         editor.apply(operation)
@@ -291,8 +298,8 @@ def test_an_invalid_edit_writes_nothing_and_names_the_field(sample, operation, l
     assert errors, refused.value.problems
     assert (errors[0].line, errors[0].field) == (line, field), errors[0].format()
     assert errors[0].file.parent.parent == sample
-    after = {p: p.read_bytes() for p in sample.rglob("*") if p.is_file() and ".git" not in p.parts}
-    assert after == before
+    assert files() == before
+    assert git(sample, "status", "--porcelain", "--untracked-files=all") == ""
     assert not editor.done
 
 
@@ -306,12 +313,60 @@ def test_each_file_is_backed_up_once_before_its_first_write(sample):
     original = path.read_bytes()
     editor = Editor(sample)
     first = editor.apply(SetRating("old-wiring", "arson", "I"))
-    assert first.backups == (sample / "evidence" / "evidence.yaml.bak",)
-    for code in ("II", "C", "N"):
+    kept = sample / ".argmap" / "backups" / "evidence" / "evidence.yaml.bak"
+    assert first.backups == (kept,)
+    for code in ("II", "N", "C"):
         assert editor.apply(SetRating("old-wiring", "arson", code)).backups == ()
-    assert sorted(p.name for p in path.parent.glob("*.bak*")) == ["evidence.yaml.bak"]
-    assert (sample / "evidence" / "evidence.yaml.bak").read_bytes() == original
-    assert not list(sample.glob(".argmap-edit-*"))
+    assert [p.name for p in kept.parent.iterdir()] == ["evidence.yaml.bak"]
+    assert kept.read_bytes() == original
+    # Nothing beside the case's files, and git sees the edit alone: it ignores .argmap/.
+    assert not list(path.parent.glob("*.bak*"))
+    assert sorted(p.name for p in (sample / ".argmap").iterdir()) == [".gitignore", "backups"]
+    assert git(sample, "status", "--porcelain", "--untracked-files=all") == (
+        " M evidence/evidence.yaml\n"
+    )
+
+
+def test_an_edit_of_two_files_is_written_whole_or_not_at_all(sample, monkeypatch):
+    import os
+
+    hypotheses = sample / "hypotheses" / "case.yaml"
+    evidence = sample / "evidence" / "evidence.yaml"
+    before = hypotheses.read_bytes(), evidence.read_bytes()
+    editor = Editor(sample)
+    renames: list[str] = []
+    real_replace = os.replace
+
+    def second_fails(source, target):
+        renames.append(str(target))
+        if len(renames) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr("argmap.editing.os.replace", second_fails)
+    with pytest.raises(ArgmapError, match="No space left on device.*put back"):
+        editor.apply(Rename("arson", "deliberate"))
+    monkeypatch.undo()
+    assert len(renames) == 2  # the rename touches both files; the first was replaced
+    assert (hypotheses.read_bytes(), evidence.read_bytes()) == before
+    assert not [p for p in sample.rglob("*.tmp")]
+    # The session carries on from the files as they are.
+    editor.apply(Rename("arson", "deliberate"))
+    assert load_case(sample).case.hypotheses[1].id == "deliberate"
+
+
+def test_a_rename_is_refused_while_an_analysts_ratings_file_names_the_id(sample):
+    ratings = sample / "evidence" / "ratings" / "ann.yaml"
+    ratings.parent.mkdir()
+    ratings.write_text(
+        "analyst: Ann\nratings:\n  old-wiring: {accident: C, arson: I}\n", encoding="utf-8"
+    )
+    editor = Editor(sample)
+    for old, new in (("arson", "deliberate"), ("old-wiring", "wiring")):
+        with pytest.raises(ArgmapError, match=f"{old} is not renamed.*evidence/ratings/ann.yaml"):
+            editor.apply(Rename(old, new))
+    assert git(sample, "status", "--porcelain") == "?? evidence/ratings/\n"
+    editor.apply(Rename("alarm-log", "alarm-record"))  # not in Ann's file
 
 
 def test_live_scores_agree_with_the_full_assessment(sample):

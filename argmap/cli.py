@@ -62,13 +62,13 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
 
 
 def _write(case: Path, files: dict[Path, bytes | str]) -> None:
-    """Write a command's outputs, each atomically, and say each file's full path.
+    """Write a command's outputs, all of them or none, and say each file's full path.
 
     Every target is checked before anything is written: no output lands among the case's
     own files.
     """
     from .commands import files_read
-    from .output import refuse_case_files, write_atomic
+    from .output import refuse_case_files, write_atomic_all
 
     inputs: tuple[Path, ...] = ()
     if any(path.exists() for path in files):  # replacing a file: never one the case reads
@@ -80,8 +80,7 @@ def _write(case: Path, files: dict[Path, bytes | str]) -> None:
         inputs = read
     for path in files:
         refuse_case_files(path, case, inputs)
-    for path, data in files.items():
-        write_atomic(path, data)
+    for path in write_atomic_all(files):  # all of them or, on a failure, none
         click.echo(printable(os.path.abspath(path)))
 
 

@@ -412,3 +412,31 @@ def test_no_writer_replaces_a_source_text_kept_outside_evidence(write_case):
     assert result.exit_code == 1, result.output
     assert "is a file the case reads" in result.stderr
     assert _case_files(case) == before
+
+
+def test_a_report_and_its_diagram_are_written_both_or_neither(case, tmp_path, monkeypatch):
+    """Markdown writes two files: when the second cannot be written, the first stays as it
+    was too (the pair is renamed into place only once both are on disk)."""
+    target = prepared(tmp_path, "export-markdown")
+    real = argmap.output.os.fdopen
+    opened: list[int] = []
+
+    def second_fails(fd, *args, **kwargs):
+        stream = real(fd, *args, **kwargs)
+        if Path(os.readlink(f"/proc/self/fd/{fd}")).parent != target.parent:
+            return stream  # Graphviz's and the layout's own temporary files
+        opened.append(fd)
+        if len(opened) == 2:
+
+            def write(_data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+            stream.write = write  # type: ignore[method-assign]
+        return stream
+
+    monkeypatch.setattr(argmap.output.os, "fdopen", second_fails)
+    result = CliRunner().invoke(main, command("export-markdown", case, target))
+    assert result.exit_code == 1, result.output
+    assert "nothing was written" in result.stderr and "Traceback" not in result.output
+    assert len(opened) == 2
+    assert_untouched(target, "export-markdown")

@@ -196,3 +196,31 @@ def browser():
         launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the whole session, started on first use
+    (tests/pg.py); None where there is none."""
+    from .pg import cluster_fixture
+
+    yield from cluster_fixture()
+
+
+@pytest.fixture
+def postgres_url(pg_cluster) -> str:
+    """A URL to a new, empty PostgreSQL database (skipped without PostgreSQL; a failure
+    with ARGMAP_REQUIRE_ALL_ENGINES)."""
+    from .pg import need_postgres
+
+    need_postgres()
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """Each store in turn: a new SQLite file and a new PostgreSQL database (skipped without
+    PostgreSQL; a failure with ARGMAP_REQUIRE_ALL_ENGINES)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'workshop.sqlite'}"
+    return request.getfixturevalue("postgres_url")

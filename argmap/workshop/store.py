@@ -125,8 +125,9 @@ def parse_db_url(text: str | Path) -> DatabaseUrl:
             raise ArgmapError(f"--db {_hidden(value)!r}: a database URL has no '#' part")
         for key, _ in parse_qsl(parts.query, keep_blank_values=True):
             if key == "password":
+                shown = urlunsplit(parts._replace(query="", netloc=parts.netloc))
                 raise ArgmapError(
-                    f"--db {_hidden(value)!r}: put the password in the URL's user part "
+                    f"--db {_hidden(shown)!r}: put the password in the URL's user part "
                     "(postgresql://user:password@host/db), in PGPASSWORD or in ~/.pgpass, "
                     "not in ?password="
                 )

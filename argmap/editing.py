@@ -70,6 +70,7 @@ __all__ = [
     "AddHypothesis",
     "AddSource",
     "AddStatement",
+    "EditCase",
     "EditItem",
     "EditRefused",
     "EditResult",
@@ -202,6 +203,33 @@ class EditItem:
         if isinstance(values.get("quote"), str):
             values["quote"] = passage(str(values["quote"]))
         return editor.set_fields(self.ident, {(name,): value for name, value in values.items()})
+
+
+@dataclass(frozen=True)
+class EditCase:
+    """Give the case's own fields (``title``, ``question``, ``notes``) new values in the
+    hypotheses file that holds them; None takes ``notes`` out."""
+
+    fields: Mapping[str, str | None]
+
+    def describe(self) -> str:
+        return f"edit the case's {', '.join(self.fields)}"
+
+    def changes(self, editor: Editor) -> Files:
+        unknown = sorted(set(self.fields) - {"title", "question", "notes"})
+        _need(not unknown, f"the case has no field {', '.join(unknown)} to edit here")
+        relative = editor.hypotheses_file("case")
+        text = editor.text(relative)
+        root = compose_text(text)
+        _need(isinstance(root, yaml.MappingNode), f"{relative} is not a mapping")
+        assert root is not None
+        edits = []
+        for name, value in self.fields.items():
+            present = yamlpatch.child(root, name)
+            if (value is None and present is None) or (value is not None and _same(present, value)):
+                continue
+            edits.append(yamlpatch.set_at(text, root, (name,), value))
+        return {relative: yamlpatch.apply(text, edits)} if edits else {}
 
 
 @dataclass(frozen=True)
@@ -410,6 +438,7 @@ class Rename:
 Operation = (
     SetRating
     | SetRationale
+    | EditCase
     | EditItem
     | AddSource
     | AddEvidence
@@ -573,6 +602,17 @@ class Editor:
                 changed.append(name)
         return changed
 
+    def refresh(self) -> list[str]:
+        """Read the case again if any of its files changed on disk since the session last
+        read or wrote them; returns those files (none: nothing was done). Undo and redo
+        start afresh after a change. Raises :class:`~argmap.problems.CaseError` when the
+        changed case does not load (the next call tries again)."""
+        try:
+            self._refuse_if_changed()
+        except ExternalChange as change:
+            return change.files
+        return []
+
     def _refuse_if_changed(self) -> None:
         changed = self._changed_on_disk()
         if changed:
@@ -656,11 +696,13 @@ class Editor:
 
     def hypotheses_file(self, key: str) -> str:
         """The hypotheses file a new item of list ``key`` joins: the one holding that list's
-        last item, else the one with the case's title and question."""
+        last item, else (and for ``key`` "case") the one with the case's title and
+        question."""
         present = {
             "hypotheses": [h.id for h in self.case.hypotheses],
             "statements": [s.id for s in self.case.statements],
             "arguments": [a.id for a in self.case.arguments],
+            "case": [],
         }[key]
         if present:
             return self._origin(present[-1])[0]

@@ -20,6 +20,7 @@ from argmap.editing import (
     AddHypothesis,
     AddSource,
     AddStatement,
+    EditCase,
     EditItem,
     Editor,
     EditRefused,
@@ -31,7 +32,7 @@ from argmap.editing import (
     SetRationale,
 )
 from argmap.load import load_case
-from argmap.problems import ArgmapError
+from argmap.problems import ArgmapError, CaseError
 from argmap.scaffold import FILES
 
 SOURCE = """\
@@ -633,3 +634,33 @@ def test_any_text_patched_in_reads_back_as_itself(text):
             for part in path:
                 node = yamlpatch.child(node, part)
             assert node.value == text, (document, path, edited)
+
+
+def test_the_cases_title_and_question_are_edited_in_place(sample):
+    editor = Editor(sample)
+    editor.apply(EditCase({"title": "Harbour fire", "question": "Who: or what?"}))
+    assert changed_lines(sample) == [
+        "-title: Warehouse fire",
+        "-question: What caused the fire at the harbour warehouse on 3 March?",
+        "+title: Harbour fire",
+        '+question: "Who: or what?"',
+    ]
+    assert load_case(sample).case.question == "Who: or what?"
+    with pytest.raises(ArgmapError, match="no field format"):
+        editor.apply(EditCase({"format": "2"}))
+
+
+def test_refresh_reads_an_external_change_and_says_which_files(sample):
+    editor = Editor(sample)
+    assert editor.refresh() == []
+    editor.apply(SetRating("old-wiring", "arson", "I"))
+    path = sample / "hypotheses" / "case.yaml"
+    path.write_text(path.read_text().replace("title: Arson", "title: Fire-raising"))
+    assert editor.refresh() == ["hypotheses/case.yaml"]
+    assert editor.case.hypothesis_by_id["arson"].title == "Fire-raising"
+    assert editor.undo() is None  # undo starts afresh: it would write over the change
+    path.write_text("hypotheses: [\n")
+    with pytest.raises(CaseError):
+        editor.refresh()
+    path.write_text(FILES["hypotheses/case.yaml"])
+    assert editor.refresh() == ["hypotheses/case.yaml"]

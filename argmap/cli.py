@@ -288,9 +288,28 @@ def score(
     type=click.IntRange(min=1),
     help="With --focus: how many layers of arguments out from it (default: all).",
 )
+@click.option(
+    "--max-evidence",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Evidence map: only the N most diagnostic items (default: all; the report draws 40).",
+)
+@click.option(
+    "--compact",
+    is_flag=True,
+    help="Evidence map: only the items that separate the leading hypotheses, as the "
+    "report's compact view.",
+)
 @handles_errors
 def diagram(
-    case: Path, kind: str, fmt: str, output: Path | None, focus: str | None, depth: int | None
+    case: Path,
+    kind: str,
+    fmt: str,
+    output: Path | None,
+    focus: str | None,
+    depth: int | None,
+    max_evidence: int | None,
+    compact: bool,
 ) -> None:
     """Draw the evidence map or the argument map with Graphviz.
 
@@ -303,9 +322,13 @@ def diagram(
         raise click.UsageError("--focus and --depth go with --kind arguments")
     if depth is not None and focus is None:
         raise click.UsageError("--depth goes with --focus ID")
+    if (max_evidence is not None or compact) and kind != "evidence":
+        raise click.UsageError("--max-evidence and --compact go with --kind evidence")
     from .commands import diagram as run
 
-    data, warnings = run(case, kind, fmt, focus=focus, depth=depth)
+    data, warnings = run(
+        case, kind, fmt, focus=focus, depth=depth, max_evidence=max_evidence, compact=compact
+    )
     _report_warnings(warnings, full=False)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)

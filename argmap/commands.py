@@ -324,6 +324,8 @@ def diagram_source(
     max_evidence: int | None = None,
     focus: str | None = None,
     depth: int | None = None,
+    *,
+    compact: bool = False,
 ) -> str:
     from .render.dot import argument_map, evidence_map
 
@@ -336,7 +338,7 @@ def diagram_source(
         return argument_map(
             case, labels=evaluation.labels, reasons=evaluation.reasons, focus=focus, depth=depth
         )
-    return evidence_map(case, _scores(case), max_evidence=max_evidence)
+    return evidence_map(case, _scores(case), max_evidence=max_evidence, compact=compact)
 
 
 def _check_focus(case: Case, focus: str) -> None:
@@ -353,12 +355,22 @@ def _check_focus(case: Case, focus: str) -> None:
 
 
 def diagram(
-    folder: Path, kind: str, fmt: str, focus: str | None = None, depth: int | None = None
+    folder: Path,
+    kind: str,
+    fmt: str,
+    focus: str | None = None,
+    depth: int | None = None,
+    *,
+    max_evidence: int | None = None,
+    compact: bool = False,
 ) -> tuple[bytes, list[Problem]]:
     """A diagram as DOT, SVG, PNG or PDF bytes; the argument map may focus on one hypothesis or
-    statement (what bears on it, to ``depth`` layers of arguments)."""
+    statement (what bears on it, to ``depth`` layers of arguments), the evidence map keep the
+    ``max_evidence`` most diagnostic items or, ``compact``, those that separate the leaders."""
     result = load(folder)
-    source = diagram_source(result.case, kind, focus=focus, depth=depth)
+    source = diagram_source(
+        result.case, kind, max_evidence=max_evidence, focus=focus, depth=depth, compact=compact
+    )
     if fmt == "dot":
         return source.encode("utf-8"), result.warnings
     from .render.engine import layout

@@ -189,3 +189,28 @@ def test_the_report_draws_one_map_when_the_compact_one_would_draw_every_item(wri
     figure = _evidence_figure(build_report(load_case(write_case())))
     assert "data-variant" not in figure and "Compact view" not in figure
     assert figure.count("<svg") == 1
+
+
+def test_the_command_line_draws_the_compact_and_the_limited_map(runner):
+    from argmap.cli import main
+
+    case = load_case(REPO).case
+    scores = score_case(case)
+
+    items = {e.id for e in case.evidence}
+
+    def drawn(*options: str) -> list[str]:
+        """The items a drawing has a node for, as prefix-id."""
+        result = runner.invoke(main, ["diagram", str(REPO), "--format", "dot", *options])
+        assert result.exit_code == 0, result.output
+        found = re.findall(r' id="(emc?)-([^"]+)"', result.stdout)
+        return [f"{prefix}-{ident}" for prefix, ident in found if ident in items]
+
+    compact = [e.id for e in drawn_evidence(case, scores, compact=True)]
+    everything = [e.id for e in drawn_evidence(case, scores)]
+    assert 0 < len(compact) < len(everything)
+    assert sorted(drawn("--compact")) == sorted(f"emc-{i}" for i in compact)
+    assert sorted(drawn("--max-evidence", "5")) == sorted(f"em-{i}" for i in everything[:5])
+    refused = runner.invoke(main, ["diagram", str(REPO), "--kind", "arguments", "--compact"])
+    assert refused.exit_code == 2
+    assert "--max-evidence and --compact go with --kind evidence" in refused.stderr

@@ -633,3 +633,66 @@ def invite(name: str, db: Path) -> None:
     from .workshop.server import invite as run
 
     click.echo(run(db, name))
+
+
+@main.group()
+def server() -> None:
+    """The team server's database: check it, back it up, print the admin link.
+
+    --db is sqlite:///PATH (a SQLite file, the default) or postgresql://USER@HOST/DATABASE
+    (needs argmap[postgres]). See docs/team-server.md.
+    """
+
+
+SERVER_DB_OPTION = click.option(
+    "--db",
+    metavar="URL",
+    default="sqlite:///build/workshop.sqlite",
+    show_default=True,
+    help="The workshop database: sqlite:///PATH (relative to the current folder; "
+    "sqlite:////PATH absolute) or postgresql://USER:PASSWORD@HOST:PORT/DATABASE.",
+)
+
+
+@server.command("check")
+@SERVER_DB_OPTION
+@handles_errors
+def server_check(db: str) -> None:
+    """Check the database: reachable, its schema version, and how many workshops,
+    participants, ratings, comments and proposals it holds. Exit 1 if it cannot be used."""
+    from .workshop.operations import check as run
+
+    for line in run(db):
+        click.echo(line)
+
+
+@server.command("backup")
+@SERVER_DB_OPTION
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The zip file to write.",
+)
+@handles_errors
+def server_backup(db: str, output: Path) -> None:
+    """Export every workshop's ratings, as the ratings files `workshop merge` takes, into
+    one zip file: a folder per workshop, one file per participant and round, and
+    workshops.yaml listing the workshops."""
+    from .workshop.operations import backup as run
+
+    for line in run(db, output):
+        click.echo(line, err=True)
+
+
+@server.command("admin-link")
+@SERVER_DB_OPTION
+@click.option("--rotate", is_flag=True, help="Revoke every earlier admin link first.")
+@handles_errors
+def server_admin_link(db: str, rotate: bool) -> None:
+    """Print the team server's admin link (made on first use); --rotate revokes the old
+    one, which stops working at once, on every server process."""
+    from .workshop.operations import admin_link as run
+
+    click.echo(run(db, rotate=rotate))

@@ -356,3 +356,16 @@ def test_postgresql_rows_a_write_depends_on_are_locked(postgres_url):
         answers = list(pool.map(decide, others))
     assert answers.count("decided") == 1
     assert set(answers) - {"decided"} == {"this proposal has been accepted already"}
+
+
+def test_without_postgresql_its_tests_skip_or_fail_in_ci(monkeypatch):
+    from . import pg
+
+    monkeypatch.setattr(pg, "_program", lambda name: None)
+    monkeypatch.delenv("ARGMAP_REQUIRE_ALL_ENGINES", raising=False)
+    assert "initdb is not installed" in str(pg.unavailable())
+    with pytest.raises(pytest.skip.Exception, match=r"no PostgreSQL here: .* \(CI installs it\)"):
+        pg.need_postgres()
+    monkeypatch.setenv("ARGMAP_REQUIRE_ALL_ENGINES", "1")
+    with pytest.raises(pytest.fail.Exception, match="ARGMAP_REQUIRE_ALL_ENGINES is set"):
+        pg.need_postgres()

@@ -4,6 +4,54 @@
   var table = document.getElementById("matrix-table");
   var controls = document.getElementById("matrix-controls");
   var evidenceData = document.getElementById("evidence-data");
+  // The matrix's controls, the same for a written and a live matrix: what they ask for, the
+  // column header that says the sort in force, and their events.
+  var ascendingFirst = { position: true, date: true, source: true };
+  var wanted = function () {
+    var f = controls.elements;
+    return {
+      tag: f.tag ? f.tag.value : "",
+      kind: f.kind.value,
+      diagnosticOnly: f.diagnostic.checked,
+      words: f.q.value.toLowerCase().split(/\s+/).filter(Boolean)
+    };
+  };
+  var markSort = function (key, descending) {
+    table.querySelectorAll("button[data-sort]").forEach(function (b) {
+      // aria-sort belongs to the column header, not to the button in it.
+      var header = b.closest("th");
+      if (b.dataset.sort === key) header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      else header.removeAttribute("aria-sort");
+    });
+    controls.elements.sort.value = key;
+  };
+  var wireControls = function (sortBy, filter) {
+    table.querySelectorAll("button[data-sort]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var key = button.dataset.sort;
+        var current = button.closest("th").getAttribute("aria-sort");
+        sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
+      });
+    });
+    controls.hidden = false;
+    controls.addEventListener("change", function (event) {
+      if (event.target.name === "sort") sortBy(event.target.value, !ascendingFirst[event.target.value]);
+      else if (event.target.name !== "q") filter();
+    });
+    var typing = 0;
+    controls.elements.q.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(filter, 120);
+    });
+    controls.addEventListener("submit", function (event) { event.preventDefault(); });
+    // A click on a row (not on a link or a focused cell's tip) shows its quote in the source.
+    table.tBodies[0].addEventListener("click", function (event) {
+      if (event.target.closest("a, button")) return;
+      var row = event.target.closest("tr");
+      if (row && row.dataset.quote) location.hash = "#" + row.dataset.quote;
+    });
+  };
+
   // A live matrix: every item's row and card are data in the page (render/html.py,
   // MATRIX_STATIC_CELLS); only the rows in view and one page of cards are drawn, with the
   // same markup as the static report's. Sorting, search and filters run over the data.
@@ -82,8 +130,6 @@
     // --- the matrix: rows in view only ---
     var wrap = table.closest(".table-wrap");
     var body = table.tBodies[0];
-    var buttons = table.querySelectorAll("button[data-sort]");
-    var ascendingFirst = { position: true, date: true, source: true };
     var KEYS = {
       position: function (e) { return e.position; },
       diagnosticity: function (e) { return e.diagnosticity[0]; },
@@ -137,11 +183,7 @@
     window.addEventListener("resize", function () { draw(true); });
     var haystack = null;
     var filter = function () {
-      var f = controls.elements;
-      var tag = f.tag ? f.tag.value : "";
-      var kind = f.kind.value;
-      var diagnosticOnly = f.diagnostic.checked;
-      var words = f.q.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var want = wanted(), words = want.words;
       if (words.length && !haystack) {
         haystack = items.map(function (e) {
           return [e.id, e.summary, e.quote || "", (e.tags || []).join(" "), e.originator || "", e.source_title || ""]
@@ -149,13 +191,13 @@
         });
       }
       view = ordered.filter(function (e) {
-        if (tag && (e.tags || []).indexOf(tag) < 0) return false;
-        if (kind && e.kind !== kind) return false;
-        if (diagnosticOnly && !(e.diagnosticity[0] > 0)) return false;
+        if (want.tag && (e.tags || []).indexOf(want.tag) < 0) return false;
+        if (want.kind && e.kind !== want.kind) return false;
+        if (want.diagnosticOnly && !(e.diagnosticity[0] > 0)) return false;
         var text = words.length ? haystack[byId[e.id]] : "";
         return words.every(function (w) { return text.indexOf(w) >= 0; });
       });
-      f.count.value = "Showing " + view.length + " of " + items.length + " rows";
+      controls.elements.count.value = "Showing " + view.length + " of " + items.length + " rows";
       wrap.scrollTop = 0;
       draw(true);
     };
@@ -167,37 +209,10 @@
         if (descending) order = -order;
         return order || a.position - b.position;
       });
-      buttons.forEach(function (b) {
-        var header = b.closest("th");
-        if (b.dataset.sort === key) header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        else header.removeAttribute("aria-sort");
-      });
-      controls.elements.sort.value = key;
+      markSort(key, descending);
       filter();
     };
-    buttons.forEach(function (button) {
-      button.addEventListener("click", function () {
-        var key = button.dataset.sort;
-        var current = button.closest("th").getAttribute("aria-sort");
-        sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
-      });
-    });
-    controls.hidden = false;
-    controls.addEventListener("change", function (event) {
-      if (event.target.name === "sort") sortBy(event.target.value, !ascendingFirst[event.target.value]);
-      else if (event.target.name !== "q") filter();
-    });
-    var typing = 0;
-    controls.elements.q.addEventListener("input", function () {
-      clearTimeout(typing);
-      typing = setTimeout(filter, 120);
-    });
-    controls.addEventListener("submit", function (event) { event.preventDefault(); });
-    body.addEventListener("click", function (event) {
-      if (event.target.closest("a, button")) return;
-      var row = event.target.closest("tr");
-      if (row && row.dataset.quote) location.hash = "#" + row.dataset.quote;
-    });
+    wireControls(sortBy, filter);
     filter();
 
     // --- the cards: one page at a time ---
@@ -259,8 +274,6 @@
   } else if (table && controls) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var buttons = table.querySelectorAll("button[data-sort]");
-    var ascendingFirst = { position: true, date: true, source: true };
     var keyOf = function (row, key) {
       var raw = row.dataset[key] || "";
       if (key === "date" || key === "source") return raw;
@@ -279,21 +292,8 @@
       body.appendChild(fragment);
       page = 0;
       paginate();
-      buttons.forEach(function (b) {
-        // aria-sort belongs to the column header, not to the button in it.
-        var header = b.closest("th");
-        if (b.dataset.sort === key) header.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        else header.removeAttribute("aria-sort");
-      });
-      controls.elements.sort.value = key;
+      markSort(key, descending);
     };
-    buttons.forEach(function (button) {
-      button.addEventListener("click", function () {
-        var key = button.dataset.sort;
-        var current = button.closest("th").getAttribute("aria-sort");
-        sortBy(key, current ? current === "ascending" : !ascendingFirst[key]);
-      });
-    });
     // Long matrices are paged so that sorting and filtering stay quick.
     var PAGE = 100;
     var page = 0;
@@ -330,46 +330,22 @@
       return texts[row.id];
     };
     var filter = function () {
-      var f = controls.elements;
-      var tag = f.tag ? f.tag.value : "";
-      var kind = f.kind.value;
-      var diagnosticOnly = f.diagnostic.checked;
-      var words = f.q.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var want = wanted(), words = want.words;
       var shown = 0;
       rows.forEach(function (row) {
-        var visible = (!tag || (" " + row.dataset.tags + " ").indexOf(" " + tag + " ") >= 0) &&
-          (!kind || row.dataset.kind === kind) &&
-          (!diagnosticOnly || parseFloat(row.dataset.diagnosticity) > 0) &&
+        var visible = (!want.tag || (" " + row.dataset.tags + " ").indexOf(" " + want.tag + " ") >= 0) &&
+          (!want.kind || row.dataset.kind === want.kind) &&
+          (!want.diagnosticOnly || parseFloat(row.dataset.diagnosticity) > 0) &&
           (!words.length || words.every(function (w) { return textOf(row).indexOf(w) >= 0; }));
         row.classList.toggle("hidden", !visible);
         if (visible) shown += 1;
       });
-      f.count.value = "Showing " + shown + " of " + rows.length + " rows";
+      controls.elements.count.value = "Showing " + shown + " of " + rows.length + " rows";
       page = 0;
       paginate();
     };
-    controls.hidden = false;
-    controls.addEventListener("change", function (event) {
-      if (event.target.name === "sort") {
-        var key = event.target.value;
-        sortBy(key, !ascendingFirst[key]);
-      } else if (event.target.name !== "q") {
-        filter();
-      }
-    });
-    var typing = 0;
-    controls.elements.q.addEventListener("input", function () {
-      clearTimeout(typing);
-      typing = setTimeout(filter, 120);
-    });
-    controls.addEventListener("submit", function (event) { event.preventDefault(); });
+    wireControls(sortBy, filter);
     filter();
-    // A click on a row (not on a link or a focused cell's tip) shows its quote in the source.
-    body.addEventListener("click", function (event) {
-      if (event.target.closest("a, button")) return;
-      var row = event.target.closest("tr");
-      if (row && row.dataset.quote) location.hash = "#" + row.dataset.quote;
-    });
     // Arriving at a row (from a diagram, say) turns to its page.
     var toRow = function () {
       var match = /^#row-(.+)$/.exec(location.hash);

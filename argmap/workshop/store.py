@@ -638,6 +638,17 @@ class Database:
                 found = int(number)
         return found
 
+    def workshop_by_participant_token(self, token: str) -> int | None:
+        """The workshop of the participant whose link holds ``token`` (found by the
+        tokens' unique index, then compared in constant time)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT workshop, token FROM participants WHERE token = ?", (token,)
+            ).fetchone()
+        if row is None or not secrets.compare_digest(row[1].encode(), token.encode()):
+            return None
+        return int(row[0])
+
     # --- admin links --------------------------------------------------------------------
 
     def admin_token(self) -> str:
@@ -751,6 +762,10 @@ class Store:
     ) -> None:
         self.database = where if isinstance(where, Database) else Database(where, create=create)
         self.path = self.database.url.path
+        if workshop is None:
+            with self.database._connect() as db:
+                first = db.execute("SELECT MIN(id) FROM workshops").fetchone()[0]
+            workshop = None if first is None else int(first)
         if workshop is None:
             with self.database._write() as db:
                 if self.database.dialect is POSTGRESQL:

@@ -416,6 +416,33 @@ def init(folder: Path) -> None:
         click.echo(printable(os.path.abspath(path)))
 
 
+@main.command()
+@CASE_ARGUMENT
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on (on this machine only); 0 picks a free one.",
+)
+@click.option("--no-browser", is_flag=True, help="Print the link without opening a browser.")
+@handles_errors
+def edit(case: Path, port: int, no_browser: bool) -> None:
+    """Build and edit CASE in the browser: sources, evidence from their text, the matrix,
+    hypotheses and the argument map. An empty or new folder becomes a new case.
+
+    The first line printed is the editor's secret link (opened in the browser unless
+    --no-browser). Every change is written to the case's files at once, changing only the
+    lines it concerns; edits made to the files elsewhere are picked up. See docs/editor.md.
+    """
+    from .extras import require
+
+    require("server", "the editor")
+    from .commands import edit as run
+
+    run(case, port=port, browser=not no_browser)
+
+
 # The format registry is a plain table: reading it imports no format module.
 IMPORT_FORMATS = list(IMPORTERS)
 EXPORT_FORMATS = list(EXPORTERS)

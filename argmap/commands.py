@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check",
     "diagram",
+    "edit",
     "evaluate",
     "export_case",
     "export_case_files",
@@ -426,6 +427,15 @@ def scaffold(folder: Path) -> list[Path]:
     for part in ("hypotheses", "evidence"):
         files[f"schema/{part}.schema.json"] = schema(part)
     return write_new_case(folder, files)
+
+
+def edit(folder: Path, *, port: int = 0, browser: bool = True) -> None:
+    """Run the editor over ``folder`` until interrupted (a new case gets the JSON Schemas
+    `argmap init` writes, for editors)."""
+    from .editor import serve
+
+    schemas = {f"schema/{part}.schema.json": schema(part) for part in ("hypotheses", "evidence")}
+    serve(folder, port=port, browser=browser, extra_files=schemas)
 
 
 def import_file(

@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "argmap.scenarios",
     ),
     # Outputs and exchanges: reports, diagrams, formats, workshops.
-    ("argmap.render", "argmap.io", "argmap.workshop", "argmap.web"),
+    ("argmap.render", "argmap.io", "argmap.workshop", "argmap.web", "argmap.editor"),
     # One function per command, then the command line that parses and calls them.
     ("argmap.commands",),
     ("argmap.cli",),

@@ -428,10 +428,10 @@ def init(folder: Path) -> None:
 @click.option("--no-browser", is_flag=True, help="Print the link without opening a browser.")
 @handles_errors
 def edit(case: Path, port: int, no_browser: bool) -> None:
-    """Build and edit CASE in the browser: sources, evidence from their text, the matrix,
-    hypotheses and the argument map. An empty or new folder becomes a new case.
+    """Build and edit CASE in the browser; an empty or new folder becomes a new case.
 
-    The first line printed is the editor's secret link (opened in the browser unless
+    Sources and evidence selected from their text, the matrix, hypotheses and the argument
+    map. The first line printed is the editor's secret link (opened in the browser unless
     --no-browser). Every change is written to the case's files at once, changing only the
     lines it concerns; edits made to the files elsewhere are picked up. See docs/editor.md.
     """
@@ -662,9 +662,22 @@ def invite(name: str, db: Path) -> None:
     click.echo(run(db, name))
 
 
-@main.group()
+class _ServeByDefault(click.Group):
+    """A group whose arguments, unless they name one of its commands (or ask for help),
+    go to its ``serve`` command: `argmap server CASES_DIR --db URL` serves, and
+    `argmap server check --db URL` checks."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["serve", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_ServeByDefault)
 def server() -> None:
-    """The team server's database: check it, back it up, print the admin link.
+    """The team server: `argmap server [CASES_DIR] --db URL` serves the case folders in
+    CASES_DIR (the current folder by default) to the team (`argmap server serve --help`);
+    the commands below check the database, back it up and print the admin link.
 
     --db is sqlite:///PATH (a SQLite file, the default) or postgresql://USER@HOST/DATABASE
     (needs argmap[postgres]). See docs/team-server.md.
@@ -723,3 +736,56 @@ def server_admin_link(db: str, rotate: bool) -> None:
     from .workshop.operations import admin_link as run
 
     click.echo(run(db, rotate=rotate))
+
+
+@server.command("serve")
+@click.argument(
+    "cases_dir",
+    default=".",
+    required=False,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@SERVER_DB_OPTION
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only this machine can connect unless you change it "
+    "(behind a reverse proxy, keep it and see --allow-host).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port (PostgreSQL lets them write at once).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another host name the server answers to: the public name a reverse proxy "
+    "passes on in the Host header (repeatable).",
+)
+@handles_errors
+def server_serve(
+    cases_dir: Path, db: str, host: str, port: int, workers: int, allow_hosts: tuple[str, ...]
+) -> None:
+    """Serve the case folders in CASES_DIR to the team: the first line printed is the
+    admin link, to the index of cases and workshops, where a facilitator opens a workshop
+    on a case and gets its facilitator link. Each request is logged on standard error
+    (one line, secrets redacted); GET /health answers without a link."""
+    from .extras import require
+
+    require("server", "the team server")
+    from .workshop.team import serve_team
+
+    serve_team(cases_dir, db=db, host=host, port=port, workers=workers, allow_hosts=allow_hosts)

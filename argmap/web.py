@@ -351,6 +351,7 @@ def serve_app(
     notes: Iterable[str] = (),
     limits: Limits = Limits(),
     ready: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve ``app`` (already wrapped in a :class:`Guard`) until interrupted.
 
@@ -358,6 +359,9 @@ def serve_app(
     ``link(base)`` (the secret link, given the server's base URL) as the first line of
     standard output, the ``notes`` on standard error, and a warning when listening on every
     interface; ``ready(url)`` is called with the link before serving (to open a browser).
+    ``workers`` > 1: that many processes serve the one listening socket (forked from this
+    one, which watches them and starts another when one dies); the app must keep nothing
+    that only one process holds (the team server's).
     """
     import uvicorn
 
@@ -387,4 +391,65 @@ def serve_app(
     )
     if ready is not None:
         ready(url)
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers <= 1:
+        uvicorn.Server(config).run(sockets=[sock])
+        return
+    _run_workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers)
+
+
+def _run_workers(run: Callable[[], None], count: int) -> None:
+    """Fork ``count`` processes each calling ``run``; on SIGTERM or SIGINT stop them all,
+    and start a new one whenever one ends otherwise (killed, crashed)."""
+    import contextlib
+    import os
+    import signal
+    import time
+
+    children: dict[int, float] = {}
+    stopping = False
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                run()
+            except BaseException:  # noqa: BLE001 - reported, then the worker ends
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children[pid] = time.monotonic()
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(count):
+        spawn()
+    print(f"argmap: workers: {' '.join(map(str, children))}", file=sys.stderr, flush=True)
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        started = children.pop(pid, None)
+        if started is None or stopping:
+            continue
+        print(
+            f"argmap: worker {pid} ended (status {status}); starting another",
+            file=sys.stderr,
+            flush=True,
+        )
+        if time.monotonic() - started < 1:
+            time.sleep(1)  # one that cannot start is not restarted in a tight loop
+        spawn()

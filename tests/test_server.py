@@ -41,8 +41,8 @@ BASE = "http://127.0.0.1:8000"
 class Workshop:
     """A workshop app under TestClient, with helpers that send what the pages send."""
 
-    def __init__(self, folder: Path, db: Path, host: str = "127.0.0.1"):
-        self.folder = folder
+    def __init__(self, folder: Path, db: Path | str, host: str = "127.0.0.1"):
+        self.folder, self.db = folder, db
         self.server = open_server(folder, db, host)
         self.client = TestClient(create_app(self.server), base_url=BASE)
         self.token = self.server.store.facilitator_token
@@ -88,7 +88,14 @@ class Participant:
 
 
 @pytest.fixture
-def ws(write_case, tmp_path) -> Workshop:
+def ws(write_case, db_url) -> Workshop:
+    """A workshop on each store in turn: SQLite and PostgreSQL."""
+    return Workshop(write_case(), db_url)
+
+
+@pytest.fixture
+def sqlite_ws(write_case, tmp_path) -> Workshop:
+    """A workshop in a SQLite file (what `argmap workshop invite --db FILE` takes)."""
     return Workshop(write_case(), tmp_path / "db" / "workshop.sqlite")
 
 
@@ -415,7 +422,8 @@ def test_export_refused_when_the_case_files_are_broken(ws):
 # --- the command line -------------------------------------------------------------------
 
 
-def test_invite_command(ws, runner, tmp_path):
+def test_invite_command(sqlite_ws, runner, tmp_path):
+    ws = sqlite_ws
     db = ws.server.store.path
     ws.server.store.set_meta("base_url", "http://127.0.0.1:4321")
     result = runner.invoke(main, ["workshop", "invite", "Carol", "--db", str(db)])

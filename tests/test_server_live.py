@@ -28,8 +28,9 @@ round 1 revealed, round 2 open, Ann's van/arson changed in round 2."""
 
 
 @pytest.fixture
-def ws(write_case, tmp_path) -> Workshop:
-    return Workshop(write_case(), tmp_path / "db" / "workshop.sqlite")
+def ws(write_case, db_url) -> Workshop:
+    """A workshop on each store in turn: SQLite and PostgreSQL."""
+    return Workshop(write_case(), db_url)
 
 
 def _json_error(response, status: int) -> str:
@@ -451,7 +452,7 @@ def test_proposals_are_stored_decided_and_accepted_ones_enter_the_case(ws, runne
         ("rejected", "Too late."),
     ]
     # The store says what was decided; a restarted server serves the grown case.
-    again = Workshop(ws.folder, ws.server.store.path)
+    again = Workshop(ws.folder, ws.db)
     assert new_id in again.server.evidence_ids and "insurance-fraud" in again.server.leaf_ids
     assert ws.server.store.meta("case_digest") == again.server.digest
 

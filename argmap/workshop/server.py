@@ -21,11 +21,13 @@ within a deadline and open connections are capped (:mod:`.connections`).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -62,7 +64,7 @@ from ..web import (
 )
 from ..web import shown as _shown
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
-from .store import AlreadyInvited, Comment, Participant, Store
+from .store import AlreadyInvited, Comment, Database, Participant, Store
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -100,6 +102,9 @@ class WorkshopServer:
     allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
     """Host names the server answers to; '*' for any (when bound to every interface)."""
     _assessment: list[Assessment] = field(default_factory=list)
+    _seen: list[str | None] = field(default_factory=list)
+    """The case's last write mark (:meth:`case_written`) this process has read the case
+    after."""
 
     @property
     def case(self) -> Case:
@@ -111,6 +116,44 @@ class WorkshopServer:
         for name in ("digest", "evidence_ids", "leaf_ids"):
             self.__dict__.pop(name, None)
         self._assessment.clear()
+
+    # --- several processes over one database ---------------------------------------------
+
+    @property
+    def _mark_key(self) -> str:
+        return f"case_written:{self.store.case_ref or '.'}"
+
+    def refresh(self) -> None:
+        """Read the case again if a server process (this one or another, on any workshop
+        of the case) has written it since this one last read it: the case is the only
+        state a process keeps besides the database, and the database says when it went
+        stale."""
+        mark = self.store.database.meta(self._mark_key)
+        if not self._seen:
+            self._seen.append(mark)
+        elif self._seen[0] != mark:
+            self.reload()
+            self._seen[0] = mark
+
+    def case_written(self) -> None:
+        """Tell every process that the case's files have changed (they read it again)."""
+        from .store import new_token
+
+        mark = new_token()
+        self.store.database.set_meta(self._mark_key, mark)
+        self._seen[:] = [mark]
+
+    def case_lock(self) -> contextlib.AbstractContextManager[None]:
+        """Held while the case's files are written: one process at a time, over every
+        workshop on the case (a PostgreSQL advisory lock; a lock file in the case's
+        .argmap/ folder with SQLite)."""
+        return case_lock(self.store.database, self.folder, self.store.case_ref)
+
+    def locked_export(self) -> dict[str, Any]:
+        """:meth:`export` under the case's lock."""
+        with self.case_lock():
+            self.refresh()
+            return self.export()
 
     @cached_property
     def digest(self) -> str:
@@ -301,6 +344,42 @@ class WorkshopServer:
         return rows
 
 
+@contextlib.contextmanager
+def case_lock(database: Database, folder: Path, ref: str) -> Iterator[None]:
+    """The case's writer lock (see :meth:`WorkshopServer.case_lock`). A PostgreSQL
+    advisory lock is the database's, so processes on several machines sharing CASES_DIR
+    take turns; it is held by a connection of its own and goes with it if the process
+    dies. With SQLite, the lock file is the case folder's (an OS lock, gone with the
+    process too)."""
+    name = f"argmap case {ref or folder.resolve()}"
+    if database.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with database.engine.connect() as db:
+            db.execute("SELECT pg_advisory_lock(?)", (key,))
+            try:
+                yield
+            finally:
+                db.execute("SELECT pg_advisory_unlock(?)", (key,))
+        return
+    with _CASE_LOCKS.setdefault(name, threading.Lock()):  # threads of this process
+        try:
+            import fcntl
+        except ImportError:  # Windows: one process per case folder
+            yield
+            return
+        where = folder / ".argmap"
+        where.mkdir(exist_ok=True)
+        with open(where / "write.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_CASE_LOCKS: dict[str, threading.Lock] = {}
+
+
 def _author(comment: Comment, names: dict[int, str]) -> str:
     if comment.by_facilitator:
         return "facilitator"
@@ -447,7 +526,12 @@ def checked_reason(value: object, what: str = "a reason") -> str | None:
 
 
 def create_app(server: WorkshopServer) -> Starlette:
-    """The ASGI app for ``server``."""
+    """The ASGI app for ``server``, behind the :class:`~argmap.web.Guard`."""
+    return Guard(workshop_app(server), server.allowed_hosts)  # type: ignore[return-value]
+
+
+def workshop_app(server: WorkshopServer) -> Starlette:
+    """One workshop's pages and API (the team server routes each link to its workshop's)."""
     from ..render.html import environment
 
     env = environment()
@@ -457,11 +541,13 @@ def create_app(server: WorkshopServer) -> Starlette:
         token = request.path_params["token"]
         if not secrets.compare_digest(token.encode(), store.facilitator_token.encode()):
             raise ApiError(404, "unknown link")
+        server.refresh()
 
     def participant(request: Request) -> Participant:
         found = store.participant_by_token(request.path_params["token"])
         if found is None:
             raise ApiError(404, "unknown link")
+        server.refresh()
         return found
 
     def page(template: str, nonce: str, **context: Any) -> HTMLResponse:
@@ -723,7 +809,7 @@ def create_app(server: WorkshopServer) -> Starlette:
         facilitator(request)
         check_post(request, store.facilitator_csrf)
         await read_json(request)
-        return JSONResponse(await run_in_threadpool(server.export))
+        return JSONResponse(await run_in_threadpool(server.locked_export))
 
     async def not_found(request: Request) -> Response:
         raise ApiError(404, "not found")
@@ -749,11 +835,7 @@ def create_app(server: WorkshopServer) -> Starlette:
         Route("/api/f/{token}/export", export, methods=["POST"]),
         Route("/", not_found),
     ]
-    app = Starlette(
-        routes=routes,
-        exception_handlers=exception_handlers(),
-    )
-    return Guard(app, server.allowed_hosts)  # type: ignore[return-value]
+    return Starlette(routes=routes, exception_handlers=exception_handlers())
 
 
 def _described(body: dict[str, Any]) -> str:
@@ -801,7 +883,6 @@ def proposal_routes(
     from . import proposals as rules
 
     store = server.store
-    deciding = threading.Lock()  # one decision at a time: apply, reload, record
 
     async def participant_proposals(request: Request) -> Response:
         who = await run_in_threadpool(participant, request)
@@ -841,7 +922,9 @@ def proposal_routes(
         )
 
     def decide(number: int, accept: bool, reason: str | None) -> list[str]:
-        with deciding:
+        # One writer of the case at a time, in every process (and the case as it is now).
+        with server.case_lock():
+            server.refresh()
             found = store.proposal(number)
             if found is None:
                 raise ApiError(404, "no such proposal")
@@ -858,6 +941,7 @@ def proposal_routes(
                 except ArgmapError as err:
                     raise ApiError(409, str(err)) from None
                 server.reload()
+                server.case_written()
                 store.set_meta("case_digest", server.digest)
             try:
                 store.decide_proposal(number, "accepted" if accept else "rejected", reason)
@@ -1015,21 +1099,34 @@ class _Page:
 # --- running it -------------------------------------------------------------------------
 
 
-def open_server(folder: Path, db: Path, host: str = "127.0.0.1") -> WorkshopServer:
-    """Load the case and open (or create) the workshop database."""
-    loaded = load_case(folder)
+def open_server(folder: Path, db: Path | str, host: str = "127.0.0.1") -> WorkshopServer:
+    """Load the case and open (or create) the workshop database (a SQLite file's path, or
+    a database URL): its first workshop. The export's report goes beside a SQLite file, or
+    into the case's build/ folder."""
     store = Store(db)
-    digest = sheet_digest(loaded.case)
-    known = store.meta("case_digest")
-    if known is None:
-        store.set_meta("case_digest", digest)
-    return WorkshopServer(
+    path = store.database.url.path
+    report = (path.parent if path is not None else folder / "build") / "workshop-report.html"
+    return workshop_server(folder, store, report, allowed_hosts(host))
+
+
+def workshop_server(
+    folder: Path, store: Store, report_path: Path, hosts: tuple[str, ...]
+) -> WorkshopServer:
+    """The workshop ``store`` on the case in ``folder``: the case is read (after the
+    database's mark of its last write, so a later write is seen) and its digest recorded
+    when the workshop is new."""
+    server = WorkshopServer(
         folder=folder,
         store=store,
-        loaded=loaded,
-        report_path=db.parent / "workshop-report.html",
-        allowed_hosts=allowed_hosts(host),
+        loaded=None,  # type: ignore[arg-type]
+        report_path=report_path,
+        allowed_hosts=hosts,
     )
+    server.refresh()
+    server.loaded = load_case(folder)
+    if store.meta("case_digest") is None:
+        store.set_meta("case_digest", server.digest)
+    return server
 
 
 def serve(
@@ -1057,8 +1154,10 @@ def serve(
             "argmap: warning: the case's hypotheses or evidence changed since this database "
             "was started"
         )
+    from .team import single_app
+
     serve_app(
-        create_app(server), link=link, host=host, port=port, notes=notes, limits=limits or Limits()
+        single_app(server), link=link, host=host, port=port, notes=notes, limits=limits or Limits()
     )
 
 

@@ -1,0 +1,435 @@
+"""The team server (`argmap server CASES_DIR --db URL`, docs/team-server.md): the admin
+index, workshops on several cases in one database, the same workshop app behind every link,
+/health, the request log; two "processes" (two apps on one database) that share everything;
+and real server processes on one PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import httpx
+import pytest
+
+from argmap.cli import main
+from argmap.web import LOOPBACK_NAMES, Limits
+from argmap.workshop.store import Database
+from argmap.workshop.team import Team, access_log, redact, team_app
+
+from .test_server_live import FIRE
+
+pytestmark = [pytest.mark.server]
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+BASE = "http://127.0.0.1:8000"
+
+
+class TeamClient:
+    """A team server's app under TestClient (one "process"), with the admin link."""
+
+    def __init__(self, cases: Path, db: str, log: io.StringIO | None = None):
+        self.database = Database(db)
+        self.team = Team(self.database, cases, LOOPBACK_NAMES, Limits())
+        app = team_app(self.team, log=False)
+        if log is not None:
+            app = access_log(app, log)
+        self.client = TestClient(app, base_url=BASE)
+        self.admin = self.database.admin_token()
+
+    def csrf(self) -> str:
+        page = self.client.get(f"/admin/{self.admin}")
+        assert page.status_code == 200, page.text
+        return json.loads(re.search(r'id="server-data">(.*?)</script>', page.text)[1])["csrf"]
+
+    def open_workshop(self, case: str) -> str:
+        answer = self.client.post(
+            f"/api/admin/{self.admin}/workshops",
+            json={"case": case},
+            headers={"X-CSRF-Token": self.csrf()},
+        )
+        assert answer.status_code == 201, answer.text
+        return answer.json()["link"].rsplit("/", 1)[1]
+
+    def facilitator_csrf(self, token: str) -> str:
+        page = self.client.get(f"/f/{token}")
+        assert page.status_code == 200, page.text
+        return json.loads(re.search(r'id="server-data">(.*?)</script>', page.text)[1])["csrf"]
+
+    def invite(self, token: str, name: str) -> tuple[str, str]:
+        answer = self.client.post(
+            f"/api/f/{token}/participants",
+            json={"name": name},
+            headers={"X-CSRF-Token": self.facilitator_csrf(token)},
+        )
+        assert answer.status_code == 201, answer.text
+        person = answer.json()["link"].rsplit("/", 1)[1]
+        sheet = self.client.get(f"/p/{person}").text
+        data = json.loads(re.search(r'id="server-data">(.*?)</script>', sheet)[1])
+        return person, data["csrf"]
+
+    def rate(self, person: tuple[str, str], evidence: str, hypothesis: str, vote: str):
+        return self.client.post(
+            f"/api/p/{person[0]}/ratings",
+            json={"evidence": evidence, "hypothesis": hypothesis, "vote": vote},
+            headers={"X-CSRF-Token": person[1]},
+        )
+
+
+@pytest.fixture
+def cases(write_case, tmp_path) -> Path:
+    write_case(name="cases/warehouse")
+    write_case(name="cases/depot")
+    (tmp_path / "cases" / "notes").mkdir()  # not a case folder
+    return tmp_path / "cases"
+
+
+def test_admin_index_lists_cases_and_opens_workshops_each_on_its_case(cases, db_url):
+    team = TeamClient(cases, db_url)
+    page = team.client.get(f"/admin/{team.admin}")
+    assert page.status_code == 200
+    assert "nonce-" in page.headers["content-security-policy"]
+    listed = re.findall(r'data-case="([^"]*)"', page.text)
+    assert listed == ["depot", "warehouse"]  # "notes" is no case folder
+    assert "No workshop yet" in page.text
+    first, second = team.open_workshop("warehouse"), team.open_workshop("depot")
+    listing = team.client.get(f"/api/admin/{team.admin}/workshops").json()
+    assert listing["cases"] == ["depot", "warehouse"]
+    assert [(w["case"], w["state"], w["participants"]) for w in listing["workshops"]] == [
+        ("warehouse", "round 1 open", 0),
+        ("depot", "round 1 open", 0),
+    ]
+    assert listing["workshops"][0]["link"] == f"{BASE}/f/{first}"
+    # Each workshop is the workshop server's, on its own case and with its own people.
+    ann = team.invite(first, "Ann")
+    bob = team.invite(second, "Bob")
+    assert team.rate(ann, "van", "arson", "CC").status_code == 200
+    assert team.rate(bob, "alarm", "arson", "C").status_code == 200
+    status = team.client.get(f"/api/f/{first}/status").json()
+    assert [(p["name"], p["this_round"]) for p in status["participants"]] == [("Ann", 1)]
+    status = team.client.get(f"/api/f/{second}/status").json()
+    assert [(p["name"], p["this_round"]) for p in status["participants"]] == [("Bob", 1)]
+    # A facilitator token is not another workshop's: its API refuses the other's CSRF.
+    answer = team.client.post(
+        f"/api/f/{second}/reveal", json={}, headers={"X-CSRF-Token": team.facilitator_csrf(first)}
+    )
+    assert answer.status_code == 403
+    assert team.client.post(
+        f"/api/f/{first}/reveal", json={}, headers={"X-CSRF-Token": team.facilitator_csrf(first)}
+    ).json() == {"revealed": 1}
+    listing = team.client.get(f"/api/admin/{team.admin}/workshops").json()
+    assert [w["state"] for w in listing["workshops"]] == ["round 1 revealed", "round 1 open"]
+    assert "round 1 revealed" in team.client.get(f"/admin/{team.admin}").text
+
+
+def test_admin_link_checks(cases, db_url):
+    team = TeamClient(cases, db_url)
+    csrf = team.csrf()
+    for path in ("/admin/nope", "/api/admin/nope/workshops", "/f/nope", "/p/nope", "/"):
+        assert team.client.get(path).status_code == 404
+    assert team.client.get("/api/p/nope/ratings").json() == {"error": "unknown link"}
+
+    def post(body, **headers):
+        return team.client.post(
+            f"/api/admin/{team.admin}/workshops",
+            json=body,
+            headers={"X-CSRF-Token": csrf, **headers},
+        )
+
+    assert post({"case": "warehouse"}, **{"X-CSRF-Token": "wrong"}).status_code == 403
+    assert post({"case": "warehouse"}, Origin="http://evil.example").status_code == 403
+    for bad in ("../warehouse", "notes", "", "warehouse/../depot"):
+        assert post({"case": bad}).status_code == 422, bad
+    assert post({"case": "warehouse", "owner": "x"}).status_code == 422
+    assert post({"case": "warehouse"}).status_code == 201
+    # Rotating the link (argmap server admin-link --rotate) revokes the old one at once.
+    old = team.admin
+    team.admin = team.database.rotate_admin_token()
+    assert team.client.get(f"/admin/{old}").status_code == 404
+    assert (
+        team.client.post(
+            f"/api/admin/{old}/workshops",
+            json={"case": "warehouse"},
+            headers={"X-CSRF-Token": csrf},
+        ).status_code
+        == 404
+    )
+    assert post({"case": "warehouse"}).status_code == 403  # the old page's secret is gone too
+    assert team.client.get(f"/admin/{team.admin}").status_code == 200
+    assert team.client.get("/", headers={"Host": "evil.example"}).status_code == 421
+
+
+def test_health_needs_no_link_and_names_no_secret(cases, db_url):
+    team = TeamClient(cases, db_url)
+    answer = team.client.get("/health")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "ok" and body["schema"] == 3 and body["pid"] == os.getpid()
+    assert team.admin not in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_one_log_line_per_request_without_secrets(cases, db_url):
+    log = io.StringIO()
+    team = TeamClient(cases, db_url, log)
+    token = team.open_workshop("warehouse")
+    person = team.invite(token, "Ann")
+    team.rate(person, "van", "arson", "CC")
+    team.client.get("/p/nope")
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 7  # admin page, open, facilitator page, invite, sheet, rate, 404
+    for line in lines:
+        assert team.admin not in line and token not in line and person[0] not in line
+        fields = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
+        assert set(fields) == {"time", "pid", "method", "path", "status", "ms", "bytes", "client"}
+    assert "method=POST path=/api/p/***/ratings status=200" in lines[5]
+    assert "path=/p/***" in lines[6] and "status=404" in lines[6]
+    assert redact("/api/f/abc/participants/3/rename") == "/api/f/***/participants/3/rename"
+
+
+def test_two_processes_share_workshops_tokens_and_the_case(cases, db_url):
+    """Two apps on one database, as two server processes are: a participant on one, the
+    facilitator on the other; a proposal accepted through one is in the case the other
+    serves; the admin link and CSRF secrets hold on both."""
+    one, two = TeamClient(cases, db_url), TeamClient(cases, db_url)
+    assert one.admin == two.admin
+    token = one.open_workshop("warehouse")
+    ann = two.invite(token, "Ann")  # the facilitator's page through the second
+    assert one.rate(ann, "van", "arson", "CC").status_code == 200  # Ann through the first
+    status = two.client.get(f"/api/f/{token}/status").json()
+    assert [(p["name"], p["this_round"]) for p in status["participants"]] == [("Ann", 1)]
+    # Ann proposes through the first, the facilitator accepts through the second.
+    answer = one.client.post(
+        f"/api/p/{ann[0]}/proposals", json=FIRE, headers={"X-CSRF-Token": ann[1]}
+    )
+    assert answer.status_code == 201, answer.text
+    answer = two.client.post(
+        f"/api/f/{token}/proposals/{answer.json()['id']}",
+        json={"decision": "accept"},
+        headers={"X-CSRF-Token": two.facilitator_csrf(token)},
+    )
+    assert answer.status_code == 200, answer.text
+    server, _ = one.team.workshop(1)
+    old_ids = set(server.evidence_ids)
+    # The first reads the case again before answering: the new item can be rated there.
+    answer = one.client.get(f"/p/{ann[0]}")
+    new_id = next(e for e in server.evidence_ids if e not in old_ids)
+    assert f'data-evidence="{new_id}"' in answer.text
+    assert one.rate(ann, new_id, "arson", "C").status_code == 200
+    # A removed participant's link stops working on both at once.
+    assert (
+        two.client.post(
+            f"/api/f/{token}/participants/1/remove",
+            json={},
+            headers={"X-CSRF-Token": two.facilitator_csrf(token)},
+        ).status_code
+        == 200
+    )
+    assert one.client.get(f"/p/{ann[0]}").status_code == 404
+
+
+def test_the_case_lock_is_held_by_one_writer_at_a_time(cases, db_url):
+    team = TeamClient(cases, db_url)
+    token = team.open_workshop("warehouse")
+    server, _ = team.team.workshop(1)
+    assert token == server.store.facilitator_token
+    other = TeamClient(cases, db_url).team.workshop(1)[0]  # another "process"'s
+    held, order = threading.Event(), []
+
+    def first() -> None:
+        with server.case_lock():
+            held.set()
+            time.sleep(0.5)
+            order.append("first done")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    held.wait(5)
+    with other.case_lock():
+        order.append("second in")
+    thread.join()
+    assert order == ["first done", "second in"]
+
+
+def test_server_command_and_its_subcommands_coexist(runner, tmp_path, cases):
+    result = runner.invoke(main, ["server", "--help"])
+    assert result.exit_code == 0
+    for name in ("serve", "check", "backup", "admin-link"):
+        assert name in result.output
+    result = runner.invoke(main, ["server", str(tmp_path / "missing"), "--db", "x.sqlite"])
+    assert result.exit_code == 1 and "no such folder" in result.output
+    result = runner.invoke(main, ["server", str(cases), "--workers", "0"])
+    assert result.exit_code == 2 and "--workers" in result.output
+    db = tmp_path / "t.sqlite"
+    result = runner.invoke(main, ["server", "check", "--db", f"sqlite:///{db}"])
+    assert result.exit_code == 1 and "no workshop database" in result.output
+
+
+# --- real processes ---------------------------------------------------------------------
+
+
+class TeamProcess:
+    """`argmap server CASES_DIR --db URL --port 0` in a subprocess."""
+
+    def __init__(self, cases: Path, db: str, log: Path, *extra: str):
+        self.log = log.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from argmap.cli import main; main()",
+                "server",
+                str(cases),
+                "--db",
+                db,
+                "--port",
+                "0",
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        if not ready:
+            self.process.kill()
+            pytest.fail(f"the server printed no link within 30 s: {log.read_text()}")
+        self.link = self.process.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/admin/\S+", self.link), log.read_text()
+        self.base, self.admin = self.link.split("/admin/")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, sig)
+        self.process.wait(15)
+        self.log.close()
+
+
+@pytest.fixture
+def processes(tmp_path):
+    started: list[TeamProcess] = []
+
+    def start(cases: Path, db: str, *extra: str) -> TeamProcess:
+        process = TeamProcess(cases, db, tmp_path / f"server{len(started)}.log", *extra)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
+def _csrf(client: httpx.Client, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    return json.loads(re.search(r'id="server-data">(.*?)</script>', page.text)[1])["csrf"]
+
+
+@pytest.mark.slow
+def test_two_server_processes_on_one_postgresql(cases, postgres_url, processes, tmp_path):
+    """A participant rating through one process, the facilitator watching through the
+    other; the first is killed mid-rating: every acknowledged rating is stored, and the
+    participant carries on through the second."""
+    one, two = processes(cases, postgres_url), processes(cases, postgres_url)
+    assert one.admin == two.admin
+    with httpx.Client(timeout=20) as client:
+        answer = client.post(
+            f"{one.base}/api/admin/{one.admin}/workshops",
+            json={"case": "warehouse"},
+            headers={"X-CSRF-Token": _csrf(client, one.link)},
+        )
+        assert answer.status_code == 201, answer.text
+        token = answer.json()["link"].rsplit("/", 1)[1]
+        fcsrf = _csrf(client, f"{two.base}/f/{token}")
+        answer = client.post(
+            f"{two.base}/api/f/{token}/participants",
+            json={"name": "Ann"},
+            headers={"X-CSRF-Token": fcsrf},
+        )
+        person = answer.json()["link"].rsplit("/", 1)[1]
+        pcsrf = _csrf(client, f"{one.base}/p/{person}")
+    cells = [(e, h) for e in ("van", "alarm") for h in ("accident", "arson", "other")]
+    votes = ("CC", "C", "N", "I", "II")
+    answered: list[tuple[str, str, str]] = []
+    stop = threading.Event()
+
+    def keep_rating() -> None:
+        with httpx.Client(base_url=one.base, timeout=5) as client:
+            n = 0
+            while not stop.is_set():
+                evidence, hypothesis = cells[n % len(cells)]
+                vote = votes[n % len(votes)]
+                try:
+                    answer = client.post(
+                        f"/api/p/{person}/ratings",
+                        json={"evidence": evidence, "hypothesis": hypothesis, "vote": vote},
+                        headers={"X-CSRF-Token": pcsrf},
+                    )
+                except httpx.TransportError:
+                    return
+                if answer.status_code == 200:
+                    answered.append((evidence, hypothesis, vote))
+                n += 1
+
+    writer = threading.Thread(target=keep_rating)
+    writer.start()
+    deadline = time.monotonic() + 30
+    seen = 0
+    with httpx.Client(base_url=two.base, timeout=20) as client:
+        while seen < 6 and time.monotonic() < deadline:
+            status = client.get(f"/api/f/{token}/status").json()
+            seen = status["participants"][0]["this_round"]
+            time.sleep(0.05)
+        assert seen == 6  # the facilitator sees, through two, what Ann rates through one
+        while len(answered) < 30 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        one.kill()
+        stop.set()
+        writer.join(10)
+        last = {(e, h): v for e, h, v in answered}
+        answer = client.get(f"/api/p/{person}/ratings")
+        stored = {(c["evidence"], c["hypothesis"]): c["vote"] for c in answer.json()["cells"]}
+        for cell, vote in last.items():  # a request cut off by the kill may be there too
+            assert stored[cell] in (vote, votes[(votes.index(vote) + 1) % len(votes)])
+        answer = client.post(
+            f"/api/p/{person}/ratings",
+            json={"evidence": "van", "hypothesis": "other", "vote": "N"},
+            headers={"X-CSRF-Token": pcsrf},
+        )
+        assert answer.status_code == 200  # carrying on through the other process
+        assert client.get("/health").json()["status"] == "ok"
+    log = (tmp_path / "server0.log").read_text()
+    assert "path=/api/p/***/ratings" in log and person not in log and token not in log
+
+
+@pytest.mark.slow
+def test_workers_share_one_port_and_a_killed_worker_is_replaced(cases, db_url, processes):
+    server = processes(cases, db_url, "--workers", "2")
+    pids: set[int] = set()
+    with httpx.Client(timeout=10) as client:  # a new connection each time
+        for _ in range(200):
+            pids.add(
+                client.get(f"{server.base}/health", headers={"Connection": "close"}).json()["pid"]
+            )
+            if len(pids) == 2:
+                break
+        assert len(pids) == 2
+        os.kill(next(iter(pids)), signal.SIGKILL)
+        time.sleep(1.5)
+        for _ in range(20):
+            assert client.get(f"{server.base}/health").json()["status"] == "ok"
+        server.kill(signal.SIGTERM)
+    assert server.process.returncode == 0

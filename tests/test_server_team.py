@@ -433,3 +433,88 @@ def test_workers_share_one_port_and_a_killed_worker_is_replaced(cases, db_url, p
             assert client.get(f"{server.base}/health").json()["status"] == "ok"
         server.kill(signal.SIGTERM)
     assert server.process.returncode == 0
+
+
+# --- the systemd unit in docs/ ------------------------------------------------------------
+
+UNIT = Path(__file__).parent.parent / "docs" / "team-server" / "argmap-server.service"
+
+
+def _exec_start(unit: str) -> list[str]:
+    import shlex
+
+    [line] = [line for line in unit.splitlines() if line.startswith("ExecStart=")]
+    return shlex.split(line.removeprefix("ExecStart="))
+
+
+def test_systemd_unit_verifies(tmp_path):
+    """systemd's own check of docs/team-server/argmap-server.service, with the program
+    pointed at this environment's argmap (systemd checks it is there)."""
+    import shutil
+
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    argmap = Path(sys.executable).parent / "argmap"
+    unit = UNIT.read_text().replace("/opt/argmap/venv/bin/argmap", str(argmap))
+    copy = tmp_path / "argmap-server.service"
+    copy.write_text(unit)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(copy)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+@pytest.mark.slow
+def test_systemd_units_command_serves_and_stops_on_sigterm(cases, db_url, tmp_path):
+    """The unit's ExecStart, with this test's cases folder, database and a free port: it
+    prints the admin link, answers /health from its workers, and stops cleanly on the
+    SIGTERM systemd sends."""
+    command = _exec_start(UNIT.read_text())
+    assert command[:3] == ["/opt/argmap/venv/bin/argmap", "server", "/srv/argmap/cases"]
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    assert set(options) == {"--db", "--host", "--port", "--workers", "--allow-host"}
+    assert options["--host"] == "127.0.0.1" and options["--db"].startswith("postgresql://")
+    options |= {"--db": db_url, "--port": "0"}
+    run = [sys.executable, "-c", "from argmap.cli import main; main()", "server", str(cases)]
+    run += [part for pair in options.items() for part in pair]
+    with (tmp_path / "unit.log").open("w") as log:
+        process = subprocess.Popen(run, stdout=subprocess.PIPE, stderr=log, text=True)
+        try:
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready, (tmp_path / "unit.log").read_text()
+            link = process.stdout.readline().strip()
+            base = link.split("/admin/")[0]
+            assert httpx.get(f"{base}/health", timeout=10).json()["status"] == "ok"
+            # The name the reverse proxy passes on is accepted; others are not.
+            proxied = {"Host": options["--allow-host"]}
+            assert httpx.get(f"{base}/health", headers=proxied, timeout=10).status_code == 200
+            other = {"Host": "evil.example"}
+            assert httpx.get(f"{base}/health", headers=other, timeout=10).status_code == 421
+            # Behind a TLS proxy (docs/team-server.md): the public name and scheme pass the
+            # origin check, and the links handed out are https ones on that name.
+            public = f"https://{options['--allow-host']}"
+            proxied |= {"X-Forwarded-Proto": "https"}
+            with httpx.Client(base_url=base, headers=proxied, timeout=10) as client:
+                admin = "/admin/" + link.split("/admin/")[1]
+                page = client.get(admin).text
+                csrf = json.loads(re.search(r'id="server-data">(.*?)</script>', page)[1])["csrf"]
+                answer = client.post(
+                    f"/api{admin}/workshops",
+                    json={"case": "depot"},
+                    headers={"X-CSRF-Token": csrf, "Origin": public},
+                )
+                assert answer.status_code == 201, answer.text
+                assert answer.json()["link"].startswith(f"{public}/f/")
+                refused = client.post(
+                    f"/api{admin}/workshops",
+                    json={"case": "depot"},
+                    headers={"X-CSRF-Token": csrf, "Origin": base},
+                )
+                assert refused.status_code == 403
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    assert "workers: " in (tmp_path / "unit.log").read_text()

@@ -153,7 +153,11 @@ class WorkshopServer:
         """:meth:`export` under the case's lock."""
         with self.case_lock():
             self.refresh()
-            return self.export()
+            answer = self.export()
+            with contextlib.suppress(ArgmapError):  # the export has read the case already
+                self.reload()
+            self.case_written()  # its ratings files are in it now
+            return answer
 
     @cached_property
     def digest(self) -> str:

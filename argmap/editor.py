@@ -187,7 +187,8 @@ class EditorSession:
             )
 
     def apply(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Make the change ``data`` asks for; the answer the page gets."""
+        """Make the change ``data`` asks for; the answer the page gets (what was done and
+        the case as it now stands, or the problems that refused it)."""
         with self.lock:
             if data.get("op") in ("undo", "redo"):
                 return self._step(str(data["op"]))
@@ -208,7 +209,7 @@ class EditorSession:
             if result.files:
                 self.version += 1
             self.notice = None
-            return {"done": result.description, "version": self.version}
+            return {"done": result.description, "state": self.state()}
 
     def _step(self, verb: str) -> dict[str, Any]:
         self._refuse_while_broken()
@@ -222,7 +223,7 @@ class EditorSession:
             raise ApiError(409, f"nothing to {verb}")
         self.version += 1
         self.notice = None
-        return {"done": result.description, "version": self.version}
+        return {"done": result.description, "state": self.state()}
 
     def _refuse_while_broken(self) -> None:
         self.refresh()

@@ -67,7 +67,8 @@
       var body = answer.body;
       if (answer.status === 200) {
         // Said once the page shows the change: the next key reads the cell as it is now.
-        return load().then(function () { say("Saved: " + body.done + "."); return body; });
+        var shown = body.state ? Promise.resolve(show(body.state)) : load();
+        return shown.then(function () { say("Saved: " + body.done + "."); return body; });
       }
       if (body.refused) {
         showProblems(form, body.refused);
@@ -83,11 +84,16 @@
     });
   }
 
+  function show(next) {
+    state = next;
+    reindex();
+    render();
+  }
+
   function load() {
     return get("/state" + (state ? "?version=" + state.version : "")).then(function (answer) {
       if (answer.status !== 200 || answer.body.same) return;
-      state = answer.body;
-      render();
+      show(answer.body);
     });
   }
 
@@ -159,8 +165,9 @@
     renderWarnings();
     renderMatrix();
     renderSide();
-    renderSources();
-    renderMapPanel();
+    // The other panels are drawn when they are shown (a long list of premises costs).
+    if (!$("panel-sources").hidden) renderSources();
+    if (!$("panel-map").hidden) renderMapPanel();
   }
 
   function renderWarnings() {
@@ -171,13 +178,17 @@
     $("warnings-h").textContent = "Warnings (" + (state.warnings || []).length + ")";
   }
 
-  function hypothesis(id) {
-    return state.hypotheses.filter(function (x) { return x.id === id; })[0];
+  var index = { hypotheses: {}, evidence: {} };
+
+  function reindex() {
+    index = { hypotheses: {}, evidence: {} };
+    state.hypotheses.forEach(function (x) { index.hypotheses[x.id] = x; });
+    state.evidence.forEach(function (x) { index.evidence[x.id] = x; });
   }
 
-  function item(id) {
-    return state.evidence.filter(function (x) { return x.id === id; })[0];
-  }
+  function hypothesis(id) { return index.hypotheses[id]; }
+
+  function item(id) { return index.evidence[id]; }
 
   // --- the matrix --------------------------------------------------------------------------------
 
@@ -197,16 +208,55 @@
     return e.summary + " against " + (hypothesis(hid) || { title: hid }).title + ": " + meaning + why;
   }
 
+  // The grid is built once for a set of rows and columns; a change of ratings, scores or
+  // words then updates the cells in place (a case of 20 x 1,000 is 20,000 buttons).
+  var built = null;
+
+  function matrixShape(list) {
+    return state.leaves.map(function (hid) { return hid + "\u0001" + hypothesis(hid).title; }).join("\u0002") +
+      "\u0003" + list.map(function (e) { return e.id; }).join("\u0002");
+  }
+
+  function paintCell(button, e, hid) {
+    var code = e.ratings[hid] || "";
+    var why = e.rationale[hid] ? "1" : "";
+    if (button.dataset.code === code && button.dataset.why === why && button.dataset.summary === e.summary) return;
+    button.dataset.code = code;
+    button.dataset.why = why;
+    button.dataset.summary = e.summary;
+    button.className = "cell" + (code ? " r-" + code : "") + (why ? " has-why" : "");
+    button.textContent = code || "·";
+    button.setAttribute("aria-label", cellLabel(e, hid, code));
+  }
+
   function renderMatrix() {
-    var had = document.activeElement && document.activeElement.classList.contains("cell");
-    var head = $("matrix-head"), body = $("matrix-body"), foot = $("matrix-foot");
-    clear(head); clear(body); clear(foot);
     var leaves = state.leaves;
     var empty = !leaves.length && !state.evidence.length;
     $("matrix-empty").hidden = !empty;
     $("matrix-layout").hidden = empty;
     $("matrix-tools").hidden = empty;
-    if (empty) return;
+    var list = rows();
+    if (!active.evidence || !item(active.evidence)) active.evidence = list.length ? list[0].id : null;
+    if (!active.hypothesis || leaves.indexOf(active.hypothesis) < 0) active.hypothesis = leaves[0] || null;
+    var diag = (state.scores && state.scores.diagnosticity) || {};
+    var shape = empty ? "" : matrixShape(list);
+    if (built && built.shape === shape) {
+      list.forEach(function (e) {
+        var row = built.rows[e.id];
+        if (row.summary.textContent !== e.summary) row.summary.textContent = e.summary;
+        leaves.forEach(function (hid) { paintCell(row.cells[hid], e, hid); });
+        var text = diag[e.id] === undefined ? "" : diag[e.id].toFixed(2);
+        if (row.diag.textContent !== text) row.diag.textContent = text;
+      });
+      renderScores();
+      return;
+    }
+    var had = document.activeElement && document.activeElement.classList.contains("cell");
+    var head = $("matrix-head"), body = $("matrix-body");
+    clear(head); clear(body);
+    built = null;
+    if (empty) { clear($("matrix-foot")); return; }
+    built = { shape: shape, rows: {} };
     var top = h("tr", null, h("th", { scope: "col", className: "item-col", text: "Evidence item" }));
     leaves.forEach(function (hid) {
       var hyp = hypothesis(hid);
@@ -215,49 +265,51 @@
     });
     top.appendChild(h("th", { scope: "col", className: "num", text: "Diagnosticity" }));
     head.appendChild(top);
-    var diag = (state.scores && state.scores.diagnosticity) || {};
-    var list = rows();
-    if (!active.evidence || !item(active.evidence)) active.evidence = list.length ? list[0].id : null;
-    if (!active.hypothesis || leaves.indexOf(active.hypothesis) < 0) active.hypothesis = leaves[0] || null;
+    var rowsBuilt = document.createDocumentFragment();
     list.forEach(function (e) {
+      var summary = h("span", { className: "summary", text: e.summary });
       var row = h("tr", { "data-evidence": e.id },
-        h("th", { scope: "row", className: "item-col" },
-          h("span", { className: "summary", text: e.summary }), " ", h("code", { className: "id", text: e.id })));
+        h("th", { scope: "row", className: "item-col" }, summary, " ", h("code", { className: "id", text: e.id })));
+      var cells = {};
       leaves.forEach(function (hid) {
-        var code = e.ratings[hid] || "";
         var isActive = e.id === active.evidence && hid === active.hypothesis;
         var button = h("button", {
-          type: "button",
-          className: "cell" + (code ? " r-" + code : "") + (e.rationale[hid] ? " has-why" : ""),
-          "data-evidence": e.id, "data-hypothesis": hid,
-          tabindex: isActive ? "0" : "-1",
-          "aria-label": cellLabel(e, hid, code),
-          "aria-current": isActive ? "true" : null,
-          text: code || "·"
+          type: "button", "data-evidence": e.id, "data-hypothesis": hid,
+          tabindex: isActive ? "0" : "-1", "aria-current": isActive ? "true" : null
         });
+        paintCell(button, e, hid);
+        cells[hid] = button;
         row.appendChild(h("td", null, button));
       });
-      row.appendChild(h("td", { className: "num", text: diag[e.id] === undefined ? "" : diag[e.id].toFixed(2) }));
-      body.appendChild(row);
+      var diagCell = h("td", { className: "num", text: diag[e.id] === undefined ? "" : diag[e.id].toFixed(2) });
+      row.appendChild(diagCell);
+      built.rows[e.id] = { summary: summary, cells: cells, diag: diagCell };
+      rowsBuilt.appendChild(row);
     });
-    if (state.scores && state.scores.ranking) {
-      var s = state.scores;
-      var lines = [
-        ["Weighted inconsistency (nearer 0 is better)", function (hid) { return s.score[hid].toFixed(1); }],
-        ["Rank", function (hid) { return String(s.rank[hid]); }],
-        ["Posterior", function (hid) { return (100 * s.posterior[hid]).toFixed(0) + "%"; }]
-      ];
-      lines.forEach(function (line) {
-        var tr = h("tr", null, h("th", { scope: "row", text: line[0] }));
-        leaves.forEach(function (hid) {
-          var best = s.ranking[0] === hid;
-          tr.appendChild(h("td", { className: "num" + (best ? " best" : ""), text: line[1](hid) }));
-        });
-        tr.appendChild(h("td"));
-        foot.appendChild(tr);
-      });
-    }
+    body.appendChild(rowsBuilt);
+    renderScores();
     if (had) focusActive();
+  }
+
+  function renderScores() {
+    var foot = $("matrix-foot");
+    clear(foot);
+    if (!(state.scores && state.scores.ranking)) return;
+    var s = state.scores;
+    var lines = [
+      ["Weighted inconsistency (nearer 0 is better)", function (hid) { return s.score[hid].toFixed(1); }],
+      ["Rank", function (hid) { return String(s.rank[hid]); }],
+      ["Posterior", function (hid) { return (100 * s.posterior[hid]).toFixed(0) + "%"; }]
+    ];
+    lines.forEach(function (line) {
+      var tr = h("tr", null, h("th", { scope: "row", text: line[0] }));
+      state.leaves.forEach(function (hid) {
+        var best = s.ranking[0] === hid;
+        tr.appendChild(h("td", { className: "num" + (best ? " best" : ""), text: line[1](hid) }));
+      });
+      tr.appendChild(h("td"));
+      foot.appendChild(tr);
+    });
   }
 
   function activeButton() {
@@ -297,7 +349,13 @@
   function rate(evidence, hid, code) {
     var button = activeButton();
     if (button && code) { button.textContent = code; }
-    return send({ op: "rate", evidence: evidence, hypothesis: hid, rating: code || null }, null);
+    return send({ op: "rate", evidence: evidence, hypothesis: hid, rating: code || null }, null).then(function (done) {
+      if (!done && button && item(evidence)) {  // refused: the cell as it stands
+        button.dataset.code = "\u0000";
+        paintCell(button, item(evidence), hid);
+      }
+      return done;
+    });
   }
 
   // Typing a code's letter rates the cell with it; typing a letter that, after the cell's
@@ -670,6 +728,8 @@
       $("case-question-input").value = state.question;
     }
     var list = $("hypothesis-list");
+    // A hypothesis being edited keeps its form (and what is typed in it) across a redraw.
+    var editing = list.querySelector("form.inline-form");
     clear(list);
     var groups = state.hypotheses.filter(function (x) { return !x.leaf; }).map(function (x) { return x.id; });
     state.hypotheses.forEach(function (hyp) {
@@ -687,6 +747,7 @@
           h("button", { type: "button", className: "small-button", "data-action": "edit",
             "aria-label": "Edit " + hyp.title, text: "Edit" })));
       list.appendChild(li);
+      if (editing && editing.dataset.hypothesis === hyp.id) li.appendChild(editing);
     });
     fillSelect($("hypothesis-parent"), state.hypotheses.map(function (x) { return x.id; }),
       state.hypotheses.map(function (x) { return x.title + " (" + x.id + ")"; }), "none: a hypothesis of its own");
@@ -794,7 +855,7 @@
   function openHypothesisEditor(li, hyp) {
     if (li.querySelector("form")) return;
     var n = "edit-" + hyp.id;
-    var form = h("form", { className: "form inline-form", id: n },
+    var form = h("form", { className: "form inline-form", id: n, "data-hypothesis": hyp.id },
       h("label", { for: n + "-title", text: "Title" }), h("input", { id: n + "-title", name: "title", value: hyp.title, required: true }),
       h("label", { for: n + "-statement", text: "Statement" }), h("input", { id: n + "-statement", name: "statement", value: hyp.statement, required: true }),
       h("label", { for: n + "-parent", text: "In the group" }), h("select", { id: n + "-parent", name: "parent" }),
@@ -839,8 +900,8 @@
       $(t.getAttribute("aria-controls")).hidden = !on;
     });
     if (focus) tab.focus();
-    if (tab.id === "tab-sources" && state) loadSource();
-    if (tab.id === "tab-map" && state) loadMap();
+    if (tab.id === "tab-sources" && state) renderSources();
+    if (tab.id === "tab-map" && state) renderMapPanel();
   }
 
   tabs.forEach(function (tab, i) {

@@ -149,7 +149,8 @@ def test_an_edit_answers_with_the_live_scores_and_undo_puts_it_back(ed):
     before = start["scores"]["score"]["arson"]
     answer = ed.change({"op": "rate", "evidence": "van", "hypothesis": "arson", "rating": "II"})
     assert answer.json()["done"] == "rate van II against arson"
-    after = ed.state()
+    after = answer.json()["state"]  # the case as it now stands, in the same answer
+    assert after == ed.state()
     assert after["version"] > start["version"]
     assert after["scores"]["score"]["arson"] < before  # more inconsistent
     assert after["undo"] == "rate van II against arson"

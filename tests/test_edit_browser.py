@@ -371,3 +371,50 @@ def test_axe_finds_no_violation_on_any_panel(browser, editor, write_case):
     page.locator("#hypothesis-list button[data-action=edit]").first.click()
     assert_accessible(page, "the editor's hypotheses and map")
     context.close()
+
+
+def test_hypotheses_renamed_grouped_and_moved_and_a_quote_refound(browser, editor, write_case):
+    folder = write_case()
+    server = editor(folder)
+    tab = Tab(browser, server.base)
+    page = tab.page
+    page.goto(server.link)
+    expect(page.locator("#status")).to_have_text(re.compile("^Ready"))
+    show(page, "Hypotheses & map")
+    page.fill("#hypothesis-title", "Crime")
+    page.fill("#hypothesis-statement", "Someone caused it on purpose.")
+    page.click("#hypothesis-form button[type=submit]")
+    saved(page, "add hypothesis 'Crime'")
+    arson = page.locator('#hypothesis-list li[data-hypothesis="arson"]')
+    arson.get_by_role("button", name="Edit Arson").click()
+    arson.get_by_label("In the group").select_option("crime")
+    arson.get_by_label("Id (renamed everywhere").fill("deliberate")
+    arson.locator("button[type=submit]").click()
+    saved(page, "rename arson to deliberate")
+    other = page.locator('#hypothesis-list li[data-hypothesis="other"]')
+    other.get_by_role("button", name="Move Other up").click()
+    saved(page, "move other to position 2")
+    case = load_case(folder).case
+    assert [h.id for h in case.hypotheses] == ["accident", "other", "deliberate", "crime"]
+    assert case.hypothesis_by_id["deliberate"].parent == "crime"
+    assert case.evidence_by_id["van"].ratings == {"accident": "I", "deliberate": "C", "other": "N"}
+    # A quote edited to words the source lacks is refused at the quote; the file stays.
+    show(page, "Matrix")
+    expect(page.locator("#matrix-head")).to_contain_text("deliberate")
+    page.locator('button.cell[data-evidence="van"]').first.click()
+    before = (folder / "evidence" / "evidence.yaml").read_bytes()
+    page.fill("#item-quote", "two men rode off on bicycles")
+    page.click("#item-form button[type=submit]")
+    error = page.locator("#item-form .field-error")
+    expect(error).to_contain_text("quote")
+    expect(page.locator("#item-quote")).to_have_attribute("aria-invalid", "true")
+    assert (folder / "evidence" / "evidence.yaml").read_bytes() == before
+    page.fill("#item-quote", "Witnesses saw two men leave the yard")
+    page.click("#item-form button[type=submit]")
+    expect(page.locator("#status")).to_have_text("Saved: the quote was found again in its source.")
+    assert load_case(folder).case.evidence_by_id["van"].quote == (
+        "Witnesses saw two men leave the yard"
+    )
+    # The refusal's 422 is the one thing the console reports.
+    assert [e for e in tab.errors if "status of 422" not in e] == []
+    tab.context.close()

@@ -15,6 +15,7 @@
   var state = null;
   var active = { evidence: null, hypothesis: null };
   var currentSource = null;
+  var shownSource = null;  // the source and version the reader shows
   var selection = null;
   var mapVersion = 0;
   var busy = false;
@@ -539,7 +540,16 @@
     var list = $("source-list");
     clear(list);
     $("source-none").hidden = state.sources.length > 0;
-    if (!currentSource && state.sources.length) currentSource = state.sources[0].id;
+    var known = state.sources.map(function (x) { return x.id; });
+    if (known.indexOf(currentSource) < 0) {  // none yet, or gone (undone, edited elsewhere)
+      currentSource = known.length ? known[0] : null;
+      shownSource = null;
+      if (!currentSource) {
+        clear($("reader"));
+        $("reader-title").textContent = "Select a source";
+        $("reader-meta").textContent = "";
+      }
+    }
     state.sources.forEach(function (s) {
       var count = state.evidence.filter(function (e) { return e.source === s.id; }).length;
       var b = h("button", {
@@ -552,8 +562,6 @@
       Object.keys(config.reliability).map(function (k) { return k + ": " + config.reliability[k]; }), "not given");
     if (!$("panel-sources").hidden) loadSource();
   }
-
-  var shownSource = null;
 
   function loadSource() {
     if (!currentSource) return;

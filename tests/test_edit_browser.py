@@ -418,3 +418,35 @@ def test_hypotheses_renamed_grouped_and_moved_and_a_quote_refound(browser, edito
     # The refusal's 422 is the one thing the console reports.
     assert [e for e in tab.errors if "status of 422" not in e] == []
     tab.context.close()
+
+
+def test_a_source_uploaded_as_a_file_and_undone_with_the_button(
+    browser, editor, write_case, tmp_path
+):
+    folder = write_case()
+    server = editor(folder)
+    tab = Tab(browser, server.base)
+    page = tab.page
+    page.goto(server.link)
+    expect(page.locator("#status")).to_have_text(re.compile("^Ready"))
+    show(page, "Sources")
+    upload = tmp_path / "Night guard statement.txt"
+    upload.write_text("Statement\n\nI saw a van leave at 23:00.\n", encoding="utf-8")
+    page.set_input_files("#source-file", str(upload))
+    expect(page.locator("#source-title")).to_have_value("Night guard statement")
+    expect(page.locator("#source-text")).to_have_value(upload.read_text())
+    page.click("#source-form button[type=submit]")
+    saved(page, "add source 'Night guard statement'")
+    expect(page.locator("#reader-title")).to_have_text("Night guard statement")
+    text = folder / "evidence" / "sources" / "night-guard-statement.txt"
+    assert text.read_text() == upload.read_text()
+    page.click("#undo")
+    saved(page, "undo add source 'Night guard statement'")
+    assert not text.exists()
+    assert "night-guard-statement" not in (folder / "evidence" / "evidence.yaml").read_text()
+    expect(page.locator("#redo")).to_be_enabled()
+    page.click("#redo")
+    saved(page, "redo add source 'Night guard statement'")
+    assert text.read_text() == upload.read_text()
+    assert tab.errors == []
+    tab.context.close()

@@ -351,7 +351,7 @@ def test_rating_with_the_keyboard_alone(browser, editor, write_case):
     tab.context.close()
 
 
-def test_axe_finds_no_violation_on_any_panel(browser, editor, write_case):
+def test_axe_finds_no_violation_on_any_panel(browser, editor, write_case, tmp_path):
     folder = write_case()
     server = editor(folder)
     context = browser.new_context(viewport={"width": 1300, "height": 900}, bypass_csp=True)
@@ -370,6 +370,10 @@ def test_axe_finds_no_violation_on_any_panel(browser, editor, write_case):
     show(page, "Hypotheses & map")
     page.locator("#hypothesis-list button[data-action=edit]").first.click()
     assert_accessible(page, "the editor's hypotheses and map")
+    empty = editor(tmp_path / "new")
+    page.goto(empty.link)
+    expect(page.locator("#matrix-empty")).to_be_visible()
+    assert_accessible(page, "the editor on a new case")
     context.close()
 
 

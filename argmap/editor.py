@@ -226,9 +226,14 @@ class EditorSession:
         return {"done": result.description, "state": self.state()}
 
     def _refuse_while_broken(self) -> None:
+        # Only then: a change elsewhere is the engine's to find (ExternalChange), so that a
+        # change made on the page as it was is refused, never applied to the new files.
+        if not self.broken:
+            return
         self.refresh()
         if self.broken:
             raise ApiError(409, "the case's files have errors (edited elsewhere?): fix them first")
+        raise ApiError(409, "the case's files were fixed and read again: make the change again")
 
     def problem(self, found: Problem) -> dict[str, Any]:
         file = found.file

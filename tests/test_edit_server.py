@@ -170,6 +170,13 @@ def test_an_external_edit_is_picked_up_and_announced(ed):
     assert state["version"] > version
     assert "hypotheses/case.yaml changed on disk" in state["notice"]
     assert [h["title"] for h in state["hypotheses"] if h["id"] == "arson"] == ["Fire-raising"]
+    # A change sent before the page has seen another edit is refused, never made over it.
+    path.write_text(path.read_text().replace("title: Accident", "title: Mishap"))
+    body = {"op": "rate", "evidence": "van", "hypothesis": "accident", "rating": "CC"}
+    assert "changed on disk" in _error(ed.change(body), 409)
+    assert "title: Mishap" in path.read_text()
+    assert load_case(ed.session.folder).case.evidence_by_id["van"].ratings["accident"] == "I"
+    assert "hypotheses/case.yaml changed on disk" in ed.state()["notice"]
     # A broken file stops editing, says where, and the fix is picked up.
     good = path.read_text()
     path.write_text("hypotheses: [\n")

@@ -171,6 +171,33 @@ def test_admin_link_checks(cases, db_url):
     assert team.client.get("/", headers={"Host": "evil.example"}).status_code == 421
 
 
+def test_hostile_names_and_bodies_through_the_team_server(cases, db_url, write_case):
+    name = '<b>"fire" & co'
+    write_case(name=f"cases/{name}")
+    team = TeamClient(cases, db_url)
+    page = team.client.get(f"/admin/{team.admin}").text
+    assert "<b>" not in page and "&lt;b&gt;&#34;fire&#34; &amp; co" in page
+    assert re.findall(r'data-case="([^"]*)"', page)[0] == "&lt;b&gt;&#34;fire&#34; &amp; co"
+    token = team.open_workshop(name)
+    page = team.client.get(f"/admin/{team.admin}").text
+    assert "<b>" not in page and page.count("&lt;b&gt;") == 3  # listed, and its workshop
+    person = team.invite(token, "Ann")
+    # The workshop app's limits hold behind the dispatcher.
+    huge = team.client.post(
+        f"/api/p/{person[0]}/ratings",
+        content=b"{" + b" " * (64 * 1024) + b"}",
+        headers={"X-CSRF-Token": person[1], "Content-Type": "application/json"},
+    )
+    assert huge.status_code == 413
+    huge = team.client.post(
+        f"/api/admin/{team.admin}/workshops",
+        content=b"{" + b" " * (64 * 1024) + b"}",
+        headers={"X-CSRF-Token": team.csrf(), "Content-Type": "application/json"},
+    )
+    assert huge.status_code == 413
+    assert team.client.get("/health", headers={"Host": "a:b:c"}).status_code == 400
+
+
 def test_health_needs_no_link_and_names_no_secret(cases, db_url):
     team = TeamClient(cases, db_url)
     answer = team.client.get("/health")

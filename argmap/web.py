@@ -397,6 +397,22 @@ def serve_app(
     _run_workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers)
 
 
+def _end_with_parent() -> None:
+    """Linux: have this process sent SIGTERM when its parent dies, even by SIGKILL, so no
+    worker is left holding the port (elsewhere, the service manager stops them)."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _run_workers(run: Callable[[], None], count: int) -> None:
     """Fork ``count`` processes each calling ``run``; on SIGTERM or SIGINT stop them all,
     and start a new one whenever one ends otherwise (killed, crashed)."""
@@ -411,6 +427,7 @@ def _run_workers(run: Callable[[], None], count: int) -> None:
     def spawn() -> None:
         pid = os.fork()
         if pid == 0:  # the worker
+            _end_with_parent()
             code = 0
             try:
                 run()

@@ -198,6 +198,21 @@ def test_hostile_names_and_bodies_through_the_team_server(cases, db_url, write_c
     assert team.client.get("/health", headers={"Host": "a:b:c"}).status_code == 400
 
 
+def test_workshop_serve_is_the_one_case_form(write_case, db_url):
+    """`workshop serve`'s app (single_app): the same workshop app, with /health."""
+    from argmap.workshop.server import open_server
+    from argmap.workshop.team import single_app
+
+    server = open_server(write_case(), db_url)
+    client = TestClient(single_app(server), base_url=BASE)
+    assert client.get("/health").json()["status"] == "ok"
+    token = server.store.facilitator_token
+    assert client.get(f"/f/{token}").status_code == 200
+    assert client.get("/f/nope").status_code == 404
+    assert client.get("/admin/x").status_code == 404
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 421
+
+
 def test_health_needs_no_link_and_names_no_secret(cases, db_url):
     team = TeamClient(cases, db_url)
     answer = team.client.get("/health")
@@ -460,6 +475,30 @@ def test_workers_share_one_port_and_a_killed_worker_is_replaced(cases, db_url, p
             assert client.get(f"{server.base}/health").json()["status"] == "ok"
         server.kill(signal.SIGTERM)
     assert server.process.returncode == 0
+
+
+@pytest.mark.slow
+def test_workers_end_when_their_parent_is_killed(cases, db_url, processes):
+    server = processes(cases, db_url, "--workers", "2")
+    pids: set[int] = set()
+    with httpx.Client(timeout=10) as client:
+        while len(pids) < 2:
+            pids.add(
+                client.get(f"{server.base}/health", headers={"Connection": "close"}).json()["pid"]
+            )
+    server.kill(signal.SIGKILL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 # --- the systemd unit in docs/ ------------------------------------------------------------

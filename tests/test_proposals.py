@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from argmap.editing import BACKUPS
 from argmap.load import load_case
 from argmap.workshop.proposals import (
     ProposalError,
@@ -21,10 +22,15 @@ from argmap.workshop.proposals import (
 from .conftest import REPO
 
 
+def _backup(folder, path):
+    """Where an accepted proposal keeps a file's backup: the editor's, in .argmap/backups/."""
+    return folder / BACKUPS / path.relative_to(folder).with_name(path.name + ".bak")
+
+
 def _git_diff(folder, path) -> str:
     """What ``git diff --no-index`` says changed from the backup to the file."""
     done = subprocess.run(
-        ["git", "diff", "--no-index", "--unified=0", str(path) + ".bak", str(path)],
+        ["git", "diff", "--no-index", "--unified=0", str(_backup(folder, path)), str(path)],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -129,7 +135,7 @@ def test_an_accepted_evidence_item_is_the_only_change_to_its_file(shipped):
     evidence = shipped / "evidence" / "kazakhstan.yaml"
     before = evidence.read_bytes()
     written = apply(shipped, proposal, by="Ann")
-    assert written == [evidence, evidence.with_name("kazakhstan.yaml.bak")]
+    assert written == [evidence, _backup(shipped, evidence)]
     assert written[1].read_bytes() == before
     assert _added(_git_diff(shipped, evidence)) == [
         "",
@@ -145,7 +151,8 @@ def test_an_accepted_evidence_item_is_the_only_change_to_its_file(shipped):
     # Proposed again (a ratings file merged twice), it is already in the case.
     with pytest.raises(ProposalError, match="already has this quote"):
         apply(shipped, proposal)
-    assert not evidence.with_name("kazakhstan.yaml.bak2").exists()
+    assert not _backup(shipped, evidence).with_name("kazakhstan.yaml.bak2").exists()
+    assert not evidence.with_name("kazakhstan.yaml.bak").exists()  # git status: the item only
 
 
 def test_an_accepted_hypothesis_joins_the_list_before_the_next_key(shipped):

@@ -83,6 +83,8 @@ __all__ = [
     "parse_host",
     "ratings_yaml",
     "serve",
+    "workshop_app",
+    "workshop_server",
 ]
 
 DEFAULT_DB = Path("build/workshop.sqlite")

@@ -51,11 +51,13 @@ __all__ = [
     "DatabaseUrl",
     "Dialect",
     "MIGRATIONS",
+    "POSTGRESQL",
     "Participant",
     "Proposal",
     "SCHEMA_VERSION",
     "Store",
     "WorkshopInfo",
+    "migration_statements",
     "new_token",
     "parse_db_url",
 ]

@@ -56,7 +56,15 @@ from ..web import shown as _shown
 from .server import WorkshopServer, workshop_app, workshop_server
 from .store import Database, Store
 
-__all__ = ["Team", "access_log_line", "redact", "serve_team", "single_app", "team_app"]
+__all__ = [
+    "Team",
+    "access_log",
+    "access_log_line",
+    "redact",
+    "serve_team",
+    "single_app",
+    "team_app",
+]
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Any]]

@@ -139,8 +139,11 @@ def test_propose_download_merge_and_the_case_checks_clean(browser, tmp_path, run
     checked = runner.invoke(main, ["check", str(folder)])
     assert checked.exit_code == 0, checked.output
     evidence = folder / "evidence" / "kazakhstan.yaml"
+    # The editing engine keeps the backup in the case's .argmap/ (git ignores it).
+    backup = folder / ".argmap" / "backups" / "evidence" / "kazakhstan.yaml.bak"
+    assert not evidence.with_name("kazakhstan.yaml.bak").exists()
     diff = subprocess.run(
-        ["git", "diff", "--no-index", "--unified=0", "kazakhstan.yaml.bak", "kazakhstan.yaml"],
+        ["git", "diff", "--no-index", "--unified=0", str(backup), "kazakhstan.yaml"],
         cwd=evidence.parent,
         capture_output=True,
         text=True,

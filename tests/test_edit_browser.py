@@ -217,6 +217,9 @@ def test_a_case_built_from_an_empty_folder_only_in_the_browser(browser, editor, 
     page.click("#rationale-form button[type=submit]")
     saved(page, "rationale of alarm-off-at-22-10 against accident")
     expect(page.locator("#matrix-foot")).to_contain_text("Posterior")
+    page.select_option("#sort", "diagnosticity")  # the item that tells most apart first
+    expect(page.locator("#matrix-body tr").first).to_have_attribute("data-evidence", "van-seen")
+    page.select_option("#sort", "file")
     page.locator("button.cell").first.focus()
     page.screenshot(path=str(OUTPUT / "editor-matrix.png"))
 

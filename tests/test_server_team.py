@@ -134,6 +134,33 @@ def test_admin_index_lists_cases_and_opens_workshops_each_on_its_case(cases, db_
     assert "round 1 revealed" in team.client.get(f"/admin/{team.admin}").text
 
 
+def test_admin_index_says_what_each_case_is_and_which_cannot_be_read(cases, db_url):
+    from argmap.load import load_case
+
+    broken = cases / "broken" / "hypotheses"
+    broken.mkdir(parents=True)
+    (broken / "case.yaml").write_text("title: Broken\nquestion: Why?\nhypotheses: 3\n")
+    team = TeamClient(cases, db_url)
+    listing = team.client.get(f"/api/admin/{team.admin}/workshops").json()
+    about = {a["ref"]: a for a in listing["about"]}
+    case = load_case(cases / "warehouse").case
+    assert about["warehouse"] == {
+        "ref": "warehouse",
+        "ok": True,
+        "title": case.title,
+        "question": case.question,
+        "hypotheses": len(case.leaves),
+        "evidence": len(case.evidence),
+    }
+    assert about["broken"]["ok"] is False and "1 error" in about["broken"]["problem"]
+    page = team.client.get(f"/admin/{team.admin}").text
+    assert case.question in page
+    assert re.search(r'data-case="broken" disabled', page)  # no workshop on a broken case
+    team.open_workshop("warehouse")
+    page = team.client.get(f"/admin/{team.admin}").text
+    assert f"<td>{case.title} <code>warehouse</code></td>" in page
+
+
 def test_admin_link_checks(cases, db_url):
     team = TeamClient(cases, db_url)
     csrf = team.csrf()

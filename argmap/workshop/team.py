@@ -89,6 +89,7 @@ class Team:
         self._apps: dict[int, tuple[WorkshopServer, Any]] = {}
         self._tokens: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._load_caches: dict[str, Any] = {}
 
     def cases(self) -> list[str]:
         """The case folders in CASES_DIR (a folder holding hypotheses/ or evidence/), by
@@ -147,6 +148,29 @@ class Team:
         # The workshop's own app checks the token again, against the database.
         return self.workshop(number)[1]
 
+    def about(self, ref: str) -> dict[str, Any]:
+        """What the index says of a case folder: its title and question and how large it is,
+        or why it cannot be read (each folder keeps a load cache, so an unchanged case is
+        not read again)."""
+        from ..load import LoadCache, load_case
+        from ..problems import CaseError, count_line
+
+        cache = self._load_caches.setdefault(ref, LoadCache())
+        try:
+            case = load_case(self.cases_dir / ref, cache=cache).case
+        except CaseError as err:
+            return {"ref": ref, "ok": False, "problem": count_line(err.problems)}
+        except ArgmapError as err:
+            return {"ref": ref, "ok": False, "problem": str(err)}
+        return {
+            "ref": ref,
+            "ok": True,
+            "title": case.title,
+            "question": case.question,
+            "hypotheses": len(case.leaves),
+            "evidence": len(case.evidence),
+        }
+
     def listing(self, origin: str) -> dict[str, Any]:
         """The index: cases, and every workshop with its state and facilitator link."""
         infos = self.database.workshops()
@@ -167,7 +191,11 @@ class Team:
             }
             for info in infos
         ]
-        return {"cases": cases, "workshops": workshops}
+        about = [self.about(ref) for ref in cases]
+        titles = {a["ref"]: a["title"] for a in about if a["ok"]}
+        for w in workshops:
+            w["case_title"] = titles.get(w["case"])
+        return {"cases": cases, "about": about, "workshops": workshops}
 
 
 def _state(current: int, revealed: int) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "CaseError",
     "Problem",
     "Severity",
+    "count_line",
     "display_path",
     "format_problems",
     "printable",

@@ -23,7 +23,9 @@ import pytest
 def _program(name: str) -> str | None:
     found = shutil.which(name)
     if found:
-        return found
+        # The program itself, not a link to it on PATH: the postgres user may not be able to
+        # open the folder the link is in (CI's PATH without Graphviz is a private folder).
+        return os.path.realpath(found)
     # Debian keeps the server's programs off PATH, one folder per major version.
     versions = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_version)
     return versions[-1] if versions else None

@@ -48,6 +48,29 @@ TABLE_OR_JSON = click.option(
 )
 
 
+def port_option(where: str = "") -> Callable[[F], F]:
+    """``--port`` of the commands that serve pages (0: a free one)."""
+    return click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=0,
+        show_default=True,
+        help=f"Port to listen on{where}; 0 picks a free one.",
+    )
+
+
+def host_option(more: str = "") -> Callable[[F], F]:
+    """``--host`` of the servers: loopback unless changed."""
+    return click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="Address to listen on; only this machine can connect unless you change it"
+        + (f" {more}" if more else "")
+        + ".",
+    )
+
+
 def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
     if not warnings:
         return
@@ -418,13 +441,7 @@ def init(folder: Path) -> None:
 
 @main.command()
 @CASE_ARGUMENT
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=0,
-    show_default=True,
-    help="Port to listen on (on this machine only); 0 picks a free one.",
-)
+@port_option(" (on this machine only)")
 @click.option("--no-browser", is_flag=True, help="Print the link without opening a browser.")
 @handles_errors
 def edit(case: Path, port: int, no_browser: bool) -> None:
@@ -615,19 +632,8 @@ DB_OPTION = click.option(
 
 @workshop.command()
 @CASE_ARGUMENT
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; only this machine can connect unless you change it.",
-)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=0,
-    show_default=True,
-    help="Port to listen on; 0 picks a free one.",
-)
+@host_option()
+@port_option()
 @DB_OPTION
 @handles_errors
 def serve(case: Path, host: str, port: int, db: Path) -> None:
@@ -746,20 +752,8 @@ def server_admin_link(db: str, rotate: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
 )
 @SERVER_DB_OPTION
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; only this machine can connect unless you change it "
-    "(behind a reverse proxy, keep it and see --allow-host).",
-)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=0,
-    show_default=True,
-    help="Port to listen on; 0 picks a free one.",
-)
+@host_option("(behind a reverse proxy, keep it and see --allow-host)")
+@port_option()
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),

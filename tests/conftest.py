@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +124,39 @@ evidence:
 )
 
 WriteCase = Callable[..., Path]
+
+
+ARGMAP = "from argmap.cli import main; main()"
+"""The program of :class:`LinkedProcess` that runs argmap's command line."""
+
+
+class LinkedProcess:
+    """A server in a subprocess whose first line of output is its link (``argmap edit``,
+    ``argmap workshop serve``, ``argmap server``): ``python -c CODE ARGUMENTS``, started and
+    waited for (30 s at most); its standard error goes to ``log``."""
+
+    def __init__(self, arguments: list[object], log: Path, code: str = ARGMAP):
+        self.log_path = log
+        self.log = log.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, *map(str, arguments)],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        if not ready:
+            self.process.kill()
+            pytest.fail(f"{arguments[:2]} printed no link within 30 s: {log.read_text()}")
+        self.link = self.process.stdout.readline().strip()
+        assert self.link.startswith("http://127.0.0.1:"), (self.link, log.read_text())
+
+    def kill(self, sig: int = signal.SIGKILL, wait: float = 10) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, sig)
+        self.process.wait(wait)
+        self.log.close()
 
 
 def write_case_files(folder: Path, files: dict[str, str]) -> Path:

@@ -5,12 +5,7 @@ on every panel. Screenshots go to test-output/."""
 
 from __future__ import annotations
 
-import os
 import re
-import select
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +13,7 @@ import pytest
 from argmap.cli import main
 from argmap.load import load_case
 
+from .conftest import LinkedProcess
 from .test_accessibility import assert_accessible
 from .test_browser import OUTPUT, playwright_api
 from .test_editing import git
@@ -43,33 +39,13 @@ The harbour master's office was closed for the holiday.
 """
 
 
-class RealEditor:
+class RealEditor(LinkedProcess):
     """`argmap edit FOLDER --port 0 --no-browser` in a subprocess."""
 
     def __init__(self, folder: Path, log: Path):
         self.folder = folder
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from argmap.cli import main; main()", "edit", str(folder)]
-            + ["--port", "0", "--no-browser"],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], 30)
-        if not ready:
-            self.process.kill()
-            pytest.fail("the editor printed no link within 30 s")
-        self.link = self.process.stdout.readline().strip()
-        assert self.link.startswith("http://127.0.0.1:"), (self.link, log.read_text())
+        super().__init__(["edit", folder, "--port", "0", "--no-browser"], log)
         self.base = self.link.split("/e/")[0]
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-        self.log.close()
 
 
 @pytest.fixture

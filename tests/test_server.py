@@ -5,12 +5,7 @@ under load and killed mid-session."""
 from __future__ import annotations
 
 import json
-import os
-import select
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import warnings
@@ -26,7 +21,7 @@ from argmap.cli import main
 from argmap.load import load_case
 from argmap.workshop.server import BODY_LIMIT, create_app, open_server
 
-from .conftest import HYPOTHESES_WITH_GROUP
+from .conftest import HYPOTHESES_WITH_GROUP, LinkedProcess
 
 pytestmark = [pytest.mark.server]
 
@@ -471,43 +466,13 @@ def test_serve_command_errors(write_case, runner, tmp_path):
 # --- the real server ----------------------------------------------------------------------
 
 
-class RealServer:
+class RealServer(LinkedProcess):
     """`argmap workshop serve` in a subprocess on 127.0.0.1, port 0."""
 
     def __init__(self, folder: Path, db: Path, log: Path):
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from argmap.cli import main; main()",
-                "workshop",
-                "serve",
-                str(folder),
-                "--port",
-                "0",
-                "--db",
-                str(db),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], 30)
-        if not ready:
-            self.process.kill()
-            pytest.fail("the server printed no link within 30 s")
-        self.link = self.process.stdout.readline().strip()
-        assert self.link.startswith("http://127.0.0.1:"), (self.link, log.read_text())
+        super().__init__(["workshop", "serve", folder, "--port", "0", "--db", db], log)
         self.base = self.link.split("/f/")[0]
         self.token = self.link.rsplit("/", 1)[1]
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-        self.log.close()
 
 
 @pytest.fixture

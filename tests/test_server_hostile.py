@@ -12,7 +12,6 @@ import selectors
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from argmap.ratingsfile import AnalystRatings, RatingsFile
 from argmap.text import first_not_text
 from argmap.workshop.server import ratings_yaml
 
+from .conftest import LinkedProcess
 from .test_server import Participant, Workshop, _error
 
 pytestmark = [pytest.mark.server]
@@ -386,27 +386,12 @@ serve(Path(folder), host="127.0.0.1", port=0, db=Path(db),
 REQUEST_TIMEOUT = 1.5
 
 
-class LimitedServer:
+class LimitedServer(LinkedProcess):
     """The real server in a subprocess on 127.0.0.1, port 0, with a short request timeout
     and at most ``files`` open files."""
 
     def __init__(self, folder: Path, db: Path, log: Path, files: int = 400):
-        self.log_path = log
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(folder), str(db), str(files), str(REQUEST_TIMEOUT)],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        if not selector.select(30):
-            self.process.kill()
-            pytest.fail("the server printed no link within 30 s")
-        self.link = self.process.stdout.readline().strip()
-        assert self.link.startswith("http://127.0.0.1:"), (self.link, log.read_text())
+        super().__init__([folder, db, files, REQUEST_TIMEOUT], log, code=SERVE)
         self.base = self.link.split("/f/")[0]
         self.port = int(self.base.rsplit(":", 1)[1])
         self.token = self.link.rsplit("/", 1)[1]

@@ -26,6 +26,7 @@ from argmap.web import LOOPBACK_NAMES, Limits
 from argmap.workshop.store import Database
 from argmap.workshop.team import Team, access_log, redact, team_app
 
+from .conftest import LinkedProcess
 from .test_server_live import FIRE
 
 pytestmark = [pytest.mark.server]
@@ -349,42 +350,16 @@ def test_server_command_and_its_subcommands_coexist(runner, tmp_path, cases):
 # --- real processes ---------------------------------------------------------------------
 
 
-class TeamProcess:
+class TeamProcess(LinkedProcess):
     """`argmap server CASES_DIR --db URL --port 0` in a subprocess."""
 
     def __init__(self, cases: Path, db: str, log: Path, *extra: str):
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from argmap.cli import main; main()",
-                "server",
-                str(cases),
-                "--db",
-                db,
-                "--port",
-                "0",
-                *extra,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], 30)
-        if not ready:
-            self.process.kill()
-            pytest.fail(f"the server printed no link within 30 s: {log.read_text()}")
-        self.link = self.process.stdout.readline().strip()
+        super().__init__(["server", cases, "--db", db, "--port", "0", *extra], log)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/admin/\S+", self.link), log.read_text()
         self.base, self.admin = self.link.split("/admin/")
 
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process.poll() is None:
-            os.kill(self.process.pid, sig)
-        self.process.wait(15)
-        self.log.close()
+    def kill(self, sig: int = signal.SIGKILL, wait: float = 15) -> None:
+        super().kill(sig, wait)
 
 
 @pytest.fixture

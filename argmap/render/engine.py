@@ -8,6 +8,7 @@ alone. ``ARGMAP_DOT=system|pure|PATH`` overrides the choice.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
@@ -99,21 +100,49 @@ def layout(
 
 
 def layout_many(sources: Sequence[str], engine: Engine | None = None) -> list[bytes]:
-    """Lay out several DOT graphs into one SVG document each, in order, each as :func:`layout`
-    would: one run of the layout program per graph, as many at once as there are cores.
+    """Lay out several DOT graphs into one SVG document each, in order, each the same bytes
+    as :func:`layout` would give it, using every core.
 
-    Both engines can read a stream of graphs in one run, but system Graphviz (2.43) then
-    lays out a graph with clusters differently from one run to the next: a report must be
-    the same bytes every time, so each graph gets a process of its own.
+    Both engines read a stream of graphs in one run, which spares a process per graph (most
+    of the cost of a small map). System Graphviz (2.43) then lays out a graph with clusters
+    differently from one run to the next, so a graph with subgraphs gets a run of its own;
+    the others share runs, one per core, and their SVG loses the page prefix ("page0,1_") a
+    stream gives its ids, which ids in argmap's graphs (slugs) never contain.
     """
     if not sources:
         return []
     chosen = engine or find_engine()
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = min(len(sources), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda source: _run(chosen, source, "svg"), sources))
+    alone = [i for i, source in enumerate(sources) if "subgraph" in source]
+    shared = [i for i, source in enumerate(sources) if "subgraph" not in source]
+    workers = os.cpu_count() or 1
+    batches = [[i] for i in alone] + [
+        shared[k::workers] for k in range(workers) if shared[k::workers]
+    ]
+    drawings: list[bytes] = [b""] * len(sources)
+    with ThreadPoolExecutor(max_workers=min(len(batches), workers)) as pool:
+        runs = pool.map(lambda batch: _run_stream(chosen, [sources[i] for i in batch]), batches)
+        for batch, svgs in zip(batches, runs, strict=True):
+            for i, svg in zip(batch, svgs, strict=True):
+                drawings[i] = svg
+    return drawings
+
+
+_PAGE_PREFIX = re.compile(rb'(?<= id=")(a_)?page\d+,\d+_')
+
+
+def _run_stream(engine: Engine, sources: list[str]) -> list[bytes]:
+    """SVG documents of ``sources`` laid out in one run (see :func:`layout_many`)."""
+    if len(sources) == 1:
+        return [_run(engine, sources[0], "svg")]
+    out = _run(engine, "\n".join(sources), "svg")
+    documents = [b"<?xml" + part for part in out.split(b"<?xml")[1:]]
+    if len(documents) != len(sources):
+        raise ArgmapError(
+            f"Graphviz ({engine.describe()}) drew {len(documents)} of {len(sources)} graphs"
+        )
+    return [_PAGE_PREFIX.sub(rb"\1", document) for document in documents]
 
 
 def _run(engine: Engine, dot_source: str, fmt: str) -> bytes:

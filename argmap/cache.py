@@ -1,9 +1,9 @@
 """argmap's cache folder: work that depends only on argmap's own files, kept between runs.
 
-Two things go there: the report templates compiled by Jinja2 (checked against each
-template's source, so an edited template is compiled again) and the diagram font's glyph
-subsets (named by a digest of the glyphs, the font file and the fontTools version). Either
-is made again when missing, so the folder can be deleted at any time; a cache that cannot be
+Three things go there: the report templates compiled by Jinja2 (checked against each
+template's source, so an edited template is compiled again), the diagram font's advance
+widths (named by a digest of the font file) and its glyph subsets (named by a digest of the
+glyphs, the font file and the fontTools version). Each is made again when missing, so the folder can be deleted at any time; a cache that cannot be
 written is skipped without a word. Nothing from a case is kept there but the characters its
 diagrams draw.
 

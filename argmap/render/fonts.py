@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,6 +53,21 @@ class _Metrics:
 
 @lru_cache(maxsize=2)
 def _metrics(bold: bool) -> _Metrics:
+    """The font's advance widths, from argmap's cache folder when read before: reading
+    them from the font file with fontTools takes longer than the rest of a small diagram."""
+    name = digest(FILES[bold].read_bytes(), "advances") + ".json"
+    found = cache.read("fonts", name)
+    if found is not None:
+        try:
+            return _Metrics({int(code): width for code, width in json.loads(found).items()})
+        except (ValueError, AttributeError):  # a damaged cache file is made again
+            pass
+    metrics = _read_metrics(bold)
+    cache.write("fonts", name, json.dumps(metrics.advances).encode("ascii"))
+    return metrics
+
+
+def _read_metrics(bold: bool) -> _Metrics:
     from fontTools.ttLib import TTFont
 
     with TTFont(FILES[bold], lazy=True) as font:

@@ -3,9 +3,9 @@
 Three things go there: the report templates compiled by Jinja2 (checked against each
 template's source, so an edited template is compiled again), the diagram font's advance
 widths (named by a digest of the font file) and its glyph subsets (named by a digest of the
-glyphs, the font file and the fontTools version). Each is made again when missing, so the folder can be deleted at any time; a cache that cannot be
-written is skipped without a word. Nothing from a case is kept there but the characters its
-diagrams draw.
+glyphs, the font file and the fontTools version). Each is made again when missing, so the
+folder can be deleted at any time; a cache that cannot be written is skipped without a
+word. Nothing from a case is kept there but the characters its diagrams draw.
 
 The folder is ``$ARGMAP_CACHE_DIR`` when set (``off`` turns the cache off), else the
 platform's user cache folder (``~/.cache/argmap`` on Linux).

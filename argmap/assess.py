@@ -18,6 +18,7 @@ from .model import DEFAULT_RELIABILITY, Case, is_catch_all
 from .priors import leaf_priors
 from .scenarios import Scenarios, scenarios_json, weigh_scenarios
 from .scoring import Matrix, Scores, score_case, significant
+from .vocabulary import or_list
 from .weighing import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -29,13 +30,14 @@ from .weighing import (
     WeighingInput,
 )
 from .wording import (
+    NUMBER_WORDS,
     Headline,
     Node,
     OrderDisagreement,
     disagreements,
     estimative_words,
     headline,
-    share,
+    on_top,
 )
 
 __all__ = [
@@ -133,6 +135,18 @@ class Assessment:
     @cached_property
     def top_ids(self) -> list[str]:
         return self.weighing.top_ids
+
+    @cached_property
+    def leaders(self) -> list[str]:
+        """The leaves level at the top, the one more often on top in the re-ratings first
+        (then in the case's order): who a sentence names as leading."""
+        p_top = self.monte_carlo.p_top
+        column = {hid: j for j, hid in enumerate(self.leaf_ids)}
+        return sorted(self.top_ids, key=lambda hid: (-p_top[column[hid]], column[hid]))
+
+    def _leaders_named(self) -> str:
+        names = {h.id: h.title for h in self.case.hypotheses}
+        return or_list([names[hid] for hid in self.leaders], "and")
 
     @cached_property
     def nodes(self) -> dict[str, Node]:
@@ -237,7 +251,7 @@ class Assessment:
             for c in found.changes
         ]
         count = len(found.changes)
-        number = _NUMBER_WORDS.get(count, str(count))
+        number = NUMBER_WORDS.get(count, str(count))
         number = number[0].upper() + number[1:]
         what = f"{number} re-ratings, one step each," if count != 1 else "One re-rating by one step"
         outcome = (
@@ -254,7 +268,12 @@ class Assessment:
             return ""
         failed = [r.title.rstrip(".") for r in results if not r.survives]
         held = len(results) - len(failed)
-        sentence = f"The lead holds in {held} of {len(results)} scenarios"
+        whose = (
+            f"The lead of {self._leaders_named()}"
+            if len(self.leaders) == 1
+            else f"The shared top of {self._leaders_named()}"
+        )
+        sentence = f"{whose} holds in {held} of {len(results)} scenarios"
         if not failed:
             return sentence + "."
         shown = failed[:3] + ([f"{len(failed) - 3} more"] if len(failed) > 3 else [])
@@ -276,7 +295,13 @@ class Assessment:
         w = self.weighing
         data = w.data
         posterior = w.posterior
-        order = np.argsort(-posterior, kind="stable")
+        p_tops = self.monte_carlo.p_top
+        # The leaders as sentences name them, then the rest by posterior (then P(top)).
+        first = [self.leaf_ids.index(hid) for hid in self.leaders]
+        order = first + sorted(
+            (j for j in range(len(posterior)) if j not in first),
+            key=lambda j: (-posterior[j], -p_tops[j], j),
+        )
         reasons: list[str] = []
         level = "high"
 
@@ -309,15 +334,34 @@ class Assessment:
             cap("moderate", lead + ".")
         else:
             reasons.append(lead + ".")
-        p_top = float(self.monte_carlo.p_top[top])
-        leader = names[data.leaf_ids[top]]
+        p_top = float(p_tops[top])
         stays_at = len(reasons)
+
+        def how_often(confidence: str) -> str:
+            """Whose lead, and how often it is on top, as ``confidence`` allows."""
+            of = "plausible re-ratings"
+            shown = [
+                on_top(float(p_tops[self.leaf_ids.index(hid)]), confidence, 0.85, of)
+                for hid in self.leaders
+            ]
+            if len(self.leaders) == 1:
+                return f"{names[self.leaders[0]]} stays on top {shown[0]}."
+            rest = ", ".join(
+                f"{names[hid]} {text.removesuffix(' of ' + of)}"
+                for hid, text in zip(self.leaders[1:], shown[1:], strict=True)
+            )
+            return (
+                f"{self._leaders_named()} share the top: {names[self.leaders[0]]} is on top "
+                f"{shown[0]}, {rest}."
+            )
+
+        precise = "moderate"  # whole percent until the level is known
         if p_top < 0.6:
-            cap("low", f"{leader} stays on top in only {p_top:.0%} of plausible re-ratings.")
+            cap("low", how_often(precise))
         elif p_top < 0.85:
-            cap("moderate", f"{leader} stays on top in {p_top:.0%} of plausible re-ratings.")
+            cap("moderate", how_often(precise))
         else:
-            reasons.append(f"{leader} stays on top in {p_top:.0%} of plausible re-ratings.")
+            reasons.append(how_often(precise))
         summaries = [self.case.evidence[i].summary for i in np.flatnonzero(w.linchpins)]
         if summaries:
             more = len(summaries) - 3
@@ -360,11 +404,7 @@ class Assessment:
         if scenario_reason:
             reasons.append(scenario_reason)
         if level == "low":  # no figure finer than the confidence allows
-            only = " only" if p_top < 0.85 else ""
-            reasons[stays_at] = (
-                f"{leader} stays on top in{only} about {share(p_top, level)} of plausible "
-                "re-ratings."
-            )
+            reasons[stays_at] = how_often(level)
         return Confidence(level, tuple(reasons))
 
 
@@ -386,22 +426,6 @@ def assess(
     scores = scores or score_case(case)
     weighing = Weighing(weighing_input(case, likelihoods, scores.matrix), groups)
     return Assessment(case, scores, weighing, weighing.monte_carlo(draws, seed))
-
-
-_NUMBER_WORDS = {
-    1: "one",
-    2: "two",
-    3: "three",
-    4: "four",
-    5: "five",
-    6: "six",
-    7: "seven",
-    8: "eight",
-    9: "nine",
-    10: "ten",
-    11: "eleven",
-    12: "twelve",
-}
 
 
 def _r(value: float) -> float:

@@ -281,17 +281,14 @@ def _score_table(case: Case, document: dict) -> str:
     for group in document["groups"]:
         lines.append(
             f"   group {group['title']}: posterior {percent(group['posterior'], level)} "
-            f"({percent_range(group['interval'][0], group['interval'][1], level)}), "
-            f"P(top) {share(group['p_top'], level)} ({group['estimate']})"
+            f"({percent_range(group['interval'][0], group['interval'][1], level)}, "
+            f"{group['estimate']}), P(top) {share(group['p_top'], level)}"
         )
     headline = document.get("headline")
     if headline:
-        lines += [
-            "",
-            ("most probable: " if headline["separable"] else "nothing stands apart; highest: ")
-            + f"{headline['title']} — {headline['words']} ({headline['range']})",
-            f"  {headline['why']}",
-        ]
+        lines += ["", _headline_line(headline), f"  {headline['why']}"]
+        if headline["together"]:
+            lines.append(f"  {headline['together']}")
     confidence = document["confidence"]
     lines += ["", f"confidence: {confidence['level']}"]
     lines += [f"  - {reason}" for reason in confidence["reasons"]]
@@ -317,6 +314,30 @@ def _score_table(case: Case, document: dict) -> str:
             "them, the report explains them",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _headline_line(headline: dict) -> str:
+    """The verdict's first line: what is most probable, or that nothing stands apart and
+    which leaf (or leaves, level) has the highest posterior."""
+    from .vocabulary import or_list
+
+    if headline["separable"]:
+        group = " (a group of hypotheses)" if headline["level"] == "group" else ""
+        return (
+            f"most probable: {headline['title']}{group} — {headline['words']} ({headline['range']})"
+        )
+    top = [headline, *headline["shared"]]
+    if len(top) == 1:
+        return (
+            f"nothing stands apart; highest posterior: {headline['title']} — "
+            f"{headline['words']} ({headline['range']})"
+        )
+    if len({(t["words"], t["range"]) for t in top}) == 1:
+        shown = f"{or_list([t['title'] for t in top], 'and')} — {headline['words']} "
+        shown += f"({headline['range']} each)"
+    else:
+        shown = or_list([f"{t['title']} — {t['words']} ({t['range']})" for t in top], "and")
+    return f"nothing stands apart; sharing the highest posterior: {shown}"
 
 
 def diagram_source(

@@ -17,12 +17,13 @@ import numpy as np
 
 from .scoring import Scores
 from .vocabulary import VOCABULARY, or_list
-from .weighing import CODE, ESTIMATIVE_TERMS, LEVEL, NEUTRAL, Weighing, estimative_term
+from .weighing import CODE, ESTIMATIVE_TERMS, LEVEL, NEUTRAL, TIE, Weighing, estimative_term
 
 __all__ = [
     "LEAD_SHARE",
     "MAX_NAMED",
     "NOTES_PER_ROW",
+    "NUMBER_WORDS",
     "OrderDisagreement",
     "Headline",
     "Node",
@@ -31,6 +32,7 @@ __all__ = [
     "estimative_words",
     "headline",
     "notes_by_row",
+    "on_top",
     "percent",
     "percent_range",
     "share",
@@ -43,6 +45,22 @@ MAX_NAMED = 3
 LEAD_SHARE = 0.75
 """A hypothesis stands apart from its siblings when it is on top in at least this share
 of the Monte Carlo re-ratings (or its interval clears theirs)."""
+
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+}
+"""Small counts in words, for sentences."""
 
 _TERMS = tuple(term for _, term in ESTIMATIVE_TERMS)
 _TIE = 1e-9
@@ -157,12 +175,22 @@ class Headline:
     range: str
     """The interval as rounded percentages ("55–95%")."""
     leader: Node | None
-    """For a group: its child with the highest posterior, which it cannot separate."""
+    """For a group: its child on top (highest posterior, then P(top)), which it cannot
+    separate."""
     rivals: tuple[Node, ...]
     """What the headline could not be separated from: the leader's siblings inside a
-    group, or, at the top level, hypotheses the headline itself does not clear."""
+    group, or, when nothing stands apart at the top level, the leaves the leading leaf does
+    not clear (a group is never a rival of a leaf)."""
     why: str
     """Why this level, in one sentence."""
+    shared: tuple[Node, ...] = ()
+    """Leaves level with the leading one (its equal posterior): with ``node`` (or, for a
+    group, ``leader``) they share the top, the one more often on top in the re-ratings first."""
+    shared_words: tuple[tuple[str, str], ...] = ()
+    """Per leaf of ``shared``, its ``words`` and ``range``."""
+    together: str = ""
+    """When nothing stands apart: what the groups that hold more than the leading leaf hold
+    taken together, in a sentence of its own (a group is not ranked among its leaves)."""
 
     @property
     def is_group(self) -> bool:
@@ -171,7 +199,7 @@ class Headline:
     @property
     def separable(self) -> bool:
         """False when even the top level cannot be told apart."""
-        return not (self.rivals and self.leader is None)
+        return not ((self.rivals or self.shared) and self.leader is None)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -185,30 +213,77 @@ class Headline:
             "p_top": self.node.p_top,
             "separable": self.separable,
             "leader": self.leader.id if self.leader else None,
+            "shared": [
+                {"id": n.id, "title": n.title, "words": words, "range": span}
+                for n, (words, span) in zip(self.shared, self.shared_words, strict=True)
+            ],
             "rivals": [r.id for r in self.rivals],
             "why": self.why,
+            "together": self.together,
         }
 
 
 def _separable(lead: Node, other: Node) -> bool:
+    """A leaf stands apart from ``other`` when its interval clears it or it is on top in
+    ``LEAD_SHARE`` of the re-ratings; a group only by the latter (it holds the top leaf): its
+    summed posterior is not weighed against a leaf's as if it were one hypothesis."""
+    if lead.children:
+        return lead.p_top >= LEAD_SHARE
     return lead.low > other.high or lead.p_top >= LEAD_SHARE
 
 
-def _share(p: float, confidence: str) -> str:
-    """How often a hypothesis is on top, for a sentence ("in 80% of re-ratings")."""
-    if confidence == "low":  # whole percent would look finer than the case can carry
-        if p < LEAD_SHARE:
-            return "in fewer than three in four re-ratings"
-        return "in at least three in four re-ratings"
-    if p < LEAD_SHARE:
-        return f"in only {share(p, 'high')} of re-ratings, short of three in four"
-    return f"in {share(p, 'high')} of re-ratings"
+def _level(a: Node, b: Node) -> bool:
+    """Equal posteriors, as the weighing's top is level (a relative 1e-9 on the log)."""
+    if a.posterior <= 0 or b.posterior <= 0:
+        return a.posterior == b.posterior
+    la, lb = math.log(a.posterior), math.log(b.posterior)
+    return abs(la - lb) <= TIE * max(1.0, abs(la), abs(lb))
+
+
+def _ranked(nodes: Sequence[Node]) -> list[Node]:
+    """Highest posterior first; among level ones, the one more often on top in the
+    re-ratings, then the given order."""
+    place = {n.id: k for k, n in enumerate(nodes)}
+    ordered = sorted(nodes, key=lambda n: -n.posterior)
+    out: list[Node] = []
+    while ordered:
+        first = ordered[0]
+        level = [n for n in ordered if _level(n, first)]
+        out += sorted(level, key=lambda n: (-n.p_top, place[n.id]))
+        ordered = [n for n in ordered if n not in level]
+    return out
+
+
+def on_top(p: float, confidence: str, enough: float = LEAD_SHARE, of: str = "re-ratings") -> str:
+    """How often a hypothesis is on top, for a sentence: the figure itself (rounded down, 5
+    points with low confidence, then "about"), with "only" below ``enough``.
+
+    >>> on_top(0.071, "low"), on_top(0.8, "low")
+    ('in only about 5% of re-ratings', 'in about 80% of re-ratings')
+    >>> on_top(0.004, "low"), on_top(0.47, "high")
+    ('in under 5% of re-ratings', 'in only 47% of re-ratings')
+    """
+    shown = share(p, confidence)
+    if shown.startswith(("under", "over")):
+        return f"in {shown} of {of}"
+    about = "about " if confidence == "low" else ""
+    return f"in {'only ' if p < enough else ''}{about}{shown} of {of}"
+
+
+def _named(nodes: Sequence[Node], conf: str) -> str:
+    named = [f"{n.title} ({percent_range(n.low, n.high, conf)})" for n in nodes[:MAX_NAMED]]
+    if len(nodes) > MAX_NAMED:
+        others = len(nodes) - MAX_NAMED
+        named.append(f"{others} other{'s' if others != 1 else ''}")
+    return or_list(named, "and")
 
 
 def headline(nodes: Mapping[str, Node], roots: Sequence[str], confidence: str) -> Headline | None:
     """Descend from the top level: at each level take the hypothesis with the highest
-    posterior; go into it only while it stands apart from every sibling (the intervals do
-    not overlap, or it is on top in at least ``LEAD_SHARE`` of the re-ratings).
+    posterior; go into it only while it stands apart from every sibling (it is on top in at
+    least ``LEAD_SHARE`` of the re-ratings or, for a leaf, its interval clears theirs; a group
+    holds the top in that share). When nothing at the top level stands apart, the headline is
+    the leaf ranking, and a group that holds more than its leader is stated apart.
 
     >>> n = {"g": Node("g", "G", .8, .6, .9, .98, ("a", "b")), "a": Node("a", "A", .5, .2, .7, .6),
     ...      "b": Node("b", "B", .3, .1, .5, .38), "c": Node("c", "C", .2, .1, .4, .02)}
@@ -218,40 +293,89 @@ def headline(nodes: Mapping[str, Node], roots: Sequence[str], confidence: str) -
     level = [nodes[r] for r in roots]
     chosen: Node | None = None
     while level:
-        ordered = sorted(level, key=lambda n: (-n.posterior, n.id))
-        lead = ordered[0]
-        rivals = tuple(n for n in ordered[1:] if not _separable(lead, n))
-        if rivals:
+        lead, *others = _ranked(level)
+        shared = tuple(n for n in others if _level(n, lead))
+        rivals = tuple(n for n in others if n not in shared and not _separable(lead, n))
+        if shared or rivals:
             if chosen is None:
-                return _headline(lead, None, rivals, confidence)
-            return _headline(chosen, lead, rivals, confidence)
+                return _leaf_headline(nodes, roots, confidence)
+            return _headline(chosen, lead, shared, rivals, confidence)
         chosen = lead
         level = [nodes[c] for c in lead.children]
-    return _headline(chosen, None, (), confidence) if chosen else None
+    return _headline(chosen, None, (), (), confidence) if chosen else None
 
 
-def _headline(node: Node, leader: Node | None, rivals: tuple[Node, ...], conf: str) -> Headline:
+def _leaf_headline(nodes: Mapping[str, Node], roots: Sequence[str], conf: str) -> Headline:
+    """Nothing at the top level stands apart: the leaves ranked among themselves, and each
+    top-level group that holds more than the leading leaf in a sentence of its own."""
+    lead, *others = _ranked([n for n in nodes.values() if not n.children])
+    shared = tuple(n for n in others if _level(n, lead))
+    rivals = tuple(n for n in others if n not in shared and not _separable(lead, n))
+    if not shared and not rivals:
+        return _headline(lead, None, (), (), conf)
+    together = []
+    for g in _ranked([nodes[r] for r in roots if nodes[r].children]):
+        if g.posterior > lead.posterior and not _level(g, lead):
+            count = len(g.children)
+            together.append(
+                f"Taken together, the {NUMBER_WORDS.get(count, str(count))} {g.title} "
+                f"hypotheses hold {percent(g.posterior, conf)} "
+                f"({percent_range(g.low, g.high, conf)}); one of them is on top "
+                f"{on_top(g.p_top, conf)}."
+            )
+    head = _headline(lead, None, shared, rivals, conf)
+    return Headline(
+        lead,
+        head.words,
+        head.range,
+        None,
+        rivals,
+        head.why,
+        shared,
+        head.shared_words,
+        " ".join(together),
+    )
+
+
+def _headline(
+    node: Node, leader: Node | None, shared: tuple[Node, ...], rivals: tuple[Node, ...], conf: str
+) -> Headline:
     words = estimative_words(node.low, node.high, conf)
     span = percent_range(node.low, node.high, conf)
-    if not rivals:
+    if not rivals and not shared:
         if node.p_top >= LEAD_SHARE:
-            why = f"{node.title} stands apart: it is on top {_share(node.p_top, conf)}."
+            why = f"{node.title} stands apart: it is on top {on_top(node.p_top, conf)}."
         else:
             why = f"{node.title} stands apart: its 5–95% interval clears the alternatives'."
         return Headline(node, words, span, None, (), why)
     who = leader or node
-    named = [f"{r.title} ({percent_range(r.low, r.high, conf)})" for r in rivals[:MAX_NAMED]]
-    if len(rivals) > MAX_NAMED:
-        others = len(rivals) - MAX_NAMED
-        named.append(f"{others} other{'s' if others != 1 else ''}")
-    names = or_list(named, "and")
-    why = (
-        f"{'Within it, ' if leader else ''}{who.title} "
-        f"({percent_range(who.low, who.high, conf)}) leads {names} but cannot be told apart "
-        f"from {'it' if len(rivals) == 1 else 'them'}: the 5–95% intervals overlap, and it "
-        f"is on top {_share(who.p_top, conf)}."
+    within = "Within it, " if leader else ""
+    if not shared:
+        why = (
+            f"{within}{who.title} ({percent_range(who.low, who.high, conf)}) leads "
+            f"{_named(rivals, conf)} but cannot be told apart from "
+            f"{'it' if len(rivals) == 1 else 'them'}: the 5–95% intervals overlap, and "
+            f"{who.title} is on top {on_top(who.p_top, conf)}."
+        )
+        return Headline(node, words, span, leader, rivals, why)
+    top = (who, *shared)
+    names = or_list([f"{n.title} ({percent_range(n.low, n.high, conf)})" for n in top], "and")
+    each = f"level at {percent(who.posterior, conf)}{' each' if len(top) > 1 else ''}"
+    apart = (
+        f", and cannot be told apart from {_named(rivals, conf)} either: the 5–95% intervals "
+        "overlap; "
+        if rivals
+        else ": "
     )
-    return Headline(node, words, span, leader, rivals, why)
+    how_often = [f"{who.title} is on top {on_top(who.p_top, conf)}"] + [
+        f"{n.title} {on_top(n.p_top, conf).removesuffix(' of re-ratings')}" for n in shared
+    ]
+    why = f"{within}{names} share the top, {each}{apart}" + ", ".join(how_often) + "."
+    shared_words = tuple(
+        (estimative_words(n.low, n.high, conf), percent_range(n.low, n.high, conf))
+        for n in shared
+    )
+    return Headline(node, words, span, leader, rivals, why, shared, shared_words)
 
 
 # --- where PARC and the posterior disagree -----------------------------------------------

@@ -616,7 +616,9 @@ def test_the_confidence_statement_draws_on_the_scenarios(write_case):
     results = a.scenarios.results
     failed = [r.title for r in results if not r.survives]
     held = len(results) - len(failed)
-    expected = f"The lead holds in {held} of {len(results)} scenarios"
+    (leader,) = a.leaders  # one leads here: the sentence names it
+    title = case.hypothesis_by_id[leader].title
+    expected = f"The lead of {title} holds in {held} of {len(results)} scenarios"
     expected += f", not in: {'; '.join(failed)}." if failed else "."
     assert expected in a.confidence.reasons
     assert "Without the source ‘Harbour report’" in failed  # nothing is left but the prior

@@ -17,6 +17,7 @@ from argmap.wording import (
     disagreements,
     estimative_words,
     headline,
+    on_top,
     percent,
     percent_range,
 )
@@ -116,7 +117,24 @@ def test_headline_names_the_group_when_its_children_overlap_and_neither_leads():
     assert head.node.id == "g" and head.is_group and head.separable
     assert head.leader.id == "a" and [r.id for r in head.rivals] == ["b"]
     assert head.words == estimative_words(head.node.low, head.node.high, "low")
-    assert head.why.startswith("Within it, A (20–75%) leads B (5–55%) but cannot be told apart")
+    # The leader is named, and its share of re-ratings is the figure, not a bound.
+    assert head.why == (
+        "Within it, A (20–75%) leads B (5–55%) but cannot be told apart from it: the 5–95% "
+        "intervals overlap, and A is on top in only about 70% of re-ratings."
+    )
+
+
+def test_headline_names_children_level_at_the_top_of_a_group_as_sharing_it():
+    # The group stands apart (98%); inside it, B and A are level: B, more often on top, first.
+    nodes = _tree((0.4, 0.2, 0.6, 0.45), (0.4, 0.2, 0.6, 0.53))
+    nodes["g"] = Node("g", "G", 0.8, 0.6, 0.9, 0.98, ("a", "b"))
+    head = headline(nodes, ["g", "c"], "moderate")
+    assert head.node.id == "g" and head.separable
+    assert head.leader.id == "b" and [n.id for n in head.shared] == ["a"] and head.rivals == ()
+    assert head.why == (
+        "Within it, B (20–60%) and A (20–60%) share the top, level at 40% each: B is on top "
+        "in only 53% of re-ratings, A in only 45%."
+    )
 
 
 def test_headline_names_the_leaf_that_leads_in_three_re_ratings_of_four():
@@ -131,6 +149,67 @@ def test_headline_names_the_leaf_whose_interval_clears_its_siblings():
     assert "interval clears" in head.why
 
 
+def _tied_top() -> dict[str, Node]:
+    """Leaves x and y level at the top (20%), z; and a group g of d and e holding 35%."""
+    return {
+        "x": Node("x", "X", 0.2, 0.1, 0.3, 0.31),
+        "y": Node("y", "Y", 0.2, 0.1, 0.3, 0.36),
+        "z": Node("z", "Z", 0.15, 0.05, 0.25, 0.2),
+        "d": Node("d", "D", 0.18, 0.1, 0.3, 0.1),
+        "e": Node("e", "E", 0.17, 0.1, 0.3, 0.03),
+        "g": Node("g", "G", 0.35, 0.2, 0.5, 0.13, ("d", "e")),
+    }
+
+
+def test_headline_names_leaves_level_at_the_top_and_states_a_group_apart():
+    # G holds the most (35%) but is two hypotheses: it is not ranked among the leaves.
+    head = headline(_tied_top(), ["x", "y", "z", "g"], "low")
+    assert not head.separable and not head.is_group
+    assert head.node.id == "y" and [n.id for n in head.shared] == ["x"]  # by P(top)
+    assert [r.id for r in head.rivals] == ["d", "e", "z"]
+    assert head.why == (
+        "Y (10–30%) and X (10–30%) share the top, level at 20% each, and cannot be told apart "
+        "from D (10–30%), E (10–30%) and Z (5–25%) either: the 5–95% intervals overlap; Y is "
+        "on top in only about 35% of re-ratings, X in only about 30%."
+    )
+    assert head.together == (
+        "Taken together, the two G hypotheses hold 35% (20–50%); one of them is on top in "
+        "only about 10% of re-ratings."
+    )
+    document = head.as_json()
+    words = "very unlikely to unlikely"
+    assert document["shared"] == [{"id": "x", "title": "X", "words": words, "range": "10–30%"}]
+    assert "G" not in document["rivals"] and document["together"] == head.together
+
+
+def test_headline_with_one_leaf_ahead_names_it_and_not_the_group():
+    nodes = _tied_top()
+    nodes["y"] = Node("y", "Y", 0.21, 0.1, 0.3, 0.36)
+    head = headline(nodes, ["x", "y", "z", "g"], "moderate")
+    assert head.node.id == "y" and head.shared == () and not head.separable
+    assert head.why == (
+        "Y (10–30%) leads X (10–30%), D (10–30%), E (10–30%) and 1 other but cannot be told "
+        "apart from them: the 5–95% intervals overlap, and Y is on top in only 36% of "
+        "re-ratings."
+    )
+    assert head.together.startswith("Taken together, the two G hypotheses hold 35% (20–50%)")
+
+
+@pytest.mark.parametrize(
+    ("p", "confidence", "words"),
+    [
+        (0.071, "low", "in only about 5% of re-ratings"),
+        (0.3575, "low", "in only about 35% of re-ratings"),
+        (0.88, "low", "in about 85% of re-ratings"),
+        (0.004, "low", "in under 5% of re-ratings"),
+        (0.74, "high", "in only 74% of re-ratings"),
+        (0.75, "high", "in 75% of re-ratings"),
+    ],
+)
+def test_on_top_states_the_figure_not_a_bound(p, confidence, words):
+    assert on_top(p, confidence) == words
+
+
 def test_headline_at_the_top_level_says_when_nothing_stands_apart():
     nodes = {
         "x": Node("x", "X", 0.45, 0.2, 0.6, 0.6),
@@ -140,7 +219,10 @@ def test_headline_at_the_top_level_says_when_nothing_stands_apart():
     head = headline(nodes, ["x", "y", "z"], "moderate")
     assert head.node.id == "x" and not head.separable
     assert [r.id for r in head.rivals] == ["y"]  # z's interval lies below x's
-    assert head.why.startswith("X (20–60%) leads Y (20–55%) but cannot be told apart from it")
+    assert head.why == (
+        "X (20–60%) leads Y (20–55%) but cannot be told apart from it: the 5–95% intervals "
+        "overlap, and X is on top in only 60% of re-ratings."
+    )
     assert head.as_json()["rivals"] == ["y"]
 
 
@@ -152,10 +234,25 @@ def test_headline_names_three_rivals_then_counts_the_rest():
 
 
 def test_headline_starts_from_the_top_level_leader_not_the_top_leaf():
-    # The top leaf is c (35%), but the group holds 59% and clears it.
+    # The top leaf is c (35%), but the group holds the top in four re-ratings of five.
+    nodes = _tree((0.30, 0.2, 0.4, 0.42), (0.29, 0.2, 0.4, 0.38), (0.35, 0.25, 0.45, 0.2))
+    assert nodes["g"].p_top == pytest.approx(0.8)
+    head = headline(nodes, ["g", "c"], "high")
+    assert head.node.id == "g" and head.separable and head.leader.id == "a"
+
+
+def test_a_group_summed_is_not_weighed_against_a_leaf():
+    # The group's 59% (50–70%) clears c's 25–45%, but it holds the top in only 65% of the
+    # re-ratings: nothing stands apart; c leads the leaves and the group is stated apart.
     nodes = _tree((0.30, 0.2, 0.4, 0.35), (0.29, 0.2, 0.4, 0.3), (0.35, 0.25, 0.45, 0.35))
     nodes["g"] = Node("g", "G", 0.59, 0.5, 0.7, 0.65, ("a", "b"))
-    assert headline(nodes, ["g", "c"], "high").node.id == "g"
+    head = headline(nodes, ["g", "c"], "high")
+    assert head.node.id == "c" and not head.separable and [r.id for r in head.rivals] == ["a", "b"]
+    assert head.why.startswith("C (25–45%) leads A (20–40%) and B (20–40%) but cannot be told")
+    assert head.together == (
+        "Taken together, the two G hypotheses hold 59% (50–70%); one of them is on top in only "
+        "65% of re-ratings."
+    )
 
 
 # --- where PARC and the posterior disagree -----------------------------------------------
@@ -325,9 +422,46 @@ def test_score_on_the_shipped_case_says_what_an_analyst_can_sign(runner):
         assert "almost no chance" not in text and "almost certain" not in text
         assert all(int(n) % 5 == 0 for n in re.findall(r"(\d+)%", text.split("confidence:")[0]))
     head = document["headline"]
-    opening = "most probable: " if head["separable"] else "nothing stands apart; highest: "
-    assert f"{opening}{head['title']} — {head['words']} ({head['range']})" in text
-    assert set(head) >= {"id", "title", "level", "words", "interval"}
+    assert set(head) >= {"id", "title", "level", "words", "interval", "shared", "together"}
+    # Two leaves are level at the top: both named, the one more often on top first; the
+    # intra-elite group, which holds more than either, is stated apart, never as "highest".
+    titles = {h["id"]: h["title"] for h in document["hypotheses"]}
+    p_top = {h["id"]: h["p_top"] for h in document["hypotheses"]}
+    assert sorted(document["top"]) == ["regime-let-run", "russian-destabilisation"]
+    first, second = sorted(document["top"], key=lambda hid: -p_top[hid])
+    a, b = titles[first], titles[second]
+    assert not head["separable"] and head["level"] == "hypothesis"
+    assert (head["id"], [s["id"] for s in head["shared"]]) == (first, [second])
+    assert (
+        f"nothing stands apart; sharing the highest posterior: {a} and {b} — {head['words']} "
+        f"({head['range']} each)\n"
+    ) in text
+    assert head["why"].startswith(f"{a} ({head['range']}) and {b} (")
+    assert f"share the top, level at {percent(head['posterior'], level)} each" in head["why"]
+    assert head["why"].endswith(
+        f"; {a} is on top {on_top(p_top[first], level)}, "
+        f"{b} {on_top(p_top[second], level).removesuffix(' of re-ratings')}."
+    )
+    (group,) = document["groups"]
+    assert head["together"] == (
+        f"Taken together, the two {group['title']} hypotheses hold "
+        f"{percent(group['posterior'], level)} "
+        f"({percent_range(group['interval'][0], group['interval'][1], level)}); one of them is "
+        f"on top {on_top(group['p_top'], level)}."
+    )
+    assert f"  {head['together']}\n" in text
+    verdict = text.split("confidence:")[0].split("\n\n")[-2]
+    assert "highest: " + group["title"] not in verdict and "fewer than three in four" not in text
+    reasons = document["confidence"]["reasons"]
+    of = "plausible re-ratings"
+    assert (
+        f"{a} and {b} share the top: {a} is on top {on_top(p_top[first], level, 0.85, of)}, "
+        f"{b} {on_top(p_top[second], level, 0.85, of).removesuffix(' of ' + of)}."
+    ) in reasons
+    held = sum(s["survives"] for s in document["scenarios"])
+    scenarios = f"The shared top of {a} and {b} holds in {held} of {len(document['scenarios'])} "
+    assert any(r.startswith(scenarios + "scenarios") for r in reasons)
+    assert reasons[0].startswith(f"No item separates {a} from {b}")
     # JSON keeps full precision.
     leaf = document["hypotheses"][0]
     assert leaf["posterior"] != round(leaf["posterior"], 2)
@@ -337,6 +471,161 @@ def test_score_on_the_shipped_case_says_what_an_analyst_can_sign(runner):
     ids = [e["id"] for e in document["evidence"]] + [h["id"] for h in document["hypotheses"]]
     prose = "\n".join(document["confidence"]["reasons"] + [head["why"]] + document["caveats"])
     assert [i for i in ids if re.search(rf"\b{re.escape(i)}\b", prose)] == []
+
+
+def test_score_on_the_shipped_case_words_are_its_figures(runner):
+    """What `argmap score .` says, as it reads today: every share is the figure itself."""
+    text = runner.invoke(main, ["score", str(REPO)]).stdout
+    assert (
+        "The authorities let the violence run is on top in only about 35% of re-ratings, "
+        "Russian-sponsored destabilisation in only about 30%."
+    ) in text
+    assert (
+        "  Taken together, the two Intra-elite struggle hypotheses hold 20% (10–30%); one of "
+        "them is on top in only about 5% of re-ratings.\n"
+    ) in text
+    assert (
+        "  - The authorities let the violence run and Russian-sponsored destabilisation share "
+        "the top: The authorities let the violence run is on top in only about 35% of plausible "
+        "re-ratings, Russian-sponsored destabilisation in only about 30%.\n"
+    ) in text
+    assert (
+        "  - The shared top of The authorities let the violence run and Russian-sponsored "
+        "destabilisation holds in 18 of 20 scenarios, not in: "
+    ) in text
+    assert (
+        "   group Intra-elite struggle: posterior 20% (10–30%, very unlikely to unlikely), "
+        "P(top) 5%\n"
+    ) in text
+
+
+SOURCES_TWO = (
+    "    sources:\n"
+    "      - {id: report, title: Harbour report, file: sources/report.txt}\n"
+    "      - {id: wire, title: Wire story, file: sources/report.txt}\n"
+)
+"""Two sources, indented as the evidence files below, which the scenarios leave out one by one."""
+
+
+def test_score_on_a_tied_case_names_both_leaders_and_the_group_apart(write_case, runner, tmp_path):
+    from bs4 import BeautifulSoup
+
+    # Gamma and Delta (an I each) are level at the top; the Insiders group holds more than
+    # either, but as two hypotheses with nothing against them.
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": """\
+                title: T
+                question: Q?
+                hypotheses:
+                  - {id: g, title: Insiders, statement: G.}
+                  - {id: a, title: Alpha, statement: A., parent: g}
+                  - {id: b, title: Beta, statement: B., parent: g}
+                  - {id: c, title: Gamma, statement: C.}
+                  - {id: d, title: Delta, statement: D.}
+                """,
+            "evidence/evidence.yaml": SOURCES_TWO
+            + """\
+    evidence:
+      - {id: e1, summary: One., source: report,
+         quote: "The fire started shortly after 23:00 on 3 March.",
+         ratings: {a: N, b: N, c: I, d: I}}
+      - {id: e2, summary: Two., source: wire,
+         quote: "Witnesses saw two men leave the yard in a van.",
+         ratings: {a: C, b: C, c: N, d: N}}
+    """,
+        }
+    )
+    result = runner.invoke(main, ["score", str(folder)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    document = json.loads(runner.invoke(main, ["score", str(folder), "--format", "json"]).stdout)
+    level = document["confidence"]["level"]
+    p_top = {h["id"]: h["p_top"] for h in document["hypotheses"]}
+    first, second = sorted(["c", "d"], key=lambda hid: (-p_top[hid], hid))
+    names = {"c": "Gamma", "d": "Delta"}
+    x, y = names[first], names[second]
+    head = document["headline"]
+    assert sorted(document["top"]) == ["c", "d"] and not head["separable"]
+    assert head["id"] == first and [s["id"] for s in head["shared"]] == [second]
+    assert "nothing stands apart; sharing the highest posterior: " in text
+    assert "highest: Insiders" not in text and "Insiders" not in head["why"]
+    (group,) = document["groups"]
+    assert group["posterior"] > max(h["posterior"] for h in document["hypotheses"])
+    assert head["together"].startswith(
+        f"Taken together, the two Insiders hypotheses hold {percent(group['posterior'], level)}"
+    )
+    assert head["together"].endswith(f"one of them is on top {on_top(group['p_top'], level)}.")
+    assert f"{x} is on top {on_top(p_top[first], level)}" in head["why"]
+    reasons = document["confidence"]["reasons"]
+    assert any(r.startswith(f"{x} and {y} share the top: {x} is on top in ") for r in reasons)
+    assert any(r.startswith(f"The shared top of {x} and {y} holds in ") for r in reasons)
+    assert not any(r.startswith("The lead holds") or " stays on top" in r for r in reasons)
+    # The report says the same.
+    out = tmp_path / "report.html"
+    assert runner.invoke(main, ["report", str(folder), "-o", str(out)]).exit_code == 0
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    lead = " ".join(soup.select_one("#summary p.lead").get_text().split())
+    assert lead.startswith(
+        f"No hypothesis stands apart on this evidence. Sharing the highest posterior: {x} — "
+    )
+    assert f" and {y} — " in lead
+    assert soup.select_one("#summary p.why").get_text() == head["why"]
+    assert soup.select_one("#summary p.together").get_text() == head["together"]
+    listed = [li.get_text() for li in soup.select("#summary ul.reasons li")]
+    assert listed == reasons
+
+
+def test_score_on_a_clear_leader_says_most_probable(write_case, runner):
+    folder = write_case(
+        {
+            "hypotheses/case.yaml": """\
+                title: T
+                question: Q?
+                hypotheses:
+                  - {id: a, title: Alpha, statement: A.}
+                  - {id: b, title: Beta, statement: B.}
+                  - {id: other, title: Something else, statement: O.}
+                """,
+            "evidence/evidence.yaml": SOURCES_TWO
+            + """\
+    evidence:
+      - {id: e1, summary: One., source: report,
+         quote: "The fire started shortly after 23:00 on 3 March.", credibility: high,
+         ratings: {a: CC, b: II, other: I}}
+      - {id: e2, summary: Two., source: wire,
+         quote: "Witnesses saw two men leave the yard in a van.", credibility: high,
+         ratings: {a: CC, b: II, other: I}}
+      - {id: e3, summary: Three., source: report,
+         quote: "The alarm system had been switched off at 22:10.", credibility: high,
+         ratings: {a: CC, b: II, other: I}}
+      - {id: e4, summary: Four., source: wire,
+         quote: "Inspectors had flagged the wiring as outdated a year earlier.",
+         credibility: high,
+         ratings: {a: C, b: I, other: II}}
+    """,
+        }
+    )
+    result = runner.invoke(main, ["score", str(folder)])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    document = json.loads(runner.invoke(main, ["score", str(folder), "--format", "json"]).stdout)
+    level = document["confidence"]["level"]
+    head = document["headline"]
+    alpha = next(h for h in document["hypotheses"] if h["id"] == "a")
+    assert document["top"] == ["a"] and head["separable"] and head["shared"] == []
+    assert head["together"] == ""
+    assert f"\nmost probable: Alpha — {head['words']} ({head['range']})\n" in text
+    assert head["why"] == f"Alpha stands apart: it is on top {on_top(alpha['p_top'], level)}."
+    reasons = document["confidence"]["reasons"]
+    of = "plausible re-ratings"
+    assert f"Alpha stays on top {on_top(alpha['p_top'], level, 0.85, of)}." in reasons
+    held = sum(s["survives"] for s in document["scenarios"])
+    assert any(
+        r.startswith(f"The lead of Alpha holds in {held} of {len(document['scenarios'])}")
+        for r in reasons
+    )
+    assert "share the top" not in text and "nothing stands apart" not in text
 
 
 def test_score_table_has_one_order_and_notes_the_pair(write_case, runner):

@@ -255,6 +255,19 @@ class Confidence(_Part):
     """What lowers (or supports) the confidence, in words."""
 
 
+class SharedTop(_Part):
+    """A leaf level with the headline's at the top."""
+
+    id: str
+    """The hypothesis's id."""
+    title: str
+    """Its title."""
+    words: str
+    """Its 5–95% interval in ICD 203 words, as the confidence allows."""
+    range: str
+    """The interval as printed."""
+
+
 class Headline(_Part):
     """The most specific hypothesis the evidence supports: a group while its children
     cannot be told apart, a leaf only when it stands apart (docs/weighing.md)."""
@@ -279,11 +292,18 @@ class Headline(_Part):
     separable: bool
     """false when even at the top level it cannot be told apart from its rivals."""
     leader: str | None
-    """For a group: its child with the highest posterior; else null."""
+    """For a group: its child on top (highest posterior, then P(top)); else null."""
+    shared: list[SharedTop]
+    """The leaves level with it (or, for a group, with its leader) at the top: they share the
+    top; empty when one leads."""
     rivals: list[str]
-    """What it (or, for a group, its leader) cannot be told apart from."""
+    """What it (or, for a group, its leader) cannot be told apart from: leaves only when
+    nothing stands apart at the top level."""
     why: str
     """Why this level, in one sentence."""
+    together: str
+    """When nothing stands apart: what each top-level group that holds more than the leading
+    leaf holds taken together, in words (a group is not ranked among leaves); else empty."""
 
 
 class OrderDisagreement(_Part):

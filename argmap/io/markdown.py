@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..model import RELIABILITY_NAMES, Case
 from ..scoring import significant
-from ..vocabulary import UNRATED_SYMBOL, VOCABULARY
+from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, or_list
 from ..wording import share
 
 if TYPE_CHECKING:
@@ -119,16 +119,18 @@ def _summary(ctx: ReportContext, case: Case) -> list[str]:
     head = ctx.headline
     if head is not None:
         group = " (a group of hypotheses)" if head.is_group else ""
-        out += [
-            (
-                "Most probable on this evidence: "
-                if head.separable
-                else "No hypothesis stands apart on this evidence. The highest posterior: "
-            )
-            + f"**{inline(head.node.title)}**{group} — "
-            f"{head.words} ({head.range}). {inline(head.why)}",
-            "",
+        top = [f"**{inline(head.node.title)}**{group} — {head.words} ({head.range})"] + [
+            f"**{inline(n.title)}** — {words} ({span})"
+            for n, (words, span) in zip(head.shared, head.shared_words, strict=True)
         ]
+        opening = (
+            "Most probable on this evidence: "
+            if head.separable
+            else "No hypothesis stands apart on this evidence. "
+            + ("Sharing the highest posterior: " if head.shared else "The highest posterior: ")
+        )
+        together = f" {inline(head.together)}" if head.together else ""
+        out += [f"{opening}{or_list(top, 'and')}. {inline(head.why)}{together}", ""]
     rows = [
         [
             str(row.rank),

@@ -7,13 +7,14 @@ conclusion hinges on, and the confidence it deserves, with reasons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from .background import later
 from .model import DEFAULT_RELIABILITY, Case, is_catch_all
 from .priors import leaf_priors
 from .scenarios import Scenarios, scenarios_json, weigh_scenarios
@@ -38,6 +39,7 @@ from .wording import (
     estimative_words,
     headline,
     on_top,
+    whose_lead,
 )
 
 __all__ = [
@@ -112,7 +114,13 @@ class Assessment:
     case: Case
     scores: Scores
     weighing: Weighing
-    monte_carlo: MonteCarlo
+    drawn: MonteCarlo | Callable[[], MonteCarlo]
+    """The Monte Carlo, or a function that gives it while it is still being drawn
+    (:func:`assess` with ``background``): read it as :attr:`monte_carlo`."""
+
+    @cached_property
+    def monte_carlo(self) -> MonteCarlo:
+        return self.drawn if isinstance(self.drawn, MonteCarlo) else self.drawn()
 
     @property
     def leaf_ids(self) -> tuple[str, ...]:
@@ -143,6 +151,12 @@ class Assessment:
         p_top = self.monte_carlo.p_top
         column = {hid: j for j, hid in enumerate(self.leaf_ids)}
         return sorted(self.top_ids, key=lambda hid: (-p_top[column[hid]], column[hid]))
+
+    @property
+    def lead_words(self) -> str:
+        """Whose lead the scenarios test: "the lead of X" or "the shared top of X and Y"."""
+        names = {h.id: h.title for h in self.case.hypotheses}
+        return whose_lead([names[hid] for hid in self.leaders])
 
     def _leaders_named(self) -> str:
         names = {h.id: h.title for h in self.case.hypotheses}
@@ -268,12 +282,8 @@ class Assessment:
             return ""
         failed = [r.title.rstrip(".") for r in results if not r.survives]
         held = len(results) - len(failed)
-        whose = (
-            f"The lead of {self._leaders_named()}"
-            if len(self.leaders) == 1
-            else f"The shared top of {self._leaders_named()}"
-        )
-        sentence = f"{whose} holds in {held} of {len(results)} scenarios"
+        sentence = f"{self.lead_words[0].upper()}{self.lead_words[1:]} holds in {held} of "
+        sentence += f"{len(results)} scenarios"
         if not failed:
             return sentence + "."
         shown = failed[:3] + ([f"{len(failed) - 3} more"] if len(failed) > 3 else [])
@@ -415,9 +425,12 @@ def assess(
     seed: int | None = None,
     likelihoods: Mapping[str, float] | None = None,
     scores: Scores | None = None,
+    background: bool = False,
 ) -> Assessment:
     """Score and weigh a validated case (``scores``: its :func:`score_case`, when the
-    caller has them already)."""
+    caller has them already). With ``background``, a Monte Carlo of more than
+    :data:`BACKGROUND_CELLS` draws in a forked process (:mod:`argmap.background`) while the
+    caller goes on; whatever needs it waits for it, and gets the same draws."""
     settings = case.scoring
     draws = draws or (settings.draws if settings and settings.draws else DEFAULT_DRAWS)
     if seed is None:
@@ -425,7 +438,18 @@ def assess(
     groups = {g.id: case.leaves_under(g.id) for g in case.groups}
     scores = scores or score_case(case)
     weighing = Weighing(weighing_input(case, likelihoods, scores.matrix), groups)
-    return Assessment(case, scores, weighing, weighing.monte_carlo(draws, seed))
+
+    def draw() -> MonteCarlo:
+        return weighing.monte_carlo(draws, seed)
+
+    cells = len(weighing.data.evidence_ids) * len(weighing.data.leaf_ids)
+    return Assessment(
+        case, scores, weighing, later(draw) if background and cells > BACKGROUND_CELLS else draw()
+    )
+
+
+BACKGROUND_CELLS = 2_000
+"""Below this many matrix cells the Monte Carlo takes less than forking a process for it."""
 
 
 def _r(value: float) -> float:

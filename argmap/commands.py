@@ -169,8 +169,14 @@ def _scenarios_table(document: dict) -> str:
     results = document.get("scenarios") or []
     if not results:
         return "\nscenarios: none (no originators, sources, assumptions or declared scenarios)\n"
+    from .wording import whose_lead
+
     held = sum(r["survives"] for r in results)
-    lines = ["", f"scenarios: the lead holds in {held} of {len(results)}"]
+    place = {h["id"]: k for k, h in enumerate(document["hypotheses"])}
+    p_top = {h["id"]: h["p_top"] for h in document["hypotheses"]}
+    leaders = sorted(document["top"], key=lambda hid: (-p_top[hid], place[hid]))
+    whose = whose_lead([titles[hid] for hid in leaders])
+    lines = ["", f"scenarios: {whose} holds in {held} of {len(results)}"]
     for r in results:
         mark = "holds" if r["survives"] else "FAILS"
         lines.append(f"  {mark}  {r['title']}" + ("" if r["generated"] else " (the case's)"))

@@ -36,6 +36,7 @@ __all__ = [
     "percent",
     "percent_range",
     "share",
+    "whose_lead",
 ]
 
 NOTES_PER_ROW = 3
@@ -270,6 +271,19 @@ def on_top(p: float, confidence: str, enough: float = LEAD_SHARE, of: str = "re-
     return f"in {'only ' if p < enough else ''}{about}{shown} of {of}"
 
 
+def whose_lead(titles: Sequence[str]) -> str:
+    """Whose lead a sentence speaks of: one leader's, or the top its level leaders share.
+
+    >>> whose_lead(["Arson"]), whose_lead(["Arson", "Fraud"])
+    ('the lead of Arson', 'the shared top of Arson and Fraud')
+    """
+    if not titles:  # nothing to weigh
+        return "the lead"
+    if len(titles) == 1:
+        return f"the lead of {titles[0]}"
+    return f"the shared top of {or_list(titles, 'and')}"
+
+
 def _named(nodes: Sequence[Node], conf: str) -> str:
     named = [f"{n.title} ({percent_range(n.low, n.high, conf)})" for n in nodes[:MAX_NAMED]]
     if len(nodes) > MAX_NAMED:
@@ -372,8 +386,7 @@ def _headline(
     ]
     why = f"{within}{names} share the top, {each}{apart}" + ", ".join(how_often) + "."
     shared_words = tuple(
-        (estimative_words(n.low, n.high, conf), percent_range(n.low, n.high, conf))
-        for n in shared
+        (estimative_words(n.low, n.high, conf), percent_range(n.low, n.high, conf)) for n in shared
     )
     return Headline(node, words, span, leader, rivals, why, shared, shared_words)
 

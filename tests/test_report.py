@@ -463,6 +463,36 @@ def shipped_report():
     return result.case, BeautifulSoup(build_report(result), "html.parser")
 
 
+def test_the_shipped_summary_names_the_shared_top_and_states_the_group_apart(shipped_report):
+    _, soup = shipped_report
+    lead = " ".join(soup.select_one("#summary p.lead").get_text().split())
+    both = "The authorities let the violence run and Russian-sponsored destabilisation"
+    assert lead.startswith(
+        "No hypothesis stands apart on this evidence. Sharing the highest posterior: The "
+        "authorities let the violence run — very unlikely to unlikely (10–30%) and "
+        "Russian-sponsored destabilisation — very unlikely to unlikely (10–30%)."
+    )
+    assert "Intra-elite struggle" not in lead
+    why = soup.select_one("#summary p.why").get_text()
+    assert why.startswith("The authorities let the violence run (10–30%) and Russian-sponsored")
+    assert why.endswith(
+        "The authorities let the violence run is on top in only about 35% of re-ratings, "
+        "Russian-sponsored destabilisation in only about 30%."
+    )
+    assert soup.select_one("#summary p.together").get_text() == (
+        "Taken together, the two Intra-elite struggle hypotheses hold 20% (10–30%); one of them "
+        "is on top in only about 5% of re-ratings."
+    )
+    reasons = [li.get_text() for li in soup.select("#summary ul.reasons li")]
+    assert (
+        f"{both} share the top: The authorities let the violence run is on top in only "
+        in (reasons[1])
+    )
+    assert reasons[-1].startswith(f"The shared top of {both} holds in 18 of 20 scenarios")
+    caption = soup.select_one("#scenarios caption").get_text()
+    assert f"each weighed afresh: the shared top of {both} holds in 18 of 20." in caption
+
+
 def _drawn(svg, prefix: str) -> set[str]:
     ids = [g["id"] for g in svg.find_all("g", class_="node")]
     assert all(ident.startswith(prefix) for ident in ids)

@@ -511,6 +511,16 @@ def test_score_scenarios_table(write_case, runner):
     assert "scenarios" in out and "The mayor read as neutral" in out
     assert "Claims set aside" in out and "Without the source ‘Harbour report’" in out
     assert "assumptions" not in out.split("scenarios", 1)[1] or "no assumptions" in out
+    # The header names whose lead the scenarios test.
+    document = json.loads(
+        runner.invoke(main, ["score", str(folder), "--draws", "50", "--format", "json"]).stdout
+    )
+    (leader,) = document["top"]
+    title = next(h["title"] for h in document["hypotheses"] if h["id"] == leader)
+    held = sum(r["survives"] for r in document["scenarios"])
+    assert (
+        f"\nscenarios: the lead of {title} holds in {held} of {len(document['scenarios'])}\n" in out
+    )
     plain = runner.invoke(main, ["score", str(folder), "--draws", "50"]).stdout
     assert "The mayor read as neutral" not in plain
 
@@ -548,7 +558,10 @@ originators:
     assert all(row.find_all("td")[-1].get_text() in ("holds", "fails") for row in rows)
     caption = section.find("caption").get_text()
     held = sum(row.find_all("td")[-1].get_text() == "holds" for row in rows)
-    assert f"the lead holds in {held} of {len(rows)}" in caption
+    document = json.loads(runner.invoke(main, ["score", str(folder), "--format", "json"]).stdout)
+    (leader,) = document["top"]
+    title = next(h["title"] for h in document["hypotheses"] if h["id"] == leader)
+    assert f"the lead of {title} holds in {held} of {len(rows)}" in caption
     (item,) = section.select("ul.assumptions li")
     text = item.get_text(" ", strip=True)
     assert "Fires like <this> are rarely accidents." in text

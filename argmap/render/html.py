@@ -525,6 +525,8 @@ class ReportContext:
     check."""
     monte_carlo_note: str = ""
     """What the Monte Carlo is: noise on single cells, not a test of the reading."""
+    scenario_lead: str = "the lead"
+    """Whose lead the scenarios test, in words ("the shared top of X and Y")."""
     focused_maps: tuple[FocusedMap, ...] = ()
     """One argument map per hypothesis, in the hypotheses' order."""
     argument_all_svg: Markup | None = None
@@ -1094,6 +1096,7 @@ def _scenario_fields(a: Assessment) -> dict[str, Any]:
             for c in found.assumptions
         ),
         "monte_carlo_note": a.monte_carlo_note(),
+        "scenario_lead": a.lead_words,
     }
 
 

@@ -18,7 +18,14 @@ PACKAGE = REPO / "argmap"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Vocabulary and errors: what every module may use.
-    ("argmap", "argmap.problems", "argmap.extras", "argmap.rules", "argmap.vocabulary"),
+    (
+        "argmap",
+        "argmap.problems",
+        "argmap.extras",
+        "argmap.rules",
+        "argmap.vocabulary",
+        "argmap.background",
+    ),
     # The case model and the plumbing to read and write files.
     (
         "argmap.model",

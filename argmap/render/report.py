@@ -80,9 +80,12 @@ def build_report(
         f"drawing the maps and weighing {len(case.evidence)} items against "
         f"{len(case.leaves)} hypotheses"
     )
+    # The Monte Carlo draws in a process of its own (forked before any thread starts), and
+    # Graphviz in processes of its own, while this one works out the rest.
+    assessment = assess(case, scores=scores, background=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         drawing = pool.submit(_draw, case, evaluation, engine, graphs)
-        assessment = assess(case, scores=scores)
+        _before_the_draws(assessment)
         (evidence_svg, argument_svg, argument_all_svg, *evidence_compact), focused = (
             drawing.result()
         )
@@ -106,6 +109,14 @@ def build_report(
         line = getattr(err, "lineno", None)
         where = f" ({getattr(err, 'filename', None) or 'template'}:{line})" if line else ""
         raise ArgmapError(f"report template error{where}: {err}") from None
+
+
+def _before_the_draws(a: Assessment) -> None:
+    """Work out, while the Monte Carlo draws, what the report needs and it does not decide
+    (each is kept by the weighing or the assessment once worked out)."""
+    w = a.weighing
+    _ = (w.posterior, w.likelihood_diagnosticity, w.linchpins, w.independent_posterior)
+    _ = (w.without_deceptive, w.removal_shift, a.top_ids, a.plausible_changes, a.scenarios)
 
 
 def _workshop_view(assessment: Assessment, result: LoadResult, names: bool) -> WorkshopView:

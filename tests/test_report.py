@@ -680,3 +680,39 @@ def test_the_layers_search_ends_whatever_fits(write_case, monkeypatch, fits):
         )
     else:
         assert "1" in depths.values() and all(d in (None, "1") for d in depths.values())
+
+
+@pytest.mark.parametrize("generated", [False, True])
+def test_ready_made_cells_and_card_lines_are_what_the_template_writes(
+    tmp_path, monkeypatch, generated
+):
+    """Rows without a rationale come with their matrix cells and card lines ready made; the
+    report is the same bytes as when the template writes every one of them."""
+    import dataclasses
+
+    from argmap.load import load_case
+    from argmap.render import html as report_html
+    from argmap.render.report import build_report
+    from benchmarks.generate import write
+
+    folder = write(tmp_path / "case", 6, 40) if generated else REPO
+    contexts = []
+    real = report_html.render_report
+    monkeypatch.setattr(
+        report_html,
+        "render_report",
+        lambda context, templates=None: contexts.append(context) or real(context, templates),
+    )
+    written = build_report(load_case(folder))
+    (context,) = contexts
+    ready = [e for e in context.evidence if e.plain_cells is not None]
+    assert len(ready) == sum(not e.rationale for e in load_case(folder).case.evidence)
+    assert bool(ready) == generated  # every shipped item has a rationale
+    assert all(e.plain_rated is not None for e in ready)
+    one_by_one = dataclasses.replace(
+        context,
+        evidence=tuple(
+            dataclasses.replace(e, plain_cells=None, plain_rated=None) for e in context.evidence
+        ),
+    )
+    assert real(one_by_one) == written

@@ -226,6 +226,12 @@ class EvidenceRow:
     """The cells with a rationale or a direction (the item's card lists them)."""
     neutral: int = 0
     """How many cells have neither: neutral, not applicable or unrated."""
+    plain_cells: Markup | None = None
+    """The row's matrix cells ready made (``ReportContext.plain_cells``, joined) when none
+    has a rationale, so the template need not go through them one by one; else None."""
+    plain_rated: Markup | None = None
+    """Likewise the card's list of :attr:`rated` (each line as _evidence.html writes one
+    without a rationale)."""
 
 
 @dataclass(frozen=True)
@@ -723,8 +729,17 @@ def _hypothesis_rows(a: Assessment) -> list[HypothesisRow]:
 
 def _evidence_rows(a: Assessment, limit: int | None = None) -> list[EvidenceRow]:
     case, scores, w = a.case, a.scores, a.weighing
+    hids = scores.matrix.hypothesis_ids
     titles = {h.id: h.title for h in case.hypotheses}
-    # A cell without a rationale is the same for every item with that rating: made once.
+    # A cell without a rationale is the same for every item with that rating: made once,
+    # and so is its line in an item's card.
+    plain_line = {
+        (hid, code): Markup('      <li><span class="cell r-{}">{}</span> {}</li>\n').format(
+            code or "unrated", symbol, titles[hid]
+        )
+        for hid in hids
+        for code, symbol in SYMBOLS.items()
+    }
     plain = {
         (hid, code): Cell(hid, titles[hid], code, _SYMBOL_MARKUP[code], _NAME_MARKUP[code], None)
         for hid in scores.matrix.hypothesis_ids
@@ -742,6 +757,10 @@ def _evidence_rows(a: Assessment, limit: int | None = None) -> list[EvidenceRow]
             for rating in (e.ratings.get(hid, ""),)
         )
         rated = tuple(c for c in cells if c.rationale or _DIRECTION[c.rating])
+        plain_cells = plain_rated = None
+        if not e.rationale:
+            plain_cells = Markup("").join(_PLAIN_CELLS[c.rating] for c in cells)
+            plain_rated = Markup("").join(plain_line[c.hypothesis, c.rating] for c in rated)
         rows.append(
             EvidenceRow(
                 id=e.id,
@@ -766,6 +785,8 @@ def _evidence_rows(a: Assessment, limit: int | None = None) -> list[EvidenceRow]
                 cells=cells,
                 rated=rated,
                 neutral=len(cells) - len(rated),
+                plain_cells=plain_cells,
+                plain_rated=plain_rated,
             )
         )
     return rows

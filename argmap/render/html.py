@@ -759,8 +759,10 @@ def _evidence_rows(a: Assessment, limit: int | None = None) -> list[EvidenceRow]
         rated = tuple(c for c in cells if c.rationale or _DIRECTION[c.rating])
         plain_cells = plain_rated = None
         if not e.rationale:
-            plain_cells = Markup("").join(_PLAIN_CELLS[c.rating] for c in cells)
-            plain_rated = Markup("").join(plain_line[c.hypothesis, c.rating] for c in rated)
+            # Every piece is Markup already: joined as text, not escaped again one by one.
+            cells_text = "".join([_PLAIN_CELLS[c.rating] for c in cells])
+            lines_text = "".join([plain_line[c.hypothesis, c.rating] for c in rated])
+            plain_cells, plain_rated = Markup(cells_text), Markup(lines_text)  # noqa: S704
         rows.append(
             EvidenceRow(
                 id=e.id,

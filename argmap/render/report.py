@@ -53,7 +53,7 @@ def build_report(
     are A, B, C… unless ``names``. ``progress`` hears of each stage."""
     from jinja2 import TemplateError
 
-    from ..assess import assess
+    from ..assess import assess, draws_in_background
     from ..evaluate import evaluate
     from ..scoring import score_case
     from .dot import argument_map, drawn_evidence, evidence_map
@@ -75,16 +75,17 @@ def build_report(
         argument_map(case, evaluation.labels, evaluation.reasons, collapse_evidence=True),
         argument_map(case, evaluation.labels, evaluation.reasons, prefix="amx"),
     ] + ([evidence_map(case, scores, max_evidence=limit, compact=True)] if compact else [])
-    # Graphviz lays the drawings out in processes of its own while the Monte Carlo runs here.
     progress(
         f"drawing the maps and weighing {len(case.evidence)} items against "
         f"{len(case.leaves)} hypotheses"
     )
-    # The Monte Carlo draws in a process of its own (forked before any thread starts), and
-    # Graphviz in processes of its own, while this one works out the rest.
-    assessment = assess(case, scores=scores, background=True)
+    # Graphviz lays the drawings out in processes of its own while the Monte Carlo draws:
+    # a large case's in a process of its own too (forked before any thread starts), while
+    # this one works out the rest.
+    forked = assess(case, scores=scores, background=True) if draws_in_background(scores) else None
     with ThreadPoolExecutor(max_workers=1) as pool:
         drawing = pool.submit(_draw, case, evaluation, engine, graphs)
+        assessment = forked or assess(case, scores=scores)
         _before_the_draws(assessment)
         (evidence_svg, argument_svg, argument_all_svg, *evidence_compact), focused = (
             drawing.result()

@@ -26,12 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from .model import (
     CASE_KEYS,
+    RATINGS_FOLDER,
     Argument,
     Case,
     Evidence,
@@ -48,11 +49,13 @@ from .model import (
 from .priors import leaf_priors
 from .problems import CaseError, Problem
 from .quotes import Comparisons, SourceText
-from .ratingsfile import RATINGS_FOLDER, AnalystRatings, RatingsFile, check_ratings
 from .rules import PYDANTIC_TYPES, RULES, problem
 from .text import Suggestions
 from .vocabulary import VOCABULARY
 from .yamlfile import MAX_DEPTH, Loc, YamlDocument, not_a_file, read_regular, read_yaml
+
+if TYPE_CHECKING:  # a case without analysts' ratings files never loads their format
+    from .ratingsfile import AnalystRatings, RatingsFile
 
 __all__ = [
     "MAX_SOURCE_BYTES",
@@ -1254,6 +1257,8 @@ def _load_case(folder: Path, cache: LoadCache | None = None) -> LoadResult:
     rating_files, ratings_listing = _listed_files(folder, RATINGS_FOLDER)
     problems.extend(ratings_listing)
     ratings: list[tuple[YamlDocument, RatingsFile]] = []
+    if rating_files:
+        from .ratingsfile import RatingsFile
     for path in rating_files:
         if not _inside(path, case_root):  # the same rule as for the case files
             problems.append(problem("file_outside_case", path, 1))
@@ -1286,7 +1291,9 @@ def _load_case(folder: Path, cache: LoadCache | None = None) -> LoadResult:
     warn_no_catch_all(parts, report)
     warn_unrated_and_idle(parts, report, tree)
     analysts: list[AnalystRatings] = []
-    if parts.ids_complete and parts.hypotheses_whole:
+    if ratings and parts.ids_complete and parts.hypotheses_whole:
+        from .ratingsfile import check_ratings
+
         analysts, found = check_ratings(
             ratings,
             evidence_ids=parts.ids_of("evidence item"),

@@ -26,6 +26,7 @@ __all__ = [
     "CASE_KEYS",
     "DEFAULT_LIKELIHOODS",
     "RATINGS",
+    "RATINGS_FOLDER",
     "RATING_NAMES",
     "RELIABILITY_NAMES",
     "SLUG_PATTERN",
@@ -592,6 +593,8 @@ def is_catch_all(hypothesis_id: str, tags: tuple[str, ...]) -> bool:
 
 
 CASE_KEYS = ("title", "question", "notes", "format", "scoring", "evaluation")
+RATINGS_FOLDER = "evidence/ratings"
+"""Where a case keeps its analysts' ratings files (:mod:`argmap.ratingsfile`)."""
 
 
 @dataclass(frozen=True, slots=True)

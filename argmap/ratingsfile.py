@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .model import EvidenceKind, IsoDate, Level, Slug, Text, _Strict
+from .model import RATINGS_FOLDER, EvidenceKind, IsoDate, Level, Slug, Text, _Strict
 from .problems import Problem
 from .rules import problem, rule_error
 from .text import Suggestions, first_not_text, slugify
@@ -48,7 +48,6 @@ __all__ = [
     "round_changes",
 ]
 
-RATINGS_FOLDER = "evidence/ratings"
 VOTES: tuple[str, ...] = VOTE_CODES
 VOTE_NAMES: dict[str, str] = {r.code: r.name for r in VOCABULARY}
 NAME_LIMIT = 80

@@ -7,7 +7,6 @@ This module imports nothing from the case model, so the model can import it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Collection
@@ -156,6 +155,8 @@ class Suggestions:
             if len(known) > self.left:
                 return ""
             self.left -= len(known)
+            import difflib  # here: a valid case never asks
+
             close = difflib.get_close_matches(name, list(known), n=1)
             found[name] = f"did you mean '{close[0]}'? " if close else ""
         return found[name]

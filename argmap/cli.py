@@ -5,25 +5,25 @@ Exit status: 0 success, 1 invalid input or failed output, 2 usage error.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .io import EXPORTERS, IMPORTERS
-from .problems import (
-    ArgmapError,
-    CaseError,
-    Problem,
-    display_path,
-    format_problems,
-    printable,
-)
+
+# `argmap --help` imports click and this module's registry of formats: pathlib,
+# argmap.problems and all the rest are imported by the commands that use them.
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .problems import Problem
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -32,11 +32,22 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _PathType(click.Path):
+    """``click.Path(path_type=pathlib.Path)``, with pathlib imported when a path is given
+    (or defaulted), not when the command line is built."""
+
+    def coerce_path_result(self, value: Any) -> Any:
+        from pathlib import Path
+
+        return value if isinstance(value, Path) else Path(value)
+
+
 CASE_ARGUMENT = click.argument(
     "case",
     required=False,
     default=".",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathType(file_okay=False),
 )
 TABLE_OR_JSON = click.option(
     "--format",
@@ -75,6 +86,8 @@ def _report_warnings(warnings: list[Problem], *, full: bool) -> None:
     if not warnings:
         return
     if full:
+        from .problems import format_problems
+
         click.echo(format_problems(warnings), err=True)
     else:
         count = len(warnings)
@@ -92,6 +105,7 @@ def _write(case: Path, files: dict[Path, bytes | str]) -> None:
     """
     from .commands import files_read
     from .output import refuse_case_files, write_atomic_all
+    from .problems import printable
 
     inputs: tuple[Path, ...] = ()
     if any(path.exists() for path in files):  # replacing a file: never one the case reads
@@ -122,6 +136,8 @@ def handles_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .problems import ArgmapError, CaseError, format_problems, printable
+
         try:
             return command(*args, **kwargs)
         except CaseError as err:
@@ -137,6 +153,7 @@ def handles_errors(command: F) -> F:
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    from .problems import ArgmapError
     from .render.engine import find_engine
 
     try:
@@ -147,7 +164,77 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _HelpFormatter(click.HelpFormatter):
+    """click's, with the terminal's width read as ``shutil.get_terminal_size`` reads it, but
+    without importing shutil (and with it bz2, lzma and zlib), a twentieth of `argmap --help`."""
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        if width is None and click.formatting.FORCED_WIDTH is None:  # as click does
+            limit = 80 if max_width is None else max_width
+            width = max(min(_terminal_columns(), limit) - 2, 50)
+        super().__init__(indent_increment, width, max_width)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+_COLLECTOR_HELD = False
+"""Whether this `argmap` process still runs its start-up without the cyclic garbage collector
+(:class:`_Argmap`)."""
+
+
+class _Argmap(click.Group):
+    """The `argmap` command group. Called as the process's entry point (the `argmap` script
+    calls it; click's test runner calls ``main.main()``), it starts with the cyclic garbage
+    collector held off.
+
+    Start-up makes some 150,000 objects (click's, pydantic's, the case models and their
+    validators) that all live until the process ends and make no garbage: the collector
+    walked them again and again as they were made, and once more at exit, a tenth of an
+    `argmap check`. `--help` and `check` (bounded work: loading runs without the collector
+    in any case) run to the end without it and skip that last walk; every other command
+    turns it on as it starts (:func:`_collect_from_here`).
+    """
+
+    context_class = _Context
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        global _COLLECTOR_HELD
+        if gc.isenabled():
+            gc.disable()
+            _COLLECTOR_HELD = True
+            atexit.register(gc.freeze)  # at exit: nothing left for the last collection
+        return super().__call__(*args, **kwargs)
+
+
+def _collect_from_here() -> None:
+    """The collector on again, for a command that may make garbage as it works; what start-up
+    made is frozen (left out of every collection: it lives until the process ends)."""
+    global _COLLECTOR_HELD
+    if _COLLECTOR_HELD:
+        _COLLECTOR_HELD = False
+        atexit.unregister(gc.freeze)
+        gc.freeze()
+        gc.enable()
+
+
+@click.group(cls=_Argmap, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -162,6 +249,8 @@ def main() -> None:
     A case is a folder with hypotheses/*.yaml and evidence/*.yaml; CASE defaults
     to the current folder.
     """
+    if click.get_current_context().invoked_subcommand != "check":
+        _collect_from_here()
 
 
 @main.command()
@@ -170,6 +259,7 @@ def main() -> None:
 def check(case: Path) -> None:
     """Validate every file of the case; list errors and warnings with file and line."""
     from .commands import check as run
+    from .problems import display_path
 
     loaded, warnings, ratings = run(case)
     _report_warnings(warnings, full=True)
@@ -298,7 +388,7 @@ def score(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     help="File to write (DOT and SVG go to standard output without it).",
 )
 @click.option(
@@ -364,7 +454,7 @@ def diagram(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     help="File to write (default CASE/build/report.html, or CASE/build/report.pdf with --pdf).",
 )
 @click.option(
@@ -381,7 +471,7 @@ def diagram(
 )
 @click.option(
     "--templates",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=_PathType(file_okay=False, exists=True),
     help="Folder of templates overriding the built-in partials.",
 )
 @click.option(
@@ -429,11 +519,12 @@ def schema(part: str) -> None:
 
 
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", type=_PathType())
 @handles_errors
 def init(folder: Path) -> None:
     """Create a small valid case in FOLDER to start from."""
     from .commands import scaffold
+    from .problems import printable
 
     for path in scaffold(folder):
         click.echo(printable(os.path.abspath(path)))
@@ -467,16 +558,16 @@ EXPORT_FORMATS = list(EXPORTERS)
 
 @main.command("import")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(IMPORT_FORMATS))
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("file", type=_PathType(dir_okay=False, exists=True))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathType(file_okay=False),
     help="New case folder to create (refuses a non-empty one).",
 )
 @click.option(
     "--into",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    type=_PathType(file_okay=False, exists=True),
     help="Existing case to update in place (keeps a backup); xlsx and csv only.",
 )
 @click.option("--summary", is_flag=True, help="Print what the file holds as JSON; write nothing.")
@@ -484,6 +575,7 @@ EXPORT_FORMATS = list(EXPORTERS)
 def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summary: bool) -> None:
     """Create a case from another tool's FILE (or update one with --into)."""
     from .commands import import_file
+    from .problems import printable
 
     if sum(x is not None and x is not False for x in (output, into, summary or None)) != 1:
         raise click.UsageError("give exactly one of -o CASE, --into CASE or --summary")
@@ -500,7 +592,7 @@ def import_(fmt: str, file: Path, output: Path | None, into: Path | None, summar
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     help="File to write (text formats go to standard output without it).",
 )
 @handles_errors
@@ -569,7 +661,7 @@ def workshop() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     help="File to write (default CASE/build/sheets/NAME.html).",
 )
 @handles_errors
@@ -587,12 +679,10 @@ def sheet(case: Path, analyst: str, round_number: int, output: Path | None) -> N
 
 
 @workshop.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=_PathType(dir_okay=False, exists=True))
 @click.option(
     "--into",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathType(file_okay=False),
     default=".",
     show_default=True,
     help="The case to take the ratings into.",
@@ -623,7 +713,7 @@ def merge(files: tuple[Path, ...], into: Path, accept_proposals: str | None) -> 
 
 DB_OPTION = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     default="build/workshop.sqlite",
     show_default=True,
     help="The workshop's SQLite database (relative to the current folder).",
@@ -718,7 +808,7 @@ def server_check(db: str) -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_PathType(dir_okay=False),
     help="The zip file to write.",
 )
 @handles_errors
@@ -749,7 +839,7 @@ def server_admin_link(db: str, rotate: bool) -> None:
     "cases_dir",
     default=".",
     required=False,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathType(file_okay=False),
 )
 @SERVER_DB_OPTION
 @host_option("(behind a reverse proxy, keep it and see --allow-host)")

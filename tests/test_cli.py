@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from argmap.cli import main
 from argmap.load import load_case
@@ -110,8 +113,8 @@ def test_help_does_not_import_heavy_modules():
     probe = (
         "import sys; from argmap.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('numpy', 'graphviz', 'jinja2', 'pydantic', 'yaml') "
-        "if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))"
+        "heavy = [m for m in ('numpy', 'graphviz', 'jinja2', 'pydantic', 'yaml', 'pathlib', "
+        "'shutil', 'argmap.problems') if m in sys.modules]\nprint('HEAVY:' + ','.join(heavy))"
     )
     out = (
         subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -119,6 +122,89 @@ def test_help_does_not_import_heavy_modules():
         .splitlines()[-1]
     )
     assert out == "HEAVY:"
+
+
+def _help(columns: str | None, *, clicks_own_formatter: bool = False) -> str:
+    probe = (
+        "import click, sys; import argmap.cli as cli\n"
+        + ("cli._Context.formatter_class = click.HelpFormatter\n" if clicks_own_formatter else "")
+        + "cli.main(['--help'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    return subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    ).stdout
+
+
+@pytest.mark.parametrize("columns", [None, "60", "200", "0", "wide"])
+def test_help_is_as_wide_as_clicks_own(columns):
+    """--help finds the terminal's width without shutil, and wraps as click itself would."""
+    ours = _help(columns)
+    assert ours == _help(columns, clicks_own_formatter=True)
+    widest = max(len(line) for line in ours.splitlines())
+    assert widest <= (58 if columns == "60" else 78)
+    assert "Commands:" in ours
+
+
+def _after(arguments: list[str]) -> dict[str, object]:
+    """The state of the garbage collector after the `argmap` process ran ``arguments``."""
+    probe = (
+        "import gc, json, sys; from argmap.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as end:\n    code = end.code\n"
+        "print(json.dumps({'code': code, 'enabled': gc.isenabled(), "
+        "'frozen': gc.get_freeze_count()}))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, check=True
+    )
+    found: dict[str, object] = json.loads(run.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_check_runs_without_the_garbage_collector(write_case):
+    """`argmap check` is bounded work that makes no garbage worth collecting: start-up and the
+    check run with the collector off (the exit then has nothing to walk)."""
+    after = _after(["check", str(write_case())])
+    assert after == {"code": 0, "enabled": False, "frozen": 0}
+
+
+def test_check_loads_only_what_the_case_needs(write_case):
+    """A case without analysts' ratings never loads their file format, a valid one no "did
+    you mean", and pydantic looks for no plugins (importlib.metadata)."""
+    probe = (
+        "import sys; from argmap.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('LOADED:' + ','.join(m for m in ('argmap.ratingsfile', 'difflib', "
+        "'importlib.metadata') if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(write_case())],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ok, loaded = run.stdout.strip().splitlines()
+    assert ok.endswith(": ok: 3 hypotheses (3 rated), 2 evidence items, 1 source, 0 arguments")
+    assert loaded == "LOADED:"
+
+
+def test_other_commands_collect_what_they_make(write_case):
+    """Any other command turns the collector on as it starts, with what start-up made frozen."""
+    after = _after(["evaluate", str(write_case())])
+    assert after["code"] == 0 and after["enabled"] is True
+    assert isinstance(after["frozen"], int) and after["frozen"] > 10_000
+
+
+def test_the_test_runner_leaves_the_collector_alone(write_case, runner):
+    import gc
+
+    frozen = gc.get_freeze_count()
+    for command in (["check"], ["evaluate"]):
+        result = runner.invoke(main, [*command, str(write_case())])
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 def test_replacing_an_output_reads_the_case_once(write_case, runner, tmp_path, monkeypatch):

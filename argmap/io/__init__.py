@@ -19,9 +19,6 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..extras import require
-from ..problems import ArgmapError
-
 __all__ = ["EXPORTERS", "IMPORTERS", "exporter", "importer"]
 
 IMPORTERS: dict[str, str] = {
@@ -47,6 +44,9 @@ NEEDS_EXTRA: dict[str, str] = {"xlsx": "xlsx"}
 
 
 def _load(table: dict[str, str], name: str, what: str, needed: str) -> ModuleType:
+    from ..extras import require  # here, not above: the CLI's --help reads only the tables
+    from ..problems import ArgmapError
+
     if name in table and name in NEEDS_EXTRA:
         require(NEEDS_EXTRA[name], f"the {name.upper()} format")
     try:

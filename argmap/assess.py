@@ -46,6 +46,7 @@ __all__ = [
     "Assessment",
     "assess",
     "assessment_json",
+    "draws_in_background",
     "live_assessment",
     "reliability_factors",
     "weighing_input",

@@ -10,6 +10,7 @@ import functools
 import gc
 import os
 import sys
+import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -216,11 +217,30 @@ class _Argmap(click.Group):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         global _COLLECTOR_HELD
+        _no_pydantic_plugins()
         if gc.isenabled():
             gc.disable()
             _COLLECTOR_HELD = True
             atexit.register(gc.freeze)  # at exit: nothing left for the last collection
         return super().__call__(*args, **kwargs)
+
+
+PYDANTIC_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _no_pydantic_plugins() -> None:
+    """In the `argmap` process, pydantic validates alone: it looks for no plugins.
+
+    pydantic looks for plugins (the ``pydantic`` entry points of every installed package)
+    when it builds its first validator; the search imports importlib.metadata and reads each
+    package's metadata, about 20 ms of an `argmap check`. The `argmap` program uses no
+    plugin, so it answers that search itself, with none (as PYDANTIC_DISABLE_PLUGINS=__all__
+    would, without the imports). A program that imports argmap keeps its plugins: only the
+    `argmap` process does this. tests/test_cli.py checks the stand-in against pydantic."""
+    if PYDANTIC_PLUGIN_LOADER not in sys.modules:
+        loader = types.ModuleType(PYDANTIC_PLUGIN_LOADER, "No pydantic plugins in `argmap`.")
+        loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+        sys.modules[PYDANTIC_PLUGIN_LOADER] = loader
 
 
 def _collect_from_here() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +228,45 @@ def test_replacing_an_output_reads_the_case_once(write_case, runner, tmp_path, m
     before = own.read_bytes()
     result = runner.invoke(main, ["diagram", str(folder), "--format", "dot", "-o", str(own)])
     assert result.exit_code == 1 and own.read_bytes() == before
+
+
+def test_the_stand_in_for_pydantics_plugin_loader_has_all_pydantic_asks_of_it():
+    """The `argmap` process answers pydantic's plugin search itself (no plugins): pydantic
+    must ask nothing of that module but what the stand-in has, and a program that imports
+    argmap keeps pydantic's own loader."""
+    import pydantic
+
+    from argmap import cli
+
+    package = Path(pydantic.__file__).parent
+    asked = set()
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        asked.update(re.findall(r"from \._loader import ([\w, ]+)", text))
+        asked.update(re.findall(r"from pydantic\.plugin\._loader import ([\w, ]+)", text))
+        asked.update(re.findall(r"plugin\._loader\.(\w+)", text))
+    names = {name.strip() for found in asked for name in found.split(",")}
+    assert "get_plugins" in names
+    saved = sys.modules.pop(cli.PYDANTIC_PLUGIN_LOADER, None)
+    try:
+        cli._no_pydantic_plugins()
+        stand_in = sys.modules[cli.PYDANTIC_PLUGIN_LOADER]
+        assert all(hasattr(stand_in, name) for name in names)
+        assert list(stand_in.get_plugins()) == []
+    finally:
+        sys.modules.pop(cli.PYDANTIC_PLUGIN_LOADER, None)
+        if saved is not None:
+            sys.modules[cli.PYDANTIC_PLUGIN_LOADER] = saved
+    library = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, argmap.load; print("
+            + repr(cli.PYDANTIC_PLUGIN_LOADER)
+            + " in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert library.stdout.strip() == "False"  # imported as a library: pydantic as it is

@@ -1,4 +1,4 @@
-// The facilitator's page: invite, rename and remove participants, follow their progress,
+// The facilitator's page: invite, rename, remove and restore participants, follow their progress,
 // comments and proposals live, reveal and open rounds (each confirmed as a step in the
 // page), export. Every POST carries the page's CSRF token.
 (function () {
@@ -36,7 +36,7 @@
 
   // --- participants --------------------------------------------------------------------
   var people = document.getElementById("people");
-  var latest = { participants: [], round: config.round, revealed: config.revealed };
+  var latest = { participants: [], removed: [], round: config.round, revealed: config.revealed };
   var rowOf = function (id) { return people.querySelector('tr.person[data-id="' + id + '"]'); };
   var fillRow = function (row, person) {
     row.querySelector(".name").textContent = person.name;
@@ -82,6 +82,44 @@
     });
     document.getElementById("no-people").hidden = list.length > 0;
   };
+  var removedList = document.getElementById("removed");
+  var showRemoved = function (list) {
+    removedList.textContent = "";
+    list.forEach(function (person) {
+      var item = el("li", "removed-person");
+      item.dataset.id = String(person.id);
+      item.appendChild(el("span", "name", person.name));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(el("span", "when muted", "removed " + String(person.removed || "").slice(0, 16).replace("T", " ") + " UTC"));
+      item.appendChild(document.createTextNode(" "));
+      var button = el("button", "restore", "Restore");
+      button.type = "button";
+      button.setAttribute("aria-label", "Restore " + person.name);
+      item.appendChild(button);
+      removedList.appendChild(item);
+    });
+    document.getElementById("removed-box").hidden = list.length === 0;
+  };
+  var restore = function (id, name, after) {
+    step({
+      title: "Restore " + name + "?",
+      lines: ["Their link works again, the same as before, and their ratings, comments and proposals count and show as theirs again."],
+      yes: "Restore " + name,
+      after: after,
+      run: function () {
+        return call("/participants/" + id + "/restore").then(function (answer) {
+          say(name + " is back; their link: " + answer.link);
+          return refresh().then(function () { highlight(answer.id); });
+        });
+      }
+    });
+  };
+  removedList.addEventListener("click", function (event) {
+    var button = event.target.closest("button.restore");
+    if (!button) return;
+    var item = button.closest("li.removed-person");
+    restore(item.dataset.id, item.querySelector(".name").textContent, button);
+  });
   var personOf = function (id) {
     return latest.participants.filter(function (p) { return String(p.id) === String(id); })[0];
   };
@@ -103,6 +141,12 @@
       say(known.name + " is already invited; their link: " + known.link, false);
       return;
     }
+    var gone = (latest.removed || []).filter(function (p) { return key(p.name) === key(field.value); })[0];
+    if (gone) {  // the server would say 409: the name is a removed participant's
+      say("'" + gone.name + "' belongs to a removed participant: restore them (their link and ratings come back) rather than invite the name again.", true);
+      restore(gone.id, gone.name, field);
+      return;
+    }
     call("/participants", { name: field.value }).then(function (answer) {
       if (!rowOf(answer.id)) addRow({ id: answer.id, name: answer.name, link: answer.link, answered: 0, total: "…", this_round: 0 });
       document.getElementById("no-people").hidden = true;
@@ -112,7 +156,10 @@
       refresh();
     }, function (err) {
       var known = err.answer && err.answer.link;
-      if (known) {
+      if (err.answer && err.answer.removed) {  // the name is a removed participant's
+        say(err.message, true);
+        restore(err.answer.id, err.answer.name, field);
+      } else if (known) {
         highlight(err.answer.id);
         say(err.answer.name + " is already invited; their link: " + known, false);
       } else {
@@ -156,7 +203,7 @@
     } else if (button.classList.contains("remove")) {
       step({
         title: "Remove " + name + "?",
-        lines: ["Their link stops working and their ratings are deleted from the workshop (files already exported stay). Their comments and proposals stay, unattributed."],
+        lines: ["Their link stops working at once and they are left out of the results, the progress and the exports; nothing of theirs is deleted. Their comments and proposals stay, shown as a removed participant's. You can restore them from the Removed list."],
         yes: "Remove " + name,
         after: button,
         run: function () {
@@ -408,6 +455,7 @@
       .then(function (status) {
         latest = status;
         showPeople(status.participants || []);
+        showRemoved(status.removed || []);
         showComments(status.comments || []);
         showProposals(status.proposals || [], status.votes || {});
       })

@@ -245,6 +245,7 @@ def test_ratings_are_saved_updated_cleared_and_read_back_blind(ws):
                 "link": f"{BASE}/p/{bob.token}",
             },
         ],
+        "removed": [],
         "comments": [],
         "proposals": [],
         "votes": {},

@@ -54,7 +54,7 @@ def test_a_database_of_the_first_release_is_migrated_in_place(write_case, tmp_pa
         tokens = dict(raw.execute("SELECT name, token FROM participants"))
     ws = Workshop(write_case(), db)
     store = ws.server.store
-    assert store.meta("schema") == str(SCHEMA_VERSION) == "3"
+    assert store.meta("schema") == str(SCHEMA_VERSION) == "4"
     assert store.state() == (2, 1)
     assert {p.name: p.token for p in store.participants()} == tokens
     ann = next(p for p in store.participants() if p.name == "Ann O'Neil")
@@ -76,7 +76,7 @@ def test_a_database_of_the_first_release_is_migrated_in_place(write_case, tmp_pa
     assert answer.status_code == 201, answer.text
     assert ws.facilitator("export").status_code == 200
     # Opening it again changes nothing.
-    assert Store(db).meta("schema") == "3" and len(Store(db).comments()) == 1
+    assert Store(db).meta("schema") == "4" and len(Store(db).comments()) == 1
 
 
 def test_a_database_of_a_newer_argmap_is_refused(write_case, tmp_path, runner):
@@ -135,10 +135,72 @@ def test_rename_and_remove_a_participant(ws):
     removed = ws.facilitator("participants/2/remove")
     assert removed.status_code == 200 and removed.json() == {"removed": "Bob"}
     assert ws.client.get(f"/p/{bob.token}").status_code == 404
+    assert bob.rate("van", "other", "N").status_code == 404
     status = ws.client.get(f"/api/f/{ws.token}/status").json()
     assert [p["name"] for p in status["participants"]] == ["Ann Able"]
-    # Bob's name is free again.
-    assert ws.facilitator("participants", {"name": "Bob"}).status_code == 201
+    assert [(p["id"], p["name"]) for p in status["removed"]] == [(2, "Bob")]
+    assert "already" in _json_error(ws.facilitator("participants/2/remove"), 409)
+    assert "not been removed" in _json_error(ws.facilitator("participants/1/restore"), 409)
+    assert _json_error(ws.facilitator("participants/9/restore"), 404)
+    assert ws.client.post(f"/api/f/{ws.token}/participants/2/restore", json={}).status_code == 403
+    page = _soup(ws.client.get(f"/f/{ws.token}"))
+    assert [li.select_one(".name").text for li in page.select("#removed li")] == ["Bob"]
+    assert page.select_one("#removed-box").get("hidden") is None
+    assert [th.text for th in page.select("#people .name")] == ["Ann Able"]
+    # Bob's name is still his: inviting it again says so, and makes no second Bob.
+    again = ws.facilitator("participants", {"name": "bob"})
+    assert again.status_code == 409
+    assert again.json() == {
+        "error": "'Bob' belongs to a removed participant: restore them (their link and "
+        "ratings come back) rather than invite the name again",
+        "id": 2,
+        "name": "Bob",
+        "removed": True,
+    }
+    # Restored: the same link works again, with the ratings he had entered.
+    restored = ws.facilitator("participants/2/restore")
+    assert restored.status_code == 200, restored.text
+    assert restored.json() == {"restored": "Bob", "id": 2, "link": f"{BASE}/p/{bob.token}"}
+    assert bob.cells() == {(1, "van", "arson"): ("II", None)}
+    status = ws.client.get(f"/api/f/{ws.token}/status").json()
+    assert [(p["name"], p["answered"]) for p in status["participants"]] == [
+        ("Ann Able", 1),
+        ("Bob", 1),
+    ]
+    assert status["removed"] == []
+    page = _soup(ws.client.get(f"/f/{ws.token}"))
+    assert page.select("#removed li") == [] and page.select_one("#removed-box").has_attr("hidden")
+
+
+def test_a_removed_participant_counts_nowhere_until_restored(ws):
+    ann, bob = ws.invite("Ann"), ws.invite("Bob")
+    assert ann.rate("van", "arson", "CC").status_code == 200
+    assert bob.rate("van", "arson", "II").status_code == 200
+    assert (
+        bob.client.post(
+            f"/api/p/{bob.token}/comments",
+            json={"evidence": "van", "hypothesis": None, "text": "Bob's doubt."},
+            headers={"X-CSRF-Token": bob.csrf},
+        ).status_code
+        == 201
+    )
+    assert ws.facilitator("participants/2/remove").status_code == 200
+    assert ws.facilitator("reveal").status_code == 200
+    # Results and export: Ann's ratings only; Bob's comment kept, unattributed.
+    view = ws.server.aggregate()
+    assert view is not None and len(ws.server.revealed()[0].labels) == 1
+    status = ws.client.get(f"/api/f/{ws.token}/status").json()
+    assert [c["by"] for c in status["comments"]] == ["a removed participant"]
+    exported = ws.facilitator("export")
+    assert exported.status_code == 200, exported.text
+    assert not any("bob" in line.lower() for line in exported.json()["lines"])
+    assert exported.json()["comments"][0]["by"] == "a removed participant"
+    # Restored: he counts again, his comment is his again.
+    assert ws.facilitator("participants/2/restore").status_code == 200
+    assert len(ws.server.revealed()[0].labels) == 2
+    status = ws.client.get(f"/api/f/{ws.token}/status").json()
+    assert [c["by"] for c in status["comments"]] == ["Bob"]
+    assert ws.client.get(f"/p/{bob.token}/results").status_code == 200
 
 
 # --- reveal and export ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import pytest
 
 from argmap.cli import main
 from argmap.web import LOOPBACK_NAMES, Limits
-from argmap.workshop.store import Database
+from argmap.workshop.store import SCHEMA_VERSION, Database
 from argmap.workshop.team import Team, access_log, redact, team_app
 
 from .conftest import LinkedProcess
@@ -246,9 +246,65 @@ def test_health_needs_no_link_and_names_no_secret(cases, db_url):
     answer = team.client.get("/health")
     assert answer.status_code == 200
     body = answer.json()
-    assert body["status"] == "ok" and body["schema"] == 3 and body["pid"] == os.getpid()
+    assert body["status"] == "ok" and body["schema"] == SCHEMA_VERSION
+    assert body["pid"] == os.getpid()
     assert team.admin not in answer.text
     assert answer.headers["x-frame-options"] == "DENY"
+
+
+def _unavailable(answer) -> dict:
+    assert answer.status_code == 503, answer.text
+    body = answer.json()
+    assert body["status"] == "unavailable"
+    return body
+
+
+def test_health_is_503_when_the_sqlite_database_has_gone(cases, tmp_path):
+    folder = tmp_path / "db"
+    team = TeamClient(cases, f"sqlite:///{folder / 'workshop.sqlite'}")
+    token = team.open_workshop("warehouse")
+    assert team.client.get("/health").status_code == 200
+    # The file moved away under the server: 503, and no new empty database in its place.
+    away = tmp_path / "away"
+    folder.rename(away)
+    folder.mkdir()
+    body = _unavailable(team.client.get("/health"))
+    assert body["error"] == "OperationalError" and body["database"] == "sqlite"
+    assert token not in json.dumps(body) and team.admin not in json.dumps(body)
+    assert list(folder.iterdir()) == []
+    # Back again: ok, with its workshop.
+    folder.rmdir()
+    away.rename(folder)
+    assert team.client.get("/health").json()["status"] == "ok"
+    assert team.client.get(f"/f/{token}").status_code == 200
+
+
+def test_health_is_503_for_a_database_of_another_schema(cases, db_url):
+    team = TeamClient(cases, db_url)
+    team.database.set_meta("schema", str(SCHEMA_VERSION + 1))  # a newer argmap migrated it
+    body = _unavailable(team.client.get("/health"))
+    assert body["error"] == f"schema {SCHEMA_VERSION + 1}, not {SCHEMA_VERSION}"
+
+
+def test_health_is_503_when_the_postgresql_server_has_stopped(cases):
+    """A cluster of its own (the session's serves the other tests), stopped under the
+    server: the pooled connection breaks, then a new one is refused; both are 503."""
+    from .pg import Cluster, need_postgres
+
+    need_postgres()
+    cluster = Cluster()
+    try:
+        team = TeamClient(cases, cluster.new_database())
+        token = team.open_workshop("warehouse")
+        answer = team.client.get("/health")
+        assert answer.status_code == 200 and answer.json()["database"] == "postgresql"
+    finally:
+        cluster.stop()
+    first = _unavailable(team.client.get("/health"))  # a kept connection, now dead
+    second = _unavailable(team.client.get("/health"))  # a new one, refused
+    assert first["database"] == second["database"] == "postgresql"
+    assert second["error"] == "ArgmapError"
+    assert token not in json.dumps(second)
 
 
 def test_one_log_line_per_request_without_secrets(cases, db_url):
@@ -308,6 +364,17 @@ def test_two_processes_share_workshops_tokens_and_the_case(cases, db_url):
         == 200
     )
     assert one.client.get(f"/p/{ann[0]}").status_code == 404
+    # Restored through the first, it works on both again.
+    assert (
+        one.client.post(
+            f"/api/f/{token}/participants/1/restore",
+            json={},
+            headers={"X-CSRF-Token": one.facilitator_csrf(token)},
+        ).status_code
+        == 200
+    )
+    assert one.client.get(f"/p/{ann[0]}").status_code == 200
+    assert two.client.get(f"/p/{ann[0]}").status_code == 200
 
 
 def test_the_case_lock_is_held_by_one_writer_at_a_time(cases, db_url):

@@ -1,8 +1,8 @@
 """A whole live workshop in a real browser (Playwright with the system Chromium) against the
 real server on 127.0.0.1: a facilitator and three participants, two rounds, a comment, a
-proposal accepted into the case, the reveal's completeness step and the presenter view.
-Screenshots go to test-output/ (server-facilitator-live.png, server-reveal-step.png,
-server-presenter.png)."""
+proposal accepted into the case, the reveal's completeness step and the presenter view; a
+participant removed and restored. Screenshots go to test-output/ (server-facilitator-live.png,
+server-reveal-step.png, server-presenter.png, server-removed.png)."""
 
 from __future__ import annotations
 
@@ -222,5 +222,68 @@ def test_two_rounds_with_comments_a_proposal_and_the_reveal(
     assert runner.invoke(main, ["check", str(folder)]).exit_code == 0
 
     for opened in (host, presenter, *tabs.values()):
+        assert opened.errors == [] and opened.outside == []
+        opened.context.close()
+
+
+def test_a_participant_removed_by_mistake_is_restored_with_their_ratings(
+    browser,
+    write_case,
+    real_server,  # noqa: F811
+    runner,
+    tmp_path,
+):
+    """Remove and restore in the page, each a confirmed step; the name of a removed
+    participant offers the restore instead of a second link. Screenshot:
+    test-output/server-removed.png."""
+    server = real_server(write_case())
+    host = Tab(browser, server.base)
+    board = host.page
+    board.goto(server.link)
+    for count, name in enumerate(("Ann", "Bob"), 1):
+        board.fill("#invite-name", name)
+        board.click("#invite button")
+        expect(board.locator("#people tr.person")).to_have_count(count)
+    bob_link = board.locator('#people tr.person:has(th:text-is("Bob")) code.link').inner_text()
+    sheet = Tab(browser, server.base)
+    sheet.page.goto(bob_link)
+    _rate(sheet.page, "van", "arson", "CC")
+    _saved(sheet.page)
+    expect(board.locator('#people tr.person:has(th:text-is("Bob")) .answered')).to_have_text(
+        "1 of 6", timeout=10_000
+    )
+    expect(board.locator("#removed-box")).to_be_hidden()
+
+    board.click('button[aria-label="Remove Bob"]')
+    _step(board, "Remove Bob?").locator("#step-yes").click()
+    expect(board.locator("#people tr.person")).to_have_count(1)
+    expect(board.locator("#removed-box")).to_be_visible()
+    expect(board.locator("#removed li .name")).to_have_text(["Bob"])
+    assert httpx.get(bob_link).status_code == 404
+    board.screenshot(path=str(OUTPUT / "server-removed.png"), full_page=True)
+
+    # Bob's name again: the page says whose it is and offers the restore.
+    board.fill("#invite-name", "bob")
+    board.click("#invite button")
+    expect(board.locator("#message")).to_contain_text("belongs to a removed participant")
+    _step(board, "Restore Bob?")
+    board.click("#step-no")
+    invited = runner.invoke(
+        main, ["workshop", "invite", "Bob", "--db", str(tmp_path / "workshop.sqlite")]
+    )
+    assert invited.exit_code == 1 and "belongs to a removed participant" in invited.output
+    expect(board.locator("#people tr.person")).to_have_count(1)
+
+    board.click('button[aria-label="Restore Bob"]')
+    _step(board, "Restore Bob?").locator("#step-yes").click()
+    expect(board.locator("#people tr.person")).to_have_count(2)
+    expect(board.locator("#removed-box")).to_be_hidden()
+    expect(board.locator('#people tr.person:has(th:text-is("Bob")) .answered')).to_have_text(
+        "1 of 6"
+    )
+    expect(board.locator("#message")).to_contain_text(bob_link)
+    sheet.page.reload()
+    expect(_cell(sheet.page, "van", "arson").locator("input[value=CC]")).to_be_checked()
+    for opened in (host, sheet):
         assert opened.errors == [] and opened.outside == []
         opened.context.close()

@@ -19,9 +19,11 @@ from argmap.workshop.store import (
     SCHEMA_VERSION,
     AlreadyInvited,
     Database,
+    RemovedParticipant,
     Store,
     migration_statements,
     parse_db_url,
+    token_digest,
 )
 
 from .conftest import REPO
@@ -160,12 +162,50 @@ def test_a_schema_2_database_becomes_workshop_1_of_schema_3(db_url):
     assert other.add_participant("Ann").id == 3
 
 
+def test_a_schema_3_database_with_a_participant_becomes_schema_4(db_url):
+    """Schema 4 keeps removed participants (``removed``) and looks links up by their
+    token's digest: a schema-3 database's participants get their digests, and can be
+    removed and restored."""
+    _schema_2_with_a_workshop(db_url)
+    database = Database(db_url, migrate=False)
+    with database._migration_step() as db:  # as argmap 3 migrated it (SQLite: keys checked after)
+        for statement in migration_statements(3, database.dialect):
+            db.execute(statement)
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+        db.execute(
+            "INSERT INTO participants (workshop, name, key, token, csrf, created) "
+            "VALUES (1, 'Bob', 'bob', 'b-token', 'b-csrf', 'then')"
+        )
+        bob_id = db.execute("SELECT id FROM participants WHERE key = 'bob'").fetchone()[0]
+        db.execute(
+            "INSERT INTO ratings VALUES (?, 1, 'alarm', 'other', 'N', NULL, 'then')", (bob_id,)
+        )
+    assert database.schema_version() == 3
+    store = Store(db_url)
+    assert store.meta("schema") == str(SCHEMA_VERSION) == "4"
+    ann = store.participant_by_token("a-token")
+    bob = store.participant_by_token("b-token")
+    assert (ann.name, ann.removed, bob.name, bob.id) == ("Ann", None, "Bob", bob_id)
+    assert store.database.workshop_by_participant_token("b-token") == store.workshop
+    assert sorted(store.cells()) == sorted([ann.id, bob.id])
+    store.remove_participant(bob.id)
+    assert store.participant_by_token("b-token") is None and list(store.cells()) == [ann.id]
+    store.restore_participant(bob.id)
+    assert store.participant_by_token("b-token") == bob
+    assert store.cells(bob.id)[bob.id][0].vote == "N"
+    # New participants get their digest too.
+    carol = store.add_participant("Carol")
+    assert store.participant_by_token(carol.token) == carol
+
+
 def test_the_first_release_s_sqlite_file_keeps_working(tmp_path):
     db = tmp_path / "old.sqlite"
     shutil.copy(SCHEMA_1, db)
     store = Store(f"sqlite:///{db}")
     assert store.state() == (2, 1)
     assert {p.name for p in store.participants()} == {"Ann O'Neil", "Bob"}
+    for person in store.participants():
+        assert store.participant_by_token(person.token) == person
     with sqlite3.connect(db) as raw:
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -201,11 +241,104 @@ def test_participants(db_url):
     store.add_proposal(bob.id, {"type": "hypothesis"})
     assert store.remove_participant(bob.id) == "Robert"
     assert store.participant_by_token(bob.token) is None
-    assert store.cells() == {}
-    assert [c.participant for c in store.comments()] == [None]
-    assert [p.participant for p in store.proposals()] == [None]
-    with pytest.raises(ArgmapError, match="no such participant"):
+    assert store.cells() == {} and store.counts() == {}
+    assert [c.participant for c in store.comments()] == [bob.id]
+    assert [p.participant for p in store.proposals()] == [bob.id]
+    with pytest.raises(ArgmapError, match="'Robert' has been removed already"):
         store.remove_participant(bob.id)
+    with pytest.raises(ArgmapError, match="no such participant"):
+        store.remove_participant(999)
+
+
+def test_a_removed_participant_is_kept_and_can_be_restored(db_url):
+    database = Database(db_url)
+    store = database.workshop(database.create_workshop("warehouse"))
+    ann, bob = store.add_participant("Ann"), store.add_participant("Bob")
+    store.save_cell(bob.id, "van", "arson", "CC", "Two men.")
+    store.save_cell(ann.id, "van", "arson", "I", None)
+    store.reveal()
+    store.next_round()
+    store.save_cell(bob.id, "van", "arson", "C", None)
+    store.remove_participant(bob.id)
+    # Out of everything a participant counts in, their link dead at once...
+    assert [p.name for p in store.participants()] == ["Ann"]
+    assert [(p.id, p.name) for p in store.removed_participants()] == [(bob.id, "Bob")]
+    assert store.removed_participants()[0].removed is not None
+    assert store.participant_by_token(bob.token) is None
+    assert database.workshop_by_participant_token(bob.token) is None
+    assert list(store.cells()) == [ann.id]
+    assert {f.analyst for f in store.analyst_ratings()} == {"Ann"}
+    assert [w.participants for w in database.workshops()] == [1]
+    # ...but nothing deleted: the rows are all there.
+    assert database.counts()["ratings"] == 3
+    with pytest.raises(ArgmapError, match="no such participant"):
+        store.rename_participant(bob.id, "Robert")
+    # The name is still theirs: inviting it again says so and makes no second Bob.
+    with pytest.raises(RemovedParticipant, match="'Bob' belongs to a removed participant"):
+        store.add_participant("  BOB ")
+    with pytest.raises(RemovedParticipant, match="belongs to a removed participant"):
+        store.rename_participant(ann.id, "bob")
+    assert database.counts()["participants"] == 2
+    assert store.participant_by_key("bob").removed is not None
+    # Restored: the same link, every round's ratings back.
+    restored = store.restore_participant(bob.id)
+    assert (restored.id, restored.token, restored.csrf) == (bob.id, bob.token, bob.csrf)
+    assert store.participant_by_token(bob.token) == bob
+    assert database.workshop_by_participant_token(bob.token) == store.workshop
+    assert store.removed_participants() == []
+    assert [(f.analyst, f.round, f.ratings) for f in store.analyst_ratings(participant=bob.id)] == [
+        ("Bob", 1, {"van": {"arson": "CC"}}),
+        ("Bob", 2, {"van": {"arson": "C"}}),
+    ]
+    assert store.counts() == {(ann.id, 1): 1, (bob.id, 1): 1, (bob.id, 2): 1}
+    with pytest.raises(ArgmapError, match="'Bob' has not been removed"):
+        store.restore_participant(bob.id)
+    with pytest.raises(ArgmapError, match="no such participant"):
+        store.restore_participant(999)
+
+
+def test_a_link_is_one_keyed_lookup_of_its_token_s_digest(db_url):
+    database = Database(db_url)
+    one = database.workshop(database.create_workshop("warehouse"))
+    two = database.workshop(database.create_workshop("harbour"))
+    people = [one.add_participant(f"Analyst {n}") for n in range(20)]
+    other = two.add_participant("Analyst 3")
+    for person in people:
+        assert one.participant_by_token(person.token) == person
+    assert two.participant_by_token(other.token) == other
+    assert one.participant_by_token(other.token) is None  # another workshop's
+    near = people[5].token[:-1] + ("A" if people[5].token[-1] != "A" else "B")
+    assert one.participant_by_token(near) is None
+    assert one.participant_by_token("") is None
+    one.remove_participant(people[5].id)
+    assert one.participant_by_token(people[5].token) is None
+    assert one.participant_by_token(people[6].token) == people[6]
+    # The digest is stored and unique-indexed, and the lookup goes through that index.
+    query = (
+        "SELECT id FROM participants WHERE token_digest = ? AND workshop = ? AND removed IS NULL"
+    )
+    with database.engine.connect() as db:
+        stored = db.execute(
+            "SELECT token_digest FROM participants WHERE id = ?", (people[0].id,)
+        ).fetchone()[0]
+        assert stored == token_digest(people[0].token)
+        if database.dialect is POSTGRESQL:
+            db.execute("SET enable_seqscan = off")  # a tiny table is read whole otherwise
+            plan = " ".join(
+                str(row[0])
+                for row in db.execute("EXPLAIN " + query, (stored, one.workshop)).fetchall()
+            )
+            db.execute("RESET enable_seqscan")
+        else:
+            plan = " ".join(
+                str(row[-1])
+                for row in db.execute(
+                    "EXPLAIN QUERY PLAN " + query, (stored, one.workshop)
+                ).fetchall()
+            )
+    assert "participants_token_digest" in plan, plan
+    with pytest.raises(Exception, match="(?i)unique"), database.engine.write() as db:
+        db.execute("UPDATE participants SET token_digest = ? WHERE id = ?", (stored, people[1].id))
 
 
 def test_ratings_rounds_and_reveal(db_url):

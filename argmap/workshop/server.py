@@ -64,7 +64,7 @@ from ..web import (
 )
 from ..web import shown as _shown
 from .sheet import RATIONALE_LIMIT, render_sheet, sheet_context, sheet_digest
-from .store import AlreadyInvited, Comment, Database, Participant, Store
+from .store import AlreadyInvited, Comment, Database, Participant, RemovedParticipant, Store
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -705,6 +705,10 @@ def workshop_app(server: WorkshopServer) -> Starlette:
                 {**row, "link": f"{origin}/p/{p.token}"}
                 for row, p in zip(people, await run_in_threadpool(store.participants), strict=False)
             ],
+            removed=[
+                {"id": p.id, "name": p.name, "removed": p.removed}
+                for p in await run_in_threadpool(store.removed_participants)
+            ],
             items=listed,
             presenter=f"/f/{token}/present",
             data=data,
@@ -737,6 +741,10 @@ def workshop_app(server: WorkshopServer) -> Starlette:
                 "round": current,
                 "revealed": revealed,
                 "participants": rows,
+                "removed": [
+                    {"id": p.id, "name": p.name, "removed": p.removed}
+                    for p in await run_in_threadpool(store.removed_participants)
+                ],
                 "comments": listed.comments_json(),
                 "proposals": listed.proposals_json(),
                 "votes": await run_in_threadpool(server.vote_counts),
@@ -752,10 +760,13 @@ def workshop_app(server: WorkshopServer) -> Starlette:
             name = checked_name(data.get("name"))
             added = await run_in_threadpool(store.add_participant, name)
         except AlreadyInvited as err:
-            # The same name again: the answer carries that participant's link.
+            # The same name again: the answer carries that participant's link, or says they
+            # were removed (no link: restoring them gives it back).
             found = await run_in_threadpool(store.participant_by_key, analyst_key(name))
             answer: dict[str, Any] = {"error": str(err)}
-            if found is not None:
+            if found is not None and found.removed is not None:
+                answer |= {"id": found.id, "name": found.name, "removed": True}
+            elif found is not None:
                 answer |= {"id": found.id, "name": found.name, "link": _link(request, found)}
             return JSONResponse(answer, status_code=409)
         except ArgmapError as err:
@@ -779,13 +790,18 @@ def workshop_app(server: WorkshopServer) -> Starlette:
             except ArgmapError as err:
                 raise ApiError(404 if "no such" in str(err) else 422, str(err)) from None
             return JSONResponse({"id": renamed.id, "name": renamed.name})
-        if action != "remove":
+        if action not in ("remove", "restore"):
             raise ApiError(404, "not found")
         only_keys(data, set())
         try:
+            if action == "restore":
+                restored = await run_in_threadpool(store.restore_participant, number)
+                return JSONResponse(
+                    {"restored": restored.name, "id": restored.id, "link": _link(request, restored)}
+                )
             removed = await run_in_threadpool(store.remove_participant, number)
         except ArgmapError as err:
-            raise ApiError(404, str(err)) from None
+            raise ApiError(404 if "no such" in str(err) else 409, str(err)) from None
         return JSONResponse({"removed": removed})
 
     async def facilitator_comment(request: Request) -> Response:
@@ -1174,6 +1190,8 @@ def invite(db: Path, name: str) -> str:
     name = checked_name(name)
     try:
         added = store.add_participant(name)
+    except RemovedParticipant as err:
+        raise ArgmapError(f"{err} on the facilitator page's Removed list") from None
     except AlreadyInvited as err:
         found = store.participant_by_key(analyst_key(name))
         if found is None:

@@ -27,6 +27,7 @@ would give us here (docs/team-server.md, *Migrations*).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -45,6 +46,7 @@ from ..ratingsfile import AnalystRatings, analyst_key, ratings_file_name
 
 __all__ = [
     "AlreadyInvited",
+    "RemovedParticipant",
     "Cell",
     "Comment",
     "Database",
@@ -60,6 +62,7 @@ __all__ = [
     "migration_statements",
     "new_token",
     "parse_db_url",
+    "token_digest",
 ]
 
 BUSY_TIMEOUT_MS = 15_000
@@ -291,6 +294,25 @@ SELECT id, (SELECT MIN(id) FROM workshops), name, key, token, csrf, created FROM
             "UNIQUE (workshop, key)",
         ),
     },
+    # 4: a removed participant is kept, marked (``removed``: when; NULL: taking part), with
+    # their ratings, comments and proposals, and can be restored; a link is looked up by
+    # its token's SHA-256 (``token_digest``, unique), so the lookup is keyed and its timing
+    # says nothing about the token itself.
+    4: {
+        "common": (
+            "ALTER TABLE participants ADD COLUMN removed TEXT",
+            "ALTER TABLE participants ADD COLUMN token_digest TEXT",
+        ),
+        "sqlite": (
+            "UPDATE participants SET token_digest = argmap_sha256(token)",
+            "CREATE UNIQUE INDEX participants_token_digest ON participants (token_digest)",
+        ),
+        "postgresql": (
+            "UPDATE participants SET token_digest = encode(sha256(convert_to(token, 'UTF8')), "
+            "'hex')",
+            "CREATE UNIQUE INDEX participants_token_digest ON participants (token_digest)",
+        ),
+    },
 }
 """Schema version → the statements that bring the previous version to it: one tuple for
 both engines, or ``common`` statements followed by each engine's own. ``{identity}`` is the
@@ -314,6 +336,12 @@ def migration_statements(version: int, dialect: Dialect) -> list[str]:
 def new_token() -> str:
     """A secret for a link or a form: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What a link's token is looked up by: its SHA-256, in hex (schema 4's
+    ``participants.token_digest``; SQLite's migration calls it as ``argmap_sha256``)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _now() -> str:
@@ -362,16 +390,21 @@ class _Engine:
 class _SqliteEngine(_Engine):
     dialect = SQLITE
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
+        self.create = create
+        """Whether opening the file may make it (until the database has been set up: then a
+        file deleted under the server is an error, not a new empty database)."""
 
     @contextmanager
     def connect(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        where = f"{self.path.absolute().as_uri()}?mode={'rwc' if self.create else 'rw'}"
+        db = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=True)
         try:
             db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA synchronous=FULL")
             db.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            db.create_function("argmap_sha256", 1, token_digest, deterministic=True)
             yield db
         finally:
             db.close()
@@ -486,7 +519,7 @@ class Database:
                     f"no workshop database at {path}: start `argmap workshop serve` first "
                     "(or give --db)"
                 )
-            self.engine = _SqliteEngine(path)
+            self.engine = _SqliteEngine(path, create=create)
             if migrate:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -497,6 +530,7 @@ class Database:
                     self._migrate()
                 except sqlite3.DatabaseError as err:
                     raise ArgmapError(f"{path}: not a usable workshop database: {err}") from None
+                self.engine.create = False
         else:
             self.engine = _PostgresEngine(self.url)
             if migrate:
@@ -613,7 +647,8 @@ class Database:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT w.id, w.case_ref, w.title, w.round, w.revealed, w.created, "
-                "(SELECT COUNT(*) FROM participants p WHERE p.workshop = w.id) "
+                "(SELECT COUNT(*) FROM participants p WHERE p.workshop = w.id "
+                "AND p.removed IS NULL) "
                 "FROM workshops w ORDER BY w.id"
             ).fetchall()
         return [
@@ -641,11 +676,13 @@ class Database:
         return found
 
     def workshop_by_participant_token(self, token: str) -> int | None:
-        """The workshop of the participant whose link holds ``token`` (found by the
-        tokens' unique index, then compared in constant time)."""
+        """The workshop of the participant whose link holds ``token`` (None for a removed
+        participant's): found by the token's digest, then compared in constant time."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT workshop, token FROM participants WHERE token = ?", (token,)
+                "SELECT workshop, token FROM participants WHERE token_digest = ? "
+                "AND removed IS NULL",
+                (token_digest(token),),
             ).fetchone()
         if row is None or not secrets.compare_digest(row[1].encode(), token.encode()):
             return None
@@ -705,13 +742,17 @@ class Participant:
     """The secret in the participant's link."""
     csrf: str
     """The secret every state-changing request from the participant's page carries."""
+    removed: str | None = None
+    """When the facilitator removed them (None: taking part). A removed participant's link
+    does not work and their ratings do not count; they are kept, for a restore."""
 
 
 @dataclass(frozen=True)
 class Comment:
     id: int
     participant: int | None
-    """None: the facilitator's (or a removed participant's: see ``author``)."""
+    """None: the facilitator's (or, in a database of schema 3 or earlier, a removed
+    participant's: see ``by_facilitator``)."""
     round: int
     evidence: str
     hypothesis: str | None
@@ -725,7 +766,7 @@ class Comment:
 class Proposal:
     id: int
     participant: int | None
-    """None once the participant has been removed."""
+    """None: a participant removed before schema 4 (whose rows were deleted then)."""
     round: int
     body: dict[str, Any]
     """The proposal as sent (argmap.workshop.proposals reads it)."""
@@ -744,7 +785,7 @@ class Cell:
     rationale: str | None
 
 
-_PARTICIPANT = "SELECT id, name, key, token, csrf FROM participants"
+_PARTICIPANT = "SELECT id, name, key, token, csrf, removed FROM participants"
 
 
 class Store:
@@ -877,31 +918,73 @@ class Store:
     # --- participants ---------------------------------------------------------------------
 
     def add_participant(self, name: str) -> Participant:
-        """A new participant with a fresh secret link; the name must be new."""
+        """A new participant with a fresh secret link; the name must be new (a removed
+        participant's name is theirs still: :class:`RemovedParticipant`, restore them)."""
         name = " ".join(name.split())
         key = analyst_key(name)
         token, csrf = new_token(), new_token()
         with self._write() as db:
             self._locked_state(db, self._update)  # one change to the names at a time
             taken = db.execute(
-                "SELECT name FROM participants WHERE workshop = ? AND key = ?",
+                "SELECT name, removed FROM participants WHERE workshop = ? AND key = ?",
                 (self.workshop, key),
             ).fetchone()
             if taken:
-                raise AlreadyInvited(f"'{taken[0]}' is already invited")
+                raise _taken(taken[0], taken[1])
             number = _inserted_id(
                 db,
-                "INSERT INTO participants (workshop, name, key, token, csrf, created) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (self.workshop, name, key, token, csrf, _now()),
+                "INSERT INTO participants "
+                "(workshop, name, key, token, token_digest, csrf, created) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.workshop, name, key, token, token_digest(token), csrf, _now()),
             )
         return Participant(number, name, key, token, csrf)
 
     def rename_participant(self, number: int, name: str) -> Participant:
-        """Give participant ``number`` another name (not another's); their link and ratings
-        stay theirs."""
+        """Give participant ``number`` (taking part) another name (not another's, removed
+        or not); their link and ratings stay theirs."""
         name = " ".join(name.split())
         key = analyst_key(name)
+        with self._write() as db:
+            self._locked_state(db, self._update)
+            row = db.execute(
+                _PARTICIPANT + " WHERE id = ? AND workshop = ? AND removed IS NULL",
+                (number, self.workshop),
+            ).fetchone()
+            if row is None:
+                raise ArgmapError("no such participant")
+            taken = db.execute(
+                "SELECT name, removed FROM participants WHERE workshop = ? AND key = ? AND id <> ?",
+                (self.workshop, key, number),
+            ).fetchone()
+            if taken:
+                raise _taken(taken[0], taken[1])
+            db.execute(
+                "UPDATE participants SET name = ?, key = ? WHERE id = ?", (name, key, number)
+            )
+        return Participant(number, name, key, row[3], row[4])
+
+    def remove_participant(self, number: int) -> str:
+        """Remove participant ``number``: their link stops working at once and they are
+        left out of the results, the progress and the exports; their ratings, comments and
+        proposals are kept (comments and proposals shown as a removed participant's), so
+        :meth:`restore_participant` gives everything back. Returns their name."""
+        with self._write() as db:
+            self._locked_state(db, self._update)
+            row = db.execute(
+                "SELECT name, removed FROM participants WHERE id = ? AND workshop = ?",
+                (number, self.workshop),
+            ).fetchone()
+            if row is None:
+                raise ArgmapError("no such participant")
+            if row[1] is not None:
+                raise ArgmapError(f"'{row[0]}' has been removed already")
+            db.execute("UPDATE participants SET removed = ? WHERE id = ?", (_now(), number))
+        return str(row[0])
+
+    def restore_participant(self, number: int) -> Participant:
+        """Undo :meth:`remove_participant`: the same link works again and their ratings,
+        comments and proposals count and show as theirs again."""
         with self._write() as db:
             self._locked_state(db, self._update)
             row = db.execute(
@@ -909,35 +992,14 @@ class Store:
             ).fetchone()
             if row is None:
                 raise ArgmapError("no such participant")
-            taken = db.execute(
-                "SELECT name FROM participants WHERE workshop = ? AND key = ? AND id <> ?",
-                (self.workshop, key, number),
-            ).fetchone()
-            if taken:
-                raise AlreadyInvited(f"'{taken[0]}' is already invited")
-            db.execute(
-                "UPDATE participants SET name = ?, key = ? WHERE id = ?", (name, key, number)
-            )
-        return Participant(number, name, key, row[3], row[4])
-
-    def remove_participant(self, number: int) -> str:
-        """Remove participant ``number``: their link stops working and their ratings are
-        deleted; their comments and proposals stay, unattributed. Returns their name."""
-        with self._write() as db:
-            self._locked_state(db, self._update)
-            row = db.execute(
-                "SELECT name FROM participants WHERE id = ? AND workshop = ?",
-                (number, self.workshop),
-            ).fetchone()
-            if row is None:
-                raise ArgmapError("no such participant")
-            db.execute("DELETE FROM ratings WHERE participant = ?", (number,))
-            db.execute("UPDATE comments SET participant = NULL WHERE participant = ?", (number,))
-            db.execute("UPDATE proposals SET participant = NULL WHERE participant = ?", (number,))
-            db.execute("DELETE FROM participants WHERE id = ?", (number,))
-        return str(row[0])
+            if row[5] is None:
+                raise ArgmapError(f"'{row[1]}' has not been removed")
+            db.execute("UPDATE participants SET removed = NULL WHERE id = ?", (number,))
+        return Participant(*row[:5])
 
     def participant_by_key(self, key: str) -> Participant | None:
+        """The participant with this name (as :func:`analyst_key` compares), removed or
+        not (see ``removed``)."""
         with self._connect() as db:
             row = db.execute(
                 _PARTICIPANT + " WHERE workshop = ? AND key = ?", (self.workshop, key)
@@ -945,20 +1007,37 @@ class Store:
         return Participant(*row) if row else None
 
     def participants(self) -> list[Participant]:
+        """The participants taking part (not the removed), in the order they were added."""
         with self._connect() as db:
             rows = db.execute(
-                _PARTICIPANT + " WHERE workshop = ? ORDER BY id", (self.workshop,)
+                _PARTICIPANT + " WHERE workshop = ? AND removed IS NULL ORDER BY id",
+                (self.workshop,),
+            ).fetchall()
+        return [Participant(*row) for row in rows]
+
+    def removed_participants(self) -> list[Participant]:
+        """The removed participants, most recently removed first."""
+        with self._connect() as db:
+            rows = db.execute(
+                _PARTICIPANT + " WHERE workshop = ? AND removed IS NOT NULL "
+                "ORDER BY removed DESC, id DESC",
+                (self.workshop,),
             ).fetchall()
         return [Participant(*row) for row in rows]
 
     def participant_by_token(self, token: str) -> Participant | None:
-        """The participant whose link holds ``token``; every stored token is compared in
-        constant time, so the answer's timing says nothing about how close a guess was."""
-        found = None
-        for participant in self.participants():
-            if secrets.compare_digest(participant.token.encode(), token.encode()):
-                found = participant
-        return found
+        """The participant (taking part) whose link holds ``token``, or None: one keyed
+        lookup by the token's digest (``token_digest``, a unique index), then the token
+        compared in constant time. The index is searched for the digest, not the token,
+        so the answer's timing says nothing about how close a guess was."""
+        with self._connect() as db:
+            row = db.execute(
+                _PARTICIPANT + " WHERE token_digest = ? AND workshop = ? AND removed IS NULL",
+                (token_digest(token), self.workshop),
+            ).fetchone()
+        if row is None or not secrets.compare_digest(row[3].encode(), token.encode()):
+            return None
+        return Participant(*row)
 
     # --- ratings ----------------------------------------------------------------------------
 
@@ -1002,10 +1081,12 @@ class Store:
         return current
 
     def cells(self, participant: int | None = None) -> dict[int, list[Cell]]:
-        """Participant id → their stored cells, in every round."""
+        """Participant id → their stored cells, in every round (a removed participant's
+        are kept but left out)."""
         query = (
             "SELECT r.participant, r.round, r.evidence, r.hypothesis, r.vote, r.rationale "
-            "FROM ratings r JOIN participants p ON p.id = r.participant WHERE p.workshop = ?"
+            "FROM ratings r JOIN participants p ON p.id = r.participant "
+            "WHERE p.workshop = ? AND p.removed IS NULL"
         )
         arguments: tuple[int, ...] = (self.workshop,)
         if participant is not None:
@@ -1025,7 +1106,8 @@ class Store:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT r.participant, r.round, COUNT(r.vote) FROM ratings r "
-                "JOIN participants p ON p.id = r.participant WHERE p.workshop = ? "
+                "JOIN participants p ON p.id = r.participant "
+                "WHERE p.workshop = ? AND p.removed IS NULL "
                 "GROUP BY r.participant, r.round",
                 (self.workshop,),
             ).fetchall()
@@ -1155,3 +1237,16 @@ class Store:
 
 class AlreadyInvited(ArgmapError):
     """A name that another participant has (compared as :func:`analyst_key` compares)."""
+
+
+class RemovedParticipant(AlreadyInvited):
+    """A name that a removed participant has: restore them rather than invite it again."""
+
+
+def _taken(name: str, removed: str | None) -> AlreadyInvited:
+    if removed is not None:
+        return RemovedParticipant(
+            f"'{name}' belongs to a removed participant: restore them (their link and "
+            "ratings come back) rather than invite the name again"
+        )
+    return AlreadyInvited(f"'{name}' is already invited")

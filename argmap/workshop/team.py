@@ -54,7 +54,7 @@ from ..web import (
 )
 from ..web import shown as _shown
 from .server import WorkshopServer, workshop_app, workshop_server
-from .store import Database, Store
+from .store import SCHEMA_VERSION, Database, Store
 
 __all__ = [
     "Team",
@@ -317,8 +317,10 @@ def single_app(server: WorkshopServer, *, log: bool = False) -> App:
 
 
 async def _health(database: Database, scope: Scope, receive: Receive, send: Send) -> None:
-    """GET /health: 200 and {"status": "ok", …} when the database answers, 503 when not.
-    It names no secret and needs no link."""
+    """GET /health: 200 and {"status": "ok", …} when the database answers with the schema
+    this argmap reads, 503 when it cannot be reached or holds another schema (0: the
+    workshop database has gone, e.g. a SQLite file deleted under the server). It names no
+    secret and needs no link."""
     started = time.perf_counter()
     body: dict[str, Any] = {"status": "ok", "version": __version__, "pid": os.getpid()}
     try:
@@ -327,6 +329,10 @@ async def _health(database: Database, scope: Scope, receive: Receive, send: Send
     except Exception as err:  # noqa: BLE001 - any failure to reach it is "unavailable"
         body["status"] = "unavailable"
         body["error"] = type(err).__name__
+        status = 503
+    if status == 200 and body["schema"] != SCHEMA_VERSION:
+        body["status"] = "unavailable"
+        body["error"] = f"schema {body['schema']}, not {SCHEMA_VERSION}"
         status = 503
     body["database"] = database.dialect.name
     body["ms"] = round((time.perf_counter() - started) * 1000, 1)

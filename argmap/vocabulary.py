@@ -26,6 +26,7 @@ __all__ = [
     "DONT_KNOW",
     "NOT_APPLICABLE",
     "SCALE_CODES",
+    "UNRATED_NAME",
     "UNRATED_SYMBOL",
     "VOCABULARY",
     "VOTE_CODES",
@@ -154,6 +155,16 @@ class Vocabulary:
         return tuple(r for r in self.ratings if r.in_case)
 
     @property
+    def unrated_symbol(self) -> str:
+        """How a cell with no rating shows (:data:`UNRATED_SYMBOL`), for templates."""
+        return UNRATED_SYMBOL
+
+    @property
+    def unrated_name(self) -> str:
+        """What a cell with no rating is called (:data:`UNRATED_NAME`), for templates."""
+        return UNRATED_NAME
+
+    @property
     def neutral(self) -> RatingCode:
         """The one rating at 0 points (N): the middle of the scale."""
         return next(r for r in self.scale if r.points == 0)
@@ -218,8 +229,14 @@ NOT_APPLICABLE = "NA"
 own (against applicability)."""
 DONT_KNOW = "DK"
 """The code of the workshop alone: an analyst's answer that is no vote at all."""
-UNRATED_SYMBOL = "?"
-"""How the matrix shows a cell with no rating at all (not a code: nothing to write)."""
+UNRATED_SYMBOL = "·"
+"""How the matrix, the editor and a workshop's views show a cell with no rating at all (not
+a code: nothing to write; in a workshop, an analyst who gave no answer). A middle dot: it
+reads as an empty cell at a glance and is no symbol of a code (not DK's '?', which is an
+answer, nor a dash, which reads as the minus of − and −−). Shown with :data:`UNRATED_NAME`
+wherever a screen reader could read the dot alone."""
+UNRATED_NAME = "unrated"
+"""A cell with no rating at all, in words: legends, titles and accessible names."""
 
 CASE_CODES: tuple[str, ...] = tuple(r.code for r in VOCABULARY.in_case)
 """CC, C, N, I, II, NA: the codes of a case file's `ratings:`."""

@@ -61,8 +61,13 @@
     var esc = function (text) {
       return String(text).replace(/[&<>"']/g, function (c) { return ENTITIES[c]; });
     };
+    // [class, symbol, name, said by name]: an unrated cell's dot is hidden from screen
+    // readers and its name said instead, as in the written matrix.
+    var cellText = function (c) {
+      return c[3] ? "<span aria-hidden=\"true\">" + esc(c[1]) + "</span><span class=\"sr-only\">" + esc(c[2]) + "</span>" : esc(c[1]);
+    };
     var plain = codes.map(function (c) {
-      return "<td class=\"cell r-" + c[0] + "\" title=\"" + esc(c[2]) + "\">" + esc(c[1]) + "</td>";
+      return "<td class=\"cell r-" + c[0] + "\" title=\"" + esc(c[2]) + "\">" + cellText(c) + "</td>";
     });
     var rowHtml = function (e, index) {
       var id = esc(e.id);
@@ -108,7 +113,7 @@
       for (var j = 0; j < columns.length; j++) {
         var code = +e.ratings.charAt(j), why = e.rationale && e.rationale[j];
         if (!why && !data.direction[code]) continue;
-        rated.push("<li><span class=\"cell r-" + codes[code][0] + "\">" + esc(codes[code][1]) + "</span> " + esc(columns[j]) +
+        rated.push("<li><span class=\"cell r-" + codes[code][0] + "\">" + cellText(codes[code]) + "</span> " + esc(columns[j]) +
           (why ? " — <span class=\"rationale\">" + esc(why) + "</span>" : "") + "</li>");
       }
       html += "<ul class=\"ratings\">\n" + rated.join("\n") + "\n</ul>\n";

@@ -159,6 +159,41 @@ def test_rows_and_cards_drawn_from_data_match_the_written_ones(shipped_live, bro
 
 
 @pytest.mark.browser
+def test_an_unrated_cell_drawn_from_data_is_the_written_one(write_case, browser, tmp_path):
+    """The unrated symbol, hidden from screen readers, which hear the word instead: the
+    same in a row the browser draws as in the written row."""
+    from argmap.vocabulary import UNRATED_NAME, UNRATED_SYMBOL
+
+    folder = write_case()
+    path = folder / "evidence" / "evidence.yaml"
+    rated = "ratings: {arson: C}\n    rationale: {accident: Nobody can say yet.}"
+    path.write_text(path.read_text().replace("ratings: {accident: I, arson: C, other: N}", rated))
+    with pytest.MonkeyPatch.context() as mp:
+        out = _report(folder, tmp_path / "r.html", mp, 0)
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    row = soup.select_one("#row-van")
+    unrated = row.select("td.cell.r-unrated")
+    assert len(unrated) == 2
+    plain = row.select_one("td.cell.r-unrated[title]")  # the other has a rationale
+    assert plain["title"] == UNRATED_NAME
+    assert plain.select_one("[aria-hidden=true]").get_text() == UNRATED_SYMBOL
+    assert plain.select_one(".sr-only").get_text() == UNRATED_NAME
+    line = soup.select_one("#ev-van ul.ratings .cell.r-unrated")  # in the card: its rationale
+    assert line.select_one("[aria-hidden=true]").get_text() == UNRATED_SYMBOL
+    assert line.select_one(".sr-only").get_text() == UNRATED_NAME
+    page = browser.new_page()
+    try:
+        page.goto(out.as_uri())
+        drawn = page.evaluate(
+            "[window.argmapReport.matrixRow('van'), window.argmapReport.evidenceCard('van')]"
+        )
+    finally:
+        page.close()
+    assert _normal(drawn[0]) == _normal(str(row), re.compile(r"data-(?!quote$)"))
+    assert _normal(drawn[1]) == _normal(str(soup.select_one("#ev-van")))
+
+
+@pytest.mark.browser
 @pytest.mark.slow
 def test_large_matrix_draws_rows_in_view_and_works_over_all(large_live, browser):
     soup = BeautifulSoup(large_live.read_text(encoding="utf-8"), "html.parser")

@@ -20,6 +20,7 @@ from argmap.cli import main
 from argmap.io import markdown
 from argmap.load import load_case
 from argmap.problems import ArgmapError
+from argmap.vocabulary import UNRATED_SYMBOL, VOCABULARY
 from tests.conftest import REPO
 from tests.interchange import ARGMAP, KAZAKH, SCRIPT, need_module
 from tests.interchange import FILES as HOSTILE
@@ -77,7 +78,7 @@ def test_shipped_case_report_structure(runner):
     assert len(header) == 3 + len(case.leaves)
     rows = matrix.find("tbody").find_all("tr")
     assert len(rows) == len(case.evidence)
-    symbols = {"++", "+", "0", "−", "−−", "n/a", "?"}
+    symbols = {r.symbol for r in VOCABULARY.in_case} | {UNRATED_SYMBOL}
     assert all(td.get_text() in symbols for row in rows for td in row.find_all("td")[3:])
     evidence = section(soup, "Evidence")
     quotes = [el for el in evidence if el.name == "blockquote"]

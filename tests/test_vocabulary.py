@@ -14,6 +14,7 @@ import json
 import math
 import re
 import tokenize
+import unicodedata
 from pathlib import Path
 from typing import get_args
 
@@ -27,6 +28,7 @@ from argmap.load import load_case
 from argmap.ratingsfile import VOTE_NAMES, VOTES
 from argmap.workshop import aggregate
 from argmap.workshop.sheet import EXPLAIN
+from argmap.workshop.view import BAND_MARKS
 
 from .conftest import REPO
 
@@ -102,6 +104,19 @@ def test_colours_are_hex_and_one_per_code():
         assert r.colour.hatch is None or hex_colour.match(r.colour.hatch)
     # The codes off the scale that a case holds are striped: never read as a point of it.
     assert [r.code for r in V if r.colour.hatch] == ["NA"]
+
+
+def test_an_unrated_cell_has_a_symbol_of_its_own():
+    """No code's symbol, no dash (read as the minus of − and −−), no heatmap band's mark:
+    an unrated cell and an analyst's don't know (DK's '?') never look alike."""
+    unrated = vocabulary.UNRATED_SYMBOL
+    assert unrated == "·" and vocabulary.UNRATED_NAME == "unrated"
+    assert V["DK"].symbol == "?" and unrated != V["DK"].symbol
+    assert unrated not in {r.symbol for r in V}
+    assert len({r.symbol for r in V}) == len(V)  # and no two codes share one
+    assert unicodedata.category(unrated) != "Pd" and "MINUS" not in unicodedata.name(unrated)
+    assert unrated not in BAND_MARKS.values() and V["DK"].symbol not in BAND_MARKS.values()
+    assert (V.unrated_symbol, V.unrated_name) == (unrated, vocabulary.UNRATED_NAME)
 
 
 def test_static_types_list_the_table_codes():
@@ -203,6 +218,65 @@ def test_no_module_spells_out_rating_codes():
     assert offenders == [], "read argmap.vocabulary instead:\n" + "\n".join(offenders)
 
 
+# The symbols that are no everyday string in code: those of the codes off the scale, of the
+# scale's ends, and of an unrated cell. A module writing one reads the vocabulary instead.
+SYMBOLS = {V["CC"].symbol, V["II"].symbol, V["NA"].symbol, V["DK"].symbol}
+SYMBOLS.add(vocabulary.UNRATED_SYMBOL)
+NOT_A_RATING = {
+    "workshop/store.py": "'?' marks a query string and an SQL parameter",
+    "io/argdown/model.py": "':?:' is an Argdown emoji shortcode",
+}
+QUOTED_SYMBOL = re.compile(
+    "[\"'>](?:" + "|".join(map(re.escape, sorted(SYMBOLS - {"?"}))) + ")[\"'<]"
+)
+"""A symbol on its own in a template's string or element; not '?' (a question's mark)."""
+
+
+def symbol_literals(source: str) -> list[tuple[int, str]]:
+    """(line, symbol) for each Python string literal that is a rating symbol on its own."""
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.STRING:
+            try:
+                value = ast.literal_eval(token.string)
+            except (ValueError, SyntaxError):  # f-strings
+                continue
+            if value in SYMBOLS:
+                found.append((token.start[0], value))
+    return found
+
+
+def test_the_symbol_guards_find_what_they_are_for():
+    assert symbol_literals('button = code or "·"\nx = "? unrated"\n') == [(1, "·")]
+    assert symbol_literals('NO_ANSWER = "?"\n') == [(1, "?")]
+    assert QUOTED_SYMBOL.search('button.textContent = code || "·";')
+    assert QUOTED_SYMBOL.search('<span class="cell r-unrated">·</span>')
+    assert not QUOTED_SYMBOL.search('"Remove " + name + "?"')
+    assert not QUOTED_SYMBOL.search('"Delete: clear the rating · Enter: its rationale"')
+
+
+def test_no_module_writes_a_rating_symbol():
+    offenders = [
+        f"{path.relative_to(ARGMAP.parent)}:{line}: {symbol!r}"
+        for path in sorted(ARGMAP.rglob("*.py"))
+        if path.name != "vocabulary.py"
+        for line, symbol in symbol_literals(path.read_text(encoding="utf-8"))
+        if not (symbol == "?" and path.relative_to(ARGMAP).as_posix() in NOT_A_RATING)
+    ]
+    assert offenders == [], "read argmap.vocabulary instead:\n" + "\n".join(offenders)
+
+
+def test_no_template_writes_a_rating_symbol():
+    offenders = [
+        f"{path.name}: {match.group(0)!r}"
+        for path in sorted(TEMPLATES.iterdir())
+        for match in QUOTED_SYMBOL.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "read `vocabulary` (or the page's data) instead:\n" + "\n".join(
+        offenders
+    )
+
+
 def test_no_template_spells_out_rating_codes():
     offenders = [
         f"{path.name}: {what}: {match.group(0)!r}"
@@ -253,7 +327,9 @@ def test_report_legend_and_colours_list_the_table(report):
     assert [li.span["class"][1] for li in legend] == [f"r-{code}" for code in CASE] + ["r-unrated"]
     assert [li.get_text(" ", strip=True) for li in legend] == [
         f"{r.symbol} {r.name} ({r.code})" for r in V.in_case
-    ] + ["? unrated"]
+    ] + [f"{vocabulary.UNRATED_SYMBOL} {vocabulary.UNRATED_NAME}"]
+    # DK is an analyst's answer, never a cell of the matrix: not in its legend.
+    assert V["DK"].symbol not in {li.span.get_text() for li in legend}
     _check_colours(_css_rules(report), ".r-@")
     pills = [span["title"] for span in soup.select(".pill.support, .pill.contra")[:2]]
     assert pills == ["items rated C or CC", "items rated I or II"]
@@ -262,6 +338,56 @@ def test_report_legend_and_colours_list_the_table(report):
     assert f"on the scale {low.symbol} {low.name} = 1 … {high.symbol} {high.name} = 5 or" in lead
     captions = [f.get_text(" ", strip=True) for f in soup.select("figure.chart figcaption")]
     assert any(c.endswith("read the other way (CC ↔ II, C ↔ I).") for c in captions), captions
+
+
+def test_a_workshop_tells_an_unrated_cell_from_a_dont_know(write_case, runner, tmp_path):
+    """Carol's don't know and Dan's missing answer in one disputed cell: two symbols, each
+    named (title and screen reader), both in the legend of the analysts' ratings."""
+    files = {
+        "evidence/ratings/alice.yaml": ALICE,
+        "evidence/ratings/bob.yaml": "analyst: Bob\nratings:\n  van: {accident: CC}\n",
+        "evidence/ratings/carol.yaml": "analyst: Carol\nratings:\n  van: {accident: DK}\n",
+        "evidence/ratings/dan.yaml": "analyst: Dan\nratings:\n  van: {arson: C}\n",
+    }
+    out = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", str(write_case(files)), "--names", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    dk, unrated = V["DK"], (vocabulary.UNRATED_SYMBOL, vocabulary.UNRATED_NAME)
+    agenda = next(
+        li for li in soup.select("#agenda li.agenda-item") if "Two men left" in li.get_text()
+    )
+    votes = {
+        v.select_one(".who").get_text(): v.select_one(".cell")
+        for v in agenda.select(".ws-votes .ws-vote")
+    }
+    shown = {
+        who: (v.select_one("[aria-hidden=true]").get_text(), v["title"]) for who, v in votes.items()
+    }
+    assert shown == {
+        "Alice Able": (V["I"].symbol, V["I"].name),
+        "Bob": (V["CC"].symbol, V["CC"].name),
+        "Carol": (dk.symbol, dk.name),
+        "Dan": unrated,
+    }
+    # A screen reader hears the name, not the symbol (the dot alone says nothing).
+    assert {who: v.select_one(".sr-only").get_text() for who, v in votes.items()} == {
+        who: name for who, (_, name) in shown.items()
+    }
+    heat = soup.select("#heatmap tbody tr")
+    van = next(row for row in heat if "Two men left" in row.th.get_text())
+    cell = van.select("td")[0]
+    tip = cell.select_one(".tip").get_text("\n").splitlines()[-1]  # after the <br>
+    assert {"Carol: ?", "Dan: ·"} <= set(tip.split(", "))
+    assert {"Carol don't know", "Dan unrated"} <= set(
+        cell["aria-label"].split("; ")[-1].split(", ")
+    )
+    legend = soup.select("ul.ws-vote-legend li")  # the workshop section never says a code
+    assert [li.get_text(" ", strip=True) for li in legend] == [
+        f"{r.symbol} {r.name}" for r in V
+    ] + ["· unrated: no answer"]
+    matrix = soup.select('ul.legend[aria-label="Rating legend"] .cell')
+    assert "·" in [c.get_text() for c in matrix] and "?" not in [c.get_text() for c in matrix]
 
 
 def test_rating_sheet_lists_the_table(write_case, runner, tmp_path):
@@ -319,8 +445,8 @@ def test_markdown_legend_lists_the_table(runner):
     text = runner.invoke(main, ["export", "markdown", str(REPO)]).stdout
     legend = next(line for line in text.splitlines() if line.startswith("Ratings: "))
     assert legend == (
-        "Ratings: ++ very consistent (CC) · + consistent (C) · 0 neutral (N) · − inconsistent (I)"
-        " · −− very inconsistent (II) · n/a not applicable (NA) · ? unrated."
+        "Ratings: ++ very consistent (CC), + consistent (C), 0 neutral (N), − inconsistent (I),"
+        " −− very inconsistent (II), n/a not applicable (NA), · unrated."
     )
 
 

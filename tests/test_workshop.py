@@ -1088,7 +1088,11 @@ def test_the_workshop_section_speaks_the_reports_vocabulary(workshop_report):
     cell = section.select_one("table.heatmap tbody td.heat")
     assert any(r.name in cell["aria-label"] for r in VOCABULARY)
     dont_know = VOCABULARY["DK"]
-    assert f"{dont_know.symbol} {dont_know.name}" in section.get_text(" ")
+    text = " ".join(section.get_text(" ").split())
+    # Both in the legend of the analysts' ratings, each with a symbol of its own.
+    assert f"{dont_know.symbol} {dont_know.name}" in text
+    assert f"{VOCABULARY.unrated_symbol} {VOCABULARY.unrated_name}" in text
+    assert dont_know.symbol != VOCABULARY.unrated_symbol
 
 
 def test_report_shows_how_the_spread_changed_between_rounds(workshop_report):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..model import RELIABILITY_NAMES, Case
 from ..scoring import significant
-from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, or_list
+from ..vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY, or_list
 from ..wording import share
 
 if TYPE_CHECKING:
@@ -215,7 +215,9 @@ def _hypotheses(ctx: ReportContext, case: Case) -> list[str]:
 
 def _legend() -> str:
     parts = [f"{r.symbol} {r.name} ({r.code})" for r in VOCABULARY.in_case]
-    return "Ratings: " + " · ".join(parts) + f" · {UNRATED_SYMBOL} unrated."
+    parts.append(f"{UNRATED_SYMBOL} {UNRATED_NAME}")
+    # Commas, not the middle dots between facts elsewhere: the unrated symbol is one.
+    return "Ratings: " + ", ".join(parts) + "."
 
 
 def _matrix(ctx: ReportContext) -> list[str]:

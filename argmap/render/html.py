@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..workshop.view import WorkshopView
 from ..quotes import SourceText
 from ..scoring import PARC_WEIGHT, significant
-from ..vocabulary import UNRATED_SYMBOL, VOCABULARY, RatingCode
+from ..vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY, RatingCode
 from ..wording import Headline, notes_by_row, percent, percent_range, share
 from .dot import EDGE_STYLES, LABEL_STYLES, focus_name
 
@@ -62,13 +62,20 @@ SYMBOLS = {r.code: r.symbol for r in VOCABULARY.in_case} | {"": UNRATED_SYMBOL}
 """Rating symbols: the matrix never relies on colour alone."""
 # The matrix prints these in every cell: escaped once here, not once a cell.
 _SYMBOL_MARKUP = {code: escape(symbol) for code, symbol in SYMBOLS.items()}
-_NAME_MARKUP = {code: escape(RATING_NAMES.get(code, "unrated")) for code in SYMBOLS}
+_NAME_MARKUP = {code: escape(RATING_NAMES.get(code, UNRATED_NAME)) for code in SYMBOLS}
 _DIRECTION = {code: VOCABULARY[code].direction if code else 0 for code in SYMBOLS}
+# An unrated cell's dot is no text a screen reader says: the cell says its name instead
+# (the codes' symbols are read as they are, and their names are in the title).
+_CELL_TEXT = {code: _SYMBOL_MARKUP[code] for code in SYMBOLS} | {
+    "": Markup('<span aria-hidden="true">{}</span><span class="sr-only">{}</span>').format(
+        UNRATED_SYMBOL, UNRATED_NAME
+    )
+}
 _PLAIN_CELLS = {
     code: Markup('<td class="cell r-{}" title="{}">{}</td>').format(
-        code or "unrated", _NAME_MARKUP[code], symbol
+        code or "unrated", _NAME_MARKUP[code], _CELL_TEXT[code]
     )
-    for code, symbol in SYMBOLS.items()
+    for code in SYMBOLS
 }
 
 
@@ -838,7 +845,9 @@ def _evidence_data(a: Assessment) -> Markup:
         items.append(item)
     data = {
         "codes": [
-            [code or "unrated", SYMBOLS[code], RATING_NAMES.get(code, "unrated")] for code in codes
+            [code or "unrated", SYMBOLS[code], RATING_NAMES.get(code, UNRATED_NAME)]
+            + ([] if code else [True])  # said by its name, not its symbol (_CELL_TEXT)
+            for code in codes
         ],
         "direction": [_DIRECTION[code] for code in codes],
         "columns": [case.hypothesis_by_id[hid].title for hid in hids],

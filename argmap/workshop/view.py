@@ -14,7 +14,7 @@ import numpy as np
 from ..assess import weighing_input
 from ..ratingsfile import VOTE_NAMES
 from ..scoring import Scores, score_case
-from ..vocabulary import DONT_KNOW, VOCABULARY
+from ..vocabulary import DONT_KNOW, UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
 from ..weighing import Weighing
 from ..wording import disagreements
 from .aggregate import (
@@ -42,9 +42,11 @@ AGENDA_UNFOLDED = 25
 """The agenda holds every dispute; a page with its script shows the first this many and a
 button for the rest (printouts and pages without script show them all)."""
 
-NO_ANSWER = "—"
-VOTE_SYMBOLS = {r.code: r.symbol for r in VOCABULARY} | {"": NO_ANSWER}
-"""As in the matrix; '?' is don't know and '—' no answer."""
+VOTE_SYMBOLS = {r.code: r.symbol for r in VOCABULARY} | {"": UNRATED_SYMBOL}
+"""As in the matrix, DK's '?' (don't know, an answer) included; an analyst who gave no
+answer shows as an unrated cell."""
+VOTE_NAMES_SHOWN = VOTE_NAMES | {"": UNRATED_NAME}
+"""Each vote in words, no answer ('') as an unrated cell."""
 BAND_MARKS = {
     "consensus": "=",
     "notch": "∼",
@@ -314,8 +316,6 @@ class WorkshopView:
     """The spread after each round, round 1 first; empty before a second round."""
     dont_know_name: str = VOCABULARY[DONT_KNOW].name
     """How the report says an analyst's DK: in words ("don't know"), from the vocabulary."""
-    dont_know_symbol: str = VOCABULARY[DONT_KNOW].symbol
-    no_answer_symbol: str = NO_ANSWER
 
 
 def _standings(case: Case) -> tuple[list[Standing], Weighing, Scores]:
@@ -371,7 +371,7 @@ def workshop_view(
                     analyst=label,
                     rating=rating,
                     symbol=VOTE_SYMBOLS[rating],
-                    name=VOTE_NAMES.get(rating, "no answer"),
+                    name=VOTE_NAMES_SHOWN[rating],
                     rationale=workshop.rationale[a].get(eid, {}).get(hid),
                 )
             )

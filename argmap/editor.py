@@ -49,7 +49,7 @@ from .editing import (
 from .model import RELIABILITY_NAMES, Case, EvidenceKind, Level
 from .problems import ArgmapError, CaseError, Problem
 from .quotes import SourceText
-from .vocabulary import VOCABULARY
+from .vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
 from .web import (
     LOOPBACK_NAMES,
     ApiError,
@@ -424,6 +424,7 @@ def create_app(session: EditorSession, allowed_hosts: tuple[str, ...] = LOOPBACK
                 }
                 for r in VOCABULARY.in_case
             ],
+            "unrated": {"symbol": UNRATED_SYMBOL, "name": UNRATED_NAME},
             "reliability": RELIABILITY_NAMES,
             "kinds": list(get_args(EvidenceKind)),
             "levels": list(get_args(Level)),

@@ -5,6 +5,7 @@
   "use strict";
   var config = JSON.parse(document.getElementById("editor-data").textContent);
   var VOCAB = config.vocabulary;
+  var UNRATED = config.unrated;  // {symbol, name}: a cell with no rating
   var CODES = VOCAB.map(function (r) { return r.code; });
   var BY_CODE = {};
   VOCAB.forEach(function (r) { BY_CODE[r.code] = r; });
@@ -203,8 +204,14 @@
     return list;
   }
 
+  // A rating as the report and the rating sheet show it: the symbol, with its name and the
+  // code the keys type in words (title, accessible name) and in the legend.
+  function symbolOf(code) { return code ? BY_CODE[code].symbol : UNRATED.symbol; }
+
+  function nameOf(code) { return code ? BY_CODE[code].name + " (" + code + ")" : UNRATED.name; }
+
   function cellLabel(e, hid, code) {
-    var meaning = code ? code + ", " + BY_CODE[code].name : "not rated";
+    var meaning = nameOf(code);
     var why = e.rationale[hid] ? ", with a rationale" : "";
     return e.summary + " against " + (hypothesis(hid) || { title: hid }).title + ": " + meaning + why;
   }
@@ -226,7 +233,8 @@
     button.dataset.why = why;
     button.dataset.summary = e.summary;
     button.className = "cell" + (code ? " r-" + code : "") + (why ? " has-why" : "");
-    button.textContent = code || "·";
+    button.textContent = symbolOf(code);
+    button.title = nameOf(code);
     button.setAttribute("aria-label", cellLabel(e, hid, code));
   }
 
@@ -349,7 +357,7 @@
 
   function rate(evidence, hid, code) {
     var button = activeButton();
-    if (button && code) { button.textContent = code; }
+    if (button && code) { button.textContent = symbolOf(code); }
     return send({ op: "rate", evidence: evidence, hypothesis: hid, rating: code || null }, null).then(function (done) {
       if (!done && button && item(evidence)) {  // refused: the cell as it stands
         button.dataset.code = "\u0000";
@@ -372,6 +380,17 @@
     var at = SCALE.indexOf(current);
     if (at < 0) return NEUTRAL;
     return SCALE[Math.max(0, Math.min(SCALE.length - 1, at + by))];
+  }
+
+  // The legend under the matrix: each rating's symbol, name and the code its keys type.
+  function ratingLegend() {
+    var list = $("rating-legend");
+    VOCAB.forEach(function (r) {
+      list.appendChild(h("li", null, h("span", { className: "chip r-" + r.code, text: r.symbol }), " " + r.name + " ",
+        h("kbd", { text: r.code })));
+    });
+    list.appendChild(h("li", null, h("span", { className: "chip unrated", text: UNRATED.symbol }), " " + UNRATED.name + " ",
+      h("span", { className: "muted", text: "(Delete clears)" })));
   }
 
   function keyHelp() {
@@ -454,10 +473,12 @@
       clear(codes);
       var current = e.ratings[hyp.id] || "";
       VOCAB.forEach(function (r) {
+        // As the rating sheet's buttons: the symbol over the code, the name said aloud.
         var b = h("button", {
           type: "button", className: "code r-" + r.code, "aria-pressed": String(current === r.code),
-          title: r.name, "data-code": r.code, text: r.code
-        });
+          title: nameOf(r.code), "data-code": r.code
+        }, h("span", { "aria-hidden": "true" }, h("span", { className: "sym", text: r.symbol }),
+          h("span", { className: "vcode", text: r.code })), h("span", { className: "sr-only", text: r.name }));
         codes.appendChild(b);
       });
       codes.appendChild(h("button", { type: "button", className: "code clear", "data-code": "", text: "Clear" }));
@@ -940,6 +961,7 @@
     else if ((key === "z" && event.shiftKey) || key === "y") { event.preventDefault(); undoOrRedo("redo"); }
   });
 
+  ratingLegend();
   keyHelp();
   load().then(function () { say("Ready. Every change is saved to the case's files at once."); });
   setInterval(function () { if (!document.hidden) load(); }, 2000);

@@ -12,6 +12,7 @@ import pytest
 
 from argmap.cli import main
 from argmap.load import load_case
+from argmap.vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
 
 from .conftest import LinkedProcess
 from .test_accessibility import assert_accessible
@@ -313,6 +314,12 @@ def test_rating_with_the_keyboard_alone(browser, editor, write_case):
     page.keyboard.press("Delete")
     saved(page, "clear the rating of van against accident")
     assert rating() is None
+    # An unrated cell shows the report's unrated symbol and says "unrated".
+    cleared = page.locator(
+        f'button.cell[data-evidence="{evidence}"][data-hypothesis="{hypothesis}"]'
+    )
+    expect(cleared).to_have_text(UNRATED_SYMBOL)
+    expect(cleared).to_have_attribute("aria-label", re.compile(f": {UNRATED_NAME}$"))
     page.keyboard.press("ArrowRight")
     for code in ("I", "II"):
         page.keyboard.press("i")
@@ -320,10 +327,30 @@ def test_rating_with_the_keyboard_alone(browser, editor, write_case):
     moved = page.evaluate("document.activeElement.dataset.hypothesis")
     assert moved != hypothesis
     assert load_case(folder).case.evidence_by_id[evidence].ratings[moved] == "II"
-    expect(
-        page.locator(f'button.cell[data-evidence="{evidence}"][data-hypothesis="{moved}"]')
-    ).to_have_text("II")
-    # The keys are shown on the page.
+    # The cell shows the rating as the report's matrix and the rating sheet do: its symbol,
+    # with the name and the code in its title and accessible name.
+    cell = page.locator(f'button.cell[data-evidence="{evidence}"][data-hypothesis="{moved}"]')
+    very = VOCABULARY["II"]
+    expect(cell).to_have_text(very.symbol)
+    expect(cell).to_have_attribute("title", f"{very.name} (II)")
+    expect(cell).to_have_attribute("aria-label", re.compile(rf": {very.name} \(II\)$"))
+    # The side panel's buttons: the symbol over the code, the name said aloud.
+    buttons = page.locator("#side-codes button.code[data-code]:not([data-code=''])")
+    expect(buttons).to_have_count(len(VOCABULARY.in_case))
+    for button, r in zip(buttons.all(), VOCABULARY.in_case, strict=True):
+        expect(button.locator(".sym")).to_have_text(r.symbol)
+        expect(button.locator(".vcode")).to_have_text(r.code)
+        expect(button).to_have_accessible_name(r.name)
+    expect(page.locator('#side-codes button[data-code="II"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # The legend pairs each symbol with the code its keys type; the keys are listed too.
+    legend = page.locator("#rating-legend li")
+    expect(legend).to_have_text(
+        [f"{r.symbol} {r.name} {r.code}" for r in VOCABULARY.in_case]
+        + [f"{UNRATED_SYMBOL} {UNRATED_NAME} (Delete clears)"]
+    )
+    expect(page.locator("#rating-legend kbd")).to_have_text([r.code for r in VOCABULARY.in_case])
     page.locator("details.keys summary").click()
     expect(page.locator("#key-help")).to_contain_text("C: consistent; then C: CC")
     assert tab.errors == []

@@ -19,6 +19,7 @@ from argmap.cli import main
 from argmap.editing import Editor
 from argmap.editor import EditorSession, create_app
 from argmap.load import load_case
+from argmap.vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
 
 pytestmark = [pytest.mark.server]
 
@@ -75,6 +76,11 @@ def test_the_page_carries_the_security_headers_and_a_nonce_csp(ed):
     assert all(s["nonce"] == nonce for s in soup.find_all("style"))
     data = json.loads(soup.select_one("#editor-data").text)
     assert data["csrf"] == ed.session.csrf and data["api"] == ed.api
+    # The page shows ratings by the vocabulary's symbols, an unrated cell's included.
+    assert [(r["code"], r["symbol"]) for r in data["vocabulary"]] == [
+        (r.code, r.symbol) for r in VOCABULARY.in_case
+    ]
+    assert data["unrated"] == {"symbol": UNRATED_SYMBOL, "name": UNRATED_NAME}
     # JSON answers carry the headers and the strict default policy too.
     state = ed.client.get(f"{ed.api}/state")
     assert state.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"

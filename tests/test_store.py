@@ -502,3 +502,24 @@ def test_without_postgresql_its_tests_skip_or_fail_in_ci(monkeypatch):
     monkeypatch.setenv("ARGMAP_REQUIRE_ALL_ENGINES", "1")
     with pytest.raises(pytest.fail.Exception, match="ARGMAP_REQUIRE_ALL_ENGINES is set"):
         pg.need_postgres()
+
+
+def test_a_new_sqlite_file_another_process_is_making_is_waited_for(tmp_path):
+    """While another connection holds a write lock on a new file (as a process making it
+    does), SQLite refuses the switch to WAL at once, without waiting out its busy timeout:
+    the database is opened once the lock goes, not refused."""
+    path = tmp_path / "workshop.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE made_first (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO made_first VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # at once, as described
+        sqlite3.connect(path, timeout=5, isolation_level=None).execute("PRAGMA journal_mode=WAL")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        database = Database(f"sqlite:///{path}")
+    finally:
+        release.join()
+        other.close()
+    assert database.schema_version() == SCHEMA_VERSION

@@ -33,6 +33,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -422,6 +423,23 @@ class _SqliteEngine(_Engine):
             db.execute("COMMIT")
 
 
+def _wal_mode(engine: _SqliteEngine) -> str:
+    """Put the database in WAL mode; its journal mode after.
+
+    While another process makes the same new file, SQLite may answer "database is locked"
+    at once, without waiting out the busy timeout (it does not wait for a lock it could
+    deadlock on): so the switch is tried again until the timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            with engine.connect() as db:
+                return str(db.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class _PostgresEngine(_Engine):
     dialect = POSTGRESQL
 
@@ -523,8 +541,7 @@ class Database:
             if migrate:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    with self.engine.connect() as db:
-                        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                    mode = _wal_mode(self.engine)
                     if mode.lower() != "wal":
                         raise ArgmapError(f"{path}: SQLite refused WAL mode ({mode})")
                     self._migrate()

@@ -270,6 +270,7 @@ def case_json(case: Case) -> dict[str, Any]:
     """The case as the page reads it: hypotheses, items, the argument map's parts and the
     live scores (no source texts: :func:`source_json` gives one at a time)."""
     from .assess import live_assessment
+    from .wording import figure
 
     leaves = [h.id for h in case.leaves]
     scores: dict[str, Any] = {}
@@ -285,6 +286,11 @@ def case_json(case: Case) -> dict[str, Any]:
             "rank": {hid: live.scores.rank[j] for j, hid in enumerate(ids)},
             "posterior": {hid: round(p, 4) for hid, p in live.posterior.items()},
             "diagnosticity": {eid: round(d, 3) for eid, d in live.diagnosticity.items()},
+        }
+        # The figures as the report writes them (argmap.wording.figure).
+        scores["shown"] = {
+            "score": {hid: figure(value) for hid, value in scores["score"].items()},
+            "diagnosticity": {eid: figure(d) for eid, d in live.diagnosticity.items()},
         }
     cited = {eid for eid in case.quote_spans}
     return {

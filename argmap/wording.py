@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scoring import Scores
+from .scoring import Scores, significant
 from .vocabulary import VOCABULARY, or_list
 from .weighing import CODE, ESTIMATIVE_TERMS, LEVEL, NEUTRAL, TIE, Weighing, estimative_term
 
@@ -30,6 +30,7 @@ __all__ = [
     "band",
     "disagreements",
     "estimative_words",
+    "figure",
     "headline",
     "notes_by_row",
     "on_top",
@@ -96,6 +97,29 @@ def estimative_words(low: float, high: float, confidence: str) -> str:
 def _step(confidence: str) -> int:
     """Percentage points a figure is rounded to: 5 with low confidence, else 1."""
     return 5 if confidence == "low" else 1
+
+
+def figure(value: float, digits: int = 3) -> str:
+    """A score for people: ``digits`` significant digits, a real minus sign, no '-0' and no
+    exponent (thousands in groups of three).
+
+    >>> figure(2.828), figure(-404.9), figure(-4049.6), figure(12345.0), figure(-0.0)
+    ('2.83', '−405', '−4,050', '12,300', '0')
+    >>> figure(0.000123), figure(0.0000123)
+    ('0.000123', '0.0000123')
+    """
+    value = significant(float(value), 6)
+    if abs(value) < 1e-9:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:  # too large or too small for a plain %g: written out
+        rounded = float(text)
+        text = (
+            f"{rounded:,.0f}"
+            if abs(rounded) >= 1
+            else f"{rounded:.{digits - 1 - math.floor(math.log10(abs(rounded)))}f}"
+        )
+    return text.replace("-", "−")
 
 
 def percent(probability: float, confidence: str) -> str:

@@ -254,7 +254,7 @@
         var row = built.rows[e.id];
         if (row.summary.textContent !== e.summary) row.summary.textContent = e.summary;
         leaves.forEach(function (hid) { paintCell(row.cells[hid], e, hid); });
-        var text = diag[e.id] === undefined ? "" : diag[e.id].toFixed(2);
+        var text = diag[e.id] === undefined ? "" : shownDiagnosticity(e.id);
         if (row.diag.textContent !== text) row.diag.textContent = text;
       });
       renderScores();
@@ -290,7 +290,7 @@
         cells[hid] = button;
         row.appendChild(h("td", null, button));
       });
-      var diagCell = h("td", { className: "num", text: diag[e.id] === undefined ? "" : diag[e.id].toFixed(2) });
+      var diagCell = h("td", { className: "num", text: diag[e.id] === undefined ? "" : shownDiagnosticity(e.id) });
       row.appendChild(diagCell);
       built.rows[e.id] = { summary: summary, cells: cells, diag: diagCell };
       rowsBuilt.appendChild(row);
@@ -300,13 +300,18 @@
     if (had) focusActive();
   }
 
+  // Figures as the report writes them: made by the server (argmap.wording.figure).
+  function shownDiagnosticity(id) {
+    return state.scores.shown.diagnosticity[id];
+  }
+
   function renderScores() {
     var foot = $("matrix-foot");
     clear(foot);
     if (!(state.scores && state.scores.ranking)) return;
     var s = state.scores;
     var lines = [
-      ["Weighted inconsistency (nearer 0 is better)", function (hid) { return s.score[hid].toFixed(1); }],
+      ["Weighted inconsistency (nearer 0 is better)", function (hid) { return s.shown.score[hid]; }],
       ["Rank", function (hid) { return String(s.rank[hid]); }],
       ["Posterior", function (hid) { return (100 * s.posterior[hid]).toFixed(0) + "%"; }]
     ];

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from argmap.assess import live_assessment
 from argmap.cli import main
 from argmap.load import load_case
 from argmap.vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
+from argmap.wording import figure
 
 from .conftest import LinkedProcess
 from .test_accessibility import assert_accessible
@@ -353,6 +355,16 @@ def test_rating_with_the_keyboard_alone(browser, editor, write_case):
     expect(page.locator("#rating-legend kbd")).to_have_text([r.code for r in VOCABULARY.in_case])
     page.locator("details.keys summary").click()
     expect(page.locator("#key-help")).to_contain_text("C: consistent; then C: CC")
+    # The scores are written as the report writes them: a real minus, three digits.
+    live = live_assessment(load_case(folder).case)
+    weighted = dict(
+        zip(live.scores.matrix.hypothesis_ids, live.scores.weighted_inconsistency, strict=True)
+    )
+    foot = page.locator("#matrix-foot tr").first.locator("td")
+    expect(foot).to_have_text([figure(weighted[hid]) for hid in weighted] + [""])  # + diagnosticity
+    assert any("−" in text for text in foot.all_text_contents())
+    row = page.locator(f'button.cell[data-evidence="{evidence}"]').first.locator("xpath=../..")
+    expect(row.locator("td.num")).to_have_text(figure(live.diagnosticity[evidence]))
     assert tab.errors == []
     tab.context.close()
 

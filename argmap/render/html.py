@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from ..scenarios import ScenarioResult
     from ..workshop.view import WorkshopView
 from ..quotes import SourceText
-from ..scoring import PARC_WEIGHT, significant
+from ..scoring import PARC_WEIGHT
 from ..vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY, RatingCode
-from ..wording import Headline, notes_by_row, percent, percent_range, share
+from ..wording import Headline, figure, notes_by_row, percent, percent_range, share
 from .dot import EDGE_STYLES, LABEL_STYLES, focus_name
 
 __all__ = [
@@ -131,10 +131,8 @@ def _environment(user_templates: Path | None) -> Environment:
 
 
 def _num(value: float, digits: int = 3) -> str:
-    """A score for people: few digits, a real minus sign, no '-0'."""
-    value = significant(float(value), 6)
-    text = f"{value:.{digits}g}" if abs(value) >= 1e-9 else "0"
-    return text.replace("-", "−")
+    """A score for people (:func:`argmap.wording.figure`)."""
+    return figure(value, digits)
 
 
 @dataclass(frozen=True)

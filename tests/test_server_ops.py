@@ -125,6 +125,42 @@ def test_backup_holds_every_workshops_ratings_files_for_merge(db_url, runner, wr
     }
 
 
+def test_backup_keeps_a_removed_participants_ratings_apart(db_url, runner, write_case, tmp_path):
+    """A removed participant's ratings are kept for a restore, so the backup holds them too,
+    in the workshop's removed/ folder: merging the workshop's own files leaves them out."""
+    database = _two_workshops(db_url)
+    store = database.workshop(1)
+    bob = next(p for p in store.participants() if p.name == "Bob")
+    store.remove_participant(bob.id)
+    out = tmp_path / "backup.zip"
+    result = _run(runner, "backup", "--db", db_url, "-o", str(out))
+    assert "2 ratings files in workshop-001-case/" in result.output
+    assert "1 of removed participants in workshop-001-case/removed/" in result.output
+    with zipfile.ZipFile(out) as archive:
+        assert archive.namelist() == [
+            "workshop-001-case/ann-o-neil.round2.yaml",
+            "workshop-001-case/ann-o-neil.yaml",
+            "workshop-001-case/removed/bob.yaml",
+            "workshops.yaml",
+        ]
+        listing = yaml.safe_load(archive.read("workshops.yaml"))
+        kept = yaml.safe_load(archive.read("workshop-001-case/removed/bob.yaml"))
+        archive.extractall(tmp_path / "backup")
+    assert [(w["files"], w["removed_participants_files"]) for w in listing["workshops"]] == [
+        (2, 1),
+        (0, 0),
+    ]
+    assert kept["analyst"] == "Bob" and kept["ratings"] == {"van": {"arson": "C"}}
+    case = write_case()
+    merged = runner.invoke(
+        main,
+        ["workshop", "merge", *map(str, (tmp_path / "backup" / "workshop-001-case").glob("*.yaml"))]
+        + ["--into", str(case)],
+    )
+    assert merged.exit_code == 0, merged.output
+    assert {f.analyst for f in load_case(case).ratings} == {"Ann O'Neil"}
+
+
 def test_backup_refuses_a_database_to_migrate_first(tmp_path, runner):
     db = tmp_path / "old.sqlite"
     shutil.copy(SCHEMA_1, db)

@@ -144,14 +144,18 @@ def backup(url: str, output: Path) -> list[str]:
         )
         digest = store.meta("case_digest")
         files = store.analyst_ratings()
-        names: set[str] = set()
-        for item in files:
-            name = item.path.name
-            stem, number = name.removesuffix(".yaml"), 2
-            while name in names:  # two names can share a file-name stem
-                name, number = f"{stem}-{number}.yaml", number + 1
-            names.add(name)
-            entries[f"{folder}/{name}"] = ratings_file_text(item, digest)
+        # A removed participant's ratings are kept for a restore: in the backup too, in a
+        # folder of their own, so that merging a workshop's folder leaves them out.
+        removed = store.analyst_ratings(removed=True)
+        for where, kept in ((folder, files), (f"{folder}/removed", removed)):
+            names: set[str] = set()
+            for item in kept:
+                name = item.path.name
+                stem, number = name.removesuffix(".yaml"), 2
+                while name in names:  # two names can share a file-name stem
+                    name, number = f"{stem}-{number}.yaml", number + 1
+                names.add(name)
+                entries[f"{where}/{name}"] = ratings_file_text(item, digest)
         listing += [
             f"  - id: {info.id}",
             f"    case: {yaml_quoted(info.case_ref)}",
@@ -161,10 +165,12 @@ def backup(url: str, output: Path) -> list[str]:
             f"    revealed: {info.revealed}",
             f"    participants: {info.participants}",
             f"    files: {len(files)}",
+            f"    removed_participants_files: {len(removed)}",
         ]
         lines.append(
             f"workshop {info.id} ({info.case_ref or 'the served case'}): "
             f"{len(files)} ratings files in {folder}/"
+            + (f", {len(removed)} of removed participants in {folder}/removed/" if removed else "")
         )
     entries["workshops.yaml"] = "\n".join(listing) + "\n"
     database.close()

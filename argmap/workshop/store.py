@@ -1097,13 +1097,15 @@ class Store:
                 )
         return current
 
-    def cells(self, participant: int | None = None) -> dict[int, list[Cell]]:
+    def cells(
+        self, participant: int | None = None, *, removed: bool = False
+    ) -> dict[int, list[Cell]]:
         """Participant id → their stored cells, in every round (a removed participant's
-        are kept but left out)."""
+        are kept but left out; with ``removed``, only theirs)."""
         query = (
             "SELECT r.participant, r.round, r.evidence, r.hypothesis, r.vote, r.rationale "
             "FROM ratings r JOIN participants p ON p.id = r.participant "
-            "WHERE p.workshop = ? AND p.removed IS NULL"
+            f"WHERE p.workshop = ? AND p.removed IS {'NOT NULL' if removed else 'NULL'}"
         )
         arguments: tuple[int, ...] = (self.workshop,)
         if participant is not None:
@@ -1131,13 +1133,20 @@ class Store:
         return {(p, r): int(n) for p, r, n in rows}
 
     def analyst_ratings(
-        self, up_to_round: int | None = None, participant: int | None = None
+        self,
+        up_to_round: int | None = None,
+        participant: int | None = None,
+        *,
+        removed: bool = False,
     ) -> list[AnalystRatings]:
         """The stored ratings as the ratings files they stand for: one per participant and
-        round (rounds in which they entered nothing are left out)."""
-        people = {p.id: p for p in self.participants()}
+        round (rounds in which they entered nothing are left out); with ``removed``, those
+        of the removed participants instead (kept for a restore, and for backups)."""
+        people = {
+            p.id: p for p in (self.removed_participants() if removed else self.participants())
+        }
         files = []
-        for number, cells in self.cells(participant).items():
+        for number, cells in self.cells(participant, removed=removed).items():
             who = people.get(number)
             if who is None:  # removed between the two reads
                 continue

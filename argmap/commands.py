@@ -137,9 +137,19 @@ def _assumptions_table(document: dict) -> str:
     assumptions = document.get("assumptions") or []
     if not assumptions:
         return ""
+    from .wording import whose_lead
+
     titles = {h["id"]: h["title"] for h in document["hypotheses"]}
     confidence = document["confidence"]["level"]
-    lines = ["", "key assumptions (if one fails, what rests on it goes too):"]
+    head = document.get("headline") or {}
+    leaders = [head["title"]] + [h["title"] for h in head.get("shared") or []] if head else []
+    lines = [
+        "",
+        "key assumptions (if one fails, what rests on it goes too; 'the lead' below is "
+        f"{whose_lead(leaders)}):"
+        if leaders
+        else "key assumptions (if one fails, what rests on it goes too):",
+    ]
     for a in assumptions:
         scenario = a["scenario"]
         lines.append(f"  - {a['text']}")

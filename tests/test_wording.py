@@ -497,6 +497,12 @@ def test_score_on_the_shipped_case_words_are_its_figures(runner):
         "   group Intra-elite struggle: posterior 20% (10–30%, very unlikely to unlikely), "
         "P(top) 5%\n"
     ) in text
+    # The key assumptions check says once whose lead "the lead holds" speaks of.
+    assert (
+        "\nkey assumptions (if one fails, what rests on it goes too; 'the lead' below is the "
+        "shared top of The authorities let the violence run and Russian-sponsored "
+        "destabilisation):\n"
+    ) in text
 
 
 SOURCES_TWO = (

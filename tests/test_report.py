@@ -716,3 +716,11 @@ def test_ready_made_cells_and_card_lines_are_what_the_template_writes(
         ),
     )
     assert real(one_by_one) == written
+
+
+def test_the_number_of_re_ratings_is_written_as_people_write_it(report_file):
+    """The captions give the Monte Carlo's draws in groups of three, as the wording does."""
+    soup = BeautifulSoup(report_file.read_text(encoding="utf-8"), "html.parser")
+    captions = [c.get_text(" ", strip=True) for c in soup.select("caption, figcaption")]
+    said = [c for c in captions if "plausible re-ratings" in c]
+    assert len(said) == 2 and all("over 2,000 plausible re-ratings" in c for c in said)

@@ -7,4 +7,3 @@ self-contained report.
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]
-

@@ -52,7 +52,18 @@ def test_check_reports_the_schema_and_the_counts(db_url, runner):
     assert lines[0].startswith("database: ")
     assert ("SQLite" if db_url.startswith("sqlite") else "PostgreSQL") in lines[0]
     assert lines[1] == f"schema: {SCHEMA_VERSION} (current)"
-    assert lines[2] == "workshops: 2, participants: 3, ratings: 4, comments: 0, proposals: 0"
+    assert lines[2] == (
+        "workshops: 2, participants: 3, ratings: 4, comments: 0, proposals: 0, "
+        "removed participants: 0"
+    )
+    # A removed participant is kept (for a restore), and counted as such.
+    database = Database(db_url)
+    store = database.workshop(1)
+    store.remove_participant(store.participants()[0].id)
+    lines = _run(runner, "check", "--db", db_url).output.splitlines()
+    assert lines[2].endswith(
+        "participants: 3, ratings: 4, comments: 0, proposals: 0, removed participants: 1"
+    )
 
 
 def test_check_leaves_an_older_database_as_it_is(tmp_path, runner):

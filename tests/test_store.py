@@ -87,7 +87,8 @@ def test_a_new_database_gets_the_whole_schema_once(db_url):
     Database(db_url)  # again: nothing to do
     assert database.schema_version() == SCHEMA_VERSION
     assert database.counts() == dict.fromkeys(
-        ("workshops", "participants", "ratings", "comments", "proposals"), 0
+        ("workshops", "participants", "ratings", "comments", "proposals", "removed participants"),
+        0,
     )
 
 
@@ -421,6 +422,7 @@ def test_workshops_in_one_database_keep_to_themselves(db_url):
         "ratings": 2,
         "comments": 1,
         "proposals": 1,
+        "removed participants": 0,
     }
 
 

@@ -642,10 +642,14 @@ class Database:
             )
 
     def counts(self) -> dict[str, int]:
-        """Rows in each table (``argmap server check``)."""
+        """Rows in each table, and the participants removed (kept for a restore) among them
+        (``argmap server check``)."""
         tables = ("workshops", "participants", "ratings", "comments", "proposals")
         with self._connect() as db:
-            return {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+            counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables}
+            removed = "SELECT COUNT(*) FROM participants WHERE removed IS NOT NULL"
+            counts["removed participants"] = int(db.execute(removed).fetchone()[0])
+        return counts
 
     # --- workshops ------------------------------------------------------------------------
 

@@ -270,7 +270,7 @@ def case_json(case: Case) -> dict[str, Any]:
     """The case as the page reads it: hypotheses, items, the argument map's parts and the
     live scores (no source texts: :func:`source_json` gives one at a time)."""
     from .assess import live_assessment
-    from .wording import figure
+    from .wording import figure, percent
 
     leaves = [h.id for h in case.leaves]
     scores: dict[str, Any] = {}
@@ -291,6 +291,9 @@ def case_json(case: Case) -> dict[str, Any]:
         scores["shown"] = {
             "score": {hid: figure(value) for hid, value in scores["score"].items()},
             "diagnosticity": {eid: figure(d) for eid, d in live.diagnosticity.items()},
+            # Whole percent, never 0% or 100% (the report rounds to its confidence, which
+            # needs the Monte Carlo the editor leaves out).
+            "posterior": {hid: percent(p, "high") for hid, p in live.posterior.items()},
         }
     cited = {eid for eid in case.quote_spans}
     return {

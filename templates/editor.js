@@ -313,10 +313,12 @@
     var lines = [
       ["Weighted inconsistency (nearer 0 is better)", function (hid) { return s.shown.score[hid]; }],
       ["Rank", function (hid) { return String(s.rank[hid]); }],
-      ["Posterior", function (hid) { return (100 * s.posterior[hid]).toFixed(0) + "%"; }]
+      ["Posterior", function (hid) { return s.shown.posterior[hid]; },
+        "Whole percent, never 0% or 100%. The report rounds it to its confidence (5 points " +
+        "when low), which it finds by re-rating the case at random."]
     ];
     lines.forEach(function (line) {
-      var tr = h("tr", null, h("th", { scope: "row", text: line[0] }));
+      var tr = h("tr", null, h("th", { scope: "row", text: line[0], title: line[2] || null }));
       state.leaves.forEach(function (hid) {
         var best = s.ranking[0] === hid;
         tr.appendChild(h("td", { className: "num" + (best ? " best" : ""), text: line[1](hid) }));

@@ -14,7 +14,7 @@ from argmap.assess import live_assessment
 from argmap.cli import main
 from argmap.load import load_case
 from argmap.vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY
-from argmap.wording import figure
+from argmap.wording import figure, percent
 
 from .conftest import LinkedProcess
 from .test_accessibility import assert_accessible
@@ -363,6 +363,12 @@ def test_rating_with_the_keyboard_alone(browser, editor, write_case):
     foot = page.locator("#matrix-foot tr").first.locator("td")
     expect(foot).to_have_text([figure(weighted[hid]) for hid in weighted] + [""])  # + diagnosticity
     assert any("−" in text for text in foot.all_text_contents())
+    # The live posterior: whole percent and never 0% or 100%, as the method writes them.
+    posterior = page.locator("#matrix-foot tr").nth(2)
+    expect(posterior.locator("th")).to_have_attribute("title", re.compile("never 0% or 100%"))
+    expect(posterior.locator("td")).to_have_text(
+        [percent(live.posterior[hid], "high") for hid in weighted] + [""]
+    )
     row = page.locator(f'button.cell[data-evidence="{evidence}"]').first.locator("xpath=../..")
     expect(row.locator("td.num")).to_have_text(figure(live.diagnosticity[evidence]))
     assert tab.errors == []

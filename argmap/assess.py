@@ -37,6 +37,7 @@ from .wording import (
     OrderDisagreement,
     disagreements,
     estimative_words,
+    figure,
     headline,
     on_top,
     whose_lead,
@@ -334,11 +335,13 @@ class Assessment:
         n = int(carrying.sum())
         names = {h.id: h.title for h in self.case.hypotheses}
         lead = (
-            f"{n or 'No'} item{'s' if n > 1 else ''} separate{'s' if n <= 1 else ''} "
+            f"{f'{n:,}' if n else 'No'} item{'s' if n > 1 else ''} separate{'s' if n <= 1 else ''} "
             f"{names[data.leaf_ids[top]]} from {names[data.leaf_ids[second]]}"
         )
         if n != round(effective):
-            lead += f", worth {effective:.3g} independent items once dependent ones are discounted"
+            lead += (
+                f", worth {figure(effective)} independent items once dependent ones are discounted"
+            )
         if effective < 3:
             cap("low", lead + ": too few to carry a conclusion.")
         elif effective < 6:

@@ -20,9 +20,8 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..model import RELIABILITY_NAMES, Case
-from ..scoring import significant
 from ..vocabulary import UNRATED_NAME, UNRATED_SYMBOL, VOCABULARY, or_list
-from ..wording import share
+from ..wording import figure, share
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -95,11 +94,8 @@ def _pct(value: float, digits: int = 0) -> str:
 
 
 def _num(value: float | None) -> str:
-    """A score for people: three significant digits, a real minus sign, no '-0'."""
-    if value is None:
-        return " "
-    rounded = significant(float(value))
-    return (f"{rounded:.3g}" if abs(rounded) >= 1e-9 else "0").replace("-", "\u2212")
+    """A score for people (:func:`argmap.wording.figure`); a blank for none."""
+    return " " if value is None else figure(value)
 
 
 def _table(header: list[str], align: str, rows: list[list[str]]) -> list[str]:

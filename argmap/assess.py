@@ -223,7 +223,7 @@ class Assessment:
         notes = []
         if self.neutral_cells:
             notes.append(
-                f"{self.neutral_cells} cell{'s' if self.neutral_cells != 1 else ''} rated NA "
+                f"{self.neutral_cells:,} cell{'s' if self.neutral_cells != 1 else ''} rated NA "
                 f"or unrated take{'s' if self.neutral_cells == 1 else ''} the neutral likelihood."
             )
         if self.case.hypotheses and not self.has_catch_all:
@@ -240,13 +240,13 @@ class Assessment:
         dependent = int((self.weighing.data.group_size > 1).sum())
         if dependent:
             notes.append(
-                f"{dependent} items share an originator or group with others: in the "
+                f"{dependent:,} items share an originator or group with others: in the "
                 "posteriors, the items of one originator or group weigh together as one."
             )
         if self.weighing.data.deceptive.any():
             suspected = int(self.weighing.data.deceptive.sum())
             notes.append(
-                f"{suspected} item{' is' if suspected == 1 else 's are'} suspected of "
+                f"{suspected:,} item{' is' if suspected == 1 else 's are'} suspected of "
                 "deception; results are shown with and without "
                 f"{'it' if suspected == 1 else 'them'}."
             )
@@ -387,7 +387,7 @@ class Assessment:
                     else "Removing any one of these items alone changes the top: "
                 )
                 + "; ".join(s.rstrip(".") for s in summaries[:3])
-                + (f"; and {more} other{'s' if more != 1 else ''}" if more > 0 else "")
+                + (f"; and {more:,} other{'s' if more != 1 else ''}" if more > 0 else "")
                 + ".",
             )
         if high_cred * 2 < n:
@@ -395,7 +395,7 @@ class Assessment:
                 "moderate",
                 "None of those items is of high credibility."
                 if high_cred == 0
-                else f"Only {high_cred} of those items {'is' if high_cred == 1 else 'are'} "
+                else f"Only {high_cred:,} of those items {'is' if high_cred == 1 else 'are'} "
                 "of high credibility.",
             )
         all_sources = {s for s in data.source if s}
@@ -413,7 +413,7 @@ class Assessment:
             else:
                 cap("moderate", "The case rests on a single source.")
         elif len(sources) >= 2:
-            reasons.append(f"They come from {len(sources)} sources.")
+            reasons.append(f"They come from {len(sources):,} sources.")
         scenario_reason = self.scenario_sentence()
         if scenario_reason:
             reasons.append(scenario_reason)

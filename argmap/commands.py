@@ -164,7 +164,7 @@ def _assumptions_table(document: dict) -> str:
             continue
         held = "the lead holds" if scenario["survives"] else "the lead changes"
         lines.append(
-            f"      without it ({len(a['items'])} item{'s' if len(a['items']) != 1 else ''}): "
+            f"      without it ({len(a['items']):,} item{'s' if len(a['items']) != 1 else ''}): "
             f"{held}: {_ranking_words(scenario['ranking'], titles, confidence)}"
         )
     return "\n".join(lines) + "\n"

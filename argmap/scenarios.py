@@ -277,7 +277,7 @@ def _generated(
 
 
 def _items(count: int) -> str:
-    return f"{count} item{'s' if count != 1 else ''}"
+    return f"{count:,} item{'s' if count != 1 else ''}"
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -312,7 +312,7 @@ def _named(nodes: Sequence[Node], conf: str) -> str:
     named = [f"{n.title} ({percent_range(n.low, n.high, conf)})" for n in nodes[:MAX_NAMED]]
     if len(nodes) > MAX_NAMED:
         others = len(nodes) - MAX_NAMED
-        named.append(f"{others} other{'s' if others != 1 else ''}")
+        named.append(f"{others:,} other{'s' if others != 1 else ''}")
     return or_list(named, "and")
 
 

@@ -1,6 +1,8 @@
 // Progressive enhancement only: without it the page reads in full (static matrix, static SVG).
 (function () {
   "use strict";
+  // A count as the report writes one: 10,000, not 10000.
+  var count = function (n) { return n.toLocaleString("en-US"); };
   var table = document.getElementById("matrix-table");
   var controls = document.getElementById("matrix-controls");
   var evidenceData = document.getElementById("evidence-data");
@@ -202,7 +204,7 @@
         var text = words.length ? haystack[byId[e.id]] : "";
         return words.every(function (w) { return text.indexOf(w) >= 0; });
       });
-      controls.elements.count.value = "Showing " + view.length + " of " + items.length + " rows";
+      controls.elements.count.value = "Showing " + count(view.length) + " of " + count(items.length) + " rows";
       wrap.scrollTop = 0;
       draw(true);
     };
@@ -231,8 +233,8 @@
       cardPage = page;
       cards.innerHTML = items.slice(page * CARDS, (page + 1) * CARDS).map(cardHtml).join("\n");
       pager.hidden = pages < 2;
-      pager.querySelector(".page-label").textContent = "items " + (page * CARDS + 1) + "–" +
-        Math.min(items.length, (page + 1) * CARDS) + " of " + items.length;
+      pager.querySelector(".page-label").textContent = "items " + count(page * CARDS + 1) + "–" +
+        count(Math.min(items.length, (page + 1) * CARDS)) + " of " + count(items.length);
       pager.querySelector("[data-page=prev]").disabled = page === 0;
       pager.querySelector("[data-page=next]").disabled = page >= pages - 1;
     };
@@ -345,7 +347,7 @@
         row.classList.toggle("hidden", !visible);
         if (visible) shown += 1;
       });
-      controls.elements.count.value = "Showing " + shown + " of " + rows.length + " rows";
+      controls.elements.count.value = "Showing " + count(shown) + " of " + count(rows.length) + " rows";
       page = 0;
       paginate();
     };
@@ -696,6 +698,7 @@
 // agenda folded after its first items. Without script every cell and item shows.
 (function () {
   "use strict";
+  var count = function (n) { return n.toLocaleString("en-US"); };  // as above: 10,000
   var filter = document.getElementById("heat-filter");
   var heatmap = document.getElementById("heatmap");
   if (filter && heatmap) {
@@ -717,7 +720,7 @@
         if (any) visible += 1;
       });
       status.textContent = visible === rows.length ? "Every item shown." :
-        visible + " of " + rows.length + " items have a cell of the bands chosen.";
+        count(visible) + " of " + count(rows.length) + " items have a cell of the bands chosen.";
     };
     boxes.forEach(function (box) { box.addEventListener("change", apply); });
     filter.hidden = false;

@@ -79,7 +79,7 @@ def test_large_case_carries_every_item_and_prints_the_most_diagnostic(large_live
     cards = [card["id"].removeprefix("ev-") for card in soup.select("#evidence-cards article")]
     assert cards == ids[:expected]
     note = soup.select_one("#matrix .note").get_text(" ", strip=True)
-    assert f"{expected} most diagnostic of 1000 items" in note
+    assert f"{expected} most diagnostic of 1,000 items" in note
     assert "argmap export xlsx" in note
     # Every link lands on something the page has or draws from its data.
     drawn = {f"{prefix}-{i}" for i in ids for prefix in ("row", "ev")}
@@ -215,7 +215,7 @@ def test_large_matrix_draws_rows_in_view_and_works_over_all(large_live, browser)
         )
         assert page.get_attribute(f"#{first_ids[0]}", "aria-rowindex") == str(header_rows + 1)
         assert first_ids == [f"row-{item['id']}" for item in items[: len(first_ids)]]
-        assert page.evaluate(count) == "Showing 1000 of 1000 rows"
+        assert page.evaluate(count) == "Showing 1,000 of 1,000 rows"
         # Scrolling far down draws the rows there, and only those.
         page.evaluate("document.querySelector('#matrix .table-wrap').scrollTop = 20000")
         page.wait_for_timeout(150)
@@ -247,7 +247,7 @@ def test_large_matrix_draws_rows_in_view_and_works_over_all(large_live, browser)
         for query in (last["id"], "official 3", "wage  CAMP"):
             page.fill("input[name=q]", query)
             page.wait_for_timeout(400)
-            assert page.evaluate(count) == f"Showing {found(query)} of 1000 rows", query
+            assert page.evaluate(count) == f"Showing {found(query):,} of 1,000 rows", query
         assert 0 < found("official 3") < 1000
         page.fill("input[name=q]", last["id"])
         page.wait_for_timeout(400)
@@ -266,7 +266,7 @@ def test_large_matrix_draws_rows_in_view_and_works_over_all(large_live, browser)
         page.wait_for_timeout(150)
         assert page.is_visible(f"#ev-{last['id']}")
         label = page.text_content(".cards-pager .page-label")
-        assert label == "items 951–1000 of 1000"
+        assert label == "items 951–1,000 of 1,000"
         assert page.evaluate("document.querySelectorAll('#evidence-cards article').length") == 50
     finally:
         page.close()

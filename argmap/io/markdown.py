@@ -231,7 +231,7 @@ def _matrix(ctx: ReportContext) -> list[str]:
 
 
 def _evidence(ctx: ReportContext, case: Case) -> list[str]:
-    out = ["## Evidence", "", f"{len(ctx.evidence)} items, most diagnostic first."]
+    out = ["## Evidence", "", f"{len(ctx.evidence):,} items, most diagnostic first."]
     for e in ctx.evidence:
         facts = [
             _code(e.id),

@@ -124,6 +124,7 @@ def _environment(user_templates: Path | None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _num
+    env.filters["count"] = "{:,}".format  # 10,000 items, not 10000
     env.filters["pct"] = percent
     env.filters["share"] = share
     env.globals["vocabulary"] = VOCABULARY

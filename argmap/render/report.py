@@ -76,7 +76,7 @@ def build_report(
         argument_map(case, evaluation.labels, evaluation.reasons, prefix="amx"),
     ] + ([evidence_map(case, scores, max_evidence=limit, compact=True)] if compact else [])
     progress(
-        f"drawing the maps and weighing {len(case.evidence)} items against "
+        f"drawing the maps and weighing {len(case.evidence):,} items against "
         f"{len(case.leaves)} hypotheses"
     )
     # Graphviz lays the drawings out in processes of its own while the Monte Carlo draws:

@@ -100,22 +100,25 @@ def _step(confidence: str) -> int:
 
 
 def figure(value: float, digits: int = 3) -> str:
-    """A score for people: ``digits`` significant digits, a real minus sign, no '-0' and no
-    exponent (thousands in groups of three).
+    """A score for people: ``digits`` significant digits, but every digit of its whole part
+    (a count of 4,093 is not 4,090), a real minus sign, no '-0' and no exponent (thousands
+    in groups of three).
 
-    >>> figure(2.828), figure(-404.9), figure(-4049.6), figure(12345.0), figure(-0.0)
-    ('2.83', '−405', '−4,050', '12,300', '0')
-    >>> figure(0.000123), figure(0.0000123)
-    ('0.000123', '0.0000123')
+    >>> figure(2.828), figure(-404.9), figure(-4093.0), figure(-4049.6), figure(12345.0)
+    ('2.83', '−405', '−4,093', '−4,050', '12,345')
+    >>> figure(0.000123), figure(0.0000123), figure(-0.0), figure(999.6)
+    ('0.000123', '0.0000123', '0', '1,000')
     """
+    if abs(value) >= 10**digits:  # a whole number as it is, to the unit
+        return f"{round(float(value)):,}".replace("-", "−")
     value = significant(float(value), 6)
     if abs(value) < 1e-9:
         return "0"
     text = f"{value:.{digits}g}"
-    if "e" in text:  # too large or too small for a plain %g: written out
+    if "e" in text:  # rounded up to 10**digits, or too small for a plain %g: written out
         rounded = float(text)
         text = (
-            f"{rounded:,.0f}"
+            f"{round(rounded):,}"
             if abs(rounded) >= 1
             else f"{rounded:.{digits - 1 - math.floor(math.log10(abs(rounded)))}f}"
         )
@@ -163,10 +166,16 @@ def percent_range(low: float, high: float, confidence: str) -> str:
 
     >>> percent_range(0.2107, 0.7434, "moderate"), percent_range(0.2107, 0.7434, "low")
     ('21–75%', '20–75%')
+    >>> percent_range(0.0, 1e-12, "low"), percent_range(1.0, 1.0, "high")
+    ('under 5%', 'over 99%')
     """
     step = _step(confidence)
     first = math.floor(100 * low / step + 1e-9) * step
     last = min(100, math.ceil(100 * high / step - 1e-9) * step)
+    if last == 0:  # never a bare 0% or 100%, which would claim certainty
+        return f"under {step}%"
+    if first == 100:
+        return f"over {100 - step}%"
     if first == last:
         return f"{first}%"
     return f"{first}–{last}%"

@@ -16,6 +16,7 @@ from argmap.wording import (
     Node,
     disagreements,
     estimative_words,
+    figure,
     headline,
     on_top,
     percent,
@@ -82,10 +83,30 @@ def test_no_percentage_has_decimals_and_low_confidence_keeps_to_five_points():
         (0.2107, 0.7434, "low", "20–75%"),
         (0.0023, 0.0357, "low", "0–5%"),
         (0.30, 0.30, "high", "30%"),
+        (0.0, 1e-12, "low", "under 5%"),  # never a bare 0% (a 100 × 10,000 case wrote one)
+        (1.0, 1.0, "high", "over 99%"),
     ],
 )
 def test_ranges_round_outwards(low, high, confidence, shown):
     assert percent_range(low, high, confidence) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2.828, "2.83"),
+        (-1.414, "−1.41"),
+        (-404.9, "−405"),
+        (-4093.0, "−4,093"),  # a count keeps every digit: not −4,090 beside its rank
+        (-4336.7, "−4,337"),
+        (1234567.0, "1,234,567"),
+        (999.6, "1,000"),
+        (0.0000123, "0.0000123"),
+        (-0.0, "0"),
+    ],
+)
+def test_figures_keep_their_whole_part_and_never_use_an_exponent(value, shown):
+    assert figure(value) == shown
 
 
 def test_a_rounded_range_always_holds_the_interval():

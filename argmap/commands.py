@@ -243,8 +243,7 @@ def _check_likelihoods(case: Case, likelihoods: dict[str, float]) -> None:
 
 
 def _score_table(case: Case, document: dict) -> str:
-    from .scoring import significant
-    from .wording import notes_by_row, percent, percent_range, share
+    from .wording import figure, notes_by_row, percent, percent_range, share
 
     level = document["confidence"]["level"]
     header = ("rank", "hypothesis", "inconsistency", "weighted", "posterior", "5–95%", "P(top)", "")
@@ -261,8 +260,8 @@ def _score_table(case: Case, document: dict) -> str:
             (
                 str(h["rank"]),
                 title,
-                f"{h['inconsistency']:g}",
-                f"{significant(h['weighted_inconsistency'], 4):g}",
+                figure(h["inconsistency"]),
+                figure(h["weighted_inconsistency"]),
                 percent(h["posterior"], level),
                 percent_range(h["interval"][0], h["interval"][1], level),
                 share(h["p_top"], level),

@@ -518,6 +518,9 @@ def test_score_on_the_shipped_case_words_are_its_figures(runner):
         "   group Intra-elite struggle: posterior 20% (10–30%, very unlikely to unlikely), "
         "P(top) 5%\n"
     ) in text
+    # The table writes its scores as the report does (wording.figure): a real minus, three
+    # significant digits.
+    assert re.search(r"\n   8  Western-backed colour revolution +−4 +−4\.71 +10% ", text)
     # The key assumptions check says once whose lead "the lead holds" speaks of.
     assert (
         "\nkey assumptions (if one fails, what rests on it goes too; 'the lead' below is the "

@@ -123,17 +123,12 @@ def _environment(user_templates: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["num"] = _num
+    env.filters["num"] = figure
     env.filters["count"] = "{:,}".format  # 10,000 items, not 10000
     env.filters["pct"] = percent
     env.filters["share"] = share
     env.globals["vocabulary"] = VOCABULARY
     return env
-
-
-def _num(value: float, digits: int = 3) -> str:
-    """A score for people (:func:`argmap.wording.figure`)."""
-    return figure(value, digits)
 
 
 @dataclass(frozen=True)
@@ -822,9 +817,9 @@ def _evidence_data(a: Assessment) -> Markup:
             "kind": e.kind,
             "credibility": e.credibility,
             "relevance": e.relevance,
-            "weight": [weight, _num(weight)],
-            "diagnosticity": [diagnosticity, _num(diagnosticity)],
-            "likelihood": [spread, _num(spread)],
+            "weight": [weight, figure(weight)],
+            "diagnosticity": [diagnosticity, figure(diagnosticity)],
+            "likelihood": [spread, figure(spread)],
             "ratings": "".join(index[e.ratings.get(hid, "")] for hid in hids),
         }
         optional = {

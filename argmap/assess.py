@@ -432,10 +432,10 @@ def assess(
     background: bool = False,
 ) -> Assessment:
     """Score and weigh a validated case (``scores``: its :func:`score_case`, when the
-    caller has them already). With ``background``, a case of more than
-    :data:`BACKGROUND_CELLS` matrix cells has its Monte Carlo drawn in a forked process
-    (:mod:`argmap.background`) while the caller goes on; what needs it waits for it, and
-    gets the same draws."""
+    caller has them already). With ``background``, the Monte Carlo is drawn in a forked
+    process (:mod:`argmap.background`) while the caller goes on; what needs it waits for
+    it, and gets the same draws. :func:`draws_in_background` says for which cases that
+    pays."""
     settings = case.scoring
     draws = draws or (settings.draws if settings and settings.draws else DEFAULT_DRAWS)
     if seed is None:
@@ -447,8 +447,7 @@ def assess(
     def draw() -> MonteCarlo:
         return weighing.monte_carlo(draws, seed)
 
-    forked = background and draws_in_background(scores)
-    return Assessment(case, scores, weighing, later(draw) if forked else draw())
+    return Assessment(case, scores, weighing, later(draw) if background else draw())
 
 
 BACKGROUND_CELLS = 50_000
@@ -457,8 +456,8 @@ BACKGROUND_CELLS = 50_000
 
 
 def draws_in_background(scores: Scores) -> bool:
-    """Whether :func:`assess` with ``background`` draws this case's Monte Carlo in a forked
-    process (a caller with threads of its own to start starts them after)."""
+    """Whether drawing this case's Monte Carlo in a forked process pays (:func:`assess`'s
+    ``background``; a caller with threads of its own to start starts them after)."""
     matrix = scores.matrix
     return len(matrix.evidence_ids) * len(matrix.hypothesis_ids) > BACKGROUND_CELLS
 
